@@ -20,7 +20,9 @@ public final class Encoder implements AutoCloseable {
     return model;
   }
 
-  /** The last pooled map of {@code frame}, flat row-major over {@link EncoderModel#outputShape()}. */
+  /**
+   * The last pooled map of {@code frame}, flat row-major over {@link EncoderModel#outputShape()}.
+   */
   public float[] encodeDense(Frame frame) throws FrameDecodeException {
     throw new UnsupportedOperationException("skeleton");
   }

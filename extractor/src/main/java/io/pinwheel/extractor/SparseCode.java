@@ -24,7 +24,8 @@ public record SparseCode(int[] shape, int[] indices, float[] values) {
     long size = 1;
     for (int d : shape) {
       if (d < 1) {
-        throw new IllegalArgumentException("shape has a non-positive dimension: " + Arrays.toString(shape));
+        throw new IllegalArgumentException(
+            "shape has a non-positive dimension: " + Arrays.toString(shape));
       }
       size *= d;
     }

@@ -1,8 +1,8 @@
 package io.pinwheel.extractor.model;
 
 /**
- * Convolution, ReLU and per-map scaling: h_k = gain_k * max(0, bias_k + (W_k * x)), with * a
- * valid, stride-1 cross-correlation (no kernel flip).
+ * Convolution, ReLU and per-map scaling: h_k = gain_k * max(0, bias_k + (W_k * x)), with * a valid,
+ * stride-1 cross-correlation (no kernel flip).
  *
  * @param weights [K, C, kh, kw]
  * @param bias [K]
@@ -13,7 +13,8 @@ public record ConvLayer(FloatTensor weights, FloatTensor bias, FloatTensor gain)
   /** Validates shapes and finiteness; messages name the offending field. */
   public ConvLayer {
     if (weights.rank() != 4) {
-      throw new IllegalArgumentException("conv.weights must have shape [K,C,kh,kw], got " + weights);
+      throw new IllegalArgumentException(
+          "conv.weights must have shape [K,C,kh,kw], got " + weights);
     }
     int k = weights.dim(0);
     requireVector("conv.bias", bias, k);

@@ -43,7 +43,9 @@ public record EncoderModel(
     Objects.requireNonNull(name, "name");
     if (!NAME.matcher(name).matches()) {
       throw new IllegalArgumentException(
-          "name must be 1-128 characters of letters, digits, '.', '_' or '-', got \"" + name + "\"");
+          "name must be 1-128 characters of letters, digits, '.', '_' or '-', got \""
+              + name
+              + "\"");
     }
     if (version < 1) {
       throw new IllegalArgumentException("version must be a positive integer, got " + version);
@@ -83,7 +85,11 @@ public record EncoderModel(
       Class<?> expected = i % 2 == 0 ? ConvLayer.class : L2PoolLayer.class;
       if (!expected.isInstance(layer)) {
         throw new IllegalArgumentException(
-            "layers[" + i + "] must be " + (i % 2 == 0 ? "conv" : "l2pool") + ", got "
+            "layers["
+                + i
+                + "] must be "
+                + (i % 2 == 0 ? "conv" : "l2pool")
+                + ", got "
                 + layer.type());
       }
       try {

@@ -93,7 +93,9 @@ public final class FloatTensor {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof FloatTensor t && Arrays.equals(shape, t.shape) && Arrays.equals(data, t.data);
+    return o instanceof FloatTensor t
+        && Arrays.equals(shape, t.shape)
+        && Arrays.equals(data, t.data);
   }
 
   @Override

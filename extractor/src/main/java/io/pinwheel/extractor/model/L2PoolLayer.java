@@ -3,7 +3,9 @@ package io.pinwheel.extractor.model;
 /**
  * L2 pooling over groups of feature maps and a square spatial window:
  *
- * <pre>p_j(u,v) = sqrt( sum_i weights[j,i] * sum_{a,b &lt; window} h_{groups[j,i]}(s*u+a, s*v+b)^2 )</pre>
+ * <pre>
+ * p_j(u,v) = sqrt( sum_i weights[j,i] * sum_{a,b &lt; window} h_{groups[j,i]}(s*u+a, s*v+b)^2 )
+ * </pre>
  *
  * <p>Rows of {@code groups} may overlap; that is how topographic maps are made.
  *
@@ -20,9 +22,7 @@ public record L2PoolLayer(IntTensor groups, FloatTensor weights, int window, int
     if (groups.rank() != 2) {
       throw new IllegalArgumentException("l2pool.groups must have shape [G,m], got " + groups);
     }
-    if (weights.rank() != 2
-        || weights.dim(0) != groups.dim(0)
-        || weights.dim(1) != groups.dim(1)) {
+    if (weights.rank() != 2 || weights.dim(0) != groups.dim(0) || weights.dim(1) != groups.dim(1)) {
       throw new IllegalArgumentException(
           "l2pool.weights must have the shape of l2pool.groups ["
               + groups.dim(0)
@@ -72,7 +72,12 @@ public record L2PoolLayer(IntTensor groups, FloatTensor weights, int window, int
       int g = groups.get(i);
       if (g < 0 || g >= in[0]) {
         throw new IllegalArgumentException(
-            "l2pool.groups index " + g + " at flat index " + i + " is not a map in [0, " + in[0]
+            "l2pool.groups index "
+                + g
+                + " at flat index "
+                + i
+                + " is not a map in [0, "
+                + in[0]
                 + ")");
       }
     }
@@ -80,8 +85,6 @@ public record L2PoolLayer(IntTensor groups, FloatTensor weights, int window, int
       throw new IllegalArgumentException(
           "l2pool.window " + window + " is larger than its input " + in[1] + "x" + in[2]);
     }
-    return new int[] {
-      poolCount(), (in[1] - window) / stride + 1, (in[2] - window) / stride + 1
-    };
+    return new int[] {poolCount(), (in[1] - window) / stride + 1, (in[2] - window) / stride + 1};
   }
 }

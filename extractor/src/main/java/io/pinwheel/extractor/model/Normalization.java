@@ -42,8 +42,8 @@ public sealed interface Normalization {
   }
 
   /**
-   * Local contrast normalization (Jarrett et al. 2009) with a Gaussian window of standard
-   * deviation {@code sigma} pixels.
+   * Local contrast normalization (Jarrett et al. 2009) with a Gaussian window of standard deviation
+   * {@code sigma} pixels.
    *
    * @param sigma in (0, 64]
    */

@@ -3,8 +3,8 @@ package io.pinwheel.extractor.model;
 import java.util.OptionalInt;
 
 /**
- * How the last pooled map becomes a sparse code: keep values above {@code threshold}, then only
- * the {@code topK} largest when set (ties go to the lower index).
+ * How the last pooled map becomes a sparse code: keep values above {@code threshold}, then only the
+ * {@code topK} largest when set (ties go to the lower index).
  *
  * @param threshold finite; values must be strictly greater to be kept
  * @param topK empty for no limit, otherwise at least 1
@@ -16,7 +16,8 @@ public record OutputSpec(float threshold, OptionalInt topK) {
       throw new IllegalArgumentException("output.threshold must be finite, got " + threshold);
     }
     if (topK.isPresent() && topK.getAsInt() < 1) {
-      throw new IllegalArgumentException("output.topK must be >= 1 or null, got " + topK.getAsInt());
+      throw new IllegalArgumentException(
+          "output.topK must be >= 1 or null, got " + topK.getAsInt());
     }
   }
 
