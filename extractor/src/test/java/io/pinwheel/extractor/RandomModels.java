@@ -1,0 +1,79 @@
+package io.pinwheel.extractor;
+
+import io.pinwheel.extractor.model.ConvLayer;
+import io.pinwheel.extractor.model.EncoderModel;
+import io.pinwheel.extractor.model.FloatTensor;
+import io.pinwheel.extractor.model.InputSpec;
+import io.pinwheel.extractor.model.IntTensor;
+import io.pinwheel.extractor.model.L2PoolLayer;
+import io.pinwheel.extractor.model.Layer;
+import io.pinwheel.extractor.model.Normalization;
+import io.pinwheel.extractor.model.OutputSpec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.Random;
+
+/** Random but valid models and frames for comparing implementations. */
+public final class RandomModels {
+  private RandomModels() {}
+
+  /** One conv/l2pool stage description. */
+  public record StageSpec(int maps, int kernel, int pools, int groupSize, int window, int stride) {}
+
+  /** A random model with the given stages, random weights, biases, signed gains and groups. */
+  public static EncoderModel model(
+      Random rnd, int height, int width, int channels, OutputSpec output, StageSpec... stages) {
+    List<Layer> layers = new ArrayList<>();
+    int c = channels;
+    for (StageSpec s : stages) {
+      int depth = c * s.kernel() * s.kernel();
+      float[] w = new float[s.maps() * depth];
+      for (int i = 0; i < w.length; i++) {
+        w[i] = (float) (rnd.nextGaussian() / Math.sqrt(depth));
+      }
+      float[] b = new float[s.maps()];
+      float[] g = new float[s.maps()];
+      for (int k = 0; k < s.maps(); k++) {
+        b[k] = (float) (rnd.nextGaussian() * 0.2);
+        g[k] = (float) (rnd.nextGaussian() + (rnd.nextBoolean() ? 1 : -1));
+      }
+      layers.add(
+          new ConvLayer(
+              FloatTensor.of(new int[] {s.maps(), c, s.kernel(), s.kernel()}, w),
+              FloatTensor.of(new int[] {s.maps()}, b),
+              FloatTensor.of(new int[] {s.maps()}, g)));
+      int[] groups = new int[s.pools() * s.groupSize()];
+      float[] gw = new float[groups.length];
+      for (int i = 0; i < groups.length; i++) {
+        groups[i] = rnd.nextInt(s.maps());
+        gw[i] = rnd.nextFloat() * 2;
+      }
+      int[] gshape = {s.pools(), s.groupSize()};
+      layers.add(
+          new L2PoolLayer(
+              IntTensor.of(gshape, groups), FloatTensor.of(gshape, gw), s.window(), s.stride()));
+      c = s.pools();
+    }
+    return EncoderModel.of(
+        "random",
+        1,
+        new InputSpec(height, width, channels, new Normalization.None()),
+        layers,
+        output);
+  }
+
+  /** A frame of standard normal values. */
+  public static Frame frame(Random rnd, int channels, int height, int width) {
+    float[] d = new float[channels * height * width];
+    for (int i = 0; i < d.length; i++) {
+      d[i] = (float) rnd.nextGaussian();
+    }
+    return Frame.of(channels, height, width, d);
+  }
+
+  /** Output rule keeping everything above {@code threshold}, or only the top k when k > 0. */
+  public static OutputSpec output(float threshold, int k) {
+    return new OutputSpec(threshold, k > 0 ? OptionalInt.of(k) : OptionalInt.empty());
+  }
+}

@@ -1,0 +1,139 @@
+package io.pinwheel.extractor;
+
+import io.pinwheel.extractor.model.ConvLayer;
+import io.pinwheel.extractor.model.EncoderModel;
+import io.pinwheel.extractor.model.L2PoolLayer;
+import io.pinwheel.extractor.model.Layer;
+import io.pinwheel.extractor.model.OutputSpec;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The encoder math written as plainly as possible, straight from docs/encoder-format.md, in double
+ * precision. The fast {@link Encoder} is tested against it.
+ */
+public final class ReferenceEncoder {
+  private ReferenceEncoder() {}
+
+  /** The last pooled map of {@code frame} under {@code model}, flat row-major. */
+  public static float[] pooled(EncoderModel model, Frame frame) {
+    int c = frame.channels();
+    int h = frame.height();
+    int w = frame.width();
+    double[] x = new double[c * h * w];
+    for (int ch = 0; ch < c; ch++) {
+      for (int y = 0; y < h; y++) {
+        for (int xx = 0; xx < w; xx++) {
+          x[(ch * h + y) * w + xx] = frame.get(ch, y, xx);
+        }
+      }
+    }
+    int[] shape = {c, h, w};
+    List<Layer> layers = model.layers();
+    for (Layer layer : layers) {
+      if (layer instanceof ConvLayer conv) {
+        x = conv(conv, x, shape);
+      } else {
+        x = pool((L2PoolLayer) layer, x, shape);
+      }
+      shape = layer.outputShape(shape);
+    }
+    float[] out = new float[x.length];
+    for (int i = 0; i < x.length; i++) {
+      out[i] = (float) x[i];
+    }
+    return out;
+  }
+
+  /** The sparse code of {@code frame} under {@code model}. */
+  public static SparseCode encode(EncoderModel model, Frame frame) {
+    return sparsify(pooled(model, frame), model.outputShape(), model.output());
+  }
+
+  /** Applies the output rule to a dense map: threshold, then top-k with ties to the lower index. */
+  public static SparseCode sparsify(float[] dense, int[] shape, OutputSpec output) {
+    List<Integer> kept = new ArrayList<>();
+    for (int i = 0; i < dense.length; i++) {
+      if (dense[i] > output.threshold()) {
+        kept.add(i);
+      }
+    }
+    if (output.topK().isPresent() && kept.size() > output.topK().getAsInt()) {
+      kept.sort((a, b) -> dense[a] != dense[b] ? Float.compare(dense[b], dense[a]) : a - b);
+      kept = new ArrayList<>(kept.subList(0, output.topK().getAsInt()));
+      kept.sort(null);
+    }
+    int[] idx = kept.stream().mapToInt(Integer::intValue).toArray();
+    float[] val = new float[idx.length];
+    for (int i = 0; i < idx.length; i++) {
+      val[i] = dense[idx[i]];
+    }
+    return new SparseCode(shape, idx, val);
+  }
+
+  private static double[] conv(ConvLayer conv, double[] x, int[] in) {
+    int k = conv.outputMaps();
+    int c = conv.inputChannels();
+    int kh = conv.kernelHeight();
+    int kw = conv.kernelWidth();
+    int h = in[1];
+    int w = in[2];
+    int ho = h - kh + 1;
+    int wo = w - kw + 1;
+    double[] out = new double[k * ho * wo];
+    for (int m = 0; m < k; m++) {
+      for (int u = 0; u < ho; u++) {
+        for (int v = 0; v < wo; v++) {
+          double s = conv.bias().get(m);
+          for (int ch = 0; ch < c; ch++) {
+            for (int a = 0; a < kh; a++) {
+              for (int b = 0; b < kw; b++) {
+                double wt = conv.weights().get(((m * c + ch) * kh + a) * kw + b);
+                s += wt * x[(ch * h + u + a) * w + v + b];
+              }
+            }
+          }
+          out[(m * ho + u) * wo + v] = conv.gain().get(m) * Math.max(0, s);
+        }
+      }
+    }
+    return out;
+  }
+
+  private static double[] pool(L2PoolLayer pool, double[] x, int[] in) {
+    int[] out = pool.outputShape(in);
+    int h = in[1];
+    int w = in[2];
+    int win = pool.window();
+    int s = pool.stride();
+    int m = pool.groupSize();
+    double[] y = new double[out[0] * out[1] * out[2]];
+    for (int j = 0; j < out[0]; j++) {
+      for (int u = 0; u < out[1]; u++) {
+        for (int v = 0; v < out[2]; v++) {
+          double sum = 0;
+          for (int i = 0; i < m; i++) {
+            int map = pool.groups().get(j * m + i);
+            double wt = pool.weights().get(j * m + i);
+            double e = 0;
+            for (int a = 0; a < win; a++) {
+              for (int b = 0; b < win; b++) {
+                double hv = x[(map * h + s * u + a) * w + s * v + b];
+                e += hv * hv;
+              }
+            }
+            sum += wt * e;
+          }
+          y[(j * out[1] + u) * out[2] + v] = Math.sqrt(sum);
+        }
+      }
+    }
+    return y;
+  }
+
+  /** For debugging failed comparisons. */
+  static String describe(float[] a) {
+    return Arrays.toString(Arrays.copyOf(a, Math.min(a.length, 8)));
+  }
+}
