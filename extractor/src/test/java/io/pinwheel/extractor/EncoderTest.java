@@ -75,6 +75,22 @@ class EncoderTest {
     assertMatchesReference(model, RandomModels.frame(rnd, 1, 64, 48));
   }
 
+  @ParameterizedTest
+  @ValueSource(ints = {1, 2, 3, 4, 5, 6})
+  void shouldMatchReferenceWithDisjointGroupsOfAnySize(int groupSize) throws Exception {
+    Random rnd = new Random(30 + groupSize);
+    int pools = 24 / groupSize;
+    EncoderModel model =
+        RandomModels.model(
+            rnd,
+            40,
+            44,
+            1,
+            RandomModels.output(0.2f, 0),
+            new StageSpec(24, 5, pools, groupSize, 2, 2, true));
+    assertMatchesReference(model, RandomModels.frame(rnd, 1, 40, 44));
+  }
+
   @Test
   void shouldMatchReferenceWhenBandsDoNotDivideTheImage() throws Exception {
     // 300 wide: three rows per 1024-column band, so 294 output rows end in a partial band.

@@ -18,8 +18,19 @@ import java.util.Random;
 public final class RandomModels {
   private RandomModels() {}
 
-  /** One conv/l2pool stage description. */
-  public record StageSpec(int maps, int kernel, int pools, int groupSize, int window, int stride) {}
+  /**
+   * One conv/l2pool stage description.
+   *
+   * @param disjoint whether each map is in at most one pool (otherwise members are drawn at random
+   *     and pools overlap)
+   */
+  public record StageSpec(
+      int maps, int kernel, int pools, int groupSize, int window, int stride, boolean disjoint) {
+    /** A stage whose pools draw their members at random (overlapping). */
+    public StageSpec(int maps, int kernel, int pools, int groupSize, int window, int stride) {
+      this(maps, kernel, pools, groupSize, window, stride, false);
+    }
+  }
 
   /** A random model with the given stages, random weights, biases, signed gains and groups. */
   public static EncoderModel model(
@@ -45,8 +56,13 @@ public final class RandomModels {
               FloatTensor.of(new int[] {s.maps()}, g)));
       int[] groups = new int[s.pools() * s.groupSize()];
       float[] gw = new float[groups.length];
+      List<Integer> order = new ArrayList<>();
+      for (int i = 0; i < s.maps(); i++) {
+        order.add(i);
+      }
+      java.util.Collections.shuffle(order, rnd);
       for (int i = 0; i < groups.length; i++) {
-        groups[i] = rnd.nextInt(s.maps());
+        groups[i] = s.disjoint() ? order.get(i) : rnd.nextInt(s.maps());
         gw[i] = rnd.nextFloat() * 2;
       }
       int[] gshape = {s.pools(), s.groupSize()};

@@ -1,0 +1,63 @@
+package io.pinwheel.cli.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pinwheel.cli.CliResult;
+import io.pinwheel.cli.Main;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/** The bench commands run and report every field; their figures are not asserted (noisy hosts). */
+class BenchCommandTest {
+
+  private static JsonNode runJson(String... args) throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    CliResult result =
+        Main.run(
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8),
+            args);
+    assertThat(result.exitCode()).as(err.toString(StandardCharsets.UTF_8)).isZero();
+    return new ObjectMapper().readTree(out.toString(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void shouldReportEncoderFiguresAndAlternativesAsJson() throws Exception {
+    JsonNode json =
+        runJson(
+            "bench",
+            "encoder",
+            "--json",
+            "--rounds",
+            "1",
+            "--round-millis",
+            "50",
+            "--batch",
+            "1,4",
+            "--threads",
+            "1");
+    assertThat(json.get("rows")).hasSize(2);
+    JsonNode row = json.get("rows").get(0);
+    assertThat(row.get("frames_per_second").asDouble()).isPositive();
+    assertThat(row.get("conv_gflops").asDouble()).isPositive();
+    assertThat(row.get("sgemm_peak_gflops").asDouble()).isPositive();
+    assertThat(row.get("fraction_of_peak").asDouble()).isPositive();
+    assertThat(row.get("alternatives").get("nd4j-conv2d").asDouble()).isPositive();
+    assertThat(row.get("alternatives").get("opencv-filter2d").asDouble()).isPositive();
+    assertThat(json.get("max_relative_difference").get("nd4j-conv2d").asDouble()).isLessThan(1e-3);
+  }
+
+  @Test
+  void shouldReportMemorySamplesFromSoak() throws Exception {
+    JsonNode json = runJson("bench", "soak", "--json", "--frames", "200", "--samples", "4");
+    assertThat(json.get("frames").asLong()).isEqualTo(200);
+    assertThat(json.get("samples")).hasSize(4);
+    assertThat(json.get("samples").get(3).get("rss_bytes").asLong()).isPositive();
+    assertThat(json.get("samples").get(3).get("physical_bytes").asLong()).isPositive();
+  }
+}
