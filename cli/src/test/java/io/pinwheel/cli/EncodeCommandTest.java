@@ -1,0 +1,149 @@
+package io.pinwheel.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.pinwheel.extractor.model.EncoderFile;
+import io.pinwheel.trainer.InitialModels;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class EncodeCommandTest {
+  @TempDir static Path shared;
+  static Path model;
+  static byte[] png;
+  static byte[] jpeg;
+
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void writeModelAndImages() throws Exception {
+    model = shared.resolve("gabor.pwe");
+    EncoderFile.write(InitialModels.gabor(), model);
+    png = TestImages.png();
+    jpeg = TestImages.jpeg();
+  }
+
+  private Path file(String name, byte[] bytes) throws Exception {
+    Path p = dir.resolve(name);
+    Files.createDirectories(p.getParent());
+    Files.write(p, bytes);
+    return p;
+  }
+
+  @Test
+  void aPngAndAJpegGiveOneCodeLineEach() throws Exception {
+    Path a = file("a.png", png);
+    Path b = file("b.jpg", jpeg);
+    Cli cli = Cli.run("encode", "--model", model.toString(), a.toString(), b.toString());
+    assertThat(cli.exitCode()).as(cli.err()).isZero();
+    List<JsonNode> lines = cli.lines();
+    assertThat(lines).hasSize(2);
+    assertThat(lines.get(0).get("image").asText()).isEqualTo(a.toString());
+    assertThat(lines.get(1).get("image").asText()).isEqualTo(b.toString());
+    for (JsonNode line : lines) {
+      assertThat(line.get("nnz").asInt()).isPositive();
+      assertThat(line.get("indices").size()).isEqualTo(line.get("nnz").asInt());
+      assertThat(line.get("values").size()).isEqualTo(line.get("nnz").asInt());
+      assertThat(Cli.ints(line.get("shape"))).containsExactly(16, 44, 44);
+    }
+    assertThat(cli.result().imagesEncoded()).isEqualTo(2);
+  }
+
+  @Test
+  void codeLineNamesTheModel() throws Exception {
+    Cli cli = Cli.run("encode", "--model", model.toString(), file("a.png", png).toString());
+    JsonNode m = cli.lines().get(0).get("model");
+    assertThat(m.get("name").asText()).isEqualTo("gabor");
+    assertThat(m.get("version").asInt()).isEqualTo(1);
+  }
+
+  @Test
+  void badImagesPrintErrorLinesWhileGoodOnesStillPrintCodes() throws Exception {
+    byte[] noise = new byte[4096];
+    new Random(1).nextBytes(noise);
+    Path empty = file("1-empty.png", new byte[0]);
+    Path good = file("2-good.png", png);
+    Path random = file("3-random.jpg", noise);
+    Cli cli = Cli.run("encode", "--model", model.toString(), dir.toString());
+    assertThat(cli.exitCode()).isEqualTo(1);
+    List<JsonNode> lines = cli.lines();
+    assertThat(lines).hasSize(3);
+    assertThat(lines.get(0).get("image").asText()).isEqualTo(empty.toString());
+    assertThat(lines.get(0).get("reason").asText()).isEqualTo("empty");
+    assertThat(lines.get(0).get("error").asText()).isNotBlank();
+    assertThat(lines.get(1).get("image").asText()).isEqualTo(good.toString());
+    assertThat(lines.get(1).get("nnz").asInt()).isPositive();
+    assertThat(lines.get(2).get("image").asText()).isEqualTo(random.toString());
+    assertThat(lines.get(2).get("reason").asText()).isEqualTo("undecodable");
+    assertThat(cli.result().imagesEncoded()).isEqualTo(1);
+    assertThat(cli.result().imagesFailed()).isEqualTo(2);
+  }
+
+  @Test
+  void denseHoldsTheWholeMapAndTheSparseValuesAgreeWithIt() throws Exception {
+    Cli cli =
+        Cli.run("encode", "--model", model.toString(), "--dense", file("a.png", png).toString());
+    assertThat(cli.exitCode()).as(cli.err()).isZero();
+    JsonNode line = cli.lines().get(0);
+    float[] dense = Cli.floats(line.get("dense"));
+    assertThat(dense).hasSize(16 * 44 * 44);
+    int[] indices = Cli.ints(line.get("indices"));
+    float[] values = Cli.floats(line.get("values"));
+    assertThat(indices).isNotEmpty();
+    for (int i = 0; i < indices.length; i++) {
+      assertThat(values[i]).as("index %d", indices[i]).isEqualTo(dense[indices[i]]);
+    }
+  }
+
+  @Test
+  void withoutDenseThereIsNoDenseField() throws Exception {
+    Cli cli = Cli.run("encode", "--model", model.toString(), file("a.png", png).toString());
+    assertThat(cli.lines().get(0).has("dense")).isFalse();
+  }
+
+  @Test
+  void directoriesAreSearchedRecursivelyInSortedOrderSkippingHiddenFiles() throws Exception {
+    Path b = file("b/x.png", png);
+    Path a = file("a.jpg", jpeg);
+    file(".hidden.png", png);
+    Cli cli = Cli.run("encode", "--model", model.toString(), dir.toString());
+    assertThat(cli.exitCode()).as(cli.err()).isZero();
+    assertThat(cli.lines())
+        .extracting(l -> l.get("image").asText())
+        .containsExactly(a.toString(), b.toString());
+  }
+
+  @Test
+  void missingModelFileExitsTwoNamingTheFile() throws Exception {
+    Path missing = dir.resolve("nope.pwe");
+    Cli cli = Cli.run("encode", "--model", missing.toString(), file("a.png", png).toString());
+    assertThat(cli.exitCode()).isEqualTo(2);
+    assertThat(cli.err()).contains(missing.toString());
+    assertThat(cli.out()).isEmpty();
+  }
+
+  @Test
+  void corruptModelFileExitsTwoNamingTheFile() throws Exception {
+    Path bad = file("bad.pwe", "this is not an encoder file".getBytes());
+    Cli cli = Cli.run("encode", "--model", bad.toString(), file("a.png", png).toString());
+    assertThat(cli.exitCode()).isEqualTo(2);
+    assertThat(cli.err()).contains("bad.pwe");
+    assertThat(cli.out()).isEmpty();
+  }
+
+  @Test
+  void missingImagePathExitsTwoAndEncodesNothing() throws Exception {
+    Path good = file("a.png", png);
+    Path missing = dir.resolve("missing.png");
+    Cli cli = Cli.run("encode", "--model", model.toString(), good.toString(), missing.toString());
+    assertThat(cli.exitCode()).isEqualTo(2);
+    assertThat(cli.err()).contains(missing.toString());
+    assertThat(cli.out()).isEmpty();
+  }
+}
