@@ -1,0 +1,27 @@
+/**
+ * The extractor: image bytes to sparse feature codes, for programs that embed it (the stream
+ * topology, the command line, batch jobs).
+ *
+ * <p>Three steps:
+ *
+ * <ol>
+ *   <li><b>Decode.</b> {@link io.pinwheel.extractor.FrameDecoder} turns image bytes (JPEG, PNG,
+ *       BMP, TIFF, WebP, PNM, ...) into a {@link io.pinwheel.extractor.Frame}: decoded by OpenCV,
+ *       resized to the model's {@link io.pinwheel.extractor.model.InputSpec}, scaled to [0, 1],
+ *       planar [C, H, W], normalized ({@link io.pinwheel.extractor.Normalizer}). Bad bytes become a
+ *       {@link io.pinwheel.extractor.FrameDecodeException} with a fixed {@link
+ *       io.pinwheel.extractor.FrameDecodeException.Reason}, never another exception.
+ *   <li><b>Encode.</b> {@link io.pinwheel.extractor.Encoder} runs the model's layers (convolution,
+ *       ReLU and gain; L2 pooling) over the frame.
+ *   <li><b>Sparse code.</b> The encoder keeps the strongest responses of the last pooled map as a
+ *       {@link io.pinwheel.extractor.SparseCode}.
+ * </ol>
+ *
+ * <p>Thread safety: {@link io.pinwheel.extractor.FrameDecoder} is stateless and thread-safe, so one
+ * instance can serve every thread; {@link io.pinwheel.extractor.Frame} and {@link
+ * io.pinwheel.extractor.SparseCode} are immutable. {@link io.pinwheel.extractor.Encoder} is not
+ * thread-safe (it owns native scratch buffers): create one per thread and close it when the thread
+ * is done. OpenCV's native library is loaded once, by {@link io.pinwheel.extractor.OpenCv#load()},
+ * which every class that calls OpenCV calls first.
+ */
+package io.pinwheel.extractor;
