@@ -291,15 +291,13 @@ class FrameDecoderTest {
 
   @Test
   void shouldRefuseHugePngHeaderWithoutDecoding() {
-    long start = System.nanoTime();
-
+    // The bytes hold no image data: a full decode would fail as UNDECODABLE, so TOO_LARGE with
+    // the header's size proves the refusal came from the header alone.
     assertRefused(
         decoder(8, 8, 1),
         TestImages.pngHeaderOnly(100_000, 100_000),
         Reason.TOO_LARGE,
         "image is 100000x100000 = 10000.0 megapixels, over the 50.0 megapixel limit");
-    // Decoding would allocate 30 GB; refusing from the header takes microseconds.
-    assertThat(System.nanoTime() - start).isLessThan(1_000_000_000L);
   }
 
   @Test
