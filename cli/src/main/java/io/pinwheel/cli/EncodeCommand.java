@@ -10,6 +10,7 @@ import io.pinwheel.extractor.SparseCode;
 import io.pinwheel.extractor.model.EncoderFile;
 import io.pinwheel.extractor.model.EncoderModel;
 import io.pinwheel.extractor.model.InvalidModelException;
+import io.pinwheel.trainer.InitialModels;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
@@ -49,9 +50,11 @@ final class EncodeCommand implements Callable<Integer> {
 
   @Option(
       names = "--model",
-      required = true,
       paramLabel = "FILE.pwe",
-      description = "The encoder model file.")
+      description = {
+        "The encoder model file.",
+        "Default: the built-in analytic Gabor encoder (what init-model writes with no options)."
+      })
   Path model;
 
   @Option(
@@ -74,13 +77,13 @@ final class EncodeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    if (!Files.exists(model)) {
+    if (model != null && !Files.exists(model)) {
       context.err().println("pinwheel encode: model file not found: " + model);
       return ExitCodes.USAGE;
     }
     EncoderModel encoderModel;
     try {
-      encoderModel = EncoderFile.read(model);
+      encoderModel = model == null ? InitialModels.gabor() : EncoderFile.read(model);
     } catch (InvalidModelException e) {
       context.err().println("pinwheel encode: " + e.getMessage());
       return ExitCodes.USAGE;

@@ -56,6 +56,15 @@ class EncodeCommandTest {
   }
 
   @Test
+  void withoutModelTheBuiltInGaborEncoderIsUsed() throws Exception {
+    Cli cli = Cli.run("encode", file("a.png", png).toString());
+    assertThat(cli.exitCode()).as(cli.err()).isZero();
+    JsonNode line = cli.lines().get(0);
+    assertThat(line.get("model").get("name").asText()).isEqualTo(InitialModels.DEFAULT_NAME);
+    assertThat(line.get("nnz").asInt()).isPositive();
+  }
+
+  @Test
   void codeLineNamesTheModel() throws Exception {
     Cli cli = Cli.run("encode", "--model", model.toString(), file("a.png", png).toString());
     JsonNode m = cli.lines().get(0).get("model");

@@ -55,9 +55,9 @@ class MainTest {
   }
 
   @Test
-  void missingRequiredOptionIsAUsageError() {
-    Cli cli = Cli.run("encode", "x.png");
+  void missingRequiredParameterIsAUsageError() {
+    Cli cli = Cli.run("encode");
     assertThat(cli.exitCode()).isEqualTo(2);
-    assertThat(cli.err()).contains("--model");
+    assertThat(cli.err()).contains("PATH");
   }
 }
