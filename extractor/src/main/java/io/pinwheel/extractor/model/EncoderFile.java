@@ -59,8 +59,12 @@ public final class EncoderFile {
   private static final byte[] LOCAL_HEADER = {'P', 'K', 3, 4};
   private static final byte[] END_OF_CENTRAL_DIRECTORY = {'P', 'K', 5, 6};
 
-  /** 1980-01-01 00:00, the earliest DOS time; local time, so it does not depend on the zone. */
-  private static final LocalDateTime ENTRY_TIME = LocalDateTime.of(1980, 1, 1, 0, 0);
+  /**
+   * A fixed entry time, as a local time so that it does not depend on the zone. Not 1980-01-01
+   * 00:00:00: ZipEntry takes that DOS time to mean "before 1980" and then adds an extended
+   * timestamp converted with the JVM's zone, which makes the bytes zone-dependent.
+   */
+  private static final LocalDateTime ENTRY_TIME = LocalDateTime.of(1980, 1, 1, 0, 0, 2);
 
   private EncoderFile() {}
 
@@ -89,7 +93,7 @@ public final class EncoderFile {
     Limits limits = Limits.V1;
     if (attrs.size() > limits.maxTotalBytes()) {
       throw new InvalidModelException(
-          source + ": file is " + attrs.size() + " bytes, over the limit of " + mb(limits));
+          source + ": file is " + attrs.size() + " bytes, over the limit of " + totalLimit(limits));
     }
     try (InputStream in = Files.newInputStream(path)) {
       return read(in, source, limits);
@@ -106,11 +110,12 @@ public final class EncoderFile {
     return read(bytes, source, Limits.V1);
   }
 
+  /** As {@link #read(byte[], String)}, with other limits so tests need not build huge files. */
   static EncoderModel read(byte[] bytes, String source, Limits limits)
       throws InvalidModelException {
     if (bytes.length > limits.maxTotalBytes()) {
       throw new InvalidModelException(
-          source + ": file is " + bytes.length + " bytes, over the limit of " + mb(limits));
+          source + ": file is " + bytes.length + " bytes, over the limit of " + totalLimit(limits));
     }
     try {
       return read(new ByteArrayInputStream(bytes), source, limits);
@@ -154,7 +159,7 @@ public final class EncoderFile {
     }
     if (total > limits.maxTotalBytes()) {
       throw new IllegalArgumentException(
-          "model needs " + total + " bytes, more than the limit of " + mb(limits));
+          "model needs " + total + " bytes, more than the limit of " + totalLimit(limits));
     }
 
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(Math.toIntExact(total + 4096));
@@ -284,7 +289,7 @@ public final class EncoderFile {
           throw new InvalidModelException(
               source + ": " + name + ": directory entries are not allowed in an encoder file");
         }
-        String unsafe = Manifest.Paths.unsafe(name);
+        String unsafe = Manifest.EntryNames.unsafe(name);
         if (unsafe != null) {
           throw new InvalidModelException(
               source + ": archive entry \"" + name + "\" has an unsafe name: " + unsafe);
@@ -303,7 +308,7 @@ public final class EncoderFile {
                   + name
                   + (data.length > cap
                       ? ": entry is larger than the limit of " + cap + " bytes"
-                      : ": the archive holds more than the limit of " + mb(limits)));
+                      : ": the archive holds more than the limit of " + totalLimit(limits)));
         }
         total += data.length;
         entries.put(name, data);
@@ -426,7 +431,7 @@ public final class EncoderFile {
     }
   }
 
-  private static String mb(Limits limits) {
+  private static String totalLimit(Limits limits) {
     long max = limits.maxTotalBytes();
     return max % (1 << 20) == 0 ? (max >> 20) + " MB" : max + " bytes";
   }

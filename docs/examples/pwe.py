@@ -1,0 +1,266 @@
+#!/usr/bin/env python3
+"""Reference reader and encoder for pinwheel encoder files (.pwe, format v1).
+
+This is the executable form of docs/encoder-format.md: it needs only the
+standard library and numpy, and is written to be read, not to be fast.
+
+    python3 pwe.py model.pwe frame.npy [--dense]
+
+loads and verifies model.pwe, runs the encoder on frame.npy (an already
+normalized float32 array of shape [C, H, W]) and prints one JSON line:
+
+    {"shape": [G, H', W'], "nnz": n, "indices": [...], "values": [...]}
+
+with "dense": [...] (the whole last pooled map, flat, C order) added when
+--dense is given. As a module: model = load(path); code = encode(model, x).
+"""
+
+import hashlib
+import io
+import json
+import sys
+import zipfile
+
+import numpy as np
+
+FORMAT = "pinwheel-encoder"
+FORMAT_VERSION = 1
+MAX_ENTRIES = 256
+MAX_MANIFEST_BYTES = 1 << 20
+MAX_ENTRY_BYTES = 4 * (16 << 20) + 65536 + 16  # 16 Mi float32 elements plus a header
+MAX_TOTAL_BYTES = 512 << 20
+
+
+class InvalidModel(Exception):
+    """The file is not a valid pinwheel encoder file; the message says why."""
+
+
+def _read_entries(path):
+    """Every archive entry as bytes, reading no more than the limits allow."""
+    try:
+        archive = zipfile.ZipFile(path)
+    except zipfile.BadZipFile:
+        raise InvalidModel(f"{path}: not a pinwheel encoder file (not a ZIP archive)")
+    entries, total = {}, 0
+    with archive:
+        infos = archive.infolist()
+        if len(infos) > MAX_ENTRIES:
+            raise InvalidModel(f"{path}: the archive has more than {MAX_ENTRIES} entries")
+        for info in infos:
+            name = info.filename
+            if name in entries:
+                raise InvalidModel(f"{path}: {name}: duplicate archive entry")
+            parts = name.split("/")
+            bad_part = any(p in ("", ".", "..") for p in parts)
+            if name.startswith("/") or "\\" in name or ":" in name or bad_part:
+                raise InvalidModel(f'{path}: archive entry "{name}" has an unsafe name')
+            cap = MAX_MANIFEST_BYTES if name == "manifest.json" else MAX_ENTRY_BYTES
+            # Read one byte past the cap rather than trusting the header's file_size.
+            with archive.open(info) as f:
+                data = f.read(cap + 1)
+            if len(data) > cap:
+                raise InvalidModel(f"{path}: {name}: entry is larger than the limit of {cap} bytes")
+            total += len(data)
+            if total > MAX_TOTAL_BYTES:
+                raise InvalidModel(f"{path}: the archive holds more than {MAX_TOTAL_BYTES} bytes")
+            entries[name] = data
+    return entries
+
+
+def _only_keys(path, field, obj, allowed):
+    unknown = sorted(set(obj) - allowed)
+    if unknown:
+        raise InvalidModel(f'{path}: {field} has an unknown key "{unknown[0]}" '
+                           "(it may need a newer pinwheel)")
+
+
+def _tensor(path, files, entries, field, name, dtype):
+    """The verified .npy array `name` that manifest field `field` points to."""
+    where = f"{path}: {field} ({name})"
+    if name not in files:
+        raise InvalidModel(f"{where}: not listed in manifest files")
+    if hashlib.sha256(entries[name]).hexdigest() != files[name]:
+        raise InvalidModel(f"{where}: checksum mismatch")
+    try:
+        a = np.load(io.BytesIO(entries[name]), allow_pickle=False)
+    except ValueError as e:
+        raise InvalidModel(f"{where}: {e}")
+    if a.dtype.str != dtype:
+        raise InvalidModel(f"{where}: dtype '{a.dtype.str}' is not supported here; expected '{dtype}'")
+    if np.isfortran(a) and a.ndim > 1:
+        raise InvalidModel(f"{where}: fortran_order is True; only C order is supported")
+    if a.ndim == 0:
+        raise InvalidModel(f"{where}: tensors need at least one axis")
+    return a
+
+
+def load(path):
+    """Loads and verifies a .pwe file; returns the model as a dict of plain values and arrays.
+
+    Checks the format, every checksum, that every entry is listed and every listed
+    file exists, dtypes and the layer rules of formatVersion 1. (The Java reader
+    additionally checks every shape, index range and finiteness.)
+    """
+    entries = _read_entries(path)
+    if "manifest.json" not in entries:
+        raise InvalidModel(f"{path}: not a pinwheel encoder file (the ZIP archive has no manifest.json)")
+    m = json.loads(entries.pop("manifest.json").decode("utf-8"))
+    if m.get("format") != FORMAT:
+        raise InvalidModel(f"{path}: not a pinwheel encoder file (manifest format is {m.get('format')!r})")
+    version = m.get("formatVersion")
+    if isinstance(version, int) and version > FORMAT_VERSION:
+        raise InvalidModel(f"{path}: formatVersion {version} needs a newer pinwheel "
+                           f"(this one reads formatVersion {FORMAT_VERSION})")
+    if version != FORMAT_VERSION:
+        raise InvalidModel(f"{path}: formatVersion must be {FORMAT_VERSION}, got {version!r}")
+    # Unknown keys at the top level are ignored; inside these objects they could change the math.
+    _only_keys(path, "input", m["input"], {"height", "width", "channels", "normalize"})
+    _only_keys(path, "input.normalize", m["input"]["normalize"], {"type", "mean", "std", "sigma"})
+    _only_keys(path, "output", m["output"], {"threshold", "topK"})
+    files = m["files"]
+    for name in entries:
+        if name not in files:
+            raise InvalidModel(f"{path}: {name}: in the archive but not listed in manifest files")
+    for name in files:
+        if name not in entries:
+            raise InvalidModel(f"{path}: {name}: listed in manifest files but missing from the archive")
+
+    def tensor(field, name, dtype="<f4"):
+        return _tensor(path, files, entries, field, name, dtype)
+
+    layers = []
+    for i, spec in enumerate(m["layers"]):
+        field = f"layers[{i}]"
+        if spec["type"] == "conv":
+            _only_keys(path, field, spec, {"type", "weights", "bias", "gain", "stride", "padding"})
+            if spec["stride"] != 1 or spec["padding"] != "valid":
+                raise InvalidModel(f"{path}: {field}: formatVersion 1 supports only stride 1, valid padding")
+            layers.append({
+                "type": "conv",
+                "weights": tensor(field + ".weights", spec["weights"]),  # [K, C, kh, kw]
+                "bias": tensor(field + ".bias", spec["bias"]),  # [K]
+                "gain": tensor(field + ".gain", spec["gain"]),  # [K]
+            })
+        elif spec["type"] == "l2pool":
+            _only_keys(path, field, spec, {"type", "groups", "weights", "window", "stride"})
+            groups = tensor(field + ".groups", spec["groups"], "<i4")  # [G, m]
+            if "weights" in spec:
+                weights = tensor(field + ".weights", spec["weights"])  # [G, m]
+            else:
+                weights = np.ones(groups.shape, dtype=np.float32)
+            layers.append({"type": "l2pool", "groups": groups, "weights": weights,
+                           "window": spec["window"], "stride": spec["stride"]})
+        else:
+            raise InvalidModel(f"{path}: {field}.type {spec['type']!r} is not a layer type this reader knows")
+
+    training_tensors = {}
+    for name in files:
+        if name.startswith("training/") and name.endswith(".npy"):
+            key = name[len("training/"):-len(".npy")]
+            training_tensors[key] = tensor(f"training tensor {key}", name)
+
+    out = m["output"]
+    return {
+        "name": m["name"],
+        "version": m["version"],
+        "createdAt": m["createdAt"],
+        "input": m["input"],
+        "layers": layers,
+        # JSON floats are written so that float64 -> float32 gives the exact value.
+        "threshold": np.float32(out["threshold"]),
+        "topK": out["topK"],
+        "training": m["training"],
+        "training_tensors": training_tensors,
+    }
+
+
+def conv(x, weights, bias, gain):
+    """h[k] = gain[k] * max(0, bias[k] + sum_{c,a,b} weights[k,c,a,b] * x[c, u+a, v+b]).
+
+    A valid, stride-1 cross-correlation: the kernel is not flipped.
+    """
+    k, c, kh, kw = weights.shape
+    _, h, w = x.shape
+    ho, wo = h - kh + 1, w - kw + 1
+    s = np.zeros((k, ho, wo))
+    for a in range(kh):
+        for b in range(kw):
+            s += np.einsum("kc,chw->khw", weights[:, :, a, b], x[:, a:a + ho, b:b + wo])
+    s += bias[:, None, None]
+    return gain[:, None, None] * np.maximum(s, 0.0)
+
+
+def l2pool(h, groups, weights, window, stride):
+    """p[j,u,v] = sqrt(sum_i weights[j,i] * sum_{a,b < window} h[groups[j,i], s*u+a, s*v+b]^2)."""
+    maps, hh, ww = h.shape
+    if groups.min() < 0 or groups.max() >= maps:
+        raise ValueError(f"l2pool groups must index maps in [0, {maps})")
+    ho, wo = (hh - window) // stride + 1, (ww - window) // stride + 1
+    energy = np.zeros((h.shape[0], ho, wo))  # per map: sum of squares in each window
+    sq = h * h
+    for a in range(window):
+        for b in range(window):
+            energy += sq[:, a:a + stride * (ho - 1) + 1:stride, b:b + stride * (wo - 1) + 1:stride]
+    return np.sqrt(np.einsum("gm,gmuv->guv", weights, energy[groups]))
+
+
+def pooled(model, frame):
+    """The last pooled map for a normalized frame of shape [C, H, W], as float32."""
+    inp = model["input"]
+    want = (inp["channels"], inp["height"], inp["width"])
+    if frame.shape != want:
+        raise ValueError(f"frame has shape {frame.shape}, the model reads {want}")
+    x = frame.astype(np.float64)  # double precision, like the Java reference encoder
+    for layer in model["layers"]:
+        if layer["type"] == "conv":
+            x = conv(x, layer["weights"].astype(np.float64), layer["bias"].astype(np.float64),
+                     layer["gain"].astype(np.float64))
+        else:
+            x = l2pool(x, layer["groups"], layer["weights"].astype(np.float64),
+                       layer["window"], layer["stride"])
+    return x.astype(np.float32)
+
+
+def sparse_code(p, threshold, top_k):
+    """Keep values strictly greater than threshold; then, if top_k is set, only the top_k
+    largest (equal values: the lower flat index wins). Indices are flat C-order indices into
+    p, returned in ascending order."""
+    flat = p.ravel()
+    kept = np.flatnonzero(flat > threshold)
+    if top_k is not None and len(kept) > top_k:
+        # lexsort sorts by the last key first: value descending, then index ascending.
+        order = np.lexsort((kept, -flat[kept]))
+        kept = np.sort(kept[order[:top_k]])
+    return kept, flat[kept]
+
+
+def encode(model, frame, dense=False):
+    """The sparse code of a normalized frame, as the dict pwe.py prints."""
+    p = pooled(model, frame)
+    indices, values = sparse_code(p, model["threshold"], model["topK"])
+    # float(float32) is exact, so the printed values read back bit for bit.
+    code = {"shape": list(p.shape), "nnz": int(len(indices)),
+            "indices": [int(i) for i in indices], "values": [float(v) for v in values]}
+    if dense:
+        code["dense"] = [float(v) for v in p.ravel()]
+    return code
+
+
+def main(argv):
+    args = [a for a in argv if a != "--dense"]
+    if len(args) != 2:
+        print(__doc__, file=sys.stderr)
+        return 2
+    try:
+        model = load(args[0])
+    except InvalidModel as e:
+        print(e, file=sys.stderr)
+        return 1
+    frame = np.load(args[1], allow_pickle=False)
+    code = encode(model, frame, dense="--dense" in argv)
+    print(json.dumps(code, separators=(",", ":")))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,152 @@
+package io.pinwheel.extractor.model;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.zip.CRC32;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * An encoder file taken apart for editing, so tests can build hostile files by hand: change the
+ * manifest or entries, optionally fix the checksums, and zip it up again with java.util.zip.
+ */
+final class Archive {
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  /** Entries other than manifest.json, in archive order. */
+  final LinkedHashMap<String, byte[]> entries = new LinkedHashMap<>();
+
+  /** The manifest, editable. */
+  ObjectNode manifest;
+
+  /** Whether manifest.json is written after the tensors instead of first. */
+  boolean manifestLast;
+
+  /** Whether entries are deflated instead of stored. */
+  boolean deflate;
+
+  private Archive() {}
+
+  /** Takes apart a well-formed encoder file. */
+  static Archive of(byte[] pwe) {
+    Archive a = new Archive();
+    try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(pwe))) {
+      ZipEntry e;
+      while ((e = zip.getNextEntry()) != null) {
+        byte[] data = zip.readAllBytes();
+        if (e.getName().equals("manifest.json")) {
+          a.manifest = (ObjectNode) JSON.readTree(data);
+        } else {
+          a.entries.put(e.getName(), data);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return a;
+  }
+
+  /** The manifest's "files" object. */
+  ObjectNode files() {
+    return (ObjectNode) manifest.get("files");
+  }
+
+  /** The manifest's layers[i] object. */
+  ObjectNode layer(int i) {
+    return (ObjectNode) manifest.get("layers").get(i);
+  }
+
+  /** Replaces (or adds) an entry and lists it in "files" with its true checksum. */
+  Archive putListed(String name, byte[] data) {
+    entries.put(name, data);
+    files().put(name, sha256(data));
+    return this;
+  }
+
+  /** The zip bytes, with the manifest serialized compactly. */
+  byte[] toBytes() {
+    try {
+      return zip(manifestText().getBytes(StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The manifest as compact JSON text. */
+  String manifestText() {
+    try {
+      return JSON.writeValueAsString(manifest);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The zip bytes with {@code manifestBytes} as manifest.json (for malformed manifests). */
+  byte[] zip(byte[] manifestBytes) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (ZipOutputStream zip = new ZipOutputStream(out)) {
+      zip.setMethod(deflate ? ZipOutputStream.DEFLATED : ZipOutputStream.STORED);
+      if (!manifestLast) {
+        put(zip, "manifest.json", manifestBytes);
+      }
+      for (Map.Entry<String, byte[]> e : entries.entrySet()) {
+        put(zip, e.getKey(), e.getValue());
+      }
+      if (manifestLast) {
+        put(zip, "manifest.json", manifestBytes);
+      }
+    }
+    return out.toByteArray();
+  }
+
+  private void put(ZipOutputStream zip, String name, byte[] data) throws IOException {
+    ZipEntry e = new ZipEntry(name);
+    if (!deflate) {
+      CRC32 crc = new CRC32();
+      crc.update(data);
+      e.setSize(data.length);
+      e.setCompressedSize(data.length);
+      e.setCrc(crc.getValue());
+    }
+    zip.putNextEntry(e);
+    zip.write(data);
+    zip.closeEntry();
+  }
+
+  /** Lowercase hex SHA-256. */
+  static String sha256(byte[] data) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** A hand-made .npy file: {@code header} is the dict text, padded by this method. */
+  static byte[] npy(String header, int dataBytes) {
+    StringBuilder h = new StringBuilder(header);
+    while ((10 + h.length() + 1) % 64 != 0) {
+      h.append(' ');
+    }
+    h.append('\n');
+    byte[] head = h.toString().getBytes(StandardCharsets.ISO_8859_1);
+    byte[] out = new byte[10 + head.length + dataBytes];
+    byte[] magic = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0};
+    System.arraycopy(magic, 0, out, 0, 8);
+    out[8] = (byte) head.length;
+    out[9] = (byte) (head.length >> 8);
+    System.arraycopy(head, 0, out, 10, head.length);
+    return out;
+  }
+}

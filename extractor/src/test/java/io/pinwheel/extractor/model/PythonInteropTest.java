@@ -1,0 +1,277 @@
+package io.pinwheel.extractor.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.offset;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.pinwheel.extractor.Frame;
+import io.pinwheel.extractor.ReferenceEncoder;
+import io.pinwheel.extractor.SparseCode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * docs/examples/pwe.py, the executable form of docs/encoder-format.md, reads the files Java writes
+ * and computes what the Java reference encoder computes.
+ */
+class PythonInteropTest {
+  private static String python;
+  private static Path script;
+
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void findPythonAndScript() {
+    python = findPython().orElse(null);
+    Assumptions.assumeTrue(python != null, "no python3 with numpy");
+    Path here = Path.of("").toAbsolutePath();
+    for (Path p = here; p != null && script == null; p = p.getParent()) {
+      Path candidate = p.resolve("docs/examples/pwe.py");
+      if (Files.isRegularFile(candidate)) {
+        script = candidate;
+      }
+    }
+    assertThat(script).as("docs/examples/pwe.py above " + here).isNotNull();
+  }
+
+  private static Optional<String> findPython() {
+    for (String candidate : List.of("python3", "/usr/bin/python3")) {
+      try {
+        Process p =
+            new ProcessBuilder(candidate, "-c", "import numpy")
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        if (p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0) {
+          return Optional.of(candidate);
+        }
+        p.destroyForcibly();
+      } catch (IOException e) {
+        // Not installed under this name; try the next one.
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return Optional.empty();
+      }
+    }
+    return Optional.empty();
+  }
+
+  private record Result(int exitCode, String stdout, String stderr) {}
+
+  private Result run(String... args) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of(python));
+    cmd.addAll(List.of(args));
+    Path out = dir.resolve("stdout.txt");
+    Path err = dir.resolve("stderr.txt");
+    Process p =
+        new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    if (!p.waitFor(120, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new AssertionError("timed out: " + cmd);
+    }
+    return new Result(
+        p.exitValue(),
+        Files.readString(out, StandardCharsets.UTF_8),
+        Files.readString(err, StandardCharsets.UTF_8));
+  }
+
+  /** Runs pwe.py with --dense on {@code model} and {@code frame}; returns its JSON output. */
+  private JsonNode encode(EncoderModel model, Frame frame) throws Exception {
+    Path modelPath = dir.resolve("model.pwe");
+    Path framePath = dir.resolve("frame.npy");
+    EncoderFile.write(model, modelPath);
+    Files.write(
+        framePath,
+        Npy.toBytes(
+            FloatTensor.of(
+                new int[] {frame.channels(), frame.height(), frame.width()}, frame.toArray())));
+    Result r = run(script.toString(), modelPath.toString(), framePath.toString(), "--dense");
+    assertThat(r.exitCode()).as(r.stderr()).isZero();
+    return Archive.JSON.readTree(r.stdout());
+  }
+
+  private static Frame randomFrame(Random rnd, InputSpec in) {
+    float[] d = new float[in.channels() * in.height() * in.width()];
+    for (int i = 0; i < d.length; i++) {
+      d[i] = (float) rnd.nextGaussian();
+    }
+    return Frame.of(in.channels(), in.height(), in.width(), d);
+  }
+
+  private static float[] floats(JsonNode array) {
+    float[] out = new float[array.size()];
+    for (int i = 0; i < out.length; i++) {
+      // The script prints float(float32), which is exact, so this cast loses nothing.
+      out[i] = (float) array.get(i).doubleValue();
+    }
+    return out;
+  }
+
+  private static int[] ints(JsonNode array) {
+    int[] out = new int[array.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = array.get(i).intValue();
+    }
+    return out;
+  }
+
+  @Test
+  void shouldComputeWhatTheJavaReferenceEncoderComputes() throws Exception {
+    Random rnd = new Random(2024);
+    for (int channels : new int[] {1, 3}) {
+      EncoderModel model =
+          TestModels.random(rnd, channels, new Normalization.Lcn(1.5), OptionalInt.empty());
+      Frame frame = randomFrame(rnd, model.input());
+
+      JsonNode out = encode(model, frame);
+
+      float[] expected = ReferenceEncoder.pooled(model, frame);
+      float[] actual = floats(out.get("dense"));
+      float max = 0;
+      for (float v : expected) {
+        max = Math.max(max, Math.abs(v));
+      }
+      assertThat(max).isPositive();
+      assertThat(ints(out.get("shape"))).containsExactly(model.outputShape());
+      assertThat(actual).containsExactly(expected, offset(1e-4f * max));
+    }
+  }
+
+  @Test
+  void shouldApplyTheOutputRuleAsTheJavaReferenceDoes() throws Exception {
+    Random rnd = new Random(77);
+    for (OptionalInt topK : new OptionalInt[] {OptionalInt.empty(), OptionalInt.of(6)}) {
+      EncoderModel base = TestModels.random(rnd, 1, new Normalization.None(), topK);
+      Frame frame = randomFrame(rnd, base.input());
+      // A threshold at the median keeps about half the values, so top-k has work to do.
+      float[] dense = ReferenceEncoder.pooled(base, frame);
+      float[] sorted = dense.clone();
+      java.util.Arrays.sort(sorted);
+      EncoderModel model =
+          new EncoderModel(
+              base.name(),
+              base.version(),
+              base.createdAt(),
+              base.input(),
+              base.layers(),
+              new OutputSpec(sorted[sorted.length / 2], topK),
+              base.training(),
+              base.trainingTensors());
+
+      JsonNode out = encode(model, frame);
+
+      float[] pyDense = floats(out.get("dense"));
+      SparseCode expected = ReferenceEncoder.sparsify(pyDense, model.outputShape(), model.output());
+      assertThat(ints(out.get("indices"))).containsExactly(expected.indices());
+      assertThat(floats(out.get("values"))).containsExactly(expected.values());
+      assertThat(out.get("nnz").intValue()).isEqualTo(expected.indices().length);
+    }
+  }
+
+  @Test
+  void shouldComputeAHandWorkedExample() throws Exception {
+    // conv map 0: 2 * relu(-1 + [1 2; 3 4] . window) = [52 72; 112 132]
+    // conv map 1: 3 * relu(0.5 - x(u,v)) = [1.5 0; 0 0]
+    // l2pool, one map per pool, 2x2 window: [sqrt(52^2+72^2+112^2+132^2), 1.5]
+    EncoderModel model =
+        EncoderModel.of(
+            "hand",
+            1,
+            new InputSpec(3, 3, 1, new Normalization.None()),
+            List.of(
+                new ConvLayer(
+                    FloatTensor.of(new int[] {2, 1, 2, 2}, new float[] {1, 2, 3, 4, -1, 0, 0, 0}),
+                    FloatTensor.of(new int[] {2}, new float[] {-1, 0.5f}),
+                    FloatTensor.of(new int[] {2}, new float[] {2, 3})),
+                L2PoolLayer.unweighted(IntTensor.of(new int[] {2, 1}, new int[] {0, 1}), 2, 1)),
+            OutputSpec.threshold(2f));
+    Frame frame = Frame.of(1, 3, 3, new float[] {0, 1, 2, 3, 4, 5, 6, 7, 8});
+
+    JsonNode out = encode(model, frame);
+
+    float p0 = (float) Math.sqrt(52 * 52 + 72 * 72 + 112 * 112 + 132 * 132);
+    assertThat(ints(out.get("shape"))).containsExactly(2, 1, 1);
+    assertThat(floats(out.get("dense"))).containsExactly(new float[] {p0, 1.5f}, offset(1e-4f));
+    assertThat(ints(out.get("indices"))).containsExactly(0);
+    assertThat(floats(out.get("values"))).containsExactly(new float[] {p0}, offset(1e-4f));
+  }
+
+  @Test
+  void shouldBreakTopKTiesTowardsTheLowerIndex() throws Exception {
+    // Identity conv and 1x1 pooling: the code is the frame itself. 2.0 is at 2, 4, 7 and 9;
+    // 0.5 equals the threshold and so is never kept.
+    EncoderModel model =
+        EncoderModel.of(
+            "ties",
+            1,
+            new InputSpec(4, 4, 1, new Normalization.None()),
+            List.of(
+                new ConvLayer(
+                    FloatTensor.filled(new int[] {1, 1, 1, 1}, 1f),
+                    FloatTensor.filled(new int[] {1}, 0f),
+                    FloatTensor.filled(new int[] {1}, 1f)),
+                L2PoolLayer.unweighted(IntTensor.filled(new int[] {1, 1}, 0), 1, 1)),
+            new OutputSpec(0.5f, OptionalInt.of(3)));
+    Frame frame =
+        Frame.of(
+            1,
+            4,
+            4,
+            new float[] {0.5f, 1, 2, 1, 2, 1, 0.5f, 2, 1, 2, 1, 1, 0.5f, 0.5f, 0.5f, 0.5f});
+
+    JsonNode out = encode(model, frame);
+
+    assertThat(ints(out.get("indices"))).containsExactly(2, 4, 7);
+    assertThat(floats(out.get("values"))).containsExactly(2f, 2f, 2f);
+    assertThat(out.get("nnz").intValue()).isEqualTo(3);
+  }
+
+  @Test
+  void shouldWriteNpyFilesByteForByteAsNumpySaves() throws Exception {
+    Path f = dir.resolve("f.npy");
+    Path i = dir.resolve("i.npy");
+    Files.write(f, Npy.toBytes(TestModels.gaussian(new Random(1), 64, 1, 9, 9)));
+    Files.write(i, Npy.toBytes(IntTensor.of(new int[] {5}, new int[] {0, 1, -2, 3, 4})));
+    String check =
+        "import io, sys, numpy as np\n"
+            + "for path in sys.argv[1:]:\n"
+            + "    raw = open(path, 'rb').read()\n"
+            + "    b = io.BytesIO()\n"
+            + "    np.save(b, np.load(path, allow_pickle=False))\n"
+            + "    print(b.getvalue() == raw)\n";
+
+    Result r = run("-c", check, f.toString(), i.toString());
+
+    assertThat(r.exitCode()).as(r.stderr()).isZero();
+    assertThat(r.stdout().strip().split("\n")).containsExactly("True", "True");
+  }
+
+  @Test
+  void shouldRefuseATamperedFileInPythonToo() throws Exception {
+    Archive a = Archive.of(EncoderFile.toBytes(TestModels.random(new Random(5))));
+    byte[] w = a.entries.get("layers/2/bias.npy");
+    w[w.length - 1] ^= 1;
+    Path modelPath = dir.resolve("tampered.pwe");
+    Files.write(modelPath, a.toBytes());
+    Path framePath = dir.resolve("frame.npy");
+    Files.write(framePath, Npy.toBytes(FloatTensor.filled(new int[] {1, 13, 12}, 0f)));
+
+    Result r = run(script.toString(), modelPath.toString(), framePath.toString());
+
+    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.stderr())
+        .contains(modelPath + ": layers[2].bias (layers/2/bias.npy): checksum mismatch");
+  }
+}
