@@ -1,0 +1,7 @@
+/**
+ * What applications need to read pinwheel's features topic: the {@link
+ * io.pinwheel.client.FeatureRecord} value type and its Kafka {@link
+ * io.pinwheel.client.FeatureRecordSerde} (protobuf or JSON), without the encoder's native
+ * dependencies. The schema is described in {@code docs/feature-record.md}.
+ */
+package io.pinwheel.client;
