@@ -1,16 +1,13 @@
 package io.pinwheel.extractor;
 
-import static org.bytedeco.openblas.global.openblas_nolapack.CblasNoTrans;
-import static org.bytedeco.openblas.global.openblas_nolapack.CblasRowMajor;
-import static org.bytedeco.openblas.global.openblas_nolapack.cblas_sgemm;
-
 import io.pinwheel.extractor.model.ConvLayer;
 import io.pinwheel.extractor.model.EncoderModel;
 import io.pinwheel.extractor.model.L2PoolLayer;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
-import org.bytedeco.javacpp.FloatPointer;
+import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -22,9 +19,11 @@ import org.nd4j.linalg.factory.Nd4j;
  * B[C*kh*kw, rows*W]}, where the columns of B run over the full input width rather than the valid
  * output width. That makes every row of B a contiguous slice of the input plane, so building B is
  * {@code C*kh*kw} block copies instead of a gather per element; the {@code kw-1} extra columns per
- * row (8% for 96 wide, 9x9 kernels) are computed and dropped. Bands are sized so that B and the
- * product stay in the L2 cache while ReLU, squaring and the group sums run over them. The product
- * runs in OpenBLAS (the library ND4J itself calls) on ND4J-allocated off-heap buffers.
+ * row (8% for 96 wide, 9x9 kernels) are computed and dropped. The product is {@code Nd4j.gemm} on
+ * ND4J arrays allocated once per encoder: on this kind of machine it runs the 64x81xN product of
+ * the reference workload at about the machine's 1024^3 SGEMM rate once N reaches a few thousand
+ * columns, where calling OpenBLAS directly reached two thirds of it. So bands are a few thousand
+ * columns: large enough for the product, and few enough that the per-call cost does not count.
  *
  * <p>The per-map gain is folded into the weights and bias as |gain|: {@code |g| * max(0, z) =
  * max(0, |g| * z)}, and the sign of the gain cannot matter because L2 pooling squares every value.
@@ -33,21 +32,21 @@ import org.nd4j.linalg.factory.Nd4j;
  * about 1 MB for the reference model) and close it to free the native memory at once.
  */
 public final class Encoder implements AutoCloseable {
-  /** Aim for band products of about this many columns: B and C then fit in a 1-2 MB L2. */
-  private static final int TARGET_BAND_COLUMNS = 1024;
+  /** Aim for band products of about this many columns; the bands of a stage are equal in size. */
+  private static final int TARGET_BAND_COLUMNS = 4096;
 
   private final EncoderModel model;
   private final int[] outputShape;
   private final int outputSize;
   private final Stage[] stages;
-  private final INDArray weightsArray;
-  private final INDArray bandInArray;
-  private final INDArray bandOutArray;
-  private final FloatPointer bandIn;
-  private final FloatPointer bandOut;
-  private final FloatBuffer bandInBuffer;
-  private final FloatBuffer bandOutBuffer;
-  private final float[] bandOutHeap;
+  private final List<INDArray> nativeArrays = new ArrayList<>();
+
+  /** One band's conv output, a row per map: per-map arrays let the JIT vectorize (see below). */
+  private final float[][] mapScratch;
+
+  /** One band's group energies, a row per pool. */
+  private final float[][] poolScratch;
+
   private final float[] lastPooled;
   private final long[] topKeys;
   private boolean closed;
@@ -63,42 +62,27 @@ public final class Encoder implements AutoCloseable {
     int stageCount = model.layers().size() / 2;
     List<Stage> built = new ArrayList<>(stageCount);
     int[] in = {model.input().channels(), model.input().height(), model.input().width()};
-    long weightFloats = 0;
-    long maxBandIn = 0;
-    long maxBandOut = 0;
+    int maxColumns = 0;
+    int maxMaps = 0;
+    int maxPools = 0;
     for (int s = 0; s < stageCount; s++) {
       ConvLayer conv = (ConvLayer) model.layers().get(2 * s);
       L2PoolLayer pool = (L2PoolLayer) model.layers().get(2 * s + 1);
-      Stage stage =
-          new Stage(conv, pool, in, shapes.get(2 * s), shapes.get(2 * s + 1), weightFloats);
+      Stage stage = new Stage(conv, pool, in, shapes.get(2 * s), shapes.get(2 * s + 1));
+      stage.allocate(nativeArrays);
       built.add(stage);
-      weightFloats += (long) stage.maps * stage.depth;
-      maxBandIn = Math.max(maxBandIn, (long) stage.depth * stage.bandColumns);
-      maxBandOut = Math.max(maxBandOut, (long) stage.maps * stage.bandColumns);
+      for (Band band : stage.bands) {
+        maxColumns = Math.max(maxColumns, band.columns);
+      }
+      maxMaps = Math.max(maxMaps, stage.maps);
+      maxPools = Math.max(maxPools, stage.pools);
       in = shapes.get(2 * s + 1);
     }
     this.stages = built.toArray(new Stage[0]);
-
-    this.weightsArray = Nd4j.createUninitializedDetached(DataType.FLOAT, weightFloats);
-    this.bandInArray = Nd4j.createUninitializedDetached(DataType.FLOAT, maxBandIn);
-    this.bandOutArray = Nd4j.createUninitializedDetached(DataType.FLOAT, maxBandOut);
-    FloatPointer weights = floats(weightsArray, weightFloats);
-    this.bandIn = floats(bandInArray, maxBandIn);
-    this.bandOut = floats(bandOutArray, maxBandOut);
-    this.bandInBuffer = bandIn.asBuffer();
-    this.bandOutBuffer = bandOut.asBuffer();
-    this.bandOutHeap = new float[Math.toIntExact(maxBandOut)];
-    FloatBuffer weightBuffer = weights.asBuffer();
-    for (Stage stage : stages) {
-      weightBuffer.put(Math.toIntExact(stage.weightOffset), stage.scaledWeights);
-      stage.weights = new FloatPointer(weights).position(stage.weightOffset);
-    }
+    this.mapScratch = new float[maxMaps][maxColumns];
+    this.poolScratch = new float[maxPools][maxColumns];
     this.lastPooled = new float[outputSize];
     this.topKeys = new long[outputSize];
-  }
-
-  private static FloatPointer floats(INDArray array, long n) {
-    return new FloatPointer(array.data().addressPointer()).capacity(n);
   }
 
   /** The model this encoder runs. */
@@ -187,177 +171,198 @@ public final class Encoder implements AutoCloseable {
   }
 
   private void runStage(Stage st, float[] dst) {
-    for (int r0 = 0; r0 < st.convHeight; r0 += st.bandRows) {
-      int rows = Math.min(st.bandRows, st.convHeight - r0);
-      int n = rows * st.inWidth;
+    for (Band band : st.bands) {
+      int n = band.columns;
       // B[(c,a,b), j] = x_c[r0*W + j + a*W + b]: each row of B is one contiguous slice.
+      FloatBuffer b = band.inBuffer;
       int row = 0;
       for (int c = 0; c < st.channels; c++) {
         for (int a = 0; a < st.kh; a++) {
-          int src = c * st.planeSize + (r0 + a) * st.inWidth;
-          for (int b = 0; b < st.kw; b++) {
-            bandInBuffer.put(row * n, st.input, src + b, n);
+          int src = c * st.planeSize + (band.firstRow + a) * st.inWidth;
+          for (int dx = 0; dx < st.kw; dx++) {
+            b.put(row * n, st.input, src + dx, n);
             row++;
           }
         }
       }
-      cblas_sgemm(
-          CblasRowMajor,
-          CblasNoTrans,
-          CblasNoTrans,
-          st.maps,
-          n,
-          st.depth,
-          1f,
-          st.weights,
-          st.depth,
-          bandIn,
-          n,
-          0f,
-          bandOut,
-          n);
-      float[] h = bandOutHeap;
-      bandOutBuffer.get(0, h, 0, st.maps * n);
-      groupSums(st, h, n, r0 * st.inWidth);
+      Nd4j.gemm(st.weights, band.in, band.out, false, false, 1.0, 0.0);
+      for (int k = 0; k < st.maps; k++) {
+        if (st.mapUsed[k]) {
+          band.outBuffer.get(k * n, mapScratch[k], 0, n);
+        }
+      }
+      groupSums(st, n);
+      int rows = n / st.inWidth;
+      for (int j = 0; j < st.pools; j++) {
+        for (int r = 0; r < rows; r++) {
+          System.arraycopy(
+              poolScratch[j], r * st.inWidth, st.energy[j][band.firstRow + r], 0, st.inWidth);
+        }
+      }
     }
     windowPool(st, dst);
   }
 
-  /** h = max(0, z + bias)^2 for every map some pool reads (the gain is already in z and bias). */
-  private static void squaredRelu(Stage st, float[] h, int n) {
+  // The loops below index every array from 0 with the same index: HotSpot's C2 (JDK 17) only
+  // vectorizes a loop when it can tell its loads and stores apart, and two slices of one array at
+  // unknown offsets defeat that. Written this way they run about 8x faster.
+
+  /** h = max(0, z + bias)^2 in place, for every map some pool reads. */
+  private void squaredRelu(Stage st, int n) {
     for (int k = 0; k < st.maps; k++) {
-      if (!st.mapUsed[k]) {
-        continue;
-      }
-      float bias = st.bias[k];
-      int base = k * n;
-      for (int i = base; i < base + n; i++) {
-        float t = Math.max(h[i] + bias, 0f);
-        h[i] = t * t;
+      if (st.mapUsed[k]) {
+        float[] h = mapScratch[k];
+        float bias = st.bias[k];
+        for (int i = 0; i < n; i++) {
+          // z + |z| = 2 max(0, z), and, unlike Math.max, it vectorizes.
+          float z = h[i] + bias;
+          float t = z + Math.abs(z);
+          h[i] = 0.25f * t * t;
+        }
       }
     }
   }
 
   /**
-   * energy_j(pos) = sum_i w_ji * h_{g_ji}(pos), written into the stage's full-image energy map.
+   * energy_j(pos) = sum_i w_ji * h_{g_ji}(pos) over the band, into {@code poolScratch[j]}.
    *
    * <p>When no map is in two pools, the ReLU and square are done here, in the same pass, instead of
    * in {@link #squaredRelu}: one pass less over the band. Members are summed four at a time so each
    * pass over the energy row does four members' work.
    */
-  private static void groupSums(Stage st, float[] h, int n, int offset) {
+  private void groupSums(Stage st, int n) {
     boolean fused = !st.mapsShared;
     if (!fused) {
-      squaredRelu(st, h, n);
+      squaredRelu(st, n);
     }
-    float[] e = st.energy;
     int m = st.groupSize;
     for (int j = 0; j < st.pools; j++) {
-      int dst = j * st.energyPlane + offset;
-      int q = 0;
-      boolean first = true;
-      while (q < m) {
+      float[] e = poolScratch[j];
+      for (int q = 0; q < m; q += 4) {
         int take = Math.min(4, m - q);
         int g = j * m + q;
-        if (fused) {
-          addSquaredRelu(st, h, n, e, dst, g, take, first);
+        if (take == 4) {
+          addFour(st, e, n, g, fused, q == 0);
         } else {
-          addSquares(st, h, n, e, dst, g, take, first);
+          for (int t = 0; t < take; t++) {
+            addOne(st, e, n, g + t, fused, q == 0 && t == 0);
+          }
         }
-        q += take;
-        first = false;
       }
     }
   }
 
-  private static void addSquares(
-      Stage st, float[] h, int n, float[] e, int dst, int g, int take, boolean first) {
-    int s0 = st.groups[g] * n;
+  private void addFour(Stage st, float[] e, int n, int g, boolean fused, boolean first) {
+    int k0 = st.groups[g];
+    int k1 = st.groups[g + 1];
+    int k2 = st.groups[g + 2];
+    int k3 = st.groups[g + 3];
+    float[] h0 = mapScratch[k0];
+    float[] h1 = mapScratch[k1];
+    float[] h2 = mapScratch[k2];
+    float[] h3 = mapScratch[k3];
     float w0 = st.groupWeights[g];
-    if (take == 4) {
-      int s1 = st.groups[g + 1] * n;
-      int s2 = st.groups[g + 2] * n;
-      int s3 = st.groups[g + 3] * n;
-      float w1 = st.groupWeights[g + 1];
-      float w2 = st.groupWeights[g + 2];
-      float w3 = st.groupWeights[g + 3];
-      for (int i = 0; i < n; i++) {
-        float sum = w0 * h[s0 + i] + w1 * h[s1 + i] + w2 * h[s2 + i] + w3 * h[s3 + i];
-        e[dst + i] = first ? sum : e[dst + i] + sum;
+    float w1 = st.groupWeights[g + 1];
+    float w2 = st.groupWeights[g + 2];
+    float w3 = st.groupWeights[g + 3];
+    if (!fused) {
+      if (first) {
+        for (int i = 0; i < n; i++) {
+          e[i] = w0 * h0[i] + w1 * h1[i] + w2 * h2[i] + w3 * h3[i];
+        }
+      } else {
+        for (int i = 0; i < n; i++) {
+          e[i] += w0 * h0[i] + w1 * h1[i] + w2 * h2[i] + w3 * h3[i];
+        }
       }
       return;
     }
-    for (int t = 0; t < take; t++) {
-      int src = st.groups[g + t] * n;
-      float w = st.groupWeights[g + t];
-      boolean set = first && t == 0;
+    float b0 = st.bias[k0];
+    float b1 = st.bias[k1];
+    float b2 = st.bias[k2];
+    float b3 = st.bias[k3];
+    // (z + |z|)^2 = 4 max(0, z)^2: the quarter goes into the weights.
+    float v0 = 0.25f * w0;
+    float v1 = 0.25f * w1;
+    float v2 = 0.25f * w2;
+    float v3 = 0.25f * w3;
+    if (!first) {
+      // Later members of a large group: keep what is there.
       for (int i = 0; i < n; i++) {
-        e[dst + i] = set ? w * h[src + i] : e[dst + i] + w * h[src + i];
+        float z0 = h0[i] + b0;
+        float z1 = h1[i] + b1;
+        float z2 = h2[i] + b2;
+        float z3 = h3[i] + b3;
+        float t0 = z0 + Math.abs(z0);
+        float t1 = z1 + Math.abs(z1);
+        float t2 = z2 + Math.abs(z2);
+        float t3 = z3 + Math.abs(z3);
+        e[i] += v0 * t0 * t0 + v1 * t1 * t1 + v2 * t2 * t2 + v3 * t3 * t3;
       }
+      return;
+    }
+    for (int i = 0; i < n; i++) {
+      float z0 = h0[i] + b0;
+      float z1 = h1[i] + b1;
+      float z2 = h2[i] + b2;
+      float z3 = h3[i] + b3;
+      float t0 = z0 + Math.abs(z0);
+      float t1 = z1 + Math.abs(z1);
+      float t2 = z2 + Math.abs(z2);
+      float t3 = z3 + Math.abs(z3);
+      e[i] = v0 * t0 * t0 + v1 * t1 * t1 + v2 * t2 * t2 + v3 * t3 * t3;
     }
   }
 
-  private static void addSquaredRelu(
-      Stage st, float[] h, int n, float[] e, int dst, int g, int take, boolean first) {
-    if (take == 4) {
-      int k0 = st.groups[g];
-      int k1 = st.groups[g + 1];
-      int k2 = st.groups[g + 2];
-      int k3 = st.groups[g + 3];
-      int s0 = k0 * n;
-      int s1 = k1 * n;
-      int s2 = k2 * n;
-      int s3 = k3 * n;
-      float b0 = st.bias[k0];
-      float b1 = st.bias[k1];
-      float b2 = st.bias[k2];
-      float b3 = st.bias[k3];
-      float w0 = st.groupWeights[g];
-      float w1 = st.groupWeights[g + 1];
-      float w2 = st.groupWeights[g + 2];
-      float w3 = st.groupWeights[g + 3];
-      for (int i = 0; i < n; i++) {
-        float t0 = Math.max(h[s0 + i] + b0, 0f);
-        float t1 = Math.max(h[s1 + i] + b1, 0f);
-        float t2 = Math.max(h[s2 + i] + b2, 0f);
-        float t3 = Math.max(h[s3 + i] + b3, 0f);
-        float sum = w0 * t0 * t0 + w1 * t1 * t1 + w2 * t2 * t2 + w3 * t3 * t3;
-        e[dst + i] = first ? sum : e[dst + i] + sum;
+  private void addOne(Stage st, float[] e, int n, int g, boolean fused, boolean first) {
+    int k = st.groups[g];
+    float[] h = mapScratch[k];
+    float w = st.groupWeights[g];
+    if (!fused) {
+      if (first) {
+        for (int i = 0; i < n; i++) {
+          e[i] = w * h[i];
+        }
+      } else {
+        for (int i = 0; i < n; i++) {
+          e[i] += w * h[i];
+        }
       }
       return;
     }
-    for (int t = 0; t < take; t++) {
-      int k = st.groups[g + t];
-      int src = k * n;
-      float b = st.bias[k];
-      float w = st.groupWeights[g + t];
-      boolean set = first && t == 0;
+    float b = st.bias[k];
+    float v = 0.25f * w;
+    if (first) {
       for (int i = 0; i < n; i++) {
-        float v = Math.max(h[src + i] + b, 0f);
-        e[dst + i] = set ? w * v * v : e[dst + i] + w * v * v;
+        float z = h[i] + b;
+        float t = z + Math.abs(z);
+        e[i] = v * t * t;
+      }
+    } else {
+      for (int i = 0; i < n; i++) {
+        float z = h[i] + b;
+        float t = z + Math.abs(z);
+        e[i] += v * t * t;
       }
     }
   }
 
   /** p_j(u,v) = sqrt(sum of energy_j over the window at (s*u, s*v)), into {@code dst} (planar). */
   private static void windowPool(Stage st, float[] dst) {
-    float[] e = st.energy;
     float[] rows = st.rowSums;
-    int w = st.inWidth;
     int win = st.window;
     int s = st.stride;
     int span = (st.poolWidth - 1) * s + win;
     int o = 0;
     for (int j = 0; j < st.pools; j++) {
-      int plane = j * st.energyPlane;
+      float[][] e = st.energy[j];
       for (int u = 0; u < st.poolHeight; u++) {
-        // Sum the window's rows first (contiguous, so the JIT vectorizes it), then the columns.
-        int top = plane + u * s * w;
-        System.arraycopy(e, top, rows, 0, span);
+        // Sum the window's rows first (vectorized), then the columns.
+        System.arraycopy(e[u * s], 0, rows, 0, span);
         for (int a = 1; a < win; a++) {
-          int r = top + a * w;
+          float[] r = e[u * s + a];
           for (int x = 0; x < span; x++) {
-            rows[x] += e[r + x];
+            rows[x] += r[x];
           }
         }
         if (win == 2 && s == 2) {
@@ -415,9 +420,9 @@ public final class Encoder implements AutoCloseable {
   public void close() {
     if (!closed) {
       closed = true;
-      weightsArray.close();
-      bandInArray.close();
-      bandOutArray.close();
+      for (INDArray array : nativeArrays) {
+        array.close();
+      }
     }
   }
 
@@ -432,12 +437,10 @@ public final class Encoder implements AutoCloseable {
     final int maps;
     final int depth;
     final int convHeight;
-    final int bandRows;
-    final int bandColumns;
     final float[] scaledWeights;
     final float[] bias;
-    final long weightOffset;
-    FloatPointer weights;
+    final List<Band> bands = new ArrayList<>();
+    INDArray weights;
     final int pools;
     final int groupSize;
     final int[] groups;
@@ -449,11 +452,10 @@ public final class Encoder implements AutoCloseable {
     final int stride;
     final int poolHeight;
     final int poolWidth;
-    final int energyPlane;
     final float[] input;
-    final float[] energy;
+    final float[][][] energy;
 
-    Stage(ConvLayer conv, L2PoolLayer pool, int[] in, int[] convOut, int[] poolOut, long offset) {
+    Stage(ConvLayer conv, L2PoolLayer pool, int[] in, int[] convOut, int[] poolOut) {
       channels = in[0];
       inHeight = in[1];
       inWidth = in[2];
@@ -463,8 +465,6 @@ public final class Encoder implements AutoCloseable {
       maps = conv.outputMaps();
       depth = channels * kh * kw;
       convHeight = convOut[1];
-      bandRows = Math.max(1, Math.min(convHeight, TARGET_BAND_COLUMNS / inWidth));
-      bandColumns = bandRows * inWidth;
       scaledWeights = conv.weights().toArray();
       bias = conv.bias().toArray();
       for (int k = 0; k < maps; k++) {
@@ -474,7 +474,6 @@ public final class Encoder implements AutoCloseable {
           scaledWeights[i] *= g;
         }
       }
-      weightOffset = offset;
       pools = pool.poolCount();
       groupSize = pool.groupSize();
       groups = pool.groups().toArray();
@@ -490,11 +489,60 @@ public final class Encoder implements AutoCloseable {
       stride = pool.stride();
       poolHeight = poolOut[1];
       poolWidth = poolOut[2];
-      energyPlane = convHeight * inWidth;
       // Slices of B run up to kw-1 floats past the last plane (columns that are dropped).
       input = new float[channels * planeSize + kw - 1];
-      energy = new float[pools * energyPlane];
+      energy = new float[pools][convHeight][inWidth];
       rowSums = new float[inWidth];
+    }
+
+    /**
+     * Allocates the weights and the band arrays off-heap, recording each in {@code owned}. Rows are
+     * split into equal bands (sizes differ by at most one row), and bands of the same size share
+     * their arrays, so a stage holds at most two pairs.
+     */
+    void allocate(List<INDArray> owned) {
+      weights = Nd4j.create(scaledWeights, new long[] {maps, depth}, DataType.FLOAT);
+      owned.add(weights);
+      long total = (long) convHeight * inWidth;
+      int count =
+          (int) Math.max(1, Math.min(convHeight, Math.round((double) total / TARGET_BAND_COLUMNS)));
+      Map<Integer, INDArray[]> bySize = new HashMap<>();
+      int first = 0;
+      for (int i = 0; i < count; i++) {
+        int rows = convHeight / count + (i < convHeight % count ? 1 : 0);
+        int columns = rows * inWidth;
+        INDArray[] pair =
+            bySize.computeIfAbsent(
+                columns,
+                c -> {
+                  INDArray in = Nd4j.createUninitializedDetached(DataType.FLOAT, depth, c);
+                  INDArray out = Nd4j.createUninitializedDetached(DataType.FLOAT, maps, c);
+                  owned.add(in);
+                  owned.add(out);
+                  return new INDArray[] {in, out};
+                });
+        bands.add(new Band(first, columns, pair[0], pair[1]));
+        first += rows;
+      }
+    }
+  }
+
+  /** A band of conv output rows, full input width, and its product's operands. */
+  private static final class Band {
+    final int firstRow;
+    final int columns;
+    final INDArray in;
+    final INDArray out;
+    final FloatBuffer inBuffer;
+    final FloatBuffer outBuffer;
+
+    Band(int firstRow, int columns, INDArray in, INDArray out) {
+      this.firstRow = firstRow;
+      this.columns = columns;
+      this.in = in;
+      this.out = out;
+      this.inBuffer = in.data().asNioFloat();
+      this.outBuffer = out.data().asNioFloat();
     }
   }
 }

@@ -2,6 +2,7 @@ package io.pinwheel.extractor;
 
 import org.bytedeco.openblas.global.openblas_nolapack;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.nativeblas.NativeOpsHolder;
 
 /**
  * Starts ND4J's CPU backend and decides who owns the CPU threads.
@@ -38,10 +39,10 @@ public final class NativeRuntime {
     }
   }
 
-  /** The number of threads OpenBLAS uses for one call. */
+  /** The number of threads one native matrix product may use. */
   public static int blasThreads() {
     init();
-    return openblas_nolapack.blas_get_num_threads();
+    return NativeOpsHolder.getInstance().getDeviceNativeOps().ompGetMaxThreads();
   }
 
   /**
@@ -59,6 +60,9 @@ public final class NativeRuntime {
       throw new IllegalArgumentException(BLAS_THREADS_PROPERTY + " must be >= 1, got " + threads);
     }
     openblas_nolapack.blas_set_num_threads(threads);
+    // Environment.setMaxThreads alone leaves libnd4j's matrix products on every core; the OpenMP
+    // pool size is what they follow.
+    NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(threads);
     Nd4j.getEnvironment().setMaxMasterThreads(threads);
     Nd4j.getEnvironment().setMaxThreads(threads);
   }

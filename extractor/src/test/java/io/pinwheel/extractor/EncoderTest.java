@@ -93,7 +93,7 @@ class EncoderTest {
 
   @Test
   void shouldMatchReferenceWhenBandsDoNotDivideTheImage() throws Exception {
-    // 300 wide: three rows per 1024-column band, so 294 output rows end in a partial band.
+    // 294 output rows of 300 columns split into 22 bands of 13 or 14 rows: two band sizes.
     Random rnd = new Random(7);
     EncoderModel model =
         RandomModels.model(
