@@ -28,15 +28,16 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code pinwheel bench soak}: decodes and encodes many JPEG frames and samples the process's
- * resident memory and javacpp's native byte counts, to show that neither OpenCV Mats nor ND4J
+ * resident memory (from /proc and as javacpp counts it), to show that neither OpenCV Mats nor ND4J
  * buffers leak.
  */
 @Command(
     name = "soak",
     mixinStandardHelpOptions = true,
     description = {
-      "Decode (OpenCV) and encode (ND4J/OpenBLAS) --frames JPEG frames on one thread, sampling RSS,"
-          + " javacpp physical bytes and javacpp tracked bytes; reports growth after warm-up."
+      "Decode (OpenCV) and encode (ND4J) --frames JPEG frames on one thread, sampling the"
+          + " process's resident memory (VmRSS, and javacpp's physical bytes); reports growth from"
+          + " the first sample (after warm-up) to the last."
     })
 final class SoakCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -60,8 +61,7 @@ final class SoakCommand implements Callable<Integer> {
   boolean json;
 
   /** One memory reading. */
-  record Sample(
-      long frames, double seconds, long rssBytes, long physicalBytes, long trackedBytes) {}
+  record Sample(long frames, double seconds, long rssBytes, long physicalBytes) {}
 
   /** The whole run; growth is measured from the first sample (after warm-up) to the last. */
   record Result(
@@ -69,8 +69,7 @@ final class SoakCommand implements Callable<Integer> {
       double framesPerSecond,
       List<Sample> samples,
       long rssGrowthBytes,
-      long physicalGrowthBytes,
-      long trackedGrowthBytes) {}
+      long physicalGrowthBytes) {}
 
   @Override
   public Integer call() throws Exception {
@@ -84,33 +83,23 @@ final class SoakCommand implements Callable<Integer> {
     if (json) {
       out.println(BenchCommand.json().writeValueAsString(result));
     } else {
-      out.printf(
-          Locale.ROOT,
-          "%10s %8s %10s %14s %14s%n",
-          "frames",
-          "seconds",
-          "RSS MB",
-          "physical MB",
-          "tracked MB");
+      out.printf(Locale.ROOT, "%10s %8s %10s %14s%n", "frames", "seconds", "RSS MB", "physical MB");
       for (Sample s : result.samples()) {
         out.printf(
             Locale.ROOT,
-            "%10d %8.1f %10.1f %14.1f %14.1f%n",
+            "%10d %8.1f %10.1f %14.1f%n",
             s.frames(),
             s.seconds(),
             s.rssBytes() / 1e6,
-            s.physicalBytes() / 1e6,
-            s.trackedBytes() / 1e6);
+            s.physicalBytes() / 1e6);
       }
       out.printf(
           Locale.ROOT,
-          "%d frames at %.0f frames/s; growth after warm-up: RSS %+.1f MB, physical %+.1f MB,"
-              + " tracked %+.1f MB%n",
+          "%d frames at %.0f frames/s; growth after warm-up: RSS %+.1f MB, physical %+.1f MB%n",
           result.frames(),
           result.framesPerSecond(),
           result.rssGrowthBytes() / 1e6,
-          result.physicalGrowthBytes() / 1e6,
-          result.trackedGrowthBytes() / 1e6);
+          result.physicalGrowthBytes() / 1e6);
     }
     out.flush();
     return 0;
@@ -142,11 +131,7 @@ final class SoakCommand implements Callable<Integer> {
         if (i % every == 0) {
           taken.add(
               new Sample(
-                  i,
-                  (System.nanoTime() - start) / 1e9,
-                  rssBytes(),
-                  Pointer.physicalBytes(),
-                  Pointer.totalBytes()));
+                  i, (System.nanoTime() - start) / 1e9, rssBytes(), Pointer.physicalBytes()));
         }
       }
     }
@@ -162,8 +147,7 @@ final class SoakCommand implements Callable<Integer> {
         frames / seconds,
         taken,
         last.rssBytes() - first.rssBytes(),
-        last.physicalBytes() - first.physicalBytes(),
-        last.trackedBytes() - first.trackedBytes());
+        last.physicalBytes() - first.physicalBytes());
   }
 
   /** JPEGs of several sizes (so the decoder resizes) made from smooth random content. */
