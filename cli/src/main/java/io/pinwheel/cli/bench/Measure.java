@@ -9,6 +9,7 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /** Runs workers on several threads for timed rounds and reports the median rate. */
@@ -18,6 +19,15 @@ final class Measure {
   /** How long and how often to measure. */
   record Plan(int warmupRounds, int rounds, long roundMillis) {}
 
+  /** One thread's repeated unit of work; it owns whatever it needs and frees it in close. */
+  interface Work extends AutoCloseable {
+    /** Does one unit of work and returns how many frames it handled. */
+    int step() throws Exception;
+
+    @Override
+    void close();
+  }
+
   /**
    * Median frames/s over the plan's rounds, with {@code threads} threads each owning one worker
    * from {@code factory} and encoding batches of {@code batch} frames from {@code frames}.
@@ -25,47 +35,64 @@ final class Measure {
   static double framesPerSecond(
       Supplier<FrameWorker> factory, int threads, int batch, Frame[] frames, int mapSize, Plan plan)
       throws Exception {
+    AtomicInteger thread = new AtomicInteger();
+    Supplier<Work> work =
+        () -> {
+          FrameWorker worker = factory.get();
+          Frame[] slice = new Frame[batch];
+          float[] out = new float[batch * mapSize];
+          int[] next = {thread.getAndIncrement() * batch};
+          return new Work() {
+            @Override
+            public int step() throws Exception {
+              for (int i = 0; i < batch; i++) {
+                slice[i] = frames[next[0]++ % frames.length];
+              }
+              worker.run(slice, out);
+              return batch;
+            }
+
+            @Override
+            public void close() {
+              worker.close();
+            }
+          };
+        };
+    return framesPerSecond(work, threads, plan);
+  }
+
+  /** Median frames/s over the plan's rounds, one {@link Work} per thread. */
+  static double framesPerSecond(Supplier<Work> factory, int threads, Plan plan) throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     try {
       CyclicBarrier barrier = new CyclicBarrier(threads);
       int totalRounds = plan.warmupRounds() + plan.rounds();
-      List<Future<long[]>> futures = new ArrayList<>();
-      long[] starts = new long[totalRounds];
+      List<Future<double[]>> futures = new ArrayList<>();
       for (int t = 0; t < threads; t++) {
-        int offset = t * batch;
-        Callable<long[]> task =
+        Callable<double[]> task =
             () -> {
-              long[] counts = new long[totalRounds];
-              try (FrameWorker worker = factory.get()) {
-                Frame[] slice = new Frame[batch];
-                float[] out = new float[batch * mapSize];
+              double[] rates = new double[totalRounds];
+              try (Work work = factory.get()) {
                 for (int r = 0; r < totalRounds; r++) {
                   barrier.await();
                   long start = System.nanoTime();
-                  starts[r] = start;
                   long deadline = start + plan.roundMillis() * 1_000_000L;
                   long n = 0;
-                  int next = offset;
                   do {
-                    for (int i = 0; i < batch; i++) {
-                      slice[i] = frames[next++ % frames.length];
-                    }
-                    worker.run(slice, out);
-                    n += batch;
+                    n += work.step();
                   } while (System.nanoTime() < deadline);
-                  // Rate per thread: frames over its own elapsed time, so a slow last batch on
+                  // Rate per thread: frames over its own elapsed time, so a slow last step on
                   // one thread does not count against another.
-                  long elapsed = System.nanoTime() - start;
-                  counts[r] = n * 1_000_000_000L / Math.max(1, elapsed);
+                  rates[r] = n * 1e9 / Math.max(1, System.nanoTime() - start);
                 }
               }
-              return counts;
+              return rates;
             };
         futures.add(pool.submit(task));
       }
       double[] rates = new double[plan.rounds()];
-      for (Future<long[]> f : futures) {
-        long[] perRound = f.get();
+      for (Future<double[]> f : futures) {
+        double[] perRound = f.get();
         for (int r = 0; r < plan.rounds(); r++) {
           rates[r] += perRound[plan.warmupRounds() + r];
         }
