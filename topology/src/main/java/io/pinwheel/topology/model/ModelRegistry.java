@@ -1,0 +1,388 @@
+package io.pinwheel.topology.model;
+
+import io.pinwheel.extractor.Encoder;
+import io.pinwheel.extractor.Frame;
+import io.pinwheel.extractor.FrameDecodeException;
+import io.pinwheel.extractor.FrameDecoder;
+import io.pinwheel.extractor.SparseCode;
+import io.pinwheel.extractor.model.EncoderFile;
+import io.pinwheel.extractor.model.EncoderModel;
+import io.pinwheel.extractor.model.InputSpec;
+import io.pinwheel.extractor.model.InvalidModelException;
+import io.pinwheel.extractor.model.Normalization;
+import io.pinwheel.topology.metrics.PinwheelMetrics;
+import io.pinwheel.topology.model.ReloadResult.Outcome;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The model the stream threads encode with, and the rules by which a new one replaces it.
+ *
+ * <p>Models arrive by {@link #offer(byte[], String, boolean)} from the models topic ({@link
+ * ModelsTopicListener}), a watched directory ({@link ModelDirectoryWatcher}) or the caller. Each
+ * offer is decided in this order:
+ *
+ * <ol>
+ *   <li><b>Verify</b>: {@link EncoderFile#read(byte[], String)} checks checksums, shapes and
+ *       finiteness. A bad file is <em>rejected</em>.
+ *   <li><b>Same input</b>: the model must read the same {@link InputSpec} (size, channels,
+ *       normalization) as the serving one, since codes of another input mean something else to
+ *       consumers; otherwise it is <em>rejected</em>, even when forced. The first model served sets
+ *       the input; serving another input takes a restart.
+ *   <li><b>Newer</b>, unless forced: with the serving model's name, its version must be higher;
+ *       with another name, it must have been created later ({@link EncoderModel#createdAt()}).
+ *       Otherwise it is <em>ignored</em>. Comparing creation times across names, rather than
+ *       letting any other name replace the serving model, makes every instance that replays the
+ *       compacted models topic end on the same model, whatever order it reads the partitions in. A
+ *       model installed with {@link #offerDefault} gives way to any model with another name.
+ *   <li><b>Warm up</b>: a synthetic PNG of the input size goes through a new {@link FrameDecoder}
+ *       and a fresh {@link Encoder}; every value of the pooled map must be finite. A failure is
+ *       <em>rejected</em>. This loads the natives and touches every code path before a stream
+ *       thread does, so the swap costs a stream thread only the construction of its own encoder.
+ *   <li><b>Swap</b>: the new {@link ServingModel} is published with one atomic write; each stream
+ *       thread sees it at its next record, so no record is dropped and none waits on the warm-up.
+ * </ol>
+ *
+ * <p>Every offer counts once in {@link PinwheelMetrics#modelReload(String)} by outcome, and is
+ * logged (accepted and ignored at INFO, rejected at WARN). A model that is not accepted changes
+ * nothing: the serving one keeps serving.
+ *
+ * <p>Start-up order for a service: create the registry, start its sources ({@link #listen}, {@link
+ * #watch}), wait for the topic to be read ({@link ModelsTopicListener#awaitCaughtUp}), then {@link
+ * #offerDefault} the built-in model, which serves only if no source provided one. Only then build
+ * the topology.
+ *
+ * <p>Thread-safe: offers are serialized (they are rare and each is decided against the model the
+ * previous one left), and {@link #current()} is a lock-free read. {@link #close()} stops the
+ * sources the registry started.
+ */
+public final class ModelRegistry implements EncoderSource, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ModelRegistry.class);
+
+  private final PinwheelMetrics metrics;
+  private final AtomicReference<ServingModel> serving = new AtomicReference<>();
+  private final List<AutoCloseable> sources = new ArrayList<>();
+
+  /** Whether the serving model came from {@link #offerDefault}; guarded by {@code this}. */
+  private boolean servingIsDefault;
+
+  /** Guarded by {@code this}. */
+  private boolean closed;
+
+  /**
+   * Creates a registry serving nothing yet.
+   *
+   * @param metrics where reloads and the serving model are recorded
+   */
+  public ModelRegistry(PinwheelMetrics metrics) {
+    this.metrics = Objects.requireNonNull(metrics, "metrics");
+  }
+
+  /**
+   * Returns the serving model.
+   *
+   * @return the model accepted last
+   * @throws IllegalStateException if no model has been accepted yet
+   */
+  @Override
+  public ServingModel current() {
+    ServingModel s = serving.get();
+    if (s == null) {
+      throw new IllegalStateException("no encoder model has been loaded yet");
+    }
+    return s;
+  }
+
+  /**
+   * Returns the serving model, if any.
+   *
+   * @return the model accepted last, or empty before the first
+   */
+  public Optional<ServingModel> serving() {
+    return Optional.ofNullable(serving.get());
+  }
+
+  /**
+   * Offers the bytes of an encoder file ({@code .pwe}).
+   *
+   * @param pweBytes the whole file
+   * @param origin where the bytes came from, for messages and logs
+   * @param force accept a model that is not newer than the serving one (a rollback); the input must
+   *     still match
+   * @return what was done, and why; never throws for bad bytes
+   */
+  public ReloadResult offer(byte[] pweBytes, String origin, boolean force) {
+    Objects.requireNonNull(origin, "origin");
+    if (pweBytes == null || pweBytes.length == 0) {
+      return finish(Outcome.REJECTED, origin + ": no model bytes", null, false);
+    }
+    EncoderModel model;
+    try {
+      model = EncoderFile.read(pweBytes, origin);
+    } catch (InvalidModelException e) {
+      return finish(Outcome.REJECTED, e.getMessage(), null, false);
+    } catch (RuntimeException e) {
+      // The reader promises InvalidModelException for bad files; anything else is still the
+      // file's fault as far as serving is concerned, and must not reach a source's thread.
+      return finish(
+          Outcome.REJECTED,
+          origin
+              + ": unreadable model ("
+              + e.getClass().getSimpleName()
+              + ": "
+              + e.getMessage()
+              + ")",
+          null,
+          false);
+    }
+    return offer(model, origin, force);
+  }
+
+  /**
+   * Offers a model already in memory, under the same rules as the bytes of its file.
+   *
+   * @param model the model
+   * @param origin where it came from, for messages and logs
+   * @param force accept a model that is not newer than the serving one
+   * @return what was done, and why
+   */
+  public ReloadResult offer(EncoderModel model, String origin, boolean force) {
+    Objects.requireNonNull(model, "model");
+    Objects.requireNonNull(origin, "origin");
+    return decide(model, origin, force, false);
+  }
+
+  /**
+   * Offers the model to serve when no source has provided one: accepted only while nothing is
+   * serving, and replaced by any later model with another name (or a higher version of its own).
+   *
+   * @param model the built-in or command-line model
+   * @param origin what to call it in logs, e.g. {@code built-in}
+   * @return accepted, rejected if it fails warm-up, or ignored if a model is already serving
+   */
+  public ReloadResult offerDefault(EncoderModel model, String origin) {
+    Objects.requireNonNull(model, "model");
+    Objects.requireNonNull(origin, "origin");
+    return decide(model, origin, false, true);
+  }
+
+  /**
+   * Starts a {@link ModelsTopicListener} that offers every record of {@code topic}; {@link
+   * #close()} stops it.
+   *
+   * @param topic the compacted models topic
+   * @param clientProperties {@code bootstrap.servers} and security settings
+   * @return the running listener
+   */
+  public synchronized ModelsTopicListener listen(
+      String topic, Map<String, Object> clientProperties) {
+    requireOpen();
+    ModelsTopicListener listener = ModelsTopicListener.start(this, topic, clientProperties);
+    sources.add(listener);
+    return listener;
+  }
+
+  /**
+   * Starts a {@link ModelDirectoryWatcher} on {@code dir}, after offering the models already in it;
+   * {@link #close()} stops it.
+   *
+   * @param dir the directory of {@code *.pwe} files
+   * @param interval time between scans
+   * @return the running watcher
+   */
+  public ModelDirectoryWatcher watch(Path dir, Duration interval) {
+    synchronized (this) {
+      requireOpen();
+    }
+    // Not under the lock: the first scan offers models, which takes the lock per offer.
+    ModelDirectoryWatcher watcher = ModelDirectoryWatcher.start(this, dir, interval);
+    synchronized (this) {
+      if (closed) {
+        watcher.close();
+        throw new IllegalStateException("model registry is closed");
+      }
+      sources.add(watcher);
+    }
+    return watcher;
+  }
+
+  /**
+   * Stops the sources this registry started, newest first, and refuses further offers (they are
+   * ignored). The serving model stays readable. Calling it again does nothing.
+   */
+  @Override
+  public void close() {
+    List<AutoCloseable> toClose;
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      toClose = new ArrayList<>(sources);
+      sources.clear();
+    }
+    // Outside the lock: a source's thread may be inside offer(), which needs it, and close()
+    // waits for that thread.
+    for (int i = toClose.size() - 1; i >= 0; i--) {
+      try {
+        toClose.get(i).close();
+      } catch (Exception e) {
+        LOG.warn("could not stop model source {}", toClose.get(i), e);
+      }
+    }
+  }
+
+  private void requireOpen() {
+    if (closed) {
+      throw new IllegalStateException("model registry is closed");
+    }
+  }
+
+  private synchronized ReloadResult decide(
+      EncoderModel model, String origin, boolean force, boolean asDefault) {
+    String what = describe(model) + " from " + origin;
+    if (closed) {
+      return finish(Outcome.IGNORED, what + ": the registry is closed", null, false);
+    }
+    ServingModel now = serving.get();
+    if (now != null) {
+      if (asDefault) {
+        return finish(
+            Outcome.IGNORED,
+            what + " is a default and " + now + " is already serving",
+            null,
+            false);
+      }
+      if (!model.input().equals(now.model().input())) {
+        return finish(
+            Outcome.REJECTED,
+            what
+                + " reads "
+                + describe(model.input())
+                + " but the serving "
+                + now
+                + " reads "
+                + describe(now.model().input())
+                + "; codes of another input would mean something else to consumers (restart"
+                + " with the new model to change the input)",
+            null,
+            false);
+      }
+      String notNewer = force ? null : notNewer(model, now);
+      if (notNewer != null) {
+        return finish(Outcome.IGNORED, what + " " + notNewer, null, false);
+      }
+    }
+    long t0 = System.nanoTime();
+    String failure = warmUp(model);
+    long warmMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+    if (failure != null) {
+      return finish(Outcome.REJECTED, what + " failed its warm-up: " + failure, null, false);
+    }
+    ServingModel next = new ServingModel(model, origin, Instant.now());
+    String message =
+        what
+            + " now serving (warm-up "
+            + warmMs
+            + " ms"
+            + (now == null ? "" : "; replaces " + now)
+            + (force && now != null ? "; forced" : "")
+            + ")";
+    return finish(Outcome.ACCEPTED, message, next, asDefault);
+  }
+
+  /** Why {@code model} is not newer than {@code now}, or null when it is. */
+  private String notNewer(EncoderModel model, ServingModel now) {
+    EncoderModel s = now.model();
+    if (model.name().equals(s.name())) {
+      if (model.version() > s.version()) {
+        return null;
+      }
+      return "is not newer than the serving version "
+          + s.version()
+          + " (publish a higher version, or force it)";
+    }
+    if (servingIsDefault || model.createdAt().isAfter(s.createdAt())) {
+      return null;
+    }
+    return "was created at "
+        + model.createdAt()
+        + ", not after the serving "
+        + now
+        + " created at "
+        + s.createdAt()
+        + " (a model of another name replaces the serving one only if created later; force it to"
+        + " roll back)";
+  }
+
+  /** Runs the canary through the whole path; returns what went wrong, or null. */
+  private static String warmUp(EncoderModel model) {
+    try {
+      Frame frame = new FrameDecoder(model.input()).decode(CanaryImage.png(model.input()));
+      try (Encoder encoder = new Encoder(model)) {
+        float[] dense = encoder.encodeDense(frame);
+        for (int i = 0; i < dense.length; i++) {
+          if (!Float.isFinite(dense[i])) {
+            return "the canary frame's code has the non-finite value "
+                + dense[i]
+                + " at flat index "
+                + i;
+          }
+        }
+        SparseCode code = encoder.encode(frame);
+        for (float v : code.values()) {
+          if (!Float.isFinite(v)) {
+            return "the canary frame's sparse code has the non-finite value " + v;
+          }
+        }
+      }
+      return null;
+    } catch (FrameDecodeException e) {
+      return "the canary frame could not be decoded or encoded: " + e.getMessage();
+    } catch (RuntimeException e) {
+      return e.getClass().getSimpleName() + ": " + e.getMessage();
+    }
+  }
+
+  private ReloadResult finish(
+      Outcome outcome, String message, ServingModel next, boolean asDefault) {
+    if (next != null) {
+      serving.set(next);
+      servingIsDefault = asDefault;
+      metrics.servingModel(next.name(), next.version());
+    }
+    metrics.modelReload(outcome.tag());
+    switch (outcome) {
+      case ACCEPTED -> LOG.info("model accepted: {}", message);
+      case IGNORED -> LOG.info("model ignored: {}", message);
+      case REJECTED -> LOG.warn("model rejected: {}", message);
+    }
+    return new ReloadResult(outcome, message);
+  }
+
+  private static String describe(EncoderModel model) {
+    return "model " + model.name() + " v" + model.version();
+  }
+
+  private static String describe(InputSpec input) {
+    String norm;
+    if (input.normalize() instanceof Normalization.Standardize s) {
+      norm = "standardize(mean " + s.mean() + ", std " + s.std() + ")";
+    } else if (input.normalize() instanceof Normalization.Lcn l) {
+      norm = "lcn(sigma " + l.sigma() + ")";
+    } else {
+      norm = "no normalization";
+    }
+    return input.width() + "x" + input.height() + "x" + input.channels() + " frames with " + norm;
+  }
+}

@@ -1,0 +1,9 @@
+/**
+ * Which encoder model the service serves, and how a new one gets there: {@link
+ * io.pinwheel.topology.model.ModelRegistry} verifies, warms up and atomically swaps models offered
+ * by {@link io.pinwheel.topology.model.ModelsTopicListener} (the compacted models topic), {@link
+ * io.pinwheel.topology.model.ModelDirectoryWatcher} (a watched directory) or the caller; {@link
+ * io.pinwheel.topology.model.ModelPublisher} puts a model on the topic. The stream threads see only
+ * {@link io.pinwheel.topology.model.EncoderSource}.
+ */
+package io.pinwheel.topology.model;
