@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
     name = "bench",
     description = "Benchmarks: encoder speed against the alternatives; native memory over a soak.",
     mixinStandardHelpOptions = true,
-    subcommands = {BenchCommand.EncoderCommand.class, SoakCommand.class})
+    subcommands = {BenchCommand.EncoderCommand.class, SoakCommand.class, PipelineCommand.class})
 public final class BenchCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

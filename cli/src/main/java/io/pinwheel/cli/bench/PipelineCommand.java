@@ -1,0 +1,104 @@
+package io.pinwheel.cli.bench;
+
+import io.pinwheel.trainer.InitialModels;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code pinwheel bench pipeline}: the service through an in-process broker. */
+@Command(
+    name = "pipeline",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Runs the Kafka Streams service on an in-process KRaft broker with the built-in Gabor encoder"
+          + " and JPEG frames of 96x96 to 336x456 pixels. Measures, in one run: decode + encode"
+          + " alone on --threads threads; the pipeline's throughput working off a backlog; and"
+          + " end-to-end latency as a consumer sees it at half that throughput, under"
+          + " at_least_once and exactly_once_v2."
+    })
+final class PipelineCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--threads",
+      defaultValue = "2",
+      description = "Stream threads and decode+encode threads (default: ${DEFAULT-VALUE}).")
+  int threads;
+
+  @Option(
+      names = "--partitions",
+      defaultValue = "2",
+      description = "Partitions of the frames topic (default: ${DEFAULT-VALUE}).")
+  int partitions;
+
+  @Option(
+      names = "--backlog",
+      defaultValue = "4000",
+      description = "Frames queued before the throughput run (default: ${DEFAULT-VALUE}).")
+  int backlog;
+
+  @Option(
+      names = "--latency-seconds",
+      defaultValue = "20",
+      description = "Length of each latency run (default: ${DEFAULT-VALUE}).")
+  int latencySeconds;
+
+  @Option(names = "--json", description = "Print one JSON object instead of a table.")
+  boolean json;
+
+  @Override
+  public Integer call() throws Exception {
+    if (threads < 1 || partitions < 1 || backlog < 2 || latencySeconds < 2) {
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(),
+          "--threads and --partitions must be >= 1, --backlog and --latency-seconds >= 2");
+    }
+    PipelineBench.Result r =
+        PipelineBench.run(
+            InitialModels.gabor(),
+            SoakCommand.syntheticJpegs(16, 3),
+            threads,
+            partitions,
+            backlog,
+            Duration.ofSeconds(latencySeconds),
+            new Measure.Plan(1, 5, 1000));
+    PrintWriter out = spec.commandLine().getOut();
+    if (json) {
+      out.println(BenchCommand.json().writeValueAsString(r));
+    } else {
+      out.printf(
+          Locale.ROOT,
+          "decode + encode alone, %d threads: %.0f frames/s%n"
+              + "pipeline (%d stream threads, %d partitions, exactly_once_v2): %.0f frames/s"
+              + " = %.0f%% of decode + encode%n",
+          r.threads(),
+          r.decodeEncodeFramesPerSecond(),
+          r.threads(),
+          r.partitions(),
+          r.pipelineFramesPerSecond(),
+          100 * r.ratio());
+      for (PipelineBench.Latency l : r.latency()) {
+        out.printf(
+            Locale.ROOT,
+            "%-16s at %.0f frames/s: p50 %.0f ms, p99 %.0f ms, max %.0f ms over %d records;"
+                + " RSS %.0f -> %.0f MB%n",
+            l.guarantee(),
+            l.offeredFramesPerSecond(),
+            l.p50Millis(),
+            l.p99Millis(),
+            l.maxMillis(),
+            l.records(),
+            l.rssStartBytes() / 1e6,
+            l.rssEndBytes() / 1e6);
+      }
+      out.printf(Locale.ROOT, "commit.interval.ms = %d%n", r.commitIntervalMs());
+    }
+    out.flush();
+    return 0;
+  }
+}
