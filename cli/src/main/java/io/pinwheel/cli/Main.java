@@ -62,6 +62,18 @@ public final class Main {
             if (cls == InitModelCommand.class) {
               return cls.cast(new InitModelCommand(context));
             }
+            if (cls == ServeCommand.class) {
+              return cls.cast(new ServeCommand(context));
+            }
+            if (cls == DemoCommand.class) {
+              return cls.cast(new DemoCommand(context));
+            }
+            if (cls == BrokerCommand.class) {
+              return cls.cast(new BrokerCommand(context));
+            }
+            if (cls == PublishModelCommand.class) {
+              return cls.cast(new PublishModelCommand(context));
+            }
             return defaults.create(cls);
           }
         };

@@ -20,6 +20,10 @@ import picocli.CommandLine.Spec;
     subcommands = {
       EncodeCommand.class,
       InitModelCommand.class,
+      ServeCommand.class,
+      DemoCommand.class,
+      BrokerCommand.class,
+      PublishModelCommand.class,
       BenchCommand.class,
       HelpCommand.class
     },

@@ -1,0 +1,34 @@
+package io.pinwheel.cli.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+@Tag("integration")
+class DemoIT {
+
+  @Test
+  void shouldRunShortDemoWithoutLosingFrames() {
+    long t0 = System.nanoTime();
+    RunResult run = RunResult.run("demo", "--duration", "12s", "--rate", "40");
+    System.out.printf(
+        "demo took %.1f s; it printed:%n%s", (System.nanoTime() - t0) / 1e9, run.err());
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    JsonNode summary = run.lastLine();
+    assertThat(summary.get("lost").asLong()).isZero();
+    assertThat(summary.get("duplicates").asLong()).isZero();
+    assertThat(summary.get("features").asLong()).isPositive();
+    assertThat(summary.get("deadLetters").asLong()).isPositive();
+    assertThat(summary.get("sent").asLong())
+        .isEqualTo(summary.get("features").asLong() + summary.get("deadLetters").asLong());
+    List<Integer> versions = new ArrayList<>();
+    summary.get("modelVersionsSeen").forEach(v -> versions.add(v.asInt()));
+    assertThat(versions).containsExactly(1, 2);
+    assertThat(run.err()).contains("model gabor v2 now serving");
+  }
+}
