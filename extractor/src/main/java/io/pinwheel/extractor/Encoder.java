@@ -129,6 +129,7 @@ public final class Encoder implements AutoCloseable {
       throw new IllegalStateException("encoder is closed");
     }
     checkFrame(frame);
+    NativeRuntime.applyToCurrentThread();
     float[] data = frame.array();
     Stage first = stages[0];
     System.arraycopy(data, 0, first.input, 0, data.length);

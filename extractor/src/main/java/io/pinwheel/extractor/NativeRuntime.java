@@ -8,14 +8,21 @@ import org.nd4j.nativeblas.NativeOpsHolder;
  * Starts ND4J's CPU backend and decides who owns the CPU threads.
  *
  * <p>pinwheel parallelizes across frames (one {@link Encoder} per thread), never inside one matrix
- * product: a 64x81x1000 product is too small to split well, and two encoder threads each asking
- * OpenBLAS for two threads would fight over two cores. So by default OpenBLAS and libnd4j's OpenMP
- * pool run one thread per caller. Set the system property {@code pinwheel.blas.threads} to change
- * that (the trainer, which runs few large products, does).
+ * product: a 64x81x4000 product is too small to split well, and two encoder threads each asking for
+ * two OpenMP threads would fight over two cores. So by default a native matrix product runs on the
+ * thread that calls it. Set the system property {@code pinwheel.blas.threads} to change that (the
+ * trainer, which runs few large products, does).
+ *
+ * <p>OpenMP keeps the thread count per calling thread: a count set on one thread does not reach
+ * another (a Kafka Streams thread, a pool thread), which starts from {@code OMP_NUM_THREADS}. So
+ * {@link #applyToCurrentThread()} is called by every {@link Encoder} before it runs; it costs one
+ * native call.
  */
 public final class NativeRuntime {
   /** The system property naming the OpenBLAS/OpenMP thread count. */
   public static final String BLAS_THREADS_PROPERTY = "pinwheel.blas.threads";
+
+  private static volatile int threads = 1;
 
   private NativeRuntime() {}
 
@@ -25,7 +32,13 @@ public final class NativeRuntime {
     private static boolean start() {
       // Touching Nd4j loads the backend (natives are unpacked into ~/.javacpp/cache once).
       Nd4j.getBackend();
-      apply(Integer.getInteger(BLAS_THREADS_PROPERTY, 1));
+      int configured = Integer.getInteger(BLAS_THREADS_PROPERTY, 1);
+      check(configured);
+      threads = configured;
+      openblas_nolapack.blas_set_num_threads(configured);
+      Nd4j.getEnvironment().setMaxMasterThreads(configured);
+      Nd4j.getEnvironment().setMaxThreads(configured);
+      applyToCurrentThread(configured);
       return true;
     }
   }
@@ -39,31 +52,48 @@ public final class NativeRuntime {
     }
   }
 
-  /** The number of threads one native matrix product may use. */
+  /** The number of threads one native matrix product may use, as configured. */
   public static int blasThreads() {
     init();
-    return NativeOpsHolder.getInstance().getDeviceNativeOps().ompGetMaxThreads();
+    return threads;
   }
 
   /**
-   * Sets the number of threads OpenBLAS and libnd4j's OpenMP pool use for one call.
+   * Sets the number of threads one native matrix product may use, for this thread at once and for
+   * every encoder from its next frame on.
    *
-   * @param threads at least 1
+   * @param count at least 1
    */
-  public static void setBlasThreads(int threads) {
+  public static void setBlasThreads(int count) {
     init();
-    apply(threads);
+    check(count);
+    threads = count;
+    openblas_nolapack.blas_set_num_threads(count);
+    Nd4j.getEnvironment().setMaxMasterThreads(count);
+    Nd4j.getEnvironment().setMaxThreads(count);
+    applyToCurrentThread(count);
   }
 
-  private static void apply(int threads) {
-    if (threads < 1) {
-      throw new IllegalArgumentException(BLAS_THREADS_PROPERTY + " must be >= 1, got " + threads);
-    }
-    openblas_nolapack.blas_set_num_threads(threads);
+  /** Applies the configured thread count to the calling thread's native products. */
+  public static void applyToCurrentThread() {
+    applyToCurrentThread(threads);
+  }
+
+  /**
+   * Lets native products called from this thread use {@code count} threads.
+   *
+   * @param count at least 1
+   */
+  public static void applyToCurrentThread(int count) {
+    check(count);
     // Environment.setMaxThreads alone leaves libnd4j's matrix products on every core; the OpenMP
-    // pool size is what they follow.
-    NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(threads);
-    Nd4j.getEnvironment().setMaxMasterThreads(threads);
-    Nd4j.getEnvironment().setMaxThreads(threads);
+    // thread count is what they follow.
+    NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(count);
+  }
+
+  private static void check(int count) {
+    if (count < 1) {
+      throw new IllegalArgumentException(BLAS_THREADS_PROPERTY + " must be >= 1, got " + count);
+    }
   }
 }

@@ -52,21 +52,26 @@ final class EncoderBench {
     for (int threads : threadCounts) {
       NativeRuntime.setBlasThreads(threads);
       peaks.put(threads, SgemmPeak.measure(peakRounds, plan.roundMillis() >= 500 ? 10 : 2));
+      // Encoders then apply one thread per caller again (see NativeRuntime).
+      NativeRuntime.setBlasThreads(1);
       for (int batch : batches) {
         Map<String, Double> alternatives = new LinkedHashMap<>();
         // ND4J's two ways to use several cores: one caller with the op parallelized inside over
         // OpenMP, or one caller per thread with single-threaded ops. Its figure is the better.
-        NativeRuntime.setBlasThreads(threads);
         double nd4j =
             Measure.framesPerSecond(
-                () -> Workers.nd4jConv2d(w, batch), 1, batch, frames, mapSize, plan);
-        NativeRuntime.setBlasThreads(1);
+                () -> Workers.nd4jConv2d(w, batch, threads), 1, batch, frames, mapSize, plan);
         if (threads > 1) {
           nd4j =
               Math.max(
                   nd4j,
                   Measure.framesPerSecond(
-                      () -> Workers.nd4jConv2d(w, batch), threads, batch, frames, mapSize, plan));
+                      () -> Workers.nd4jConv2d(w, batch, 1),
+                      threads,
+                      batch,
+                      frames,
+                      mapSize,
+                      plan));
         }
         alternatives.put("nd4j-conv2d", nd4j);
         alternatives.put(
@@ -101,7 +106,7 @@ final class EncoderBench {
       p.run(one, expected);
     }
     Map<String, Double> diffs = new LinkedHashMap<>();
-    try (FrameWorker nd4j = Workers.nd4jConv2d(w, 1)) {
+    try (FrameWorker nd4j = Workers.nd4jConv2d(w, 1, 1)) {
       diffs.put("nd4j-conv2d", maxRelativeDifference(nd4j, one, expected));
     }
     try (FrameWorker cv = Workers.opencvFilter2d(w)) {

@@ -56,6 +56,7 @@ final class PipelineBench {
       int threads,
       int partitions,
       double decodeEncodeFramesPerSecond,
+      double atLeastOnceFramesPerSecond,
       double pipelineFramesPerSecond,
       double ratio,
       long commitIntervalMs,
@@ -72,7 +73,8 @@ final class PipelineBench {
       throws Exception {
     double alone = decodeEncode(model, jpegs, threads, plan);
     try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-      double pipeline = throughput(kafka, model, jpegs, threads, partitions, backlog);
+      double atLeastOnce = throughput(kafka, model, jpegs, threads, partitions, backlog, false);
+      double pipeline = throughput(kafka, model, jpegs, threads, partitions, backlog, true);
       List<Latency> latency = new ArrayList<>();
       double rate = pipeline / 2;
       latency.add(latency(kafka, model, jpegs, threads, partitions, rate, latencyRun, false));
@@ -81,6 +83,7 @@ final class PipelineBench {
           threads,
           partitions,
           alone,
+          atLeastOnce,
           pipeline,
           pipeline / alone,
           PinwheelConfig.DEFAULT_COMMIT_INTERVAL_MS,
@@ -186,9 +189,11 @@ final class PipelineBench {
       List<byte[]> jpegs,
       int threads,
       int partitions,
-      int backlog)
+      int backlog,
+      boolean exactlyOnce)
       throws Exception {
-    PinwheelConfig c = config(kafka, "bench-throughput", threads, true);
+    PinwheelConfig c =
+        config(kafka, "bench-throughput-" + (exactlyOnce ? "eos" : "alos"), threads, exactlyOnce);
     createTopics(kafka, c, partitions);
     try (KafkaProducer<byte[], byte[]> producer = producer(kafka)) {
       for (int i = 0; i < backlog; i++) {
@@ -199,7 +204,7 @@ final class PipelineBench {
       producer.flush();
     }
     try (KafkaStreams streams = startStreams(c, model);
-        KafkaConsumer<byte[], byte[]> consumer = consumer(kafka, c, true)) {
+        KafkaConsumer<byte[], byte[]> consumer = consumer(kafka, c, exactlyOnce)) {
       long first = 0;
       long last = 0;
       long seen = 0;

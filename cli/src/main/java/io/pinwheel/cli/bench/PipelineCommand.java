@@ -74,10 +74,16 @@ final class PipelineCommand implements Callable<Integer> {
       out.printf(
           Locale.ROOT,
           "decode + encode alone, %d threads: %.0f frames/s%n"
-              + "pipeline (%d stream threads, %d partitions, exactly_once_v2): %.0f frames/s"
+              + "pipeline (%d stream threads, %d partitions), at_least_once: %.0f frames/s"
+              + " = %.0f%% of decode + encode%n"
+              + "pipeline (%d stream threads, %d partitions), exactly_once_v2: %.0f frames/s"
               + " = %.0f%% of decode + encode%n",
           r.threads(),
           r.decodeEncodeFramesPerSecond(),
+          r.threads(),
+          r.partitions(),
+          r.atLeastOnceFramesPerSecond(),
+          100 * r.atLeastOnceFramesPerSecond() / r.decodeEncodeFramesPerSecond(),
           r.threads(),
           r.partitions(),
           r.pipelineFramesPerSecond(),

@@ -2,6 +2,7 @@ package io.pinwheel.cli.bench;
 
 import io.pinwheel.extractor.Encoder;
 import io.pinwheel.extractor.Frame;
+import io.pinwheel.extractor.NativeRuntime;
 import io.pinwheel.extractor.OpenCv;
 import io.pinwheel.extractor.model.ConvLayer;
 import java.nio.FloatBuffer;
@@ -44,7 +45,7 @@ final class Workers {
   /**
    * ND4J's conv2d op (NCHW, valid, bias inside the op) on the whole batch, then {@link ConvPost}.
    */
-  static FrameWorker nd4jConv2d(ReferenceWorkload w, int batchSize) {
+  static FrameWorker nd4jConv2d(ReferenceWorkload w, int batchSize, int ompThreads) {
     ConvLayer conv = w.conv();
     int k = conv.outputMaps();
     int kh = conv.kernelHeight();
@@ -72,6 +73,7 @@ final class Workers {
     return new FrameWorker() {
       @Override
       public void run(Frame[] batch, float[] result) {
+        NativeRuntime.applyToCurrentThread(ompThreads);
         for (int i = 0; i < batch.length; i++) {
           in.put(i * side * side, batch[i].toArray());
         }
