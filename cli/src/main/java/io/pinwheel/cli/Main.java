@@ -74,6 +74,12 @@ public final class Main {
             if (cls == PublishModelCommand.class) {
               return cls.cast(new PublishModelCommand(context));
             }
+            if (cls == ProduceCommand.class) {
+              return cls.cast(new ProduceCommand(context));
+            }
+            if (cls == ConsumeCommand.class) {
+              return cls.cast(new ConsumeCommand(context));
+            }
             return defaults.create(cls);
           }
         };

@@ -24,6 +24,8 @@ import picocli.CommandLine.Spec;
       DemoCommand.class,
       BrokerCommand.class,
       PublishModelCommand.class,
+      ProduceCommand.class,
+      ConsumeCommand.class,
       BenchCommand.class,
       HelpCommand.class
     },
