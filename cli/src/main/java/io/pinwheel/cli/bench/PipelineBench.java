@@ -8,6 +8,7 @@ import io.pinwheel.topology.config.PinwheelConfig;
 import io.pinwheel.topology.metrics.PinwheelMetrics;
 import io.pinwheel.topology.model.ModelRegistry;
 import io.pinwheel.topology.stream.FeatureTopology;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -29,6 +30,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 
@@ -39,6 +41,13 @@ import org.apache.kafka.streams.StreamsConfig;
  */
 final class PipelineBench {
   private PipelineBench() {}
+
+  /**
+   * Set the system property pinwheel.bench.trace to print, on stderr, the CPU each thread group and
+   * the JIT used in every throughput run, how long the JIT took to go quiet, and every record of a
+   * latency run slower than 50 ms.
+   */
+  private static final boolean TRACE = Boolean.getBoolean("pinwheel.bench.trace");
 
   /** Latency as a consumer sees it at a given offered rate. */
   record Latency(
@@ -51,7 +60,13 @@ final class PipelineBench {
       long rssStartBytes,
       long rssEndBytes) {}
 
-  /** The whole run. */
+  /**
+   * The whole run. Throughput figures are medians over {@code rounds} timed runs of each guarantee,
+   * taken in alternating order (at_least_once first in even rounds, exactly_once_v2 first in odd
+   * ones) after an untimed warm-up run of each, so neither guarantee pays for the broker's and the
+   * JIT's warm-up. Decode + encode alone is measured before and after them, with the broker running
+   * idle, and its reference figure is the median of both.
+   */
   record Result(
       int threads,
       int partitions,
@@ -60,6 +75,10 @@ final class PipelineBench {
       double pipelineFramesPerSecond,
       double ratio,
       long commitIntervalMs,
+      List<Double> decodeEncodeRuns,
+      List<Double> atLeastOnceRuns,
+      List<Double> exactlyOnceRuns,
+      double otherProcessesCpuPercent,
       List<Latency> latency) {}
 
   static Result run(
@@ -68,13 +87,42 @@ final class PipelineBench {
       int threads,
       int partitions,
       int backlog,
+      int rounds,
       Duration latencyRun,
       Measure.Plan plan)
       throws Exception {
-    double alone = decodeEncode(model, jpegs, threads, plan);
+    List<Double> alone = new ArrayList<>();
+    List<Double> atLeastOnce = new ArrayList<>();
+    List<Double> exactlyOnce = new ArrayList<>();
     try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-      double atLeastOnce = throughput(kafka, model, jpegs, threads, partitions, backlog, false);
-      double pipeline = throughput(kafka, model, jpegs, threads, partitions, backlog, true);
+      // Untimed: the broker's first topics, transactions and the JIT's compilation of the client
+      // and broker code would otherwise land on whichever guarantee runs first.
+      int warmup = Math.max(2, Math.min(backlog, 2000));
+      throughput(kafka, model, jpegs, threads, partitions, warmup, false, "warmup");
+      throughput(kafka, model, jpegs, threads, partitions, warmup, true, "warmup");
+      awaitQuietJit(Duration.ofSeconds(20));
+      MachineCpu machine = MachineCpu.start();
+      alone.add(decodeEncode(model, jpegs, threads, plan));
+      for (int round = 0; round < rounds; round++) {
+        for (int i = 0; i < 2; i++) {
+          boolean exactlyOnceNow = (i == 0) == (round % 2 == 1);
+          double fps =
+              throughput(
+                  kafka,
+                  model,
+                  jpegs,
+                  threads,
+                  partitions,
+                  backlog,
+                  exactlyOnceNow,
+                  Integer.toString(round));
+          (exactlyOnceNow ? exactlyOnce : atLeastOnce).add(fps);
+        }
+      }
+      alone.add(decodeEncode(model, jpegs, threads, plan));
+      double others = machine.othersPercent();
+      double reference = median(alone);
+      double pipeline = median(exactlyOnce);
       List<Latency> latency = new ArrayList<>();
       double rate = pipeline / 2;
       latency.add(latency(kafka, model, jpegs, threads, partitions, rate, latencyRun, false));
@@ -82,13 +130,125 @@ final class PipelineBench {
       return new Result(
           threads,
           partitions,
+          reference,
+          median(atLeastOnce),
+          pipeline,
+          pipeline / reference,
+          PinwheelConfig.DEFAULT_COMMIT_INTERVAL_MS,
           alone,
           atLeastOnce,
-          pipeline,
-          pipeline / alone,
-          PinwheelConfig.DEFAULT_COMMIT_INTERVAL_MS,
+          exactlyOnce,
+          others,
           latency);
     }
+  }
+
+  /**
+   * Waits until the JIT compiler has drained its queue: less than 20 ms of compilation in the last
+   * 500 ms, or {@code max}. With the broker, the clients and Kafka Streams in one JVM, C2 compiles
+   * for a minute or more and takes up to half a core while it does; that is not the service's cost.
+   */
+  static void awaitQuietJit(Duration max) throws InterruptedException {
+    java.lang.management.CompilationMXBean jit =
+        java.lang.management.ManagementFactory.getCompilationMXBean();
+    if (jit == null || !jit.isCompilationTimeMonitoringSupported()) {
+      return;
+    }
+    long start = System.nanoTime();
+    long deadline = start + max.toNanos();
+    long before = jit.getTotalCompilationTime();
+    while (System.nanoTime() < deadline) {
+      Thread.sleep(500);
+      long now = jit.getTotalCompilationTime();
+      if (now - before < 20) {
+        break;
+      }
+      before = now;
+    }
+    if (TRACE) {
+      System.err.printf(
+          java.util.Locale.ROOT,
+          "trace waited %.1f s for the JIT to go quiet%n",
+          (System.nanoTime() - start) / 1e9);
+    }
+  }
+
+  /**
+   * CPU used on the whole machine by other processes, from {@code /proc/stat} less this process's
+   * own CPU time: the machines are shared, and a timed run next to someone else's build is not
+   * comparable. NaN where {@code /proc/stat} cannot be read.
+   */
+  record MachineCpu(long wallStart, long busyTicksStart, long ownNanosStart) {
+    static MachineCpu start() {
+      return new MachineCpu(System.nanoTime(), busyTicks(), ownNanos());
+    }
+
+    double othersPercent() {
+      long busy = busyTicks();
+      if (busy < 0 || busyTicksStart < 0) {
+        return Double.NaN;
+      }
+      // USER_HZ is 100 on every Linux the JDK runs on.
+      double machineNanos = (busy - busyTicksStart) * 1e7;
+      double own = ownNanos() - ownNanosStart;
+      return Math.max(0, 100 * (machineNanos - own) / (System.nanoTime() - wallStart));
+    }
+
+    private static long busyTicks() {
+      try {
+        String[] f =
+            java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/stat"))
+                .get(0)
+                .trim()
+                .split("\\s+");
+        // cpu user nice system idle iowait irq softirq steal ...
+        long busy = 0;
+        for (int i : new int[] {1, 2, 3, 6, 7, 8}) {
+          busy += Long.parseLong(f[i]);
+        }
+        return busy;
+      } catch (java.io.IOException | RuntimeException e) {
+        return -1;
+      }
+    }
+
+    private static long ownNanos() {
+      return java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+              instanceof com.sun.management.OperatingSystemMXBean os
+          ? os.getProcessCpuTime()
+          : 0;
+    }
+  }
+
+  private static double median(List<Double> values) {
+    return Measure.median(values.stream().mapToDouble(Double::doubleValue).toArray());
+  }
+
+  /**
+   * Keys spread evenly over the partitions, {@code perPartition} of them each: key {@code k} of
+   * {@link #keyFor} goes to partition {@code k % partitions} under the default partitioner. Keys
+   * such as {@code cam-0 .. cam-7} hash unevenly (6 of those 8 land in one of 2 partitions), which
+   * would leave one stream thread idle while the other works off most of the backlog.
+   */
+  static List<byte[]> balancedKeys(int partitions, int perPartition) {
+    List<List<byte[]>> byPartition = new ArrayList<>();
+    for (int p = 0; p < partitions; p++) {
+      byPartition.add(new ArrayList<>());
+    }
+    for (int n = 0; byPartition.stream().anyMatch(l -> l.size() < perPartition); n++) {
+      byte[] key = ("cam-" + n).getBytes(StandardCharsets.UTF_8);
+      int p = Utils.toPositive(Utils.murmur2(key)) % partitions;
+      if (byPartition.get(p).size() < perPartition) {
+        byPartition.get(p).add(key);
+      }
+    }
+    List<byte[]> keys = new ArrayList<>();
+    for (int k = 0; k < perPartition; k++) {
+      for (int p = 0; p < partitions; p++) {
+        keys.add(byPartition.get(p).get(k));
+      }
+    }
+    return keys;
   }
 
   /** Decode + encode with one decoder and encoder per thread: the ceiling for the pipeline. */
@@ -190,21 +350,29 @@ final class PipelineBench {
       int threads,
       int partitions,
       int backlog,
-      boolean exactlyOnce)
+      boolean exactlyOnce,
+      String run)
       throws Exception {
     PinwheelConfig c =
-        config(kafka, "bench-throughput-" + (exactlyOnce ? "eos" : "alos"), threads, exactlyOnce);
+        config(
+            kafka,
+            "bench-throughput-" + (exactlyOnce ? "eos" : "alos") + "-" + run,
+            threads,
+            exactlyOnce);
     createTopics(kafka, c, partitions);
+    List<byte[]> keys = balancedKeys(partitions, 4);
     try (KafkaProducer<byte[], byte[]> producer = producer(kafka)) {
       for (int i = 0; i < backlog; i++) {
         producer.send(
             new ProducerRecord<>(
-                c.framesTopic(), ("cam-" + i % 8).getBytes(), jpegs.get(i % jpegs.size())));
+                c.framesTopic(), keys.get(i % keys.size()), jpegs.get(i % jpegs.size())));
       }
       producer.flush();
     }
     try (KafkaStreams streams = startStreams(c, model);
         KafkaConsumer<byte[], byte[]> consumer = consumer(kafka, c, exactlyOnce)) {
+      Map<String, Long> cpuBefore = TRACE ? threadCpu() : Map.of();
+      long wallBefore = System.nanoTime();
       long first = 0;
       long last = 0;
       long seen = 0;
@@ -224,7 +392,11 @@ final class PipelineBench {
       if (seen < backlog) {
         throw new IllegalStateException("only " + seen + " of " + backlog + " frames came out");
       }
-      return (seen - 1) / ((last - first) / 1e9);
+      double fps = (seen - 1) / ((last - first) / 1e9);
+      if (TRACE) {
+        traceCpu(c.applicationId(), fps, cpuBefore, threadCpu(), System.nanoTime() - wallBefore);
+      }
+      return fps;
     }
   }
 
@@ -243,6 +415,7 @@ final class PipelineBench {
     PinwheelConfig c =
         config(kafka, "bench-latency-" + guarantee.replace('_', '-'), threads, exactlyOnce);
     createTopics(kafka, c, partitions);
+    List<byte[]> keys = balancedKeys(partitions, 4);
     long rssStart = SoakCommand.rssBytes();
     try (KafkaStreams streams = startStreams(c, model);
         KafkaConsumer<byte[], byte[]> consumer = consumer(kafka, c, exactlyOnce);
@@ -265,7 +438,7 @@ final class PipelineBench {
                           c.framesTopic(),
                           null,
                           System.currentTimeMillis(),
-                          ("cam-" + i % 8).getBytes(),
+                          keys.get((int) (i % keys.size())),
                           jpegs.get((int) (i % jpegs.size()))));
                 }
                 return null;
@@ -282,6 +455,11 @@ final class PipelineBench {
           seen++;
           if (r.timestamp() >= skipBefore) {
             lat.add(now - r.timestamp());
+            if (TRACE && now - r.timestamp() > 50) {
+              System.err.printf(
+                  "trace %s t=%d ms latency %d ms partition %d%n",
+                  guarantee, r.timestamp() - skipBefore, now - r.timestamp(), r.partition());
+            }
           }
         }
       }
@@ -302,6 +480,62 @@ final class PipelineBench {
           rssStart,
           SoakCommand.rssBytes());
     }
+  }
+
+  /** CPU nanoseconds of every live thread, by thread name with ids and numbers folded. */
+  private static Map<String, Long> threadCpu() {
+    java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+    Map<String, Long> cpu = new HashMap<>();
+    cpu.put(
+        "(JIT compilation, ms of CPU as ns/1e6)#0",
+        java.lang.management.ManagementFactory.getCompilationMXBean().getTotalCompilationTime()
+            * 1_000_000L);
+    if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os) {
+      cpu.put("(whole process)#0", os.getProcessCpuTime());
+    }
+    for (java.lang.management.ThreadInfo info : mx.getThreadInfo(mx.getAllThreadIds())) {
+      if (info == null) {
+        continue;
+      }
+      long ns = mx.getThreadCpuTime(info.getThreadId());
+      if (ns > 0) {
+        cpu.put(info.getThreadName() + "#" + info.getThreadId(), ns);
+      }
+    }
+    return cpu;
+  }
+
+  private static void traceCpu(
+      String app, double fps, Map<String, Long> before, Map<String, Long> after, long wallNanos) {
+    Map<String, Long> byGroup = new java.util.TreeMap<>();
+    after.forEach(
+        (name, ns) -> {
+          String group =
+              name.replaceAll("#\\d+$", "")
+                  .replaceAll("[0-9a-f]{8}-[0-9a-f-]{27}", "X")
+                  .replaceAll("\\d+", "N");
+          byGroup.merge(group, ns - before.getOrDefault(name, 0L), Long::sum);
+        });
+    StringBuilder b = new StringBuilder();
+    byGroup.entrySet().stream()
+        .filter(e -> e.getValue() > wallNanos / 100)
+        .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+        .forEach(
+            e ->
+                b.append(
+                    String.format(
+                        java.util.Locale.ROOT,
+                        "%n    %5.1f%% %s",
+                        100.0 * e.getValue() / wallNanos,
+                        e.getKey())));
+    System.err.printf(
+        java.util.Locale.ROOT,
+        "trace %s: %.0f frames/s, %.1f s, CPU of one core by threads:%s%n",
+        app,
+        fps,
+        wallNanos / 1e9,
+        b);
   }
 
   private static void requireAlive(KafkaStreams streams) {

@@ -3,8 +3,10 @@ package io.pinwheel.cli.bench;
 import io.pinwheel.trainer.InitialModels;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -43,6 +45,14 @@ final class PipelineCommand implements Callable<Integer> {
   int backlog;
 
   @Option(
+      names = "--rounds",
+      defaultValue = "3",
+      description =
+          "Timed throughput runs of each guarantee, after an untimed warm-up run of each; the"
+              + " median is reported (default: ${DEFAULT-VALUE}).")
+  int rounds;
+
+  @Option(
       names = "--latency-seconds",
       defaultValue = "20",
       description = "Length of each latency run (default: ${DEFAULT-VALUE}).")
@@ -53,10 +63,10 @@ final class PipelineCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (threads < 1 || partitions < 1 || backlog < 2 || latencySeconds < 2) {
+    if (threads < 1 || partitions < 1 || backlog < 2 || rounds < 1 || latencySeconds < 2) {
       throw new picocli.CommandLine.ParameterException(
           spec.commandLine(),
-          "--threads and --partitions must be >= 1, --backlog and --latency-seconds >= 2");
+          "--threads, --partitions and --rounds must be >= 1, --backlog and --latency-seconds >= 2");
     }
     PipelineBench.Result r =
         PipelineBench.run(
@@ -65,6 +75,7 @@ final class PipelineCommand implements Callable<Integer> {
             threads,
             partitions,
             backlog,
+            rounds,
             Duration.ofSeconds(latencySeconds),
             new Measure.Plan(1, 5, 1000));
     PrintWriter out = spec.commandLine().getOut();
@@ -73,21 +84,24 @@ final class PipelineCommand implements Callable<Integer> {
     } else {
       out.printf(
           Locale.ROOT,
-          "decode + encode alone, %d threads: %.0f frames/s%n"
+          "decode + encode alone, %d threads: %.0f frames/s (median of %s)%n"
               + "pipeline (%d stream threads, %d partitions), at_least_once: %.0f frames/s"
-              + " = %.0f%% of decode + encode%n"
+              + " = %.0f%% of decode + encode (median of %s)%n"
               + "pipeline (%d stream threads, %d partitions), exactly_once_v2: %.0f frames/s"
-              + " = %.0f%% of decode + encode%n",
+              + " = %.0f%% of decode + encode (median of %s)%n",
           r.threads(),
           r.decodeEncodeFramesPerSecond(),
+          runs(r.decodeEncodeRuns()),
           r.threads(),
           r.partitions(),
           r.atLeastOnceFramesPerSecond(),
           100 * r.atLeastOnceFramesPerSecond() / r.decodeEncodeFramesPerSecond(),
+          runs(r.atLeastOnceRuns()),
           r.threads(),
           r.partitions(),
           r.pipelineFramesPerSecond(),
-          100 * r.ratio());
+          100 * r.ratio(),
+          runs(r.exactlyOnceRuns()));
       for (PipelineBench.Latency l : r.latency()) {
         out.printf(
             Locale.ROOT,
@@ -103,8 +117,22 @@ final class PipelineCommand implements Callable<Integer> {
             l.rssEndBytes() / 1e6);
       }
       out.printf(Locale.ROOT, "commit.interval.ms = %d%n", r.commitIntervalMs());
+      if (!Double.isNaN(r.otherProcessesCpuPercent())) {
+        out.printf(
+            Locale.ROOT,
+            "other processes on this machine used %.0f%% of one core during the timed"
+                + " throughput runs%s%n",
+            r.otherProcessesCpuPercent(),
+            r.otherProcessesCpuPercent() > 10 ? " (figures not comparable: re-run when idle)" : "");
+      }
     }
     out.flush();
     return 0;
+  }
+
+  private static String runs(List<Double> runs) {
+    return runs.stream()
+        .map(v -> String.format(Locale.ROOT, "%.0f", v))
+        .collect(Collectors.joining(", "));
   }
 }
