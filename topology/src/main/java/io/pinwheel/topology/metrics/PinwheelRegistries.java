@@ -60,6 +60,7 @@ public final class PinwheelRegistries {
     new JvmThreadMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
     new UptimeMetrics().bindTo(registry);
+    new ProcessMemoryMetrics().bindTo(registry);
     return registry;
   }
 

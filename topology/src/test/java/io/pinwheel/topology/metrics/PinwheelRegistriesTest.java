@@ -39,6 +39,13 @@ class PinwheelRegistriesTest {
   }
 
   @Test
+  void shouldReportResidentMemoryIncludingNativeMemory() {
+    // On Linux the gauge reads /proc; the JVM alone is resident for tens of megabytes.
+    assertThat(registry.get("process.memory.rss").gauge().value()).isGreaterThan(10e6);
+    assertThat(registry.scrape()).contains("process_memory_rss_bytes");
+  }
+
+  @Test
   void shouldHoldThePinwheelMetersToo() {
     PinwheelMetrics metrics = new PinwheelMetrics();
     metrics.bindTo(registry);

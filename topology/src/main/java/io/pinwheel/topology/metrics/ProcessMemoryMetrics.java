@@ -1,0 +1,40 @@
+package io.pinwheel.topology.metrics;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.BaseUnits;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The process's resident set size, {@code process.memory.rss}: the one figure that includes the
+ * native memory the JVM's meters cannot see (ND4J's arrays, OpenBLAS and oneDNN buffers, OpenCV
+ * {@code Mat}s). Read from {@code /proc/self/status} (Linux); NaN where that file is missing.
+ */
+public final class ProcessMemoryMetrics implements MeterBinder {
+  private static final Path STATUS = Path.of("/proc/self/status");
+
+  @Override
+  public void bindTo(MeterRegistry registry) {
+    Gauge.builder("process.memory.rss", ProcessMemoryMetrics::residentBytes)
+        .description("Resident set size of the process, native memory (ND4J, OpenCV) included")
+        .baseUnit(BaseUnits.BYTES)
+        .register(registry);
+  }
+
+  /** The resident set size in bytes, or NaN where /proc is not available. */
+  static double residentBytes() {
+    try {
+      for (String line : Files.readAllLines(STATUS)) {
+        if (line.startsWith("VmRSS:")) {
+          return Double.parseDouble(line.substring(6).trim().split("\\s+")[0]) * 1024;
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return Double.NaN;
+    }
+    return Double.NaN;
+  }
+}
