@@ -6,6 +6,7 @@ import io.pinwheel.extractor.model.EncoderModel;
 import io.pinwheel.topology.broker.EmbeddedKafka;
 import io.pinwheel.topology.config.PinwheelConfig;
 import io.pinwheel.topology.metrics.PinwheelMetrics;
+import io.pinwheel.topology.metrics.ProcessMemoryMetrics;
 import io.pinwheel.topology.model.ModelRegistry;
 import io.pinwheel.topology.stream.FeatureTopology;
 import java.nio.charset.StandardCharsets;
@@ -416,7 +417,7 @@ final class PipelineBench {
         config(kafka, "bench-latency-" + guarantee.replace('_', '-'), threads, exactlyOnce);
     createTopics(kafka, c, partitions);
     List<byte[]> keys = balancedKeys(partitions, 4);
-    long rssStart = SoakCommand.rssBytes();
+    long rssStart = ProcessMemoryMetrics.residentBytes();
     try (KafkaStreams streams = startStreams(c, model);
         KafkaConsumer<byte[], byte[]> consumer = consumer(kafka, c, exactlyOnce);
         KafkaProducer<byte[], byte[]> producer = producer(kafka)) {
@@ -478,7 +479,7 @@ final class PipelineBench {
           percentile(sorted, 0.99),
           sorted.length == 0 ? 0 : sorted[sorted.length - 1],
           rssStart,
-          SoakCommand.rssBytes());
+          ProcessMemoryMetrics.residentBytes());
     }
   }
 

@@ -7,9 +7,8 @@ import io.pinwheel.extractor.model.EncoderFile;
 import io.pinwheel.extractor.model.EncoderModel;
 import io.pinwheel.extractor.model.InputSpec;
 import io.pinwheel.extractor.model.Normalization;
-import java.io.IOException;
+import io.pinwheel.topology.metrics.ProcessMemoryMetrics;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -131,7 +130,10 @@ final class SoakCommand implements Callable<Integer> {
         if (i % every == 0) {
           taken.add(
               new Sample(
-                  i, (System.nanoTime() - start) / 1e9, rssBytes(), Pointer.physicalBytes()));
+                  i,
+                  (System.nanoTime() - start) / 1e9,
+                  ProcessMemoryMetrics.residentBytes(),
+                  Pointer.physicalBytes()));
         }
       }
     }
@@ -181,20 +183,5 @@ final class SoakCommand implements Callable<Integer> {
       }
     }
     return out;
-  }
-
-  /** Resident set size from /proc (Linux), or -1 where that is not available. */
-  static long rssBytes() {
-    try {
-      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-        if (line.startsWith("VmRSS:")) {
-          String kb = line.substring(6).trim().split("\\s+")[0];
-          return Long.parseLong(kb) * 1024;
-        }
-      }
-    } catch (IOException | RuntimeException e) {
-      return -1;
-    }
-    return -1;
   }
 }

@@ -1,5 +1,6 @@
 package io.pinwheel.cli.demo;
 
+import io.pinwheel.cli.io.LatencyStats;
 import io.pinwheel.client.FeatureRecord;
 import io.pinwheel.client.FeatureRecordDeserializer;
 import io.pinwheel.client.FeatureRecordFormat;
@@ -58,8 +59,8 @@ public final class OutputTally implements AutoCloseable {
   /** Guards both latency lists. */
   private final Object latencyLock = new Object();
 
-  private final Latencies window = new Latencies();
-  private final Latencies all = new Latencies();
+  private final LatencyStats window = new LatencyStats();
+  private final LatencyStats all = new LatencyStats();
 
   private OutputTally(
       Map<String, Object> clientProperties,

@@ -43,6 +43,12 @@ public final class LatencyStats {
     return count;
   }
 
+  /** Forgets every sample, for a new window of a running measurement. */
+  public void clear() {
+    size = 0;
+    count = 0;
+  }
+
   /**
    * Nearest-rank percentiles: for each p, the smallest sample with at least p% of the samples at or
    * below it.

@@ -18,23 +18,32 @@ public final class ProcessMemoryMetrics implements MeterBinder {
 
   @Override
   public void bindTo(MeterRegistry registry) {
-    Gauge.builder("process.memory.rss", ProcessMemoryMetrics::residentBytes)
+    Gauge.builder(
+            "process.memory.rss",
+            () -> {
+              long bytes = residentBytes();
+              return bytes < 0 ? Double.NaN : bytes;
+            })
         .description("Resident set size of the process, native memory (ND4J, OpenCV) included")
         .baseUnit(BaseUnits.BYTES)
         .register(registry);
   }
 
-  /** The resident set size in bytes, or NaN where /proc is not available. */
-  static double residentBytes() {
+  /**
+   * Returns the process's resident set size.
+   *
+   * @return bytes, or -1 where /proc is not available
+   */
+  public static long residentBytes() {
     try {
       for (String line : Files.readAllLines(STATUS)) {
         if (line.startsWith("VmRSS:")) {
-          return Double.parseDouble(line.substring(6).trim().split("\\s+")[0]) * 1024;
+          return Long.parseLong(line.substring(6).trim().split("\\s+")[0]) * 1024;
         }
       }
     } catch (IOException | RuntimeException e) {
-      return Double.NaN;
+      return -1;
     }
-    return Double.NaN;
+    return -1;
   }
 }
