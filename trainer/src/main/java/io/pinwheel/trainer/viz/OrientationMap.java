@@ -1,0 +1,579 @@
+package io.pinwheel.trainer.viz;
+
+import io.pinwheel.extractor.OpenCv;
+import io.pinwheel.extractor.model.FloatTensor;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import org.opencv.core.CvType;
+import org.opencv.core.Mat;
+import org.opencv.core.Point;
+import org.opencv.core.Rect;
+import org.opencv.core.Scalar;
+import org.opencv.core.Size;
+import org.opencv.imgproc.Imgproc;
+
+/**
+ * Each filter's preferred orientation and how selective it is for it, the orientation map these
+ * make on the topographic torus, its pinwheels and its smoothness.
+ *
+ * <p><b>Estimating orientation.</b> A filter's channels are averaged to one kh × kw plane, its mean
+ * is removed (the DC term has no direction), and the plane is zero-padded to an N × N discrete
+ * Fourier transform, N = max(32, 2·max(kh, kw)); padding samples the spectrum finely enough that a
+ * small kernel's few frequencies do not bias the angle. Each frequency (fx, fy) ≠ 0 with power P
+ * votes with weight P for its doubled angle 2θ, θ = atan2(fy, fx): doubling makes a frequency and
+ * its conjugate mirror (θ + π) agree, since orientation has period π. Then
+ *
+ * <pre>
+ * selectivity = |Σ P e^{2iθ}| / Σ P        orientation = arg(Σ P e^{2iθ}) / 2  in [0, π)
+ * </pre>
+ *
+ * <p>A grating puts all its power at one angle (selectivity near 1); an isotropic blob spreads it
+ * evenly so the votes cancel (near 0). The square frequency grid is symmetric under 90° rotation,
+ * which flips the sign of e^{2iθ}, so the grid itself adds no bias; at the Nyquist row and column,
+ * where +N/2 and −N/2 are one frequency, the two angles are averaged for the same reason.
+ *
+ * <p>Orientation is the direction of the dominant wave vector in image coordinates (x to the right,
+ * y downward), the θ of {@link io.pinwheel.trainer.GaborBank}; the filter's stripes run
+ * perpendicular to it, at orientation + π/2.
+ *
+ * <p><b>Pinwheels.</b> On the rows × cols torus (map {@code j} at row {@code j / cols}, column
+ * {@code j % cols}) each 2 × 2 plaquette of neighbouring cells (r, c), (r, c+1), (r+1, c+1), (r+1,
+ * c), indices wrapping, is walked in that order, summing the steps of the doubled orientation each
+ * wrapped to (−π, π]. The sum is 2π·n for an integer winding n: nonzero n marks an orientation
+ * singularity, a pinwheel around which orientation turns by n·π. On a torus the windings sum to
+ * zero, so pinwheels come in pairs of opposite sign.
+ */
+public final class OrientationMap {
+  /** The smallest width of the {@link #png} picture, so the colour key's text fits. */
+  public static final int MIN_PNG_WIDTH = 340;
+
+  /** The height of the colour key under the map in the {@link #png} picture. */
+  public static final int KEY_HEIGHT = 84;
+
+  private static final int MIN_DFT = 32;
+  private static final double FONT_SCALE = 0.42;
+  private static final Scalar TEXT = new Scalar(235, 235, 235);
+  private static final Scalar BACKGROUND = new Scalar(48, 48, 48);
+  private static final Scalar WHITE = new Scalar(255, 255, 255);
+  private static final Scalar BLACK = new Scalar(0, 0, 0);
+
+  private OrientationMap() {}
+
+  /**
+   * One filter's orientation tuning.
+   *
+   * @param orientation the preferred orientation in radians, in [0, π)
+   * @param selectivity how much of the filter's power lies at that orientation, in [0, 1]
+   */
+  public record Tuning(double orientation, double selectivity) {
+    /**
+     * Validates the fields.
+     *
+     * @throws IllegalArgumentException naming the field that is out of range
+     */
+    public Tuning {
+      if (!(orientation >= 0 && orientation < Math.PI)) {
+        throw new IllegalArgumentException("orientation must be in [0, pi), got " + orientation);
+      }
+      if (!(selectivity >= 0 && selectivity <= 1)) {
+        throw new IllegalArgumentException("selectivity must be in [0, 1], got " + selectivity);
+      }
+    }
+  }
+
+  /**
+   * An orientation singularity: the plaquette whose top-left cell is (row, col) and whose other
+   * cells are (row, col+1), (row+1, col+1), (row+1, col), wrapping.
+   *
+   * @param row the plaquette's top row, in [0, rows)
+   * @param col the plaquette's left column, in [0, cols)
+   * @param winding the doubled orientation's winding number walking the plaquette in that order:
+   *     positive when orientation increases, nonzero
+   */
+  public record Pinwheel(int row, int col, int winding) {
+    /**
+     * Validates the fields.
+     *
+     * @throws IllegalArgumentException naming the field that is out of range
+     */
+    public Pinwheel {
+      if (row < 0) {
+        throw new IllegalArgumentException("row must be >= 0, got " + row);
+      }
+      if (col < 0) {
+        throw new IllegalArgumentException("col must be >= 0, got " + col);
+      }
+      if (winding == 0) {
+        throw new IllegalArgumentException("winding must be nonzero");
+      }
+    }
+  }
+
+  /**
+   * The orientation tuning of one filter plane, estimated from its power spectrum as described in
+   * the class documentation.
+   *
+   * @param plane the filter's values, row-major, {@code height·width} of them, all finite
+   * @param height the plane's height kh, positive
+   * @param width the plane's width kw, positive
+   * @return its tuning; a constant plane, which has no direction, gets orientation 0 and
+   *     selectivity 0
+   * @throws IllegalArgumentException naming the argument that is out of range
+   */
+  public static Tuning tuning(float[] plane, int height, int width) {
+    if (height < 1) {
+      throw new IllegalArgumentException("height must be >= 1, got " + height);
+    }
+    if (width < 1) {
+      throw new IllegalArgumentException("width must be >= 1, got " + width);
+    }
+    if (plane == null || plane.length != height * width) {
+      throw new IllegalArgumentException(
+          "plane must hold height x width = "
+              + height * width
+              + " values, got "
+              + (plane == null ? "null" : plane.length));
+    }
+    double[] p = new double[plane.length];
+    for (int i = 0; i < p.length; i++) {
+      if (!Float.isFinite(plane[i])) {
+        throw new IllegalArgumentException("plane must be finite, value " + i + " is " + plane[i]);
+      }
+      p[i] = plane[i];
+    }
+    return estimate(p, height, width);
+  }
+
+  /**
+   * The orientation tuning of every filter in a conv weight tensor, channels averaged.
+   *
+   * @param weights conv weights [K, C, kh, kw], all finite
+   * @return K tunings, filter order
+   * @throws IllegalArgumentException naming the argument that is out of range
+   */
+  public static List<Tuning> tunings(FloatTensor weights) {
+    if (weights == null) {
+      throw new IllegalArgumentException("weights must not be null");
+    }
+    if (weights.rank() != 4) {
+      throw new IllegalArgumentException(
+          "weights must have rank 4 [K, C, kh, kw], got shape " + Arrays.toString(weights.shape()));
+    }
+    int bad = weights.firstNonFinite();
+    if (bad >= 0) {
+      throw new IllegalArgumentException(
+          "weights must be finite, element " + bad + " is " + weights.get(bad));
+    }
+    int k = weights.dim(0);
+    int c = weights.dim(1);
+    int kh = weights.dim(2);
+    int kw = weights.dim(3);
+    int plane = kh * kw;
+    float[] w = weights.toArray();
+    List<Tuning> out = new ArrayList<>(k);
+    for (int j = 0; j < k; j++) {
+      double[] p = new double[plane];
+      for (int ch = 0; ch < c; ch++) {
+        int base = (j * c + ch) * plane;
+        for (int i = 0; i < plane; i++) {
+          p[i] += w[base + i] / (double) c;
+        }
+      }
+      out.add(estimate(p, kh, kw));
+    }
+    return List.copyOf(out);
+  }
+
+  /** The orientations of {@code tunings}, in order, for {@link #png} and {@link #pinwheels}. */
+  public static double[] orientations(List<Tuning> tunings) {
+    return tunings.stream().mapToDouble(Tuning::orientation).toArray();
+  }
+
+  /** The selectivities of {@code tunings}, in order, for {@link #png}. */
+  public static double[] selectivities(List<Tuning> tunings) {
+    return tunings.stream().mapToDouble(Tuning::selectivity).toArray();
+  }
+
+  private static Tuning estimate(double[] p, int h, int w) {
+    double mean = 0;
+    for (double v : p) {
+      mean += v;
+    }
+    mean /= p.length;
+    for (int i = 0; i < p.length; i++) {
+      p[i] -= mean;
+    }
+    int n = Math.max(MIN_DFT, 2 * Math.max(h, w));
+    double[] cos = new double[n];
+    double[] sin = new double[n];
+    for (int i = 0; i < n; i++) {
+      cos[i] = Math.cos(2 * Math.PI * i / n);
+      sin[i] = Math.sin(2 * Math.PI * i / n);
+    }
+    // Separable DFT: rows first (h × n), then columns, so the cost is n·h·(w + n), not n²·h·w.
+    double[] rowRe = new double[h * n];
+    double[] rowIm = new double[h * n];
+    for (int y = 0; y < h; y++) {
+      for (int u = 0; u < n; u++) {
+        double re = 0;
+        double im = 0;
+        for (int x = 0; x < w; x++) {
+          int t = (u * x) % n;
+          re += p[y * w + x] * cos[t];
+          im -= p[y * w + x] * sin[t];
+        }
+        rowRe[y * n + u] = re;
+        rowIm[y * n + u] = im;
+      }
+    }
+    double total = 0;
+    double sumCos = 0;
+    double sumSin = 0;
+    for (int v = 0; v < n; v++) {
+      int fy = v <= n / 2 ? v : v - n;
+      for (int u = 0; u < n; u++) {
+        int fx = u <= n / 2 ? u : u - n;
+        if (fx == 0 && fy == 0) {
+          continue;
+        }
+        double re = 0;
+        double im = 0;
+        for (int y = 0; y < h; y++) {
+          int t = (v * y) % n;
+          double a = rowRe[y * n + u];
+          double b = rowIm[y * n + u];
+          re += a * cos[t] + b * sin[t];
+          im += b * cos[t] - a * sin[t];
+        }
+        double power = re * re + im * im;
+        double r2 = (double) fx * fx + (double) fy * fy;
+        double c2 = (fx * (double) fx - fy * (double) fy) / r2;
+        double s2 = 2.0 * fx * fy / r2;
+        if (2 * Math.abs(fx) == n || 2 * Math.abs(fy) == n) {
+          // ±N/2 is one frequency; its two doubled angles differ only in the sign of the sine.
+          s2 = 0;
+        }
+        total += power;
+        sumCos += power * c2;
+        sumSin += power * s2;
+      }
+    }
+    if (!(total > 1e-30)) {
+      return new Tuning(0, 0);
+    }
+    double selectivity = Math.min(1, Math.hypot(sumCos, sumSin) / total);
+    double orientation = Math.atan2(sumSin, sumCos) / 2;
+    if (orientation < 0) {
+      orientation += Math.PI;
+    }
+    if (orientation >= Math.PI) {
+      orientation = 0;
+    }
+    return new Tuning(orientation, selectivity);
+  }
+
+  /**
+   * The orientation singularities of a map on the rows × cols torus, one per plaquette with nonzero
+   * winding, in row-major plaquette order. A torus less than 2 cells high or wide has no
+   * plaquettes, hence none.
+   *
+   * @param orientation rows·cols finite orientations in radians, row-major; read modulo π
+   * @param rows the torus height, positive
+   * @param cols the torus width, positive
+   * @throws IllegalArgumentException naming the argument that is out of range
+   */
+  public static List<Pinwheel> findPinwheels(double[] orientation, int rows, int cols) {
+    checkMap(orientation, rows, cols);
+    List<Pinwheel> out = new ArrayList<>();
+    if (rows < 2 || cols < 2) {
+      return out;
+    }
+    for (int r = 0; r < rows; r++) {
+      int r1 = (r + 1) % rows;
+      for (int c = 0; c < cols; c++) {
+        int c1 = (c + 1) % cols;
+        double a = orientation[r * cols + c];
+        double b = orientation[r * cols + c1];
+        double d = orientation[r1 * cols + c1];
+        double e = orientation[r1 * cols + c];
+        double sum = doubledStep(a, b) + doubledStep(b, d) + doubledStep(d, e) + doubledStep(e, a);
+        int winding = (int) Math.round(sum / (2 * Math.PI));
+        if (winding != 0) {
+          out.add(new Pinwheel(r, c, winding));
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The number of orientation singularities on the rows × cols torus: plaquettes with nonzero
+   * winding, of either sign. See {@link #findPinwheels} for the signs and places.
+   *
+   * @param orientation rows·cols finite orientations in radians, row-major; read modulo π
+   * @param rows the torus height, positive
+   * @param cols the torus width, positive
+   * @throws IllegalArgumentException naming the argument that is out of range
+   */
+  public static int pinwheels(double[] orientation, int rows, int cols) {
+    return findPinwheels(orientation, rows, cols).size();
+  }
+
+  /**
+   * The mean absolute orientation difference between neighbouring cells of the torus (right and
+   * down neighbours, wrapping; differences taken modulo π, so at most 90°), in degrees. Uniformly
+   * random orientations give about 45°; a smooth map much less. A dimension of size 1 contributes
+   * no pairs; a 1 × 1 map has none and scores 0.
+   *
+   * @param orientation rows·cols finite orientations in radians, row-major; read modulo π
+   * @param rows the torus height, positive
+   * @param cols the torus width, positive
+   * @throws IllegalArgumentException naming the argument that is out of range
+   */
+  public static double meanNeighbourDifferenceDegrees(double[] orientation, int rows, int cols) {
+    checkMap(orientation, rows, cols);
+    double sum = 0;
+    long pairs = 0;
+    for (int r = 0; r < rows; r++) {
+      for (int c = 0; c < cols; c++) {
+        double a = orientation[r * cols + c];
+        if (cols > 1) {
+          sum += Math.abs(doubledStep(a, orientation[r * cols + (c + 1) % cols])) / 2;
+          pairs++;
+        }
+        if (rows > 1) {
+          sum += Math.abs(doubledStep(a, orientation[((r + 1) % rows) * cols + c])) / 2;
+          pairs++;
+        }
+      }
+    }
+    return pairs == 0 ? 0 : Math.toDegrees(sum / pairs);
+  }
+
+  /** The step from orientation a to b, doubled and wrapped to (−π, π]. */
+  private static double doubledStep(double a, double b) {
+    double d = Math.IEEEremainder(2 * (b - a), 2 * Math.PI);
+    return d <= -Math.PI ? d + 2 * Math.PI : d;
+  }
+
+  private static void checkMap(double[] orientation, int rows, int cols) {
+    if (rows < 1) {
+      throw new IllegalArgumentException("rows must be >= 1, got " + rows);
+    }
+    if (cols < 1) {
+      throw new IllegalArgumentException("cols must be >= 1, got " + cols);
+    }
+    if (orientation == null || orientation.length != (long) rows * cols) {
+      throw new IllegalArgumentException(
+          "orientation must hold rows x cols = "
+              + (long) rows * cols
+              + " values, got "
+              + (orientation == null ? "null" : orientation.length));
+    }
+    for (int i = 0; i < orientation.length; i++) {
+      if (!Double.isFinite(orientation[i])) {
+        throw new IllegalArgumentException(
+            "orientation must be finite, value " + i + " is " + orientation[i]);
+      }
+    }
+  }
+
+  /**
+   * The orientation map of a weight tensor on the rows × cols torus, from {@link #tunings}.
+   *
+   * @param weights conv weights [K, C, kh, kw], all finite, with K = rows·cols
+   * @param rows the torus height, positive
+   * @param cols the torus width, positive
+   * @param scale the side of one cell in pixels, positive
+   * @return PNG bytes, as for {@link #png(double[], double[], int, int, int)}
+   * @throws IllegalArgumentException naming the argument that is out of range
+   */
+  public static byte[] png(FloatTensor weights, int rows, int cols, int scale) {
+    List<Tuning> t = tunings(weights);
+    return png(orientations(t), selectivities(t), rows, cols, scale);
+  }
+
+  /**
+   * The orientation map as a picture: the rows × cols torus, one scale × scale square per cell, hue
+   * = orientation·2 (so the hue circle is one turn of orientation) and brightness = selectivity, so
+   * unselective filters fade to black. Pinwheels are marked by a dot at their plaquette's centre,
+   * white for positive winding and black for negative; one on the wrapping seam is drawn on both
+   * edges. Below the map, a colour key, the pinwheel count and the mean neighbour difference.
+   *
+   * <p>The picture is a 3-channel PNG of width {@code max(cols·scale, MIN_PNG_WIDTH)} and height
+   * {@code rows·scale + KEY_HEIGHT}.
+   *
+   * @param orientation rows·cols finite orientations in radians, row-major; read modulo π
+   * @param selectivity rows·cols selectivities in [0, 1], or null to draw every cell at full
+   *     brightness
+   * @param rows the torus height, positive
+   * @param cols the torus width, positive
+   * @param scale the side of one cell in pixels, positive
+   * @throws IllegalArgumentException naming the argument that is out of range
+   */
+  public static byte[] png(
+      double[] orientation, double[] selectivity, int rows, int cols, int scale) {
+    checkMap(orientation, rows, cols);
+    if (selectivity != null) {
+      if (selectivity.length != orientation.length) {
+        throw new IllegalArgumentException(
+            "selectivity must hold rows x cols = "
+                + orientation.length
+                + " values, got "
+                + selectivity.length);
+      }
+      for (int i = 0; i < selectivity.length; i++) {
+        if (!(selectivity[i] >= 0 && selectivity[i] <= 1)) {
+          throw new IllegalArgumentException(
+              "selectivity must be in [0, 1], value " + i + " is " + selectivity[i]);
+        }
+      }
+    }
+    PngEncoding.requireScale(scale);
+    long mapW = (long) cols * scale;
+    long mapH = (long) rows * scale;
+    long width = Math.max(mapW, MIN_PNG_WIDTH);
+    long height = mapH + KEY_HEIGHT;
+    if (width * height * 3 > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(
+          "scale " + scale + " makes a " + width + " x " + height + " picture, too large");
+    }
+    List<Pinwheel> pinwheels = findPinwheels(orientation, rows, cols);
+    double difference = meanNeighbourDifferenceDegrees(orientation, rows, cols);
+
+    OpenCv.load();
+    Mat canvas = new Mat((int) height, (int) width, CvType.CV_8UC3, BACKGROUND);
+    try {
+      int x0 = (int) ((width - mapW) / 2);
+      drawCells(canvas, orientation, selectivity, rows, cols, scale, x0);
+      int radius = Math.max(2, scale / 4);
+      for (Pinwheel p : pinwheels) {
+        int px = x0 + (p.col() + 1) * scale;
+        int py = (p.row() + 1) * scale;
+        drawMarker(canvas, px, py, radius, p.winding() > 0);
+        if (p.col() + 1 == cols) {
+          drawMarker(canvas, x0, py, radius, p.winding() > 0);
+        }
+        if (p.row() + 1 == rows) {
+          drawMarker(canvas, px, 0, radius, p.winding() > 0);
+        }
+        if (p.col() + 1 == cols && p.row() + 1 == rows) {
+          drawMarker(canvas, x0, 0, radius, p.winding() > 0);
+        }
+      }
+      drawKey(canvas, (int) mapH, (int) width, pinwheels, difference);
+      return PngEncoding.encode(canvas);
+    } finally {
+      canvas.release();
+    }
+  }
+
+  private static void drawCells(
+      Mat canvas,
+      double[] orientation,
+      double[] selectivity,
+      int rows,
+      int cols,
+      int scale,
+      int x0) {
+    byte[] hsv = new byte[rows * cols * 3];
+    for (int i = 0; i < orientation.length; i++) {
+      hsv[i * 3] = (byte) hueOf(orientation[i]);
+      hsv[i * 3 + 1] = (byte) 255;
+      hsv[i * 3 + 2] = (byte) Math.round(255 * (selectivity == null ? 1 : selectivity[i]));
+    }
+    Mat small = new Mat(rows, cols, CvType.CV_8UC3);
+    Mat bgr = new Mat();
+    Mat target = canvas.submat(new Rect(x0, 0, cols * scale, rows * scale));
+    try {
+      small.put(0, 0, hsv);
+      Imgproc.cvtColor(small, bgr, Imgproc.COLOR_HSV2BGR);
+      Imgproc.resize(bgr, target, target.size(), 0, 0, Imgproc.INTER_NEAREST);
+    } finally {
+      target.release();
+      bgr.release();
+      small.release();
+    }
+  }
+
+  /** OpenCV's 8-bit hue runs over [0, 180): one step per degree of orientation. */
+  private static int hueOf(double orientation) {
+    double o = orientation - Math.PI * Math.floor(orientation / Math.PI);
+    return (int) Math.round(Math.toDegrees(o)) % 180;
+  }
+
+  private static void drawMarker(Mat canvas, int x, int y, int radius, boolean positive) {
+    Point centre = new Point(x, y);
+    // A rim of the opposite colour keeps the dot visible on any hue or brightness.
+    Imgproc.circle(canvas, centre, radius, positive ? WHITE : BLACK, -1, Imgproc.LINE_AA);
+    Imgproc.circle(canvas, centre, radius, positive ? BLACK : WHITE, 1, Imgproc.LINE_AA);
+  }
+
+  private static void drawKey(
+      Mat canvas, int top, int width, List<Pinwheel> pinwheels, double difference) {
+    int left = 12;
+    int barW = width - 2 * left;
+    int barTop = top + 8;
+    int barH = 12;
+    byte[] hsv = new byte[barW * 3];
+    for (int x = 0; x < barW; x++) {
+      hsv[x * 3] = (byte) ((int) Math.round(180.0 * x / barW) % 180);
+      hsv[x * 3 + 1] = (byte) 255;
+      hsv[x * 3 + 2] = (byte) 255;
+    }
+    Mat bar = new Mat(1, barW, CvType.CV_8UC3);
+    Mat bgr = new Mat();
+    Mat target = canvas.submat(new Rect(left, barTop, barW, barH));
+    try {
+      bar.put(0, 0, hsv);
+      Imgproc.cvtColor(bar, bgr, Imgproc.COLOR_HSV2BGR);
+      Imgproc.resize(bgr, target, new Size(barW, barH), 0, 0, Imgproc.INTER_NEAREST);
+    } finally {
+      target.release();
+      bgr.release();
+      bar.release();
+    }
+    for (int deg = 0; deg <= 180; deg += 45) {
+      int x = left + (int) Math.round((barW - 1) * deg / 180.0);
+      Imgproc.line(canvas, new Point(x, barTop + barH), new Point(x, barTop + barH + 3), TEXT, 1);
+      String label = Integer.toString(deg);
+      int textW = textWidth(label);
+      int tx = Math.max(left, Math.min(x - textW / 2, left + barW - textW));
+      putText(canvas, label, tx, barTop + barH + 16);
+    }
+    putText(canvas, "hue: orientation (deg)  brightness: selectivity", left, top + 54);
+    long positive = pinwheels.stream().filter(p -> p.winding() > 0).count();
+    long negative = pinwheels.size() - positive;
+    int y = top + 74;
+    int x = left;
+    putText(canvas, "pinwheels:", x, y);
+    x += textWidth("pinwheels:") + 10;
+    drawMarker(canvas, x, y - 4, 4, true);
+    putText(canvas, "+" + positive, x + 8, y);
+    x += 8 + textWidth("+" + positive) + 14;
+    drawMarker(canvas, x, y - 4, 4, false);
+    putText(canvas, "-" + negative, x + 8, y);
+    x += 8 + textWidth("-" + negative) + 16;
+    putText(canvas, String.format(Locale.ROOT, "neighbour diff %.1f deg", difference), x, y);
+  }
+
+  private static int textWidth(String text) {
+    int[] baseline = new int[1];
+    return (int)
+        Imgproc.getTextSize(text, Imgproc.FONT_HERSHEY_SIMPLEX, FONT_SCALE, 1, baseline).width;
+  }
+
+  private static void putText(Mat canvas, String text, int x, int y) {
+    Imgproc.putText(
+        canvas,
+        text,
+        new Point(x, y),
+        Imgproc.FONT_HERSHEY_SIMPLEX,
+        FONT_SCALE,
+        TEXT,
+        1,
+        Imgproc.LINE_AA);
+  }
+}

@@ -1,0 +1,245 @@
+package io.pinwheel.trainer.viz;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import io.pinwheel.extractor.model.FloatTensor;
+import io.pinwheel.trainer.GaborBank;
+import io.pinwheel.trainer.viz.OrientationMap.Pinwheel;
+import io.pinwheel.trainer.viz.OrientationMap.Tuning;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class OrientationMapTest {
+  private static final int SIDE = 32;
+
+  /** Orientation difference modulo π, in degrees, in [0, 90]. */
+  private static double degreesApart(double a, double b) {
+    double d = Math.abs(Math.IEEEremainder(a - b, Math.PI));
+    return Math.toDegrees(d);
+  }
+
+  /**
+   * A +1 vortex of doubled orientation at the centre of plaquette (15, 12) and a −1 vortex at
+   * plaquette (15, 19): the angle around the first minus the angle around the second, halved. Close
+   * together on a large torus, their field is nearly flat at the wrapping seams.
+   */
+  private static double[] vortexPair() {
+    double[] o = new double[SIDE * SIDE];
+    for (int r = 0; r < SIDE; r++) {
+      for (int c = 0; c < SIDE; c++) {
+        double phi = Math.atan2(r - 15.5, c - 12.5) - Math.atan2(r - 15.5, c - 19.5);
+        o[r * SIDE + c] = phi / 2;
+      }
+    }
+    return o;
+  }
+
+  private static double[] isotropicBlob(int size, double sigma) {
+    double[] b = new double[size * size];
+    double centre = (size - 1) / 2.0;
+    for (int y = 0; y < size; y++) {
+      for (int x = 0; x < size; x++) {
+        double r2 = (x - centre) * (x - centre) + (y - centre) * (y - centre);
+        b[y * size + x] = Math.exp(-r2 / (2 * sigma * sigma));
+      }
+    }
+    return b;
+  }
+
+  private static float[] toFloats(double[] d) {
+    float[] f = new float[d.length];
+    for (int i = 0; i < d.length; i++) {
+      f[i] = (float) d[i];
+    }
+    return f;
+  }
+
+  @Test
+  void shouldRecoverTheOrientationOfGaborFiltersWithinOneDegree() {
+    GaborBank bank = GaborBank.of(16, 4, new double[] {4}, 2.5, 11, 1);
+
+    for (int k = 0; k < bank.filterCount(); k++) {
+      Tuning t = OrientationMap.tuning(bank.filter(k), 11, 11);
+      double expected = bank.orientationOf(k) * Math.PI / bank.orientations();
+      assertThat(degreesApart(t.orientation(), expected)).as("filter %d", k).isLessThan(1);
+    }
+  }
+
+  @Test
+  void shouldRecoverTheOrientationsOfTheStandardColourBankWithinThreeDegrees() {
+    GaborBank bank = GaborBank.standard(64, 9, 3);
+
+    List<Tuning> tunings = OrientationMap.tunings(bank.weights());
+
+    for (int k = 0; k < bank.filterCount(); k++) {
+      double expected = bank.orientationOf(k) * Math.PI / bank.orientations();
+      assertThat(degreesApart(tunings.get(k).orientation(), expected))
+          .as("filter %d", k)
+          .isLessThan(3);
+    }
+  }
+
+  @Test
+  void shouldFindAGratingHighlySelective() {
+    GaborBank bank = GaborBank.of(1, 1, new double[] {4}, 3, 15, 1);
+
+    Tuning t = OrientationMap.tuning(bank.filter(0), 15, 15);
+
+    assertThat(t.selectivity()).isGreaterThan(0.8);
+  }
+
+  @Test
+  void shouldFindAnIsotropicBlobUnselective() {
+    Tuning t = OrientationMap.tuning(toFloats(isotropicBlob(9, 1.5)), 9, 9);
+
+    assertThat(t.selectivity()).isLessThan(0.02);
+  }
+
+  @Test
+  void shouldGiveAConstantFilterZeroSelectivity() {
+    float[] flat = new float[25];
+    Arrays.fill(flat, 0.3f);
+
+    assertThat(OrientationMap.tuning(flat, 5, 5).selectivity()).isZero();
+  }
+
+  @Test
+  void shouldFindNoPinwheelsInAUniformMap() {
+    double[] o = new double[SIDE * SIDE];
+    Arrays.fill(o, 1.0);
+
+    assertThat(OrientationMap.pinwheels(o, SIDE, SIDE)).isZero();
+  }
+
+  @Test
+  void shouldFindNoPinwheelsInARampOverPartOfTheMap() {
+    double[] o = new double[SIDE * SIDE];
+    for (int r = 0; r < SIDE; r++) {
+      for (int c = 8; c < 24; c++) {
+        o[r * SIDE + c] = (c - 8) * 0.08;
+      }
+      for (int c = 24; c < SIDE; c++) {
+        o[r * SIDE + c] = 16 * 0.08;
+      }
+    }
+
+    assertThat(OrientationMap.pinwheels(o, SIDE, SIDE)).isZero();
+  }
+
+  @Test
+  void shouldFindNoPinwheelsWhenOrientationTurnsOnceAroundTheTorus() {
+    double[] o = new double[SIDE * SIDE];
+    for (int i = 0; i < o.length; i++) {
+      o[i] = Math.PI * (i % SIDE) / SIDE;
+    }
+
+    assertThat(OrientationMap.pinwheels(o, SIDE, SIDE)).isZero();
+  }
+
+  @Test
+  void shouldFindOnePositiveAndOneNegativePinwheelAtAVortexPair() {
+    List<Pinwheel> found = OrientationMap.findPinwheels(vortexPair(), SIDE, SIDE);
+
+    assertThat(found).containsExactly(new Pinwheel(15, 12, 1), new Pinwheel(15, 19, -1));
+  }
+
+  @Test
+  void shouldCountTheVortexPairAsTwoPinwheels() {
+    assertThat(OrientationMap.pinwheels(vortexPair(), SIDE, SIDE)).isEqualTo(2);
+  }
+
+  @Test
+  void shouldFindNoPinwheelsOnATorusOneCellHigh() {
+    assertThat(OrientationMap.pinwheels(new double[] {0, 1, 2, 3}, 1, 4)).isZero();
+  }
+
+  @Test
+  void shouldScoreASmoothMapLowerThanARandomOne() {
+    Random random = new Random(7);
+    double[] noise = new double[SIDE * SIDE];
+    for (int i = 0; i < noise.length; i++) {
+      noise[i] = random.nextDouble() * Math.PI;
+    }
+
+    double smooth = OrientationMap.meanNeighbourDifferenceDegrees(vortexPair(), SIDE, SIDE);
+    double rough = OrientationMap.meanNeighbourDifferenceDegrees(noise, SIDE, SIDE);
+
+    assertThat(smooth).isLessThan(10);
+    assertThat(rough).isCloseTo(45, within(4.0));
+  }
+
+  @Test
+  void shouldScoreAUniformMapZero() {
+    double[] o = new double[12];
+    Arrays.fill(o, 2.0);
+
+    assertThat(OrientationMap.meanNeighbourDifferenceDegrees(o, 3, 4)).isZero();
+  }
+
+  @Test
+  void shouldDecodeTheMapPictureToTheDocumentedSize() {
+    double[] o = vortexPair();
+    double[] s = new double[o.length];
+    Arrays.fill(s, 0.8);
+
+    Pngs.Picture picture = Pngs.decode(OrientationMap.png(o, s, SIDE, SIDE, 12));
+
+    assertThat(picture.width()).isEqualTo(SIDE * 12);
+    assertThat(picture.height()).isEqualTo(SIDE * 12 + OrientationMap.KEY_HEIGHT);
+  }
+
+  @Test
+  void shouldWidenASmallMapPictureSoTheKeyFits() {
+    FloatTensor weights = GaborBank.standard(16, 9, 1).weights();
+
+    Pngs.Picture picture = Pngs.decode(OrientationMap.png(weights, 2, 8, 4));
+
+    assertThat(picture.width()).isEqualTo(OrientationMap.MIN_PNG_WIDTH);
+    assertThat(picture.height()).isEqualTo(2 * 4 + OrientationMap.KEY_HEIGHT);
+  }
+
+  @Test
+  void shouldColourACellByItsOrientationAndDarkenItByLowSelectivity() {
+    double[] o = {0, 0, 0, 0};
+    double[] s = {1, 0, 1, 1};
+
+    Pngs.Picture picture = Pngs.decode(OrientationMap.png(o, s, 2, 2, 10));
+
+    int x0 = (OrientationMap.MIN_PNG_WIDTH - 20) / 2;
+    assertThat(picture.pixel(x0 + 2, 2)).containsExactly(0, 0, 255);
+    assertThat(picture.pixel(x0 + 12, 2)).containsExactly(0, 0, 0);
+  }
+
+  @Test
+  void shouldRejectOrientationsThatDoNotFillTheGrid() {
+    assertThatThrownBy(() -> OrientationMap.pinwheels(new double[5], 2, 3))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("orientation");
+  }
+
+  @Test
+  void shouldRejectSelectivityOutsideTheUnitInterval() {
+    assertThatThrownBy(
+            () -> OrientationMap.png(new double[4], new double[] {0, 0.5, 1.5, 1}, 2, 2, 4))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("selectivity");
+  }
+
+  @Test
+  void shouldRejectAPlaneOfTheWrongSize() {
+    assertThatThrownBy(() -> OrientationMap.tuning(new float[8], 3, 3))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("plane");
+  }
+
+  @Test
+  void shouldRejectATuningWithOrientationOutOfRange() {
+    assertThatThrownBy(() -> new Tuning(Math.PI, 0.5))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("orientation");
+  }
+}
