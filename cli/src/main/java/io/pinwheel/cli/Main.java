@@ -77,6 +77,9 @@ public final class Main {
             if (cls == ProduceCommand.class) {
               return cls.cast(new ProduceCommand(context));
             }
+            if (cls == TrainCommand.class) {
+              return cls.cast(new TrainCommand(context));
+            }
             if (cls == ConsumeCommand.class) {
               return cls.cast(new ConsumeCommand(context));
             }

@@ -1,0 +1,355 @@
+package io.pinwheel.cli;
+
+import io.pinwheel.extractor.model.EncoderFile;
+import io.pinwheel.extractor.model.InvalidModelException;
+import io.pinwheel.trainer.Pooling;
+import io.pinwheel.trainer.data.DataException;
+import io.pinwheel.trainer.data.DataSource;
+import io.pinwheel.trainer.sparse.ConvTrainer;
+import io.pinwheel.trainer.sparse.TrainOptions;
+import io.pinwheel.trainer.sparse.TrainState;
+import io.pinwheel.trainer.sparse.TrainingJob;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code pinwheel train}: learns a group-sparse convolutional encoder from images. */
+@Command(
+    name = "train",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Learns an encoder from images: conv, ReLU and a per-map gain, trained as a sparse"
+          + " auto-encoder (linear convolutional decoder) whose sparsity penalty is the L2 pooling"
+          + " the encoder serves, over disjoint (block:M) or topographic (topo:RxC:K) groups.",
+      "Writes FILE.pwe (the encoder; the decoder is kept under training/), FILE.ckpt.pwe"
+          + " (checkpoint for --resume), FILE.filters.png, FILE.loss.png, FILE.report.json and,"
+          + " for topographic groups, FILE.orientation.png.",
+      "Fashion-MNIST frames are standardized by the training pixels' mean and deviation; image"
+          + " folders are decoded to --size and LCN-normalized (sigma 2), as the extractor serves"
+          + " them, and trained on random --patch patches.",
+      "Prints one JSON line describing what was written; progress goes to standard error.",
+    },
+    exitCodeListHeading = "%nExit status:%n",
+    exitCodeList = {
+      ExitCodes.OK_HELP,
+      "1:training failed, or an output could not be written",
+      "2:nothing trained: invalid options, missing data, or no checkpoint to resume",
+      ExitCodes.INTERNAL_HELP
+    })
+final class TrainCommand implements Callable<Integer> {
+  private final CliContext context;
+
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--data",
+      required = true,
+      paramLabel = "SOURCE",
+      description =
+          "fashion-mnist (from /usr/share/datasets/fashion-mnist), fashion-mnist:DIR, or a folder"
+              + " of images (searched recursively).")
+  String data;
+
+  @Option(
+      names = "--out",
+      required = true,
+      paramLabel = "FILE.pwe",
+      description = "The encoder to write; replaced if it exists (version + 1 for the same name).")
+  Path out;
+
+  @Option(
+      names = "--name",
+      paramLabel = "NAME",
+      description = "Model name. Default: the file name without .pwe.")
+  String name;
+
+  @Option(
+      names = "--filters",
+      defaultValue = "64",
+      paramLabel = "K",
+      description = "Feature maps. Default: ${DEFAULT-VALUE}.")
+  int filters;
+
+  @Option(
+      names = "--kernel",
+      defaultValue = "9",
+      paramLabel = "k",
+      description = "Filter side in pixels. Default: ${DEFAULT-VALUE}.")
+  int kernel;
+
+  @Option(
+      names = "--groups",
+      defaultValue = "topo:8x8:3",
+      paramLabel = "SPEC",
+      converter = InitModelCommand.PoolingConverter.class,
+      description = {
+        "Pooling groups: block:M or topo:RxC:K[:SIGMA] (RxC must equal --filters).",
+        "Default: ${DEFAULT-VALUE}."
+      })
+  Pooling groups;
+
+  @Option(
+      names = "--pool",
+      defaultValue = "2",
+      paramLabel = "N",
+      description = "Pooling window side and stride in code pixels. Default: ${DEFAULT-VALUE}.")
+  int pool;
+
+  @Option(
+      names = "--lambda",
+      defaultValue = "0.5",
+      paramLabel = "L",
+      description = "Weight of the group-sparsity term. Default: ${DEFAULT-VALUE}.")
+  double lambda;
+
+  @Option(
+      names = "--epochs",
+      defaultValue = "5",
+      paramLabel = "N",
+      description = "Passes over the data (or patch sets). Default: ${DEFAULT-VALUE}.")
+  int epochs;
+
+  @Option(
+      names = "--batch",
+      defaultValue = "64",
+      paramLabel = "N",
+      description = "Examples per step. Default: ${DEFAULT-VALUE}.")
+  int batch;
+
+  @Option(
+      names = "--lr",
+      defaultValue = "0.003",
+      paramLabel = "RATE",
+      description =
+          "Adam's initial step size, decayed by cosine to a tenth. Default: ${DEFAULT-VALUE}.")
+  double learningRate;
+
+  @Option(
+      names = "--density",
+      defaultValue = "0.1",
+      paramLabel = "D",
+      description =
+          "Fraction of pooled outputs the output threshold lets through on training data."
+              + " Default: ${DEFAULT-VALUE}.")
+  double density;
+
+  @Option(
+      names = "--size",
+      defaultValue = "96",
+      paramLabel = "PIXELS",
+      description =
+          "Image folders: frame side the model reads (images are resized to it). Default:"
+              + " ${DEFAULT-VALUE}.")
+  int size;
+
+  @Option(
+      names = "--patch",
+      defaultValue = "32",
+      paramLabel = "PIXELS",
+      description =
+          "Image folders: side of the random training patches; 0 trains on whole frames. Default:"
+              + " ${DEFAULT-VALUE}.")
+  int patch;
+
+  @Option(
+      names = "--patches",
+      defaultValue = "10000",
+      paramLabel = "N",
+      description = "Image folders: patches drawn per epoch. Default: ${DEFAULT-VALUE}.")
+  int patches;
+
+  @Option(
+      names = "--limit",
+      defaultValue = "0",
+      paramLabel = "N",
+      description = "Train on the first N images only; 0 for all. Default: ${DEFAULT-VALUE}.")
+  int limit;
+
+  @Option(
+      names = "--seed",
+      defaultValue = "1",
+      paramLabel = "S",
+      description = "Seeds filters, batch order and patches. Default: ${DEFAULT-VALUE}.")
+  long seed;
+
+  @Option(
+      names = "--threads",
+      paramLabel = "N",
+      description = "Native threads. Default: the number of cores.")
+  Integer threads;
+
+  @Option(
+      names = "--resume",
+      description = "Continue from FILE.ckpt.pwe (same data and options; --epochs may grow).")
+  boolean resume;
+
+  TrainCommand(CliContext context) {
+    this.context = context;
+  }
+
+  @Override
+  public Integer call() {
+    TrainingJob.Spec job;
+    try {
+      TrainOptions options =
+          new TrainOptions(
+              filters,
+              kernel,
+              groups,
+              pool,
+              pool,
+              lambda,
+              1e-4,
+              epochs,
+              batch,
+              learningRate,
+              density,
+              seed,
+              threads == null ? Runtime.getRuntime().availableProcessors() : threads);
+      String modelName = name != null ? name : stem(out);
+      job =
+          new TrainingJob.Spec(
+              DataSource.parse(data), out, modelName, options, size, patch, patches, limit, resume);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "invalid options: " + e.getMessage(), e);
+    }
+    if (resume && !Files.isRegularFile(job.checkpoint())) {
+      context
+          .err()
+          .println(
+              "pinwheel train: --resume: no checkpoint at "
+                  + job.checkpoint()
+                  + "; run without --resume to start afresh");
+      return ExitCodes.USAGE;
+    }
+    Progress progress = new Progress(context, System.console() != null);
+    TrainingJob.Result result;
+    try {
+      result = TrainingJob.run(job, progress, Clock.systemUTC());
+    } catch (DataException e) {
+      context.err().println("pinwheel train: " + e.getMessage());
+      return ExitCodes.USAGE;
+    } catch (InvalidModelException e) {
+      context.err().println("pinwheel train: " + e.getMessage());
+      return ExitCodes.USAGE;
+    } catch (IOException | UncheckedIOException e) {
+      context.err().println("pinwheel train: " + e.getMessage());
+      return ExitCodes.FAILED;
+    } finally {
+      progress.finish();
+    }
+    context.stats().modelWritten = out;
+    // The report without its per-epoch history: one line a script can read; the file has it all.
+    var summary = result.report().deepCopy();
+    summary.remove("history");
+    context.out().println(summary.toString());
+    return ExitCodes.OK;
+  }
+
+  private static String stem(Path file) {
+    String f = file.getFileName().toString();
+    return f.endsWith(EncoderFile.EXTENSION)
+        ? f.substring(0, f.length() - EncoderFile.EXTENSION.length())
+        : f;
+  }
+
+  /**
+   * A one-line progress bar with the loss terms, throughput and ETA, redrawn in place on a
+   * terminal; elsewhere (logs, CI) one line every ten seconds and at each epoch's end.
+   */
+  static final class Progress implements ConvTrainer.Listener {
+    private final CliContext context;
+    private final boolean terminal;
+    private long lastPrint;
+    private long runStart = System.nanoTime();
+    private long stepsDone;
+    private boolean dirty;
+
+    Progress(CliContext context, boolean terminal) {
+      this.context = context;
+      this.terminal = terminal;
+    }
+
+    @Override
+    public void onStep(ConvTrainer.StepInfo s) {
+      stepsDone++;
+      long now = System.nanoTime();
+      long every = terminal ? 200_000_000L : 10_000_000_000L;
+      if (now - lastPrint < every && s.batchInEpoch() != s.batchesPerEpoch()) {
+        return;
+      }
+      lastPrint = now;
+      long remaining =
+          (long) (s.epochs() - s.epoch()) * s.batchesPerEpoch()
+              + (s.batchesPerEpoch() - s.batchInEpoch());
+      double perStep = (now - runStart) / 1e9 / stepsDone;
+      int width = 24;
+      int filled = (int) Math.round(width * (double) s.batchInEpoch() / s.batchesPerEpoch());
+      String bar = "#".repeat(filled) + ".".repeat(width - filled);
+      String line =
+          String.format(
+              Locale.ROOT,
+              "epoch %d/%d [%s] %d/%d  rec %.4g  sparsity %.4g  %.0f ex/s  ETA %s",
+              s.epoch(),
+              s.epochs(),
+              bar,
+              s.batchInEpoch(),
+              s.batchesPerEpoch(),
+              s.reconstruction(),
+              s.sparsity(),
+              s.examplesPerSecond(),
+              duration((long) (remaining * perStep)));
+      if (terminal) {
+        context.err().print("\r" + line + "\033[K");
+        context.err().flush();
+        dirty = true;
+      } else {
+        context.err().println(line);
+      }
+    }
+
+    @Override
+    public void onEpoch(TrainState.EpochStats e, TrainState state) {
+      if (dirty) {
+        context.err().println();
+        dirty = false;
+      }
+      context
+          .err()
+          .println(
+              String.format(
+                  Locale.ROOT,
+                  "epoch %d done in %s: loss %.4g (reconstruction %.4g, sparsity %.4g), %.1f%% of"
+                      + " signal energy not reconstructed",
+                  e.epoch(),
+                  duration((long) e.seconds()),
+                  e.loss(),
+                  e.reconstruction(),
+                  e.sparsity(),
+                  100 * e.relativeError()));
+    }
+
+    void finish() {
+      if (dirty) {
+        context.err().println();
+        dirty = false;
+      }
+    }
+
+    private static String duration(long seconds) {
+      return seconds >= 3600
+          ? String.format(
+              Locale.ROOT, "%dh%02dm%02ds", seconds / 3600, seconds / 60 % 60, seconds % 60)
+          : String.format(Locale.ROOT, "%dm%02ds", seconds / 60, seconds % 60);
+    }
+  }
+}

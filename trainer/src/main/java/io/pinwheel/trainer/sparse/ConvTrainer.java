@@ -1,0 +1,210 @@
+package io.pinwheel.trainer.sparse;
+
+import io.pinwheel.extractor.NativeRuntime;
+import io.pinwheel.extractor.model.L2PoolLayer;
+import io.pinwheel.trainer.data.FrameSet;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.function.IntFunction;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * Trains the group-sparse convolutional auto-encoder: minibatch Adam on the gradients {@link
+ * ConvSparseCoder} computes, with the decoder atoms renormalised to unit norm after every step.
+ *
+ * <p>Runs are reproducible: the start, the batch order of every epoch and the data each epoch sees
+ * derive only from the seed and the epoch number, so a run resumed from the state saved after epoch
+ * e finishes with the same parameters as one that never stopped.
+ */
+public final class ConvTrainer {
+  private static final double BETA1 = 0.9;
+  private static final double BETA2 = 0.999;
+  private static final double ADAM_EPSILON = 1e-8;
+
+  private final TrainOptions options;
+  private final L2PoolLayer pool;
+
+  /** A trainer for {@code options}. */
+  public ConvTrainer(TrainOptions options) {
+    this.options = options;
+    this.pool =
+        options.pooling().layer(options.filters(), options.poolWindow(), options.poolStride());
+  }
+
+  /** The pooling the sparsity term uses, and so the pooling the written encoder serves. */
+  public L2PoolLayer pool() {
+    return pool;
+  }
+
+  /** What a training run reports while it works. */
+  public interface Listener {
+    /** After every gradient step. */
+    void onStep(StepInfo step);
+
+    /** After every epoch, with the state to checkpoint. */
+    default void onEpoch(TrainState.EpochStats stats, TrainState state) {}
+  }
+
+  /**
+   * Progress after one step.
+   *
+   * @param epoch the current epoch, from 1
+   * @param epochs the number of epochs of the run
+   * @param batchInEpoch the batch just done, from 1
+   * @param batchesPerEpoch batches per epoch
+   * @param reconstruction this batch's mean ‖x − x̂‖²
+   * @param sparsity this batch's mean group-sparsity term
+   * @param examplesPerSecond throughput since the epoch started
+   */
+  public record StepInfo(
+      int epoch,
+      int epochs,
+      int batchInEpoch,
+      int batchesPerEpoch,
+      double reconstruction,
+      double sparsity,
+      double examplesPerSecond) {}
+
+  /**
+   * Runs the remaining epochs of {@code state}, updating it in place.
+   *
+   * @param epochData the training examples of epoch e (from 0); called once per epoch, so patch
+   *     sampling can draw fresh patches every epoch
+   * @param state where to start; {@link TrainState#initial} for a new run
+   * @param listener progress and checkpoints
+   * @return {@code state}, now trained
+   */
+  public TrainState train(IntFunction<FrameSet> epochData, TrainState state, Listener listener) {
+    NativeRuntime.applyToCurrentThread(options.threads());
+    ConvSparseCoder coder =
+        new ConvSparseCoder(
+            state.parameters.get(ConvSparseCoder.ENCODER),
+            state.parameters.get(ConvSparseCoder.BIAS),
+            state.parameters.get(ConvSparseCoder.GAIN),
+            state.parameters.get(ConvSparseCoder.DECODER),
+            pool,
+            options.lambda(),
+            options.epsilon());
+    coder.normalizeDecoder();
+    if (state.steps == 0) {
+      calibrateGain(coder, epochData.apply(0));
+    }
+    for (int epoch = state.epochsDone; epoch < options.epochs(); epoch++) {
+      FrameSet data = epochData.apply(epoch);
+      int[] order = permutation(data.count(), mix(options.seed(), epoch));
+      int batches = (data.count() + options.batch() - 1) / options.batch();
+      int frameSize = data.channels() * data.height() * data.width();
+      long start = System.nanoTime();
+      double rec = 0;
+      double sparse = 0;
+      double signal = 0;
+      long seen = 0;
+      for (int b = 0; b < batches; b++) {
+        int from = b * options.batch();
+        int n = Math.min(options.batch(), data.count() - from);
+        float[] buf = new float[n * frameSize];
+        for (int i = 0; i < n; i++) {
+          System.arraycopy(data.data(), order[from + i] * frameSize, buf, i * frameSize, frameSize);
+        }
+        INDArray x =
+            Nd4j.create(buf, new long[] {n, data.channels(), data.height(), data.width()}, 'c');
+        ConvSparseCoder.Step step = coder.step(x);
+        adam(state, step.gradients(), learningRate(state.steps, batches));
+        coder.normalizeDecoder();
+        state.steps++;
+        rec += step.reconstruction() * n;
+        sparse += step.sparsity() * n;
+        double sq = x.norm2Number().doubleValue();
+        signal += sq * sq;
+        seen += n;
+        x.close();
+        double seconds = (System.nanoTime() - start) / 1e9;
+        listener.onStep(
+            new StepInfo(
+                epoch + 1,
+                options.epochs(),
+                b + 1,
+                batches,
+                step.reconstruction(),
+                step.sparsity(),
+                seen / Math.max(seconds, 1e-9)));
+      }
+      double seconds = (System.nanoTime() - start) / 1e9;
+      TrainState.EpochStats stats =
+          new TrainState.EpochStats(
+              epoch + 1,
+              rec / seen,
+              sparse / seen,
+              (rec + options.lambda() * sparse) / seen,
+              signal > 0 ? rec / signal : 0,
+              seconds);
+      state.history.add(stats);
+      state.epochsDone = epoch + 1;
+      listener.onEpoch(stats, state);
+    }
+    return state;
+  }
+
+  /**
+   * Scales the initial gain so the untrained model reconstructs at the right scale: x̂ is linear in
+   * a common gain γ, so the best γ is ⟨x, x̂⟩ / ⟨x̂, x̂⟩ on a sample. Without it, K overlapping
+   * random maps at gain 1 overshoot the input many times over, and the first epochs are spent
+   * shrinking everything instead of learning filters.
+   */
+  private void calibrateGain(ConvSparseCoder coder, FrameSet data) {
+    int n = Math.min(data.count(), 256);
+    FrameSet sample = data.slice(0, n);
+    try (INDArray x =
+        Nd4j.create(
+            sample.data(), new long[] {n, data.channels(), data.height(), data.width()}, 'c')) {
+      INDArray xhat = coder.reconstruct(x);
+      double dot = x.mul(xhat).sumNumber().doubleValue();
+      double sq = xhat.mul(xhat).sumNumber().doubleValue();
+      if (dot > 0 && sq > 0) {
+        coder.parameter(ConvSparseCoder.GAIN).muli(dot / sq);
+      }
+    }
+  }
+
+  /** Cosine decay from the configured rate to a tenth of it over the whole run. */
+  private double learningRate(long step, int batchesPerEpoch) {
+    double total = (double) options.epochs() * batchesPerEpoch;
+    double t = Math.min(1, step / Math.max(1, total - 1));
+    return options.learningRate() * (0.1 + 0.9 * 0.5 * (1 + Math.cos(Math.PI * t)));
+  }
+
+  private static void adam(TrainState state, Map<String, INDArray> gradients, double rate) {
+    long t = state.steps + 1;
+    double correction = Math.sqrt(1 - Math.pow(BETA2, t)) / (1 - Math.pow(BETA1, t));
+    for (String name : ConvSparseCoder.PARAMETERS) {
+      INDArray g = gradients.get(name);
+      INDArray m = state.firstMoments.get(name);
+      INDArray v = state.secondMoments.get(name);
+      m.muli(BETA1).addi(g.mul(1 - BETA1));
+      v.muli(BETA2).addi(g.mul(g).muli(1 - BETA2));
+      INDArray denom = Transforms.sqrt(v, true).addi(ADAM_EPSILON);
+      state.parameters.get(name).subi(m.div(denom).muli(rate * correction));
+    }
+  }
+
+  private static long mix(long seed, int epoch) {
+    return seed * 0x9E3779B97F4A7C15L + epoch + 1;
+  }
+
+  private static int[] permutation(int n, long seed) {
+    SplittableRandom rnd = new SplittableRandom(seed);
+    int[] p = new int[n];
+    for (int i = 0; i < n; i++) {
+      p[i] = i;
+    }
+    for (int i = n - 1; i > 0; i--) {
+      int j = rnd.nextInt(i + 1);
+      int tmp = p[i];
+      p[i] = p[j];
+      p[j] = tmp;
+    }
+    return p;
+  }
+}

@@ -1,0 +1,195 @@
+package io.pinwheel.trainer.sparse;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pinwheel.extractor.Encoder;
+import io.pinwheel.extractor.FrameDecodeException;
+import io.pinwheel.extractor.model.ConvLayer;
+import io.pinwheel.extractor.model.EncoderModel;
+import io.pinwheel.extractor.model.FloatTensor;
+import io.pinwheel.extractor.model.InputSpec;
+import io.pinwheel.extractor.model.InvalidModelException;
+import io.pinwheel.extractor.model.L2PoolLayer;
+import io.pinwheel.extractor.model.Layer;
+import io.pinwheel.extractor.model.OutputSpec;
+import io.pinwheel.trainer.data.FrameSet;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Between training state and encoder files: the trained encoder written as the extractor serves it,
+ * the decoder kept beside it as the training tensor {@value #DECODER}, and, for checkpoints, Adam's
+ * moments and the run's progress so that {@code --resume} continues exactly.
+ */
+public final class ModelExport {
+  /** The training tensor holding the decoder atoms, [K, C, kh, kw]. */
+  public static final String DECODER = "decoder";
+
+  private static final String FIRST_MOMENT = "adam-m.";
+  private static final String SECOND_MOMENT = "adam-v.";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private ModelExport() {}
+
+  /**
+   * The encoder model of a training state.
+   *
+   * @param provenance the {@code training} object of the manifest; {@code epochsDone}, {@code
+   *     steps} and {@code history} are added to it
+   * @param checkpoint whether to keep Adam's moments too, so training can resume from the file
+   */
+  public static EncoderModel model(
+      TrainState state,
+      String name,
+      int version,
+      Instant createdAt,
+      InputSpec input,
+      L2PoolLayer pool,
+      OutputSpec output,
+      ObjectNode provenance,
+      boolean checkpoint) {
+    ConvLayer conv =
+        new ConvLayer(
+            tensor(ConvSparseCoder.filters(state.parameters.get(ConvSparseCoder.ENCODER))),
+            tensor(state.parameters.get(ConvSparseCoder.BIAS)),
+            tensor(state.parameters.get(ConvSparseCoder.GAIN)));
+    Map<String, FloatTensor> extra = new LinkedHashMap<>();
+    extra.put(
+        DECODER, tensor(ConvSparseCoder.filters(state.parameters.get(ConvSparseCoder.DECODER))));
+    if (checkpoint) {
+      for (String p : ConvSparseCoder.PARAMETERS) {
+        extra.put(FIRST_MOMENT + p, tensor(state.firstMoments.get(p)));
+        extra.put(SECOND_MOMENT + p, tensor(state.secondMoments.get(p)));
+      }
+    }
+    ObjectNode training = provenance.deepCopy();
+    training.put("epochsDone", state.epochsDone);
+    training.put("steps", state.steps);
+    training.set("history", JSON.valueToTree(state.history));
+    return new EncoderModel(
+        name,
+        version,
+        createdAt,
+        input,
+        List.<Layer>of(conv, pool),
+        output,
+        training.toString(),
+        extra);
+  }
+
+  /**
+   * The training state saved in a checkpoint written by {@link #model} with {@code checkpoint}.
+   *
+   * @throws InvalidModelException if the file is not a one-stage checkpoint of this trainer
+   */
+  public static TrainState state(EncoderModel model) throws InvalidModelException {
+    if (model.layers().size() != 2 || !(model.layers().get(0) instanceof ConvLayer conv)) {
+      throw new InvalidModelException(
+          "not a checkpoint of this trainer: expected one conv + l2pool stage, got "
+              + model.layers().size()
+              + " layers");
+    }
+    Map<String, FloatTensor> t = model.trainingTensors();
+    List<String> missing = new ArrayList<>();
+    for (String p : ConvSparseCoder.PARAMETERS) {
+      for (String key : List.of(FIRST_MOMENT + p, SECOND_MOMENT + p)) {
+        if (!t.containsKey(key)) {
+          missing.add(key);
+        }
+      }
+    }
+    if (!t.containsKey(DECODER)) {
+      missing.add(DECODER);
+    }
+    if (!missing.isEmpty()) {
+      throw new InvalidModelException(
+          "not a resumable checkpoint: training tensors " + missing + " are missing");
+    }
+    Map<String, INDArray> params = new LinkedHashMap<>();
+    params.put(ConvSparseCoder.ENCODER, ConvSparseCoder.variableLayout(array(conv.weights())));
+    params.put(ConvSparseCoder.BIAS, array(conv.bias()));
+    params.put(ConvSparseCoder.GAIN, array(conv.gain()));
+    params.put(ConvSparseCoder.DECODER, ConvSparseCoder.variableLayout(array(t.get(DECODER))));
+    Map<String, INDArray> m = new LinkedHashMap<>();
+    Map<String, INDArray> v = new LinkedHashMap<>();
+    for (String p : ConvSparseCoder.PARAMETERS) {
+      m.put(p, array(t.get(FIRST_MOMENT + p)).reshape(params.get(p).shape()).dup('c'));
+      v.put(p, array(t.get(SECOND_MOMENT + p)).reshape(params.get(p).shape()).dup('c'));
+    }
+    JsonNode training;
+    try {
+      training = JSON.readTree(model.training());
+    } catch (java.io.IOException e) {
+      throw new InvalidModelException("checkpoint training object is not JSON: " + e.getMessage());
+    }
+    List<TrainState.EpochStats> history = new ArrayList<>();
+    for (JsonNode h : (ArrayNode) training.path("history")) {
+      history.add(JSON.convertValue(h, TrainState.EpochStats.class));
+    }
+    return new TrainState(
+        params,
+        m,
+        v,
+        training.path("epochsDone").asInt(),
+        training.path("steps").asLong(),
+        history);
+  }
+
+  /** The provenance object of a model, or an empty one when it is not a JSON object. */
+  public static ObjectNode provenance(EncoderModel model) {
+    try {
+      JsonNode n = JSON.readTree(model.training());
+      return n instanceof ObjectNode o ? o : JSON.createObjectNode();
+    } catch (java.io.IOException e) {
+      return JSON.createObjectNode();
+    }
+  }
+
+  /**
+   * The output threshold that lets through {@code density} of the pooled values of {@code frames}
+   * under {@code model}, computed with the extractor's own encoder: the (1 − density) quantile of
+   * all pooled values.
+   */
+  public static float thresholdForDensity(EncoderModel model, FrameSet frames, double density)
+      throws FrameDecodeException {
+    int size = 1;
+    for (int d : model.outputShape()) {
+      size *= d;
+    }
+    float[] all = new float[frames.count() * size];
+    try (Encoder encoder = new Encoder(model)) {
+      for (int i = 0; i < frames.count(); i++) {
+        System.arraycopy(encoder.encodeDense(frames.frame(i)), 0, all, i * size, size);
+      }
+    }
+    Arrays.sort(all);
+    int keep = (int) Math.round(density * all.length);
+    int at = Math.max(0, Math.min(all.length - 1, all.length - keep - 1));
+    return keep >= all.length ? Math.nextDown(all[0]) : all[at];
+  }
+
+  static FloatTensor tensor(INDArray a) {
+    long[] s = a.shape();
+    int[] shape = new int[s.length];
+    for (int i = 0; i < s.length; i++) {
+      shape[i] = (int) s[i];
+    }
+    return FloatTensor.of(shape, a.dup('c').data().asFloat());
+  }
+
+  static INDArray array(FloatTensor t) {
+    long[] shape = new long[t.rank()];
+    for (int i = 0; i < shape.length; i++) {
+      shape[i] = t.dim(i);
+    }
+    return Nd4j.create(t.toArray(), shape, 'c');
+  }
+}

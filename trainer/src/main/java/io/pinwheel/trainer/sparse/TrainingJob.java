@@ -1,0 +1,546 @@
+package io.pinwheel.trainer.sparse;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pinwheel.extractor.FrameDecodeException;
+import io.pinwheel.extractor.FrameDecoder;
+import io.pinwheel.extractor.SparseCode;
+import io.pinwheel.extractor.model.EncoderFile;
+import io.pinwheel.extractor.model.EncoderModel;
+import io.pinwheel.extractor.model.FloatTensor;
+import io.pinwheel.extractor.model.InputSpec;
+import io.pinwheel.extractor.model.InvalidModelException;
+import io.pinwheel.extractor.model.L2PoolLayer;
+import io.pinwheel.extractor.model.Normalization;
+import io.pinwheel.extractor.model.OutputSpec;
+import io.pinwheel.trainer.Pooling;
+import io.pinwheel.trainer.data.DataException;
+import io.pinwheel.trainer.data.DataSource;
+import io.pinwheel.trainer.data.FashionMnist;
+import io.pinwheel.trainer.data.FrameSet;
+import io.pinwheel.trainer.data.GrayImages;
+import io.pinwheel.trainer.data.ImageFolder;
+import io.pinwheel.trainer.data.PatchSampler;
+import io.pinwheel.trainer.viz.FilterMosaic;
+import io.pinwheel.trainer.viz.LossPlot;
+import io.pinwheel.trainer.viz.OrientationMap;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.IntFunction;
+
+/**
+ * One run of {@code pinwheel train}: reads the data, trains, picks the output threshold, and writes
+ * the encoder with its pictures and report. The CLI only parses flags into a {@link Spec} and
+ * renders progress.
+ *
+ * <p>Files written next to {@code out} ({@code F.pwe}):
+ *
+ * <ul>
+ *   <li>{@code F.pwe}: the encoder, with the decoder as the training tensor {@code decoder};
+ *   <li>{@code F.ckpt.pwe}: the checkpoint after the last finished epoch (the same model plus
+ *       Adam's state), which {@code --resume} continues from;
+ *   <li>{@code F.filters.png}: the filters on their topographic grid;
+ *   <li>{@code F.orientation.png}: for topographic pooling, the orientation map with its pinwheels;
+ *   <li>{@code F.loss.png}: the loss terms against the step;
+ *   <li>{@code F.report.json}: what was trained on, how, and how well.
+ * </ul>
+ */
+public final class TrainingJob {
+  /** Examples used to choose the threshold and measure the code density. */
+  static final int THRESHOLD_FRAMES = 1000;
+
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private TrainingJob() {}
+
+  /**
+   * What to train.
+   *
+   * @param data where the images come from
+   * @param out the encoder file to write; its name must end in {@code .pwe}
+   * @param name the model name
+   * @param options the hyper-parameters
+   * @param size for image folders, the frame side images are decoded and normalized to (as the
+   *     served model will); ignored for Fashion-MNIST (28)
+   * @param patch for image folders, the side of the random training patches; 0 for whole frames
+   * @param patches for image folders, patches drawn per epoch
+   * @param limit use at most this many training images (0 for all)
+   * @param resume continue from {@code F.ckpt.pwe} instead of starting afresh
+   */
+  public record Spec(
+      DataSource data,
+      Path out,
+      String name,
+      TrainOptions options,
+      int size,
+      int patch,
+      int patches,
+      int limit,
+      boolean resume) {
+    /** Validates the fields that options do not cover, naming each. */
+    public Spec {
+      Objects.requireNonNull(data, "data");
+      Objects.requireNonNull(out, "out");
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(options, "options");
+      List<String> bad = new ArrayList<>();
+      if (!out.getFileName().toString().endsWith(EncoderFile.EXTENSION)) {
+        bad.add("out must end in " + EncoderFile.EXTENSION + ", got " + out);
+      }
+      if (size < options.kernel() || size > 8192) {
+        bad.add("size must be between the kernel (" + options.kernel() + ") and 8192, got " + size);
+      }
+      if (patch != 0 && (patch < options.kernel() || patch > size)) {
+        bad.add(
+            "patch must be 0 (whole frames) or between the kernel ("
+                + options.kernel()
+                + ") and size ("
+                + size
+                + "), got "
+                + patch);
+      }
+      if (patches < 1) {
+        bad.add("patches must be >= 1, got " + patches);
+      }
+      if (limit < 0) {
+        bad.add("limit must be >= 0 (0 for all), got " + limit);
+      }
+      if (!bad.isEmpty()) {
+        throw new IllegalArgumentException(String.join("; ", bad));
+      }
+    }
+
+    /** The checkpoint file beside {@link #out}. */
+    public Path checkpoint() {
+      return sibling(out, ".ckpt.pwe");
+    }
+  }
+
+  /**
+   * What a run wrote and measured.
+   *
+   * @param model the encoder written to {@code out}
+   * @param files every file written, by kind ({@code model}, {@code checkpoint}, {@code filters},
+   *     {@code orientation}, {@code loss}, {@code report})
+   * @param report the report, as written to {@code F.report.json}
+   */
+  public record Result(EncoderModel model, java.util.Map<String, Path> files, ObjectNode report) {}
+
+  /**
+   * Runs the job.
+   *
+   * @throws DataException if the data cannot be read
+   * @throws IOException if an output cannot be written
+   * @throws InvalidModelException if {@code --resume} finds no usable checkpoint
+   */
+  public static Result run(Spec spec, ConvTrainer.Listener listener, Clock clock)
+      throws DataException, IOException, InvalidModelException {
+    long started = System.nanoTime();
+    Prepared data = prepare(spec);
+    TrainOptions o = spec.options();
+    ConvTrainer trainer = new ConvTrainer(o);
+    L2PoolLayer pool = trainer.pool();
+    int version = nextVersion(spec.out(), spec.name());
+
+    ObjectNode provenance = JSON.createObjectNode();
+    provenance.put("trainer", "pinwheel-trainer conv-group-sparse-ae");
+    provenance.put("dataset", spec.data().describe());
+    provenance.put("examples", data.images);
+    provenance.set("options", JSON.valueToTree(optionsJson(o)));
+    provenance.put("patch", spec.patch());
+    provenance.put("patchesPerEpoch", data.patched ? spec.patches() : 0);
+
+    TrainState state;
+    if (spec.resume()) {
+      EncoderModel ckpt = EncoderFile.read(spec.checkpoint());
+      checkResumable(ckpt, provenance, spec.checkpoint());
+      state = ModelExport.state(ckpt);
+    } else {
+      state = TrainState.initial(data.input.channels(), o);
+    }
+    OutputSpec provisional = OutputSpec.threshold(0f);
+    ConvTrainer.Listener withCheckpoints =
+        new ConvTrainer.Listener() {
+          @Override
+          public void onStep(ConvTrainer.StepInfo step) {
+            listener.onStep(step);
+          }
+
+          @Override
+          public void onEpoch(TrainState.EpochStats stats, TrainState s) {
+            EncoderModel ckpt =
+                ModelExport.model(
+                    s,
+                    spec.name(),
+                    version,
+                    clock.instant(),
+                    data.input,
+                    pool,
+                    provisional,
+                    provenance,
+                    true);
+            try {
+              writeAtomically(EncoderFile.toBytes(ckpt), spec.checkpoint());
+            } catch (IOException e) {
+              throw new java.io.UncheckedIOException(
+                  "cannot write checkpoint " + spec.checkpoint(), e);
+            }
+            listener.onEpoch(stats, s);
+          }
+        };
+    StepCurve curve = new StepCurve();
+    ConvTrainer.Listener both =
+        new ConvTrainer.Listener() {
+          @Override
+          public void onStep(ConvTrainer.StepInfo step) {
+            curve.add(step, o.lambda());
+            withCheckpoints.onStep(step);
+          }
+
+          @Override
+          public void onEpoch(TrainState.EpochStats stats, TrainState s) {
+            withCheckpoints.onEpoch(stats, s);
+          }
+        };
+    long trainStart = System.nanoTime();
+    trainer.train(data.epochs, state, both);
+    double trainSeconds = (System.nanoTime() - trainStart) / 1e9;
+
+    Instant now = clock.instant();
+    EncoderModel unthresholded =
+        ModelExport.model(
+            state, spec.name(), version, now, data.input, pool, provisional, provenance, false);
+    float threshold;
+    double density;
+    try {
+      threshold = ModelExport.thresholdForDensity(unthresholded, data.thresholdFrames, o.density());
+    } catch (FrameDecodeException e) {
+      throw new IllegalStateException("the trained model cannot encode its own frames", e);
+    }
+    provenance.put("threshold", threshold);
+    provenance.put(
+        "thresholdRule",
+        "the "
+            + (1 - o.density())
+            + " quantile of pooled values over "
+            + data.thresholdFrames.count()
+            + " training frames, so about "
+            + o.density()
+            + " of outputs pass");
+    EncoderModel model =
+        ModelExport.model(
+            state,
+            spec.name(),
+            version,
+            now,
+            data.input,
+            pool,
+            OutputSpec.threshold(threshold),
+            provenance,
+            false);
+    try {
+      density = measuredDensity(model, data.thresholdFrames);
+    } catch (FrameDecodeException e) {
+      throw new IllegalStateException("the trained model cannot encode its own frames", e);
+    }
+
+    java.util.Map<String, Path> files = new java.util.LinkedHashMap<>();
+    writeAtomically(EncoderFile.toBytes(model), spec.out());
+    files.put("model", spec.out());
+    files.put("checkpoint", spec.checkpoint());
+
+    FloatTensor filters =
+        ModelExport.tensor(ConvSparseCoder.filters(state.parameters.get(ConvSparseCoder.ENCODER)));
+    int[] grid = grid(o.pooling(), o.filters());
+    int scale = Math.max(2, 48 / o.kernel());
+    Path filtersPng = sibling(spec.out(), ".filters.png");
+    writeAtomically(FilterMosaic.png(filters, grid[0], grid[1], scale), filtersPng);
+    files.put("filters", filtersPng);
+
+    ObjectNode report = JSON.createObjectNode();
+    report.put("model", spec.out().toString());
+    report.put("name", model.name());
+    report.put("version", model.version());
+    report.put("dataset", spec.data().describe());
+    report.put("examples", data.images);
+    report.set("input", JSON.valueToTree(inputJson(data.input)));
+    report.set("options", JSON.valueToTree(optionsJson(o)));
+    report.put("patch", spec.patch());
+    report.put("codeShape", java.util.Arrays.toString(model.outputShape()));
+    report.put("threshold", threshold);
+    report.put("thresholdRule", provenance.get("thresholdRule").asText());
+    report.put("codeDensity", density);
+    if (!state.history.isEmpty()) {
+      TrainState.EpochStats last = state.history.get(state.history.size() - 1);
+      report.put("reconstruction", last.reconstruction());
+      report.put("sparsity", last.sparsity());
+      report.put("loss", last.loss());
+      report.put("relativeReconstructionError", last.relativeError());
+    }
+    report.set("history", JSON.valueToTree(state.history));
+    report.put("trainSeconds", trainSeconds);
+    report.put("wallSeconds", (System.nanoTime() - started) / 1e9);
+    report.put("epochsDone", state.epochsDone);
+    report.put("steps", state.steps);
+
+    if (o.pooling() instanceof Pooling.Topographic) {
+      List<OrientationMap.Tuning> tunings = OrientationMap.tunings(filters);
+      double[] orientation = OrientationMap.orientations(tunings);
+      double[] selectivity = OrientationMap.selectivities(tunings);
+      ObjectNode topo = report.putObject("topography");
+      topo.put("pinwheels", OrientationMap.pinwheels(orientation, grid[0], grid[1]));
+      topo.put(
+          "meanNeighbourOrientationDifferenceDegrees",
+          OrientationMap.meanNeighbourDifferenceDegrees(orientation, grid[0], grid[1]));
+      topo.put("randomNeighbourDifferenceDegrees", 45.0);
+      double meanSel = 0;
+      for (double s : selectivity) {
+        meanSel += s / selectivity.length;
+      }
+      topo.put("meanSelectivity", meanSel);
+      Path orientationPng = sibling(spec.out(), ".orientation.png");
+      writeAtomically(
+          OrientationMap.png(orientation, selectivity, grid[0], grid[1], 24), orientationPng);
+      files.put("orientation", orientationPng);
+    }
+
+    if (curve.size() > 1) {
+      Path lossPng = sibling(spec.out(), ".loss.png");
+      writeAtomically(
+          LossPlot.png(curve.series(), "training loss, mean per example", "step", 800, 480),
+          lossPng);
+      files.put("loss", lossPng);
+    }
+    Path reportJson = sibling(spec.out(), ".report.json");
+    files.put("report", reportJson);
+    ObjectNode written = report.putObject("files");
+    files.forEach((k, v) -> written.put(k, v.getFileName().toString()));
+    writeAtomically(JSON.writeValueAsBytes(report), reportJson);
+    return new Result(model, files, report);
+  }
+
+  /** The data of a run, read and normalized once. */
+  private record Prepared(
+      InputSpec input,
+      IntFunction<FrameSet> epochs,
+      FrameSet thresholdFrames,
+      int images,
+      boolean patched) {}
+
+  private static Prepared prepare(Spec spec) throws DataException {
+    TrainOptions o = spec.options();
+    if (spec.data() instanceof DataSource.FashionMnistSource f) {
+      GrayImages images =
+          spec.limit() > 0
+              ? FashionMnist.read(f.dir(), FashionMnist.Split.TRAIN, spec.limit())
+              : FashionMnist.read(f.dir(), FashionMnist.Split.TRAIN);
+      Normalization n = standardization(images);
+      InputSpec input = new InputSpec(images.height(), images.width(), 1, n);
+      FrameSet frames = FashionMnist.frames(images, n);
+      return new Prepared(
+          input,
+          e -> frames,
+          frames.slice(0, Math.min(THRESHOLD_FRAMES, frames.count())),
+          images.count(),
+          false);
+    }
+    DataSource.FolderSource folder = (DataSource.FolderSource) spec.data();
+    InputSpec input =
+        new InputSpec(spec.size(), spec.size(), 1, new Normalization.Lcn(FOLDER_LCN_SIGMA));
+    ImageFolder.Loaded loaded = ImageFolder.scan(folder.dir()).load(new FrameDecoder(input));
+    FrameSet frames = loaded.frames();
+    if (spec.limit() > 0 && frames.count() > spec.limit()) {
+      frames = frames.slice(0, spec.limit());
+    }
+    FrameSet all = frames;
+    boolean patched = spec.patch() > 0 && spec.patch() < spec.size();
+    IntFunction<FrameSet> epochs =
+        patched
+            ? e -> PatchSampler.sample(all, spec.patch(), spec.patches(), o.seed() * 31 + e)
+            : e -> all;
+    return new Prepared(
+        input, epochs, all.slice(0, Math.min(THRESHOLD_FRAMES, all.count())), all.count(), patched);
+  }
+
+  /** LCN's σ for image folders: the extractor's default for natural images. */
+  static final double FOLDER_LCN_SIGMA = 2.0;
+
+  /**
+   * Standardization by the training pixels' own mean and standard deviation, so inputs have zero
+   * mean and unit variance; written into the model, so serving applies the same numbers.
+   */
+  static Normalization standardization(GrayImages images) {
+    double sum = 0;
+    double sq = 0;
+    byte[] p = images.pixels();
+    for (byte b : p) {
+      double v = (b & 0xff) / 255.0;
+      sum += v;
+      sq += v * v;
+    }
+    double mean = sum / p.length;
+    double std = Math.sqrt(Math.max(sq / p.length - mean * mean, 1e-12));
+    return new Normalization.Standardize((float) mean, (float) std);
+  }
+
+  private static double measuredDensity(EncoderModel model, FrameSet frames)
+      throws FrameDecodeException {
+    double sum = 0;
+    try (io.pinwheel.extractor.Encoder encoder = new io.pinwheel.extractor.Encoder(model)) {
+      for (int i = 0; i < frames.count(); i++) {
+        SparseCode code = encoder.encode(frames.frame(i));
+        sum += code.density();
+      }
+    }
+    return sum / frames.count();
+  }
+
+  private static void checkResumable(EncoderModel ckpt, ObjectNode provenance, Path path)
+      throws InvalidModelException {
+    ObjectNode old = ModelExport.provenance(ckpt);
+    for (String key : List.of("dataset", "options", "patch", "patchesPerEpoch")) {
+      if (!Objects.equals(old.get(key), provenance.get(key))) {
+        throw new InvalidModelException(
+            "cannot resume from "
+                + path
+                + ": "
+                + key
+                + " was "
+                + old.get(key)
+                + ", now "
+                + provenance.get(key)
+                + " (resume with the same data and options, or start afresh without --resume)");
+      }
+    }
+  }
+
+  private static java.util.Map<String, Object> optionsJson(TrainOptions o) {
+    java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+    m.put("filters", o.filters());
+    m.put("kernel", o.kernel());
+    m.put("groups", o.pooling().spec());
+    m.put("poolWindow", o.poolWindow());
+    m.put("poolStride", o.poolStride());
+    m.put("lambda", o.lambda());
+    m.put("epsilon", o.epsilon());
+    m.put("epochs", o.epochs());
+    m.put("batch", o.batch());
+    m.put("learningRate", o.learningRate());
+    m.put("density", o.density());
+    m.put("seed", o.seed());
+    return m;
+  }
+
+  private static java.util.Map<String, Object> inputJson(InputSpec in) {
+    java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+    m.put("height", in.height());
+    m.put("width", in.width());
+    m.put("channels", in.channels());
+    m.put("normalize", in.normalize().toString());
+    return m;
+  }
+
+  /** The grid the filters are drawn on: the torus for topographic pooling, else near square. */
+  static int[] grid(Pooling pooling, int maps) {
+    if (pooling instanceof Pooling.Topographic t) {
+      return new int[] {t.rows(), t.cols()};
+    }
+    int rows = (int) Math.floor(Math.sqrt(maps));
+    while (maps % rows != 0) {
+      rows--;
+    }
+    return new int[] {rows, maps / rows};
+  }
+
+  /**
+   * The version for a model written to {@code out}: one more than the model already there when it
+   * has the same name, so versions only grow for a name; 1 otherwise.
+   */
+  static int nextVersion(Path out, String name) {
+    if (!Files.isRegularFile(out)) {
+      return 1;
+    }
+    try {
+      EncoderModel old = EncoderFile.read(out);
+      return old.name().equals(name) ? old.version() + 1 : 1;
+    } catch (IOException | InvalidModelException e) {
+      return 1;
+    }
+  }
+
+  static Path sibling(Path out, String suffix) {
+    String file = out.getFileName().toString();
+    String stem =
+        file.endsWith(EncoderFile.EXTENSION)
+            ? file.substring(0, file.length() - EncoderFile.EXTENSION.length())
+            : file;
+    return out.resolveSibling(stem + suffix);
+  }
+
+  private static void writeAtomically(byte[] bytes, Path target) throws IOException {
+    Path dir = Optional.ofNullable(target.toAbsolutePath().getParent()).orElse(Path.of("."));
+    Files.createDirectories(dir);
+    // Not createTempFile: its 0600 mode would survive the move, and models are meant to be shared.
+    Path tmp = dir.resolve("." + target.getFileName() + ".tmp");
+    try {
+      Files.write(tmp, bytes);
+      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  /** Per-step loss terms, averaged over blocks of steps so the plot stays readable. */
+  private static final class StepCurve {
+    private final List<double[]> points = new ArrayList<>();
+    private double rec;
+    private double sparse;
+    private int n;
+    private long step;
+
+    void add(ConvTrainer.StepInfo s, double lambda) {
+      step++;
+      rec += s.reconstruction();
+      sparse += lambda * s.sparsity();
+      n++;
+      if (n == 10) {
+        points.add(new double[] {step, rec / n, sparse / n});
+        rec = 0;
+        sparse = 0;
+        n = 0;
+      }
+    }
+
+    int size() {
+      return points.size();
+    }
+
+    List<LossPlot.Series> series() {
+      double[] x = new double[points.size()];
+      double[] r = new double[x.length];
+      double[] s = new double[x.length];
+      double[] t = new double[x.length];
+      for (int i = 0; i < x.length; i++) {
+        double[] p = points.get(i);
+        x[i] = p[0];
+        r[i] = p[1];
+        s[i] = p[2];
+        t[i] = p[1] + p[2];
+      }
+      return List.of(
+          new LossPlot.Series("reconstruction", x, r),
+          new LossPlot.Series("lambda * sparsity", x, s),
+          new LossPlot.Series("total", x, t));
+    }
+  }
+}
