@@ -22,6 +22,7 @@ public final class ConvTrainer {
   private static final double BETA1 = 0.9;
   private static final double BETA2 = 0.999;
   private static final double ADAM_EPSILON = 1e-8;
+  private static final double INITIAL_ACTIVE = 0.05;
 
   private final TrainOptions options;
   private final L2PoolLayer pool;
@@ -87,9 +88,9 @@ public final class ConvTrainer {
             pool,
             options.lambda(),
             options.epsilon());
-    coder.normalizeDecoder();
     if (state.steps == 0) {
-      calibrateGain(coder, epochData.apply(0));
+      calibrate(coder, epochData.apply(0));
+      coder.normalizeDecoder();
     }
     for (int epoch = state.epochsDone; epoch < options.epochs(); epoch++) {
       FrameSet data = epochData.apply(epoch);
@@ -148,24 +149,90 @@ public final class ConvTrainer {
   }
 
   /**
-   * Scales the initial gain so the untrained model reconstructs at the right scale: x̂ is linear in
-   * a common gain γ, so the best γ is ⟨x, x̂⟩ / ⟨x̂, x̂⟩ on a sample. Without it, K overlapping
-   * random maps at gain 1 overshoot the input many times over, and the first epochs are spent
-   * shrinking everything instead of learning filters.
+   * Sets the initial bias and gain from a data sample, so the untrained model starts sparse and at
+   * the right scale. The bias is minus the {@value #INITIAL_ACTIVE} upper quantile of the filter
+   * responses, so that fraction of the code is non-zero; then, x̂ being linear in a common gain γ,
+   * γ = ⟨x, x̂⟩ / ⟨x̂, x̂⟩. Without this, K overlapping random maps at bias 0 and gain 1 overshoot
+   * the input many times over, and the first epochs are spent shrinking everything instead of
+   * learning filters.
    */
-  private void calibrateGain(ConvSparseCoder coder, FrameSet data) {
+  private void calibrate(ConvSparseCoder coder, FrameSet data) {
     int n = Math.min(data.count(), 256);
     FrameSet sample = data.slice(0, n);
     try (INDArray x =
         Nd4j.create(
             sample.data(), new long[] {n, data.channels(), data.height(), data.width()}, 'c')) {
+      seedFiltersWithPatches(coder, sample);
+      INDArray bias = coder.parameter(ConvSparseCoder.BIAS);
+      INDArray gain = coder.parameter(ConvSparseCoder.GAIN);
+      bias.assign(0);
+      gain.assign(1);
+      float[] responses = coder.code(x).data().asFloat();
+      float[] picked = new float[Math.min(responses.length, 1 << 20)];
+      SplittableRandom rnd = new SplittableRandom(options.seed());
+      for (int i = 0; i < picked.length; i++) {
+        picked[i] = responses[rnd.nextInt(responses.length)];
+      }
+      java.util.Arrays.sort(picked);
+      float q = picked[(int) ((1 - INITIAL_ACTIVE) * (picked.length - 1))];
+      bias.assign(-q);
       INDArray xhat = coder.reconstruct(x);
       double dot = x.mul(xhat).sumNumber().doubleValue();
       double sq = xhat.mul(xhat).sumNumber().doubleValue();
       if (dot > 0 && sq > 0) {
-        coder.parameter(ConvSparseCoder.GAIN).muli(dot / sq);
+        gain.muli(dot / sq);
       }
     }
+  }
+
+  /**
+   * Replaces the random start filters (encoder and decoder alike) by random patches of the data,
+   * made zero-mean and unit-norm: data patches already have the data's smoothness, so training
+   * refines them into localized parts instead of first having to average white noise away.
+   */
+  private void seedFiltersWithPatches(ConvSparseCoder coder, FrameSet sample) {
+    int k = coder.kernel();
+    int c = coder.channels();
+    int maps = coder.maps();
+    SplittableRandom rnd = new SplittableRandom(options.seed() ^ 0x5DEECE66DL);
+    float[] w = new float[k * k * c * maps];
+    for (int f = 0; f < maps; f++) {
+      double[] v = new double[k * k * c];
+      double norm = 0;
+      // Flat patches carry no shape; draw again (a few times) when one is nearly constant.
+      for (int attempt = 0; attempt < 20 && norm < 1e-3; attempt++) {
+        int i = rnd.nextInt(sample.count());
+        int y = rnd.nextInt(sample.height() - k + 1);
+        int x = rnd.nextInt(sample.width() - k + 1);
+        double mean = 0;
+        for (int ch = 0; ch < c; ch++) {
+          for (int a = 0; a < k; a++) {
+            for (int b = 0; b < k; b++) {
+              double p =
+                  sample.data()[((i * c + ch) * sample.height() + y + a) * sample.width() + x + b];
+              v[(a * k + b) * c + ch] = p;
+              mean += p / v.length;
+            }
+          }
+        }
+        norm = 0;
+        for (int j = 0; j < v.length; j++) {
+          v[j] -= mean;
+          norm += v[j] * v[j];
+        }
+        norm = Math.sqrt(norm);
+      }
+      if (norm < 1e-3) {
+        continue;
+      }
+      for (int j = 0; j < v.length; j++) {
+        // [k, k, C, K] with K fastest.
+        w[j * maps + f] = (float) (v[j] / norm);
+      }
+    }
+    INDArray filters = Nd4j.create(w, new long[] {k, k, c, maps}, 'c');
+    coder.parameter(ConvSparseCoder.ENCODER).assign(filters);
+    coder.parameter(ConvSparseCoder.DECODER).assign(filters);
   }
 
   /** Cosine decay from the configured rate to a tenth of it over the whole run. */

@@ -73,7 +73,12 @@ public final class ModelExport {
     ObjectNode training = provenance.deepCopy();
     training.put("epochsDone", state.epochsDone);
     training.put("steps", state.steps);
-    training.set("history", JSON.valueToTree(state.history));
+    ArrayNode history = JSON.valueToTree(state.history);
+    if (!checkpoint) {
+      // Wall times would make two runs with the same seed write different files.
+      history.forEach(h -> ((ObjectNode) h).remove("seconds"));
+    }
+    training.set("history", history);
     return new EncoderModel(
         name,
         version,
@@ -131,7 +136,7 @@ public final class ModelExport {
       throw new InvalidModelException("checkpoint training object is not JSON: " + e.getMessage());
     }
     List<TrainState.EpochStats> history = new ArrayList<>();
-    for (JsonNode h : (ArrayNode) training.path("history")) {
+    for (JsonNode h : training.path("history")) {
       history.add(JSON.convertValue(h, TrainState.EpochStats.class));
     }
     return new TrainState(

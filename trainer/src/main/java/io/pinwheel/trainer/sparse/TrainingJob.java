@@ -408,7 +408,23 @@ public final class TrainingJob {
   private static void checkResumable(EncoderModel ckpt, ObjectNode provenance, Path path)
       throws InvalidModelException {
     ObjectNode old = ModelExport.provenance(ckpt);
-    for (String key : List.of("dataset", "options", "patch", "patchesPerEpoch")) {
+    // Everything but the epoch count must match: a run may be resumed to train for longer.
+    ObjectNode oldOptions = ((ObjectNode) old.path("options")).deepCopy();
+    ObjectNode newOptions = ((ObjectNode) provenance.path("options")).deepCopy();
+    oldOptions.remove("epochs");
+    newOptions.remove("epochs");
+    // As text: numbers read back from the file and fresh ones differ in node type (int vs long).
+    if (!oldOptions.toString().equals(newOptions.toString())) {
+      throw new InvalidModelException(
+          "cannot resume from "
+              + path
+              + ": options were "
+              + oldOptions
+              + ", now "
+              + newOptions
+              + " (resume with the same options, or start afresh without --resume)");
+    }
+    for (String key : List.of("dataset", "patch", "patchesPerEpoch")) {
       if (!Objects.equals(old.get(key), provenance.get(key))) {
         throw new InvalidModelException(
             "cannot resume from "
@@ -500,42 +516,35 @@ public final class TrainingJob {
     }
   }
 
-  /** Per-step loss terms, averaged over blocks of steps so the plot stays readable. */
+  /** Per-step loss terms, averaged over blocks of steps at plot time so the plot stays readable. */
   private static final class StepCurve {
-    private final List<double[]> points = new ArrayList<>();
-    private double rec;
-    private double sparse;
-    private int n;
-    private long step;
+    private static final int MAX_POINTS = 200;
+    private final List<double[]> steps = new ArrayList<>();
 
     void add(ConvTrainer.StepInfo s, double lambda) {
-      step++;
-      rec += s.reconstruction();
-      sparse += lambda * s.sparsity();
-      n++;
-      if (n == 10) {
-        points.add(new double[] {step, rec / n, sparse / n});
-        rec = 0;
-        sparse = 0;
-        n = 0;
-      }
+      steps.add(new double[] {s.reconstruction(), lambda * s.sparsity()});
     }
 
     int size() {
-      return points.size();
+      return steps.size();
     }
 
     List<LossPlot.Series> series() {
-      double[] x = new double[points.size()];
-      double[] r = new double[x.length];
-      double[] s = new double[x.length];
-      double[] t = new double[x.length];
-      for (int i = 0; i < x.length; i++) {
-        double[] p = points.get(i);
-        x[i] = p[0];
-        r[i] = p[1];
-        s[i] = p[2];
-        t[i] = p[1] + p[2];
+      int block = Math.max(1, (steps.size() + MAX_POINTS - 1) / MAX_POINTS);
+      int points = (steps.size() + block - 1) / block;
+      double[] x = new double[points];
+      double[] r = new double[points];
+      double[] s = new double[points];
+      double[] t = new double[points];
+      for (int p = 0; p < points; p++) {
+        int from = p * block;
+        int to = Math.min(steps.size(), from + block);
+        for (int i = from; i < to; i++) {
+          r[p] += steps.get(i)[0] / (to - from);
+          s[p] += steps.get(i)[1] / (to - from);
+        }
+        x[p] = to;
+        t[p] = r[p] + s[p];
       }
       return List.of(
           new LossPlot.Series("reconstruction", x, r),

@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.util.zip.GZIPOutputStream;
 
 /** Writes small IDX files for tests, the way Fashion-MNIST's are laid out. */
-final class Idx {
+public final class Idx {
   private Idx() {}
 
   /** Images file: magic, count, rows, cols, then the pixels. */
@@ -33,7 +33,7 @@ final class Idx {
   }
 
   /** A well-formed pair of files for {@code split} in {@code dir}, gzipped or not. */
-  static void writeSplit(Path dir, FashionMnist.Split split, GrayImages images, boolean gzip)
+  public static void writeSplit(Path dir, FashionMnist.Split split, GrayImages images, boolean gzip)
       throws IOException {
     String ext = gzip ? ".gz" : "";
     byte[] labels = new byte[images.count()];

@@ -1,0 +1,140 @@
+package io.pinwheel.trainer.sparse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import io.pinwheel.extractor.Encoder;
+import io.pinwheel.extractor.model.EncoderFile;
+import io.pinwheel.extractor.model.EncoderModel;
+import io.pinwheel.extractor.model.InvalidModelException;
+import io.pinwheel.trainer.Pooling;
+import io.pinwheel.trainer.data.DataSource;
+import io.pinwheel.trainer.data.FashionMnist;
+import io.pinwheel.trainer.data.FrameSet;
+import io.pinwheel.trainer.data.GrayImages;
+import io.pinwheel.trainer.data.Idx;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+class TrainingJobTest {
+  private static final Clock CLOCK =
+      Clock.fixed(Instant.parse("2026-01-02T03:04:05Z"), ZoneOffset.UTC);
+  private static final ConvTrainer.Listener QUIET = step -> {};
+
+  @TempDir Path dir;
+
+  private Path data() throws Exception {
+    Path d = dir.resolve("idx");
+    Files.createDirectories(d);
+    Idx.writeSplit(d, FashionMnist.Split.TRAIN, Gratings.images(48, 16, 1), true);
+    return d;
+  }
+
+  private TrainingJob.Spec spec(Path data, String groups, int epochs, boolean resume) {
+    TrainOptions o =
+        new TrainOptions(
+            8, 5, Pooling.parse(groups), 2, 2, 0.1, 1e-4, epochs, 16, 0.01, 0.25, 7, 1);
+    return new TrainingJob.Spec(
+        new DataSource.FashionMnistSource(data),
+        dir.resolve("m.pwe"),
+        "grating",
+        o,
+        96,
+        0,
+        1,
+        0,
+        resume);
+  }
+
+  @Test
+  void shouldWriteTheEncoderItsCheckpointPicturesAndReport() throws Exception {
+    TrainingJob.Result r = TrainingJob.run(spec(data(), "topo:2x4:1", 2, false), QUIET, CLOCK);
+    assertThat(r.files())
+        .containsOnlyKeys("model", "checkpoint", "filters", "orientation", "loss", "report");
+    for (Path p : r.files().values()) {
+      assertThat(p).isRegularFile();
+    }
+    assertThat(r.report().get("epochsDone").asInt()).isEqualTo(2);
+    // At most the target: when more than 75% of pooled values are exactly 0, fewer can pass.
+    assertThat(r.report().get("codeDensity").asDouble()).isBetween(0.01, 0.26);
+    assertThat(r.report().get("topography").get("pinwheels").asInt()).isGreaterThanOrEqualTo(0);
+    EncoderModel read = EncoderFile.read(dir.resolve("m.pwe"));
+    assertThat(read.trainingTensors()).containsOnlyKeys(ModelExport.DECODER);
+    assertThat(read.input().height()).isEqualTo(16);
+  }
+
+  @Test
+  void shouldServeExactlyTheTrainersForwardPass() throws Exception {
+    TrainingJob.Result r = TrainingJob.run(spec(data(), "block:2", 1, false), QUIET, CLOCK);
+    EncoderModel served = EncoderFile.read(r.files().get("model"));
+    TrainState state = ModelExport.state(EncoderFile.read(r.files().get("checkpoint")));
+    ConvSparseCoder coder =
+        new ConvSparseCoder(
+            state.parameters.get(ConvSparseCoder.ENCODER),
+            state.parameters.get(ConvSparseCoder.BIAS),
+            state.parameters.get(ConvSparseCoder.GAIN),
+            state.parameters.get(ConvSparseCoder.DECODER),
+            new ConvTrainer(spec(data(), "block:2", 1, false).options()).pool(),
+            0.1,
+            1e-12);
+    GrayImages images = Gratings.images(4, 16, 99);
+    FrameSet frames = FashionMnist.frames(images, served.input().normalize());
+    INDArray x = Nd4j.create(frames.data(), new long[] {4, 1, 16, 16}, 'c');
+    float[] trainer = coder.pooled(x).data().asFloat();
+    int size = trainer.length / 4;
+    try (Encoder encoder = new Encoder(served)) {
+      for (int i = 0; i < 4; i++) {
+        float[] dense = encoder.encodeDense(frames.frame(i));
+        for (int j = 0; j < size; j++) {
+          assertThat(dense[j]).isCloseTo(trainer[i * size + j], within(1e-4f));
+        }
+      }
+    }
+  }
+
+  @Test
+  void shouldBumpTheVersionWhenRetrainingIntoTheSameFile() throws Exception {
+    Path data = data();
+    TrainingJob.run(spec(data, "block:2", 1, false), QUIET, CLOCK);
+    TrainingJob.Result again = TrainingJob.run(spec(data, "block:2", 1, false), QUIET, CLOCK);
+    assertThat(again.model().version()).isEqualTo(2);
+  }
+
+  @Test
+  void shouldWriteTheSameModelForTheSameSeed() throws Exception {
+    Path data = data();
+    TrainingJob.run(spec(data, "block:2", 1, false), QUIET, CLOCK);
+    byte[] first = Files.readAllBytes(dir.resolve("m.pwe"));
+    Files.delete(dir.resolve("m.pwe"));
+    TrainingJob.run(spec(data, "block:2", 1, false), QUIET, CLOCK);
+    // Not isEqualTo: a failure would print both files byte by byte.
+    assertThat(Arrays.equals(Files.readAllBytes(dir.resolve("m.pwe")), first)).isTrue();
+  }
+
+  @Test
+  void shouldResumeFromTheCheckpointForMoreEpochs() throws Exception {
+    Path data = data();
+    TrainingJob.run(spec(data, "block:2", 1, false), QUIET, CLOCK);
+    TrainingJob.Result resumed = TrainingJob.run(spec(data, "block:2", 2, true), QUIET, CLOCK);
+    assertThat(resumed.report().get("epochsDone").asInt()).isEqualTo(2);
+    assertThat(resumed.report().get("history").size()).isEqualTo(2);
+  }
+
+  @Test
+  void shouldRefuseToResumeWithOtherOptions() throws Exception {
+    Path data = data();
+    TrainingJob.run(spec(data, "block:2", 1, false), QUIET, CLOCK);
+    assertThatThrownBy(() -> TrainingJob.run(spec(data, "block:4", 2, true), QUIET, CLOCK))
+        .isInstanceOf(InvalidModelException.class)
+        .hasMessageContaining("options");
+  }
+}
