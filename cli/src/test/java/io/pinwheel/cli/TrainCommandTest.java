@@ -1,0 +1,143 @@
+package io.pinwheel.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.pinwheel.extractor.model.EncoderFile;
+import io.pinwheel.extractor.model.EncoderModel;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.SplittableRandom;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TrainCommandTest {
+  @TempDir Path dir;
+
+  /**
+   * A tiny Fashion-MNIST-format folder: 28x28 gratings, vertical (label 0) or horizontal (1), so a
+   * linear probe on good codes separates them.
+   */
+  static Path gratingsIdx(Path dir, int train, int test) throws IOException {
+    Files.createDirectories(dir);
+    writeSplit(dir, "train", train, 1);
+    writeSplit(dir, "t10k", test, 2);
+    return dir;
+  }
+
+  private static void writeSplit(Path dir, String prefix, int count, long seed) throws IOException {
+    SplittableRandom rnd = new SplittableRandom(seed);
+    byte[] pixels = new byte[count * 28 * 28];
+    byte[] labels = new byte[count];
+    for (int i = 0; i < count; i++) {
+      labels[i] = (byte) (i % 2);
+      double period = 4 + 4 * rnd.nextDouble();
+      double phase = 2 * Math.PI * rnd.nextDouble();
+      for (int y = 0; y < 28; y++) {
+        for (int x = 0; x < 28; x++) {
+          double t = labels[i] == 0 ? x : y;
+          pixels[(i * 28 + y) * 28 + x] =
+              (byte) Math.round(255 * (0.5 + 0.4 * Math.sin(2 * Math.PI * t / period + phase)));
+        }
+      }
+    }
+    try (DataOutputStream out =
+        new DataOutputStream(
+            new GZIPOutputStream(
+                Files.newOutputStream(dir.resolve(prefix + "-images-idx3-ubyte.gz"))))) {
+      out.writeInt(0x803);
+      out.writeInt(count);
+      out.writeInt(28);
+      out.writeInt(28);
+      out.write(pixels);
+    }
+    try (DataOutputStream out =
+        new DataOutputStream(
+            new GZIPOutputStream(
+                Files.newOutputStream(dir.resolve(prefix + "-labels-idx1-ubyte.gz"))))) {
+      out.writeInt(0x801);
+      out.writeInt(count);
+      out.write(labels);
+    }
+  }
+
+  private Cli train(Path data, Path out, String... extra) {
+    String[] base = {
+      "train",
+      "--data",
+      "fashion-mnist:" + data,
+      "--out",
+      out.toString(),
+      "--filters",
+      "8",
+      "--kernel",
+      "5",
+      "--groups",
+      "topo:2x4:1",
+      "--epochs",
+      "2",
+      "--batch",
+      "16",
+      "--threads",
+      "1"
+    };
+    String[] args = new String[base.length + extra.length];
+    System.arraycopy(base, 0, args, 0, base.length);
+    System.arraycopy(extra, 0, args, base.length, extra.length);
+    return Cli.run(args);
+  }
+
+  @Test
+  void shouldWriteAServableEncoderAndPrintItsReport() throws Exception {
+    Path data = gratingsIdx(dir.resolve("idx"), 64, 16);
+    Path out = dir.resolve("g.pwe");
+    Cli cli = train(data, out);
+    assertThat(cli.exitCode()).as(cli.err()).isZero();
+    assertThat(cli.lines()).hasSize(1);
+    JsonNode report = cli.lines().get(0);
+    assertThat(report.get("name").asText()).isEqualTo("g");
+    assertThat(report.get("epochsDone").asInt()).isEqualTo(2);
+    assertThat(report.get("files").get("filters").asText()).isEqualTo("g.filters.png");
+    EncoderModel model = EncoderFile.read(out);
+    assertThat(model.input().height()).isEqualTo(28);
+    assertThat(dir.resolve("g.report.json")).isRegularFile();
+    assertThat(dir.resolve("g.filters.png")).isRegularFile();
+    assertThat(cli.err()).contains("epoch 2 done");
+  }
+
+  @Test
+  void shouldRefuseToResumeWithoutACheckpoint() throws Exception {
+    Path data = gratingsIdx(dir.resolve("idx"), 16, 4);
+    Cli cli = train(data, dir.resolve("g.pwe"), "--resume");
+    assertThat(cli.exitCode()).isEqualTo(2);
+    assertThat(cli.err()).contains("no checkpoint").contains("g.ckpt.pwe");
+  }
+
+  @Test
+  void shouldNameTheMissingDataFolder() {
+    Cli cli = train(dir.resolve("absent"), dir.resolve("g.pwe"));
+    assertThat(cli.exitCode()).isEqualTo(2);
+    assertThat(cli.err()).contains("absent");
+    assertThat(cli.lines()).isEmpty();
+  }
+
+  @Test
+  void shouldReportEveryInvalidOptionAtOnce() {
+    Cli cli =
+        Cli.run(
+            "train",
+            "--data",
+            "fashion-mnist",
+            "--out",
+            dir.resolve("g.pwe").toString(),
+            "--epochs",
+            "0",
+            "--lambda",
+            "-1");
+    assertThat(cli.exitCode()).isEqualTo(2);
+    assertThat(cli.err()).contains("epochs must be >= 1").contains("lambda must be");
+  }
+}
