@@ -172,8 +172,9 @@ public final class LinearProbe {
     List<Double> scores = new ArrayList<>();
     double best = -1;
     double bestL2 = grid.get(0);
+    Options search = options.withEpochs(Math.max(1, options.epochs() / 3));
     for (double l2 : grid) {
-      LinearProbe p = fitRows(x, labels, classes, fitRows, options.withL2(l2));
+      LinearProbe p = fitRows(x, labels, classes, fitRows, search.withL2(l2));
       double acc = p.accuracyRows(x, labels, heldRows);
       scores.add(acc);
       if (acc > best) {
