@@ -14,7 +14,7 @@ import java.util.Objects;
  *     training images, scored on the same test images; 0 skips it. Pre-pooling codes are several
  *     times larger than pooled ones (64 x 22 x 22 for a 7x7 Gabor model on 28x28), so a full
  *     training split would need gigabytes more memory than the pooled codes
- * @param threads encoder threads, and native threads for the probe's products, at least 1
+ * @param threads encoder threads, at least 1
  * @param probe how each probe is fitted; its L2 is used when {@code l2Grid} is empty
  * @param l2Grid L2 strengths to choose from on the last 10% of the training images before refitting
  *     on all of them, each finite and at least 0; empty to use {@code probe.l2()} as it is

@@ -1,6 +1,5 @@
 package io.pinwheel.trainer.eval;
 
-import io.pinwheel.extractor.NativeRuntime;
 import io.pinwheel.extractor.model.EncoderModel;
 import io.pinwheel.trainer.data.GrayImages;
 import java.nio.FloatBuffer;
@@ -119,24 +118,18 @@ public final class Evaluation {
   private record Fitted(LinearProbe probe, double l2) {}
 
   /**
-   * A probe, its L2 chosen on held-out images when the grid is set. The products run on {@code
-   * threads} native threads here only: the encoders' one-thread-per-product policy stays for every
-   * other caller.
+   * A probe, its L2 chosen on held-out images when the grid is set. Its products run on the calling
+   * thread alone (the encoders' policy): they are small (256 x D x C), and two OpenMP threads on a
+   * busy 2-core machine made a fit several times slower, not faster.
    */
   private static Fitted fit(INDArray x, int[] labels, int classes, EvalOptions options) {
-    NativeRuntime.applyToCurrentThread(options.threads());
-    try {
-      if (options.l2Grid().isEmpty() || x.rows() < 20) {
-        return new Fitted(
-            LinearProbe.fit(x, labels, classes, options.probe()), options.probe().l2());
-      }
-      LinearProbe.Tuned t =
-          LinearProbe.tune(
-              x, labels, classes, options.probe(), options.l2Grid(), EvalOptions.HOLDOUT);
-      return new Fitted(t.probe(), t.l2());
-    } finally {
-      NativeRuntime.applyToCurrentThread();
+    if (options.l2Grid().isEmpty() || x.rows() < 20) {
+      return new Fitted(LinearProbe.fit(x, labels, classes, options.probe()), options.probe().l2());
     }
+    LinearProbe.Tuned t =
+        LinearProbe.tune(
+            x, labels, classes, options.probe(), options.l2Grid(), EvalOptions.HOLDOUT);
+    return new Fitted(t.probe(), t.l2());
   }
 
   private static void check(EncoderModel model, GrayImages train, GrayImages test) {
