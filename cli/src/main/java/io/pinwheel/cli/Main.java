@@ -83,6 +83,9 @@ public final class Main {
             if (cls == ConsumeCommand.class) {
               return cls.cast(new ConsumeCommand(context));
             }
+            if (cls == EvalCommand.class) {
+              return cls.cast(new EvalCommand(context));
+            }
             return defaults.create(cls);
           }
         };

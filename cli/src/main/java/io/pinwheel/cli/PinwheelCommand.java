@@ -27,6 +27,7 @@ import picocli.CommandLine.Spec;
       PublishModelCommand.class,
       ProduceCommand.class,
       ConsumeCommand.class,
+      EvalCommand.class,
       BenchCommand.class,
       HelpCommand.class
     },

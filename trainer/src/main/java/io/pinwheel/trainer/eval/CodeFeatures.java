@@ -1,0 +1,187 @@
+package io.pinwheel.trainer.eval;
+
+import io.pinwheel.extractor.Encoder;
+import io.pinwheel.extractor.Frame;
+import io.pinwheel.extractor.FrameDecodeException;
+import io.pinwheel.extractor.NativeRuntime;
+import io.pinwheel.extractor.Normalizer;
+import io.pinwheel.extractor.model.ConvLayer;
+import io.pinwheel.extractor.model.EncoderModel;
+import io.pinwheel.extractor.model.IntTensor;
+import io.pinwheel.extractor.model.L2PoolLayer;
+import io.pinwheel.extractor.model.Layer;
+import io.pinwheel.extractor.model.OutputSpec;
+import io.pinwheel.trainer.data.GrayImages;
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Images to feature matrices through the real {@link Encoder}: what a model's users get, not a
+ * re-implementation of it.
+ *
+ * <p>Each image is scaled to [0, 1] and normalized by the model's own {@link Normalizer} rule, as
+ * the extractor does after decoding. A gray image fed to a 3-channel model is repeated in every
+ * channel, which is what decoding a gray file into BGR gives.
+ *
+ * <p>Matrices are [N, D] float, row-major and detached from any ND4J workspace; the caller owns
+ * them and should close them, since at Fashion-MNIST sizes they are gigabytes of native memory.
+ */
+public final class CodeFeatures {
+  private CodeFeatures() {}
+
+  /**
+   * The model's pooled codes, {@link io.pinwheel.extractor.SparseCode#toDense()} of each image's
+   * {@link Encoder#encode} result, one row per image.
+   *
+   * @param threads encoder threads, at least 1; each has its own encoder
+   * @throws IllegalArgumentException if the images' size does not match the model's input
+   */
+  public static INDArray pooled(EncoderModel model, GrayImages images, int threads) {
+    checkSize(model, images);
+    if (threads < 1) {
+      throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+    }
+    NativeRuntime.init();
+    int[] shape = model.outputShape();
+    int d = shape[0] * shape[1] * shape[2];
+    checkCells(images.count(), d);
+    INDArray out = Nd4j.createUninitializedDetached(DataType.FLOAT, images.count(), d);
+    try {
+      FloatBuffer buffer = out.data().asNioFloat();
+      int workers = Math.min(threads, images.count());
+      ExecutorService pool = Executors.newFixedThreadPool(workers);
+      try {
+        List<Future<?>> done = new ArrayList<>();
+        int per = (images.count() + workers - 1) / workers;
+        for (int t = 0; t < workers; t++) {
+          int from = t * per;
+          int to = Math.min(images.count(), from + per);
+          // Each worker writes its own rows through its own view of the buffer.
+          FloatBuffer mine = buffer.duplicate();
+          done.add(pool.submit(() -> encodeRange(model, images, from, to, d, mine)));
+        }
+        for (Future<?> f : done) {
+          f.get();
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      out.close();
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while encoding", e);
+    } catch (ExecutionException e) {
+      out.close();
+      Throwable cause = e.getCause();
+      if (cause instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new IllegalStateException("encoding failed: " + cause, cause);
+    }
+    return out;
+  }
+
+  /**
+   * The codes before pooling: the last stage's conv + ReLU + gain output h, [K, H, W] flat per
+   * image, computed by the real encoder on {@link #prePoolingModel}.
+   *
+   * @param threads encoder threads, at least 1
+   */
+  public static INDArray prePooling(EncoderModel model, GrayImages images, int threads) {
+    return pooled(prePoolingModel(model), images, threads);
+  }
+
+  /**
+   * {@code model} with its last pooling made the identity (l2pool with groups [K, 1] = 0..K-1,
+   * weights 1, window 1, stride 1) and an output threshold of 0 with no top-k. Its "pooled" map is
+   * then sqrt(relu(z)^2) = the conv + ReLU + gain output, and its sparse code keeps every non-zero.
+   */
+  public static EncoderModel prePoolingModel(EncoderModel model) {
+    List<Layer> layers = new ArrayList<>(model.layers());
+    ConvLayer last = (ConvLayer) layers.get(layers.size() - 2);
+    int maps = last.outputMaps();
+    int[] identity = new int[maps];
+    for (int k = 0; k < maps; k++) {
+      identity[k] = k;
+    }
+    layers.set(
+        layers.size() - 1,
+        L2PoolLayer.unweighted(IntTensor.of(new int[] {maps, 1}, identity), 1, 1));
+    return EncoderModel.of(
+        model.name(), model.version(), model.input(), layers, OutputSpec.threshold(0f));
+  }
+
+  /** The pixels scaled to [0, 1], one row of height x width values per image. */
+  public static INDArray pixels(GrayImages images) {
+    int d = images.height() * images.width();
+    checkCells(images.count(), d);
+    NativeRuntime.init();
+    INDArray out = Nd4j.createUninitializedDetached(DataType.FLOAT, images.count(), d);
+    FloatBuffer buffer = out.data().asNioFloat();
+    for (int i = 0; i < images.count(); i++) {
+      buffer.put(i * d, images.image(i));
+    }
+    return out;
+  }
+
+  /** Image {@code i} as the frame the model reads: scaled, channels repeated, normalized. */
+  static Frame frame(EncoderModel model, GrayImages images, int i) {
+    int c = model.input().channels();
+    int h = images.height();
+    int w = images.width();
+    float[] gray = images.image(i);
+    float[] planar = new float[c * h * w];
+    for (int ch = 0; ch < c; ch++) {
+      System.arraycopy(gray, 0, planar, ch * h * w, h * w);
+    }
+    Normalizer.apply(model.input().normalize(), planar, c, h, w);
+    return Frame.of(c, h, w, planar);
+  }
+
+  static void checkSize(EncoderModel model, GrayImages images) {
+    if (images.height() != model.input().height() || images.width() != model.input().width()) {
+      throw new IllegalArgumentException(
+          "images are "
+              + images.height()
+              + "x"
+              + images.width()
+              + " but model "
+              + model.name()
+              + " reads "
+              + model.input().height()
+              + "x"
+              + model.input().width());
+    }
+  }
+
+  private static void checkCells(int rows, int columns) {
+    if ((long) rows * columns > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(
+          rows
+              + " images x "
+              + columns
+              + " features is more than one matrix can hold (2^31-1 values): use fewer images");
+    }
+  }
+
+  private static void encodeRange(
+      EncoderModel model, GrayImages images, int from, int to, int d, FloatBuffer out) {
+    try (Encoder encoder = new Encoder(model)) {
+      for (int i = from; i < to; i++) {
+        float[] code = encoder.encode(frame(model, images, i)).toDense();
+        out.put(i * d, code, 0, d);
+      }
+    } catch (FrameDecodeException e) {
+      // The frame is built from the model's own input spec, so only a bug gets here.
+      throw new IllegalStateException("image " + from + ".." + to + ": " + e.getMessage(), e);
+    }
+  }
+}

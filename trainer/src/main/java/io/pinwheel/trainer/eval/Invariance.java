@@ -1,0 +1,249 @@
+package io.pinwheel.trainer.eval;
+
+import io.pinwheel.extractor.OpenCv;
+import io.pinwheel.extractor.model.EncoderModel;
+import io.pinwheel.trainer.data.GrayImages;
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.opencv.core.Core;
+import org.opencv.core.CvType;
+import org.opencv.core.Mat;
+import org.opencv.core.Point;
+import org.opencv.core.Scalar;
+import org.opencv.core.Size;
+import org.opencv.imgproc.Imgproc;
+
+/**
+ * How much a representation stays the same when the image moves a little: the mean cosine
+ * similarity between the representation of each image and of a shifted or rotated copy.
+ *
+ * <p>Transforms run on the 8-bit images, before normalization, with OpenCV's {@code warpAffine}
+ * (bilinear, border filled with 0, the Fashion-MNIST background), so the encoder sees exactly what
+ * it would see if the shifted image had been the input file. A shift by s pixels is scored as the
+ * mean over the four directions (right, left, down, up): items are not centred symmetrically in
+ * their frame, and one direction alone would mix the shift with the crop on one side.
+ *
+ * <p>Cosine of two vectors where one is all zeros is 0 (the representation lost everything), and of
+ * two all-zero vectors is 1 (they are the same). Pixels are pixel/255; codes are {@link
+ * CodeFeatures#prePooling} and {@link CodeFeatures#pooled}.
+ */
+public final class Invariance {
+  private Invariance() {}
+
+  /**
+   * An affine move of an image: rotation by {@code degrees} about the image centre ((W-1)/2,
+   * (H-1)/2), counter-clockwise as seen on screen, then a shift by (dx, dy) pixels (right, down).
+   *
+   * @param dx pixels right, finite
+   * @param dy pixels down, finite
+   * @param degrees counter-clockwise rotation, finite
+   */
+  public record Transform(double dx, double dy, double degrees) {
+    /** Validates every field. */
+    public Transform {
+      if (!Double.isFinite(dx) || !Double.isFinite(dy) || !Double.isFinite(degrees)) {
+        throw new IllegalArgumentException(
+            "dx, dy and degrees must be finite, got " + dx + ", " + dy + ", " + degrees);
+      }
+    }
+
+    /** A shift by (dx, dy). */
+    public static Transform shift(double dx, double dy) {
+      return new Transform(dx, dy, 0);
+    }
+
+    /** A rotation about the centre. */
+    public static Transform rotate(double degrees) {
+      return new Transform(0, 0, degrees);
+    }
+  }
+
+  /**
+   * One row of the table: a name and the transforms whose scores are averaged.
+   *
+   * @param name the row's label, non-blank
+   * @param transforms at least one
+   */
+  public record Case(String name, List<Transform> transforms) {
+    /** Validates and copies. */
+    public Case {
+      Objects.requireNonNull(name, "name");
+      if (name.isBlank()) {
+        throw new IllegalArgumentException("name must not be blank");
+      }
+      transforms = List.copyOf(transforms);
+      if (transforms.isEmpty()) {
+        throw new IllegalArgumentException("transforms must hold at least one transform");
+      }
+    }
+
+    /** A shift by {@code pixels} in each of the four directions. */
+    public static Case shift(int pixels) {
+      return new Case(
+          "shift " + pixels,
+          List.of(
+              Transform.shift(pixels, 0),
+              Transform.shift(-pixels, 0),
+              Transform.shift(0, pixels),
+              Transform.shift(0, -pixels)));
+    }
+
+    /** A rotation by {@code degrees} about the centre. */
+    public static Case rotate(double degrees) {
+      String sign = degrees > 0 ? "+" : "";
+      String amount =
+          degrees == Math.rint(degrees) ? Long.toString((long) degrees) : Double.toString(degrees);
+      return new Case("rotate " + sign + amount, List.of(Transform.rotate(degrees)));
+    }
+  }
+
+  /**
+   * The mean cosine of each representation for one case.
+   *
+   * @param transform the case's name
+   * @param pixels for pixel/255 vectors
+   * @param prePooling for the conv + ReLU + gain output
+   * @param pooled for the pooled codes users consume
+   */
+  public record Row(String transform, double pixels, double prePooling, double pooled) {
+    /** Validates the name. */
+    public Row {
+      Objects.requireNonNull(transform, "transform");
+    }
+  }
+
+  /** Shifts by 1, 2 and 3 pixels, rotations by +10 and -10 degrees. */
+  public static List<Case> standardCases() {
+    return List.of(Case.shift(1), Case.shift(2), Case.shift(3), Case.rotate(10), Case.rotate(-10));
+  }
+
+  /**
+   * Scores {@link #standardCases()} on {@code images}.
+   *
+   * @param threads encoder threads, at least 1
+   */
+  public static List<Row> measure(EncoderModel model, GrayImages images, int threads) {
+    return measure(model, images, standardCases(), threads);
+  }
+
+  /**
+   * Scores each case on {@code images}: pixels, pre-pooling codes and pooled codes.
+   *
+   * @param threads encoder threads, at least 1
+   * @throws IllegalArgumentException if the images' size does not match the model's input
+   */
+  public static List<Row> measure(
+      EncoderModel model, GrayImages images, List<Case> cases, int threads) {
+    CodeFeatures.checkSize(model, images);
+    EncoderModel pre = CodeFeatures.prePoolingModel(model);
+    List<Row> rows = new ArrayList<>();
+    try (INDArray px = CodeFeatures.pixels(images);
+        INDArray hx = CodeFeatures.pooled(pre, images, threads);
+        INDArray cx = CodeFeatures.pooled(model, images, threads)) {
+      for (Case c : cases) {
+        double sp = 0;
+        double sh = 0;
+        double sc = 0;
+        for (Transform t : c.transforms()) {
+          GrayImages moved = transform(images, t);
+          try (INDArray pm = CodeFeatures.pixels(moved);
+              INDArray hm = CodeFeatures.pooled(pre, moved, threads);
+              INDArray cm = CodeFeatures.pooled(model, moved, threads)) {
+            sp += meanCosine(px, pm);
+            sh += meanCosine(hx, hm);
+            sc += meanCosine(cx, cm);
+          }
+        }
+        int n = c.transforms().size();
+        rows.add(new Row(c.name(), sp / n, sh / n, sc / n));
+      }
+    }
+    return rows;
+  }
+
+  /**
+   * {@code images} moved by {@code t}: bilinear interpolation, zeros outside, rounded back to 8
+   * bits. Labels are kept.
+   */
+  public static GrayImages transform(GrayImages images, Transform t) {
+    OpenCv.load();
+    int h = images.height();
+    int w = images.width();
+    byte[] out = new byte[images.pixels().length];
+    byte[] one = new byte[h * w];
+    Mat m = Imgproc.getRotationMatrix2D(new Point((w - 1) / 2.0, (h - 1) / 2.0), t.degrees(), 1);
+    Mat src = new Mat(h, w, CvType.CV_8UC1);
+    Mat dst = new Mat(h, w, CvType.CV_8UC1);
+    try {
+      m.put(0, 2, m.get(0, 2)[0] + t.dx());
+      m.put(1, 2, m.get(1, 2)[0] + t.dy());
+      Size size = new Size(w, h);
+      Scalar zero = new Scalar(0);
+      for (int i = 0; i < images.count(); i++) {
+        System.arraycopy(images.pixels(), i * h * w, one, 0, h * w);
+        src.put(0, 0, one);
+        Imgproc.warpAffine(src, dst, m, size, Imgproc.INTER_LINEAR, Core.BORDER_CONSTANT, zero);
+        dst.get(0, 0, one);
+        System.arraycopy(one, 0, out, i * h * w, h * w);
+      }
+    } finally {
+      m.release();
+      src.release();
+      dst.release();
+    }
+    return new GrayImages(images.count(), h, w, out, images.labels());
+  }
+
+  /**
+   * The mean over rows of the cosine between row i of {@code a} and row i of {@code b}; both [N, D]
+   * float, contiguous row-major (as {@link CodeFeatures} makes them).
+   */
+  public static double meanCosine(INDArray a, INDArray b) {
+    if (a.rank() != 2 || !java.util.Arrays.equals(a.shape(), b.shape())) {
+      throw new IllegalArgumentException(
+          "a and b must be matrices of one shape, got "
+              + java.util.Arrays.toString(a.shape())
+              + " and "
+              + java.util.Arrays.toString(b.shape()));
+    }
+    int n = a.rows();
+    int d = a.columns();
+    FloatBuffer fa = a.data().asNioFloat();
+    FloatBuffer fb = b.data().asNioFloat();
+    float[] ra = new float[d];
+    float[] rb = new float[d];
+    double sum = 0;
+    for (int i = 0; i < n; i++) {
+      fa.get(i * d, ra, 0, d);
+      fb.get(i * d, rb, 0, d);
+      sum += cosine(ra, rb);
+    }
+    return sum / n;
+  }
+
+  /** The cosine of two vectors of one length, with the zero-vector rule of the class comment. */
+  public static double cosine(float[] a, float[] b) {
+    if (a.length != b.length) {
+      throw new IllegalArgumentException(
+          "a and b must have one length, got " + a.length + " and " + b.length);
+    }
+    double ab = 0;
+    double aa = 0;
+    double bb = 0;
+    for (int i = 0; i < a.length; i++) {
+      ab += (double) a[i] * b[i];
+      aa += (double) a[i] * a[i];
+      bb += (double) b[i] * b[i];
+    }
+    if (aa == 0 && bb == 0) {
+      return 1;
+    }
+    if (aa == 0 || bb == 0) {
+      return 0;
+    }
+    return ab / Math.sqrt(aa * bb);
+  }
+}
