@@ -3,19 +3,17 @@ package io.pinwheel.cli;
 import io.pinwheel.extractor.model.EncoderFile;
 import io.pinwheel.extractor.model.EncoderModel;
 import io.pinwheel.extractor.model.InvalidModelException;
+import io.pinwheel.trainer.data.DataException;
+import io.pinwheel.trainer.data.DataSource;
+import io.pinwheel.trainer.data.FashionMnist;
 import io.pinwheel.trainer.data.GrayImages;
 import io.pinwheel.trainer.eval.EvalOptions;
 import io.pinwheel.trainer.eval.EvalReport;
 import io.pinwheel.trainer.eval.Evaluation;
-import java.io.BufferedInputStream;
-import java.io.DataInputStream;
-import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.zip.GZIPInputStream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -41,10 +39,7 @@ import picocli.CommandLine.Option;
       ExitCodes.INTERNAL_HELP
     })
 final class EvalCommand implements Callable<Integer> {
-  /** Where {@code --data fashion-mnist} looks. */
-  static final Path DEFAULT_FASHION_MNIST = Path.of("/usr/share/datasets/fashion-mnist");
-
-  private static final String FASHION_MNIST = "fashion-mnist";
+  private static final String FASHION_MNIST = DataSource.FASHION_MNIST;
   private static final int SIDE = 28;
 
   private final CliContext context;
@@ -114,12 +109,16 @@ final class EvalCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Path dir;
-    if (data.equals(FASHION_MNIST)) {
-      dir = DEFAULT_FASHION_MNIST;
-    } else if (data.startsWith(FASHION_MNIST + ":") && data.length() > FASHION_MNIST.length() + 1) {
-      dir = Path.of(data.substring(FASHION_MNIST.length() + 1));
-    } else {
-      return usage("--data must be fashion-mnist or fashion-mnist:DIR, got \"" + data + "\"");
+    try {
+      if (!(DataSource.parse(data) instanceof DataSource.FashionMnistSource source)) {
+        return usage(
+            "--data must be fashion-mnist or fashion-mnist:DIR (eval needs labels), got \""
+                + data
+                + "\"");
+      }
+      dir = source.dir();
+    } catch (IllegalArgumentException e) {
+      return usage(e.getMessage());
     }
     EvalOptions options;
     try {
@@ -162,15 +161,10 @@ final class EvalCommand implements Callable<Integer> {
     GrayImages train;
     GrayImages test;
     try {
-      train = readSplit(dir, "train");
-      test = readSplit(dir, "t10k");
-    } catch (MissingData e) {
-      return usage(
-          "Fashion-MNIST not found: "
-              + e.getMessage()
-              + " is missing; run scripts/get-datasets.sh, or pass --data fashion-mnist:DIR");
-    } catch (IOException e) {
-      return usage("cannot read Fashion-MNIST in " + dir + ": " + e.getMessage());
+      train = FashionMnist.read(dir, FashionMnist.Split.TRAIN);
+      test = FashionMnist.read(dir, FashionMnist.Split.TEST);
+    } catch (DataException e) {
+      return usage(e.getMessage());
     }
     EvalReport report = Evaluation.run(encoderModel, train, test, options);
     if (json) {
@@ -185,81 +179,5 @@ final class EvalCommand implements Callable<Integer> {
   private int usage(String message) {
     context.err().println("pinwheel eval: " + message);
     return ExitCodes.USAGE;
-  }
-
-  /** Thrown when one of the four files is absent. */
-  private static final class MissingData extends IOException {
-    private static final long serialVersionUID = 1L;
-
-    MissingData(Path file) {
-      super(file.toString());
-    }
-  }
-
-  /**
-   * Reads {@code SPLIT-images-idx3-ubyte.gz} and {@code SPLIT-labels-idx1-ubyte.gz}. Minimal on
-   * purpose: the shared data-set reader will replace it.
-   */
-  private static GrayImages readSplit(Path dir, String split) throws IOException {
-    Path images = dir.resolve(split + "-images-idx3-ubyte.gz");
-    Path labels = dir.resolve(split + "-labels-idx1-ubyte.gz");
-    for (Path p : new Path[] {images, labels}) {
-      if (!Files.isRegularFile(p)) {
-        throw new MissingData(p);
-      }
-    }
-    int count;
-    int rows;
-    int cols;
-    byte[] pixels;
-    try (DataInputStream s = open(images)) {
-      expect(s.readInt(), 0x803, images);
-      count = s.readInt();
-      rows = s.readInt();
-      cols = s.readInt();
-      if (count < 1 || rows != SIDE || cols != SIDE) {
-        throw new IOException(
-            images + ": expected 28x28 images, got " + count + " of " + rows + "x" + cols);
-      }
-      pixels = new byte[Math.multiplyExact(count, rows * cols)];
-      s.readFully(pixels);
-    } catch (EOFException e) {
-      throw new IOException(images + " is truncated", e);
-    }
-    int[] classes = new int[count];
-    try (DataInputStream s = open(labels)) {
-      expect(s.readInt(), 0x801, labels);
-      int n = s.readInt();
-      if (n != count) {
-        throw new IOException(labels + " holds " + n + " labels for " + count + " images");
-      }
-      for (int i = 0; i < n; i++) {
-        classes[i] = s.readUnsignedByte();
-      }
-    } catch (EOFException e) {
-      throw new IOException(labels + " is truncated", e);
-    }
-    return new GrayImages(count, rows, cols, pixels, classes);
-  }
-
-  private static DataInputStream open(Path file) throws IOException {
-    InputStream in = Files.newInputStream(file);
-    try {
-      return new DataInputStream(new BufferedInputStream(new GZIPInputStream(in), 1 << 16));
-    } catch (IOException e) {
-      in.close();
-      throw new IOException(file + " is not gzip: " + e.getMessage(), e);
-    }
-  }
-
-  private static void expect(int magic, int expected, Path file) throws IOException {
-    if (magic != expected) {
-      throw new IOException(
-          file
-              + ": IDX magic is 0x"
-              + Integer.toHexString(magic)
-              + ", expected 0x"
-              + Integer.toHexString(expected));
-    }
   }
 }
