@@ -2,6 +2,7 @@ package io.pinwheel.cli;
 
 import io.pinwheel.extractor.model.EncoderFile;
 import io.pinwheel.extractor.model.InvalidModelException;
+import io.pinwheel.extractor.model.Normalization;
 import io.pinwheel.trainer.Pooling;
 import io.pinwheel.trainer.data.DataException;
 import io.pinwheel.trainer.data.DataSource;
@@ -15,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -33,9 +35,8 @@ import picocli.CommandLine.Spec;
       "Writes FILE.pwe (the encoder; the decoder is kept under training/), FILE.ckpt.pwe"
           + " (checkpoint for --resume), FILE.filters.png, FILE.loss.png, FILE.report.json and,"
           + " for topographic groups, FILE.orientation.png.",
-      "Fashion-MNIST frames are standardized by the training pixels' mean and deviation; image"
-          + " folders are decoded to --size and LCN-normalized (sigma 2), as the extractor serves"
-          + " them, and trained on random --patch patches.",
+      "Frames are normalized as the extractor will serve them (--normalize, LCN with sigma 2 by"
+          + " default). Image folders are decoded to --size and trained on random --patch patches.",
       "Prints one JSON line describing what was written; progress goes to standard error.",
     },
     exitCodeListHeading = "%nExit status:%n",
@@ -100,9 +101,13 @@ final class TrainCommand implements Callable<Integer> {
   @Option(
       names = "--pool",
       defaultValue = "2",
-      paramLabel = "N",
-      description = "Pooling window side and stride in code pixels. Default: ${DEFAULT-VALUE}.")
-  int pool;
+      paramLabel = "N[:S]",
+      description = {
+        "Pooling window side N and stride S in code pixels (S = N when omitted; S < N makes"
+            + " overlapping, smoother pools).",
+        "Default: ${DEFAULT-VALUE}."
+      })
+  String pool;
 
   @Option(
       names = "--lambda",
@@ -141,6 +146,16 @@ final class TrainCommand implements Callable<Integer> {
           "Fraction of pooled outputs the output threshold lets through on training data."
               + " Default: ${DEFAULT-VALUE}.")
   double density;
+
+  @Option(
+      names = "--normalize",
+      paramLabel = "MODE",
+      description = {
+        "Frame normalization, written into the model: lcn[:SIGMA] (local contrast"
+            + " normalization), standardize (by the training pixels' mean and deviation) or none.",
+        "Default: lcn:2."
+      })
+  String normalize;
 
   @Option(
       names = "--size",
@@ -205,8 +220,8 @@ final class TrainCommand implements Callable<Integer> {
               filters,
               kernel,
               groups,
-              pool,
-              pool,
+              poolWindow(pool),
+              poolStride(pool),
               lambda,
               1e-4,
               epochs,
@@ -218,7 +233,16 @@ final class TrainCommand implements Callable<Integer> {
       String modelName = name != null ? name : stem(out);
       job =
           new TrainingJob.Spec(
-              DataSource.parse(data), out, modelName, options, size, patch, patches, limit, resume);
+              DataSource.parse(data),
+              out,
+              modelName,
+              options,
+              normalization(normalize == null ? "lcn:2" : normalize),
+              size,
+              patch,
+              patches,
+              limit,
+              resume);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), "invalid options: " + e.getMessage(), e);
     }
@@ -253,6 +277,50 @@ final class TrainCommand implements Callable<Integer> {
     summary.remove("history");
     context.out().println(summary.toString());
     return ExitCodes.OK;
+  }
+
+  private static int poolWindow(String text) {
+    return poolPart(text, 0);
+  }
+
+  private static int poolStride(String text) {
+    String[] parts = text.split(":", -1);
+    return parts.length == 1 ? poolPart(text, 0) : poolPart(text, 1);
+  }
+
+  private static int poolPart(String text, int index) {
+    String[] parts = text.trim().split(":", -1);
+    if (parts.length > 2) {
+      throw new IllegalArgumentException("pool must be N or N:S, got " + text);
+    }
+    try {
+      return Integer.parseInt(parts[index]);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("pool must be N or N:S, got " + text, e);
+    }
+  }
+
+  /** Empty for {@code standardize}: the job computes mean and deviation from the data. */
+  static Optional<Normalization> normalization(String text) {
+    String t = text.trim().toLowerCase(Locale.ROOT);
+    if (t.equals("standardize")) {
+      return Optional.empty();
+    }
+    if (t.equals("none")) {
+      return Optional.of(new Normalization.None());
+    }
+    if (t.equals("lcn")) {
+      return Optional.of(new Normalization.Lcn(2.0));
+    }
+    if (t.startsWith("lcn:")) {
+      try {
+        return Optional.of(new Normalization.Lcn(Double.parseDouble(t.substring(4))));
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("normalize lcn:SIGMA needs a number, got " + text, e);
+      }
+    }
+    throw new IllegalArgumentException(
+        "normalize must be lcn[:SIGMA], standardize or none, got " + text);
   }
 
   private static String stem(Path file) {

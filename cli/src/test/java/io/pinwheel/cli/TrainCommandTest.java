@@ -109,6 +109,30 @@ class TrainCommandTest {
   }
 
   @Test
+  void shouldTrainAnEncoderThatEvalScores() throws Exception {
+    Path data = gratingsIdx(dir.resolve("idx"), 96, 40);
+    Path out = dir.resolve("g.pwe");
+    assertThat(train(data, out, "--density", "0.5").exitCode()).isZero();
+    Cli eval =
+        Cli.run(
+            "eval",
+            "--model",
+            out.toString(),
+            "--data",
+            "fashion-mnist:" + data,
+            "--threads",
+            "1",
+            "--invariance-images",
+            "20",
+            "--json");
+    assertThat(eval.exitCode()).as(eval.err()).isZero();
+    JsonNode report = eval.lines().get(0);
+    // Vertical against horizontal gratings: any encoder that kept orientation separates them.
+    assertThat(report.get("testAccuracy").asDouble()).isGreaterThanOrEqualTo(0.95);
+    assertThat(report.get("density").asDouble()).isBetween(0.01, 0.6);
+  }
+
+  @Test
   void shouldRefuseToResumeWithoutACheckpoint() throws Exception {
     Path data = gratingsIdx(dir.resolve("idx"), 16, 4);
     Cli cli = train(data, dir.resolve("g.pwe"), "--resume");

@@ -76,12 +76,15 @@ public final class TrainingJob {
    * @param patches for image folders, patches drawn per epoch
    * @param limit use at most this many training images (0 for all)
    * @param resume continue from {@code F.ckpt.pwe} instead of starting afresh
+   * @param normalization how frames are normalized, written into the model so serving does the
+   *     same; empty to standardize Fashion-MNIST by its pixels' mean and deviation
    */
   public record Spec(
       DataSource data,
       Path out,
       String name,
       TrainOptions options,
+      Optional<Normalization> normalization,
       int size,
       int patch,
       int patches,
@@ -93,6 +96,7 @@ public final class TrainingJob {
       Objects.requireNonNull(out, "out");
       Objects.requireNonNull(name, "name");
       Objects.requireNonNull(options, "options");
+      Objects.requireNonNull(normalization, "normalization");
       List<String> bad = new ArrayList<>();
       if (!out.getFileName().toString().endsWith(EncoderFile.EXTENSION)) {
         bad.add("out must end in " + EncoderFile.EXTENSION + ", got " + out);
@@ -157,6 +161,7 @@ public final class TrainingJob {
     provenance.put("dataset", spec.data().describe());
     provenance.put("examples", data.images);
     provenance.set("options", JSON.valueToTree(optionsJson(o)));
+    provenance.put("normalize", data.input.normalize().toString());
     provenance.put("patch", spec.patch());
     provenance.put("patchesPerEpoch", data.patched ? spec.patches() : 0);
 
@@ -344,7 +349,7 @@ public final class TrainingJob {
           spec.limit() > 0
               ? FashionMnist.read(f.dir(), FashionMnist.Split.TRAIN, spec.limit())
               : FashionMnist.read(f.dir(), FashionMnist.Split.TRAIN);
-      Normalization n = standardization(images);
+      Normalization n = spec.normalization().orElseGet(() -> standardization(images));
       InputSpec input = new InputSpec(images.height(), images.width(), 1, n);
       FrameSet frames = FashionMnist.frames(images, n);
       return new Prepared(
@@ -356,7 +361,11 @@ public final class TrainingJob {
     }
     DataSource.FolderSource folder = (DataSource.FolderSource) spec.data();
     InputSpec input =
-        new InputSpec(spec.size(), spec.size(), 1, new Normalization.Lcn(FOLDER_LCN_SIGMA));
+        new InputSpec(
+            spec.size(),
+            spec.size(),
+            1,
+            spec.normalization().orElse(new Normalization.Lcn(FOLDER_LCN_SIGMA)));
     ImageFolder.Loaded loaded = ImageFolder.scan(folder.dir()).load(new FrameDecoder(input));
     FrameSet frames = loaded.frames();
     if (spec.limit() > 0 && frames.count() > spec.limit()) {
@@ -408,11 +417,14 @@ public final class TrainingJob {
   private static void checkResumable(EncoderModel ckpt, ObjectNode provenance, Path path)
       throws InvalidModelException {
     ObjectNode old = ModelExport.provenance(ckpt);
-    // Everything but the epoch count must match: a run may be resumed to train for longer.
+    // Everything but the epoch count and the density must match: a run may be resumed to train
+    // for longer, or (with no more epochs) just to pick the output threshold for another density.
     ObjectNode oldOptions = ((ObjectNode) old.path("options")).deepCopy();
     ObjectNode newOptions = ((ObjectNode) provenance.path("options")).deepCopy();
-    oldOptions.remove("epochs");
-    newOptions.remove("epochs");
+    for (String free : List.of("epochs", "density")) {
+      oldOptions.remove(free);
+      newOptions.remove(free);
+    }
     // As text: numbers read back from the file and fresh ones differ in node type (int vs long).
     if (!oldOptions.toString().equals(newOptions.toString())) {
       throw new InvalidModelException(
@@ -424,7 +436,7 @@ public final class TrainingJob {
               + newOptions
               + " (resume with the same options, or start afresh without --resume)");
     }
-    for (String key : List.of("dataset", "patch", "patchesPerEpoch")) {
+    for (String key : List.of("dataset", "normalize", "patch", "patchesPerEpoch")) {
       if (!Objects.equals(old.get(key), provenance.get(key))) {
         throw new InvalidModelException(
             "cannot resume from "
