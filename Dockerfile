@@ -27,6 +27,7 @@ RUN groupadd --system --gid 10001 pinwheel \
 COPY --from=build /src/cli/target/lib/ /opt/pinwheel/lib/
 COPY --from=build /src/cli/target/pinwheel.jar /opt/pinwheel/pinwheel.jar
 COPY samples/ /opt/pinwheel/samples/
+COPY models/ /opt/pinwheel/models/
 COPY deploy/pinwheel/pinwheel.properties /etc/pinwheel/pinwheel.properties
 USER pinwheel:pinwheel
 WORKDIR /home/pinwheel

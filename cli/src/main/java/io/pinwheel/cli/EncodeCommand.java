@@ -10,7 +10,6 @@ import io.pinwheel.extractor.SparseCode;
 import io.pinwheel.extractor.model.EncoderFile;
 import io.pinwheel.extractor.model.EncoderModel;
 import io.pinwheel.extractor.model.InvalidModelException;
-import io.pinwheel.trainer.InitialModels;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
@@ -53,7 +52,7 @@ final class EncodeCommand implements Callable<Integer> {
       paramLabel = "FILE.pwe",
       description = {
         "The encoder model file.",
-        "Default: the built-in analytic Gabor encoder (what init-model writes with no options)."
+        "Default: the bundled encoder trained on natural images (models/natural.pwe)."
       })
   Path model;
 
@@ -83,7 +82,7 @@ final class EncodeCommand implements Callable<Integer> {
     }
     EncoderModel encoderModel;
     try {
-      encoderModel = model == null ? InitialModels.gabor() : EncoderFile.read(model);
+      encoderModel = model == null ? ShippedModels.natural() : EncoderFile.read(model);
     } catch (InvalidModelException e) {
       context.err().println("pinwheel encode: " + e.getMessage());
       return ExitCodes.USAGE;

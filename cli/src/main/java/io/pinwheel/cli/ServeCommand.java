@@ -9,7 +9,6 @@ import io.pinwheel.topology.config.PinwheelConfig;
 import io.pinwheel.topology.config.PinwheelConfigException;
 import io.pinwheel.topology.service.MissingTopicsException;
 import io.pinwheel.topology.service.PinwheelService;
-import io.pinwheel.trainer.InitialModels;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
@@ -169,8 +168,8 @@ final class ServeCommand implements Callable<Integer> {
       }
       origin = model.toString();
     } else {
-      initial = InitialModels.gabor();
-      origin = "built-in";
+      initial = ShippedModels.natural();
+      origin = "bundled " + ShippedModels.NATURAL;
     }
     raiseLogLevel();
     return serve(pinwheel, initial, origin);

@@ -1,5 +1,6 @@
 package io.pinwheel.cli.demo;
 
+import io.pinwheel.cli.ShippedModels;
 import io.pinwheel.extractor.model.EncoderFile;
 import io.pinwheel.extractor.model.EncoderModel;
 import io.pinwheel.extractor.model.InvalidModelException;
@@ -8,8 +9,6 @@ import io.pinwheel.topology.config.PinwheelConfig;
 import io.pinwheel.topology.model.ModelPublisher;
 import io.pinwheel.topology.model.ServingModel;
 import io.pinwheel.topology.service.PinwheelService;
-import io.pinwheel.trainer.GaborModelOptions;
-import io.pinwheel.trainer.InitialModels;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -39,8 +38,11 @@ import org.apache.kafka.streams.KafkaStreams;
  * consumer, the service and the broker.
  */
 public final class Demo {
-  /** The threshold of the model version the demo publishes halfway: a little below v1's. */
-  public static final double RELOAD_THRESHOLD = 4.5;
+  /**
+   * The model version the demo publishes halfway has v1's weights and this many times its
+   * threshold: a slightly sparser code, so the swap shows in the version and in the density.
+   */
+  public static final double RELOAD_THRESHOLD_FACTOR = 1.1;
 
   /** The longest wait, after the producer stops, for the last frames to come out. */
   static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(30);
@@ -154,7 +156,7 @@ public final class Demo {
           kafka.bootstrapServers(), kafka.startupTime().toMillis() / 1000.0);
       int port = freeOr(options.metricsPort());
       try (PinwheelService service =
-          PinwheelService.builder(config, InitialModels.gabor())
+          PinwheelService.builder(config, ShippedModels.natural())
               .ensureTopics(options.partitions())
               .metricsAddress(PinwheelService.DEFAULT_METRICS_HOST, port)
               .stateListener(
@@ -303,8 +305,7 @@ public final class Demo {
 
   private void publishNewVersion(PinwheelConfig config, int version, double at) {
     EncoderModel next =
-        InitialModels.gabor(
-            GaborModelOptions.defaults().withVersion(version).withThreshold(RELOAD_THRESHOLD));
+        ShippedModels.withThresholdScaled(ShippedModels.natural(), version, RELOAD_THRESHOLD_FACTOR);
     try {
       ModelPublisher.Published p =
           ModelPublisher.publish(
@@ -318,7 +319,7 @@ public final class Demo {
           at,
           p.modelName(),
           p.modelVersion(),
-          number(RELOAD_THRESHOLD),
+          number(next.output().threshold()),
           p.topic(),
           p.partition(),
           p.offset());

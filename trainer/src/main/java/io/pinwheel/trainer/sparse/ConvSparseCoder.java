@@ -270,8 +270,11 @@ public final class ConvSparseCoder {
         sd.calculateGradientsAndOutputs(
             Map.of(INPUT, batch), List.of(RECONSTRUCTION, SPARSITY), PARAMETERS);
     Map<String, INDArray> out = r.getOutputs();
-    return new Step(
-        out.get(RECONSTRUCTION).getDouble(0), out.get(SPARSITY).getDouble(0), r.getGradients());
+    Step step =
+        new Step(
+            out.get(RECONSTRUCTION).getDouble(0), out.get(SPARSITY).getDouble(0), r.getGradients());
+    out.values().forEach(INDArray::close);
+    return step;
   }
 
   /** The two terms of the energy for a batch, without gradients. */
