@@ -56,11 +56,11 @@ class EncodeCommandTest {
   }
 
   @Test
-  void withoutModelTheBuiltInGaborEncoderIsUsed() throws Exception {
+  void withoutModelTheShippedNaturalImageEncoderIsUsed() throws Exception {
     Cli cli = Cli.run("encode", file("a.png", png).toString());
     assertThat(cli.exitCode()).as(cli.err()).isZero();
     JsonNode line = cli.lines().get(0);
-    assertThat(line.get("model").get("name").asText()).isEqualTo(InitialModels.DEFAULT_NAME);
+    assertThat(line.get("model").get("name").asText()).isEqualTo("natural");
     assertThat(line.get("nnz").asInt()).isPositive();
   }
 

@@ -29,6 +29,6 @@ class DemoIT {
     List<Integer> versions = new ArrayList<>();
     summary.get("modelVersionsSeen").forEach(v -> versions.add(v.asInt()));
     assertThat(versions).containsExactly(1, 2);
-    assertThat(run.err()).contains("model gabor v2 now serving");
+    assertThat(run.err()).contains("model natural v2 now serving");
   }
 }

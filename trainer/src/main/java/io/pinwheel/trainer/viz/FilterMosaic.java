@@ -117,7 +117,8 @@ public final class FilterMosaic {
     return 1;
   }
 
-  private static void checkWeights(FloatTensor weights) {
+  /** Conv weights both pictures can draw: rank 4 [K, C, kh, kw], all finite. */
+  static void checkWeights(FloatTensor weights) {
     if (weights == null) {
       throw new IllegalArgumentException("weights must not be null");
     }

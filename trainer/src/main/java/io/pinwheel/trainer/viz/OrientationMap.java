@@ -3,7 +3,6 @@ package io.pinwheel.trainer.viz;
 import io.pinwheel.extractor.OpenCv;
 import io.pinwheel.extractor.model.FloatTensor;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import org.opencv.core.CvType;
@@ -154,18 +153,7 @@ public final class OrientationMap {
    * @throws IllegalArgumentException naming the argument that is out of range
    */
   public static List<Tuning> tunings(FloatTensor weights) {
-    if (weights == null) {
-      throw new IllegalArgumentException("weights must not be null");
-    }
-    if (weights.rank() != 4) {
-      throw new IllegalArgumentException(
-          "weights must have rank 4 [K, C, kh, kw], got shape " + Arrays.toString(weights.shape()));
-    }
-    int bad = weights.firstNonFinite();
-    if (bad >= 0) {
-      throw new IllegalArgumentException(
-          "weights must be finite, element " + bad + " is " + weights.get(bad));
-    }
+    FilterMosaic.checkWeights(weights);
     int k = weights.dim(0);
     int c = weights.dim(1);
     int kh = weights.dim(2);

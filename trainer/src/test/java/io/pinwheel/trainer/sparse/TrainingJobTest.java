@@ -48,6 +48,7 @@ class TrainingJobTest {
         dir.resolve("m.pwe"),
         "grating",
         o,
+        java.util.Optional.empty(),
         96,
         0,
         1,
