@@ -156,7 +156,7 @@ final class EvalCommand implements Callable<Integer> {
               + "x"
               + in.channels()
               + " (height x width x channels) but Fashion-MNIST images are 28x28x1; make one"
-              + " with init-model --size 28");
+              + " with train --data fashion-mnist, or init-model --size 28");
     }
     GrayImages train;
     GrayImages test;

@@ -397,13 +397,14 @@ final class TrainCommand implements Callable<Integer> {
               String.format(
                   Locale.ROOT,
                   "epoch %d done in %s: loss %.4g (reconstruction %.4g, sparsity %.4g), %.1f%% of"
-                      + " signal energy not reconstructed",
+                      + " signal energy not reconstructed; resident memory %.0f MB",
                   e.epoch(),
                   duration((long) e.seconds()),
                   e.loss(),
                   e.reconstruction(),
                   e.sparsity(),
-                  100 * e.relativeError()));
+                  100 * e.relativeError(),
+                  e.residentMegabytes()));
     }
 
     void finish() {

@@ -305,7 +305,8 @@ public final class Demo {
 
   private void publishNewVersion(PinwheelConfig config, int version, double at) {
     EncoderModel next =
-        ShippedModels.withThresholdScaled(ShippedModels.natural(), version, RELOAD_THRESHOLD_FACTOR);
+        ShippedModels.withThresholdScaled(
+            ShippedModels.natural(), version, RELOAD_THRESHOLD_FACTOR);
     try {
       ModelPublisher.Published p =
           ModelPublisher.publish(

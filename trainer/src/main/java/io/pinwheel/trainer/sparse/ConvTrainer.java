@@ -145,7 +145,8 @@ public final class ConvTrainer {
               sparse / seen,
               (rec + options.lambda() * sparse) / seen,
               signal > 0 ? rec / signal : 0,
-              seconds);
+              seconds,
+              Pointer.physicalBytes() / 1048576.0);
       state.history.add(stats);
       state.epochsDone = epoch + 1;
       listener.onEpoch(stats, state);

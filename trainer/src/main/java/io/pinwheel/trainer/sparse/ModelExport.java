@@ -75,8 +75,8 @@ public final class ModelExport {
     training.put("steps", state.steps);
     ArrayNode history = JSON.valueToTree(state.history);
     if (!checkpoint) {
-      // Wall times would make two runs with the same seed write different files.
-      history.forEach(h -> ((ObjectNode) h).remove("seconds"));
+      // Wall times and memory would make two runs with the same seed write different files.
+      history.forEach(h -> ((ObjectNode) h).remove(List.of("seconds", "residentMegabytes")));
     }
     training.set("history", history);
     return new EncoderModel(

@@ -115,6 +115,8 @@ public final class TrainState {
    * @param relativeError ‖x − x̂‖² / ‖x‖² over the epoch: the fraction of signal energy not
    *     reconstructed, comparable across data sets and patch sizes
    * @param seconds wall time of the epoch
+   * @param residentMegabytes the process's resident memory at the epoch's end, heap and native
+   *     (ND4J, OpenCV) together: flat from epoch to epoch when nothing leaks
    */
   public record EpochStats(
       int epoch,
@@ -122,5 +124,6 @@ public final class TrainState {
       double sparsity,
       double loss,
       double relativeError,
-      double seconds) {}
+      double seconds,
+      double residentMegabytes) {}
 }

@@ -273,7 +273,7 @@ public final class TrainingJob {
     files.put("filters", filtersPng);
 
     ObjectNode report = JSON.createObjectNode();
-    report.put("model", spec.out().toString());
+    report.put("model", spec.out().getFileName().toString());
     report.put("name", model.name());
     report.put("version", model.version());
     report.put("dataset", spec.data().describe());
