@@ -320,7 +320,7 @@ public final class Demo {
           at,
           p.modelName(),
           p.modelVersion(),
-          number(next.output().threshold()),
+          Float.toString(next.output().threshold()),
           p.topic(),
           p.partition(),
           p.offset());
