@@ -203,6 +203,16 @@ final class TrainCommand implements Callable<Integer> {
   Integer threads;
 
   @Option(
+      names = "--stack-on",
+      paramLabel = "BASE.pwe",
+      description = {
+        "Train a further conv + L2-pool stage on the pooled maps of BASE.pwe, whose layers stay"
+            + " frozen, and write the stacked encoder. The input (size, normalization) is BASE's;"
+            + " training uses whole frames."
+      })
+  Path stackOn;
+
+  @Option(
       names = "--resume",
       description = "Continue from FILE.ckpt.pwe (same data and options; --epochs may grow).")
   boolean resume;
@@ -242,9 +252,14 @@ final class TrainCommand implements Callable<Integer> {
               patch,
               patches,
               limit,
-              resume);
+              resume,
+              Optional.ofNullable(stackOn));
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), "invalid options: " + e.getMessage(), e);
+    }
+    if (stackOn != null && !Files.isRegularFile(stackOn)) {
+      context.err().println("pinwheel train: --stack-on: no such model file: " + stackOn);
+      return ExitCodes.USAGE;
     }
     if (resume && !Files.isRegularFile(job.checkpoint())) {
       context

@@ -133,6 +133,39 @@ class TrainCommandTest {
   }
 
   @Test
+  void shouldStackASecondStageOnATrainedEncoder() throws Exception {
+    Path data = gratingsIdx(dir.resolve("idx"), 48, 8);
+    Path base = dir.resolve("one.pwe");
+    assertThat(train(data, base).exitCode()).isZero();
+    Cli cli =
+        Cli.run(
+            "train",
+            "--data",
+            "fashion-mnist:" + data,
+            "--out",
+            dir.resolve("two.pwe").toString(),
+            "--stack-on",
+            base.toString(),
+            "--filters",
+            "8",
+            "--kernel",
+            "3",
+            "--groups",
+            "block:2",
+            "--pool",
+            "2:1",
+            "--epochs",
+            "1",
+            "--threads",
+            "1");
+    assertThat(cli.exitCode()).as(cli.err()).isZero();
+    assertThat(cli.lines().get(0).get("stackedOn").asText()).isEqualTo("one v1");
+    EncoderModel two = EncoderFile.read(dir.resolve("two.pwe"));
+    assertThat(two.layers()).hasSize(4);
+    assertThat(two.input()).isEqualTo(EncoderFile.read(base).input());
+  }
+
+  @Test
   void shouldRefuseToResumeWithoutACheckpoint() throws Exception {
     Path data = gratingsIdx(dir.resolve("idx"), 16, 4);
     Cli cli = train(data, dir.resolve("g.pwe"), "--resume");

@@ -6,6 +6,7 @@ import io.pinwheel.trainer.data.FrameSet;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.IntFunction;
+import java.util.function.UnaryOperator;
 import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -28,11 +29,21 @@ public final class ConvTrainer {
 
   private final TrainOptions options;
   private final L2PoolLayer pool;
+  private final UnaryOperator<FrameSet> inputs;
   private long residentFloor;
 
-  /** A trainer for {@code options}. */
+  /** A trainer for {@code options} that trains on the examples as given. */
   public ConvTrainer(TrainOptions options) {
+    this(options, UnaryOperator.identity());
+  }
+
+  /**
+   * A trainer for {@code options} whose examples first pass through {@code inputs}, batch by batch:
+   * for a stacked layer, the frozen layers below it.
+   */
+  public ConvTrainer(TrainOptions options, UnaryOperator<FrameSet> inputs) {
     this.options = options;
+    this.inputs = inputs;
     this.pool =
         options.pooling().layer(options.filters(), options.poolWindow(), options.poolStride());
   }
@@ -112,8 +123,7 @@ public final class ConvTrainer {
         for (int i = 0; i < n; i++) {
           System.arraycopy(data.data(), order[from + i] * frameSize, buf, i * frameSize, frameSize);
         }
-        INDArray x =
-            Nd4j.create(buf, new long[] {n, data.channels(), data.height(), data.width()}, 'c');
+        INDArray x = array(new FrameSet(n, data.channels(), data.height(), data.width(), buf));
         ConvSparseCoder.Step step = coder.step(x);
         adam(state, step.gradients(), learningRate(state.steps, batches));
         step.gradients().values().forEach(INDArray::close);
@@ -163,11 +173,13 @@ public final class ConvTrainer {
    * learning filters.
    */
   private void calibrate(ConvSparseCoder coder, FrameSet data) {
-    int n = Math.min(data.count(), 256);
-    FrameSet sample = data.slice(0, n);
+    FrameSet sample = inputs.apply(data.slice(0, Math.min(data.count(), 256)));
+    NativeRuntime.applyToCurrentThread(options.threads());
     try (INDArray x =
         Nd4j.create(
-            sample.data(), new long[] {n, data.channels(), data.height(), data.width()}, 'c')) {
+            sample.data(),
+            new long[] {sample.count(), sample.channels(), sample.height(), sample.width()},
+            'c')) {
       seedFiltersWithPatches(coder, sample);
       INDArray bias = coder.parameter(ConvSparseCoder.BIAS);
       INDArray gain = coder.parameter(ConvSparseCoder.GAIN);
@@ -256,6 +268,15 @@ public final class ConvTrainer {
     } else if (resident > residentFloor + NATIVE_BUDGET) {
       System.gc();
     }
+  }
+
+  /** A batch through {@link #inputs}, as an [N, C, H, W] array for the graph. */
+  private INDArray array(FrameSet batch) {
+    FrameSet in = inputs.apply(batch);
+    // The layers below may run the extractor's encoder, which sets its own thread count.
+    NativeRuntime.applyToCurrentThread(options.threads());
+    return Nd4j.create(
+        in.data(), new long[] {in.count(), in.channels(), in.height(), in.width()}, 'c');
   }
 
   /** Cosine decay from the configured rate to a tenth of it over the whole run. */

@@ -56,6 +56,25 @@ public final class ModelExport {
       OutputSpec output,
       ObjectNode provenance,
       boolean checkpoint) {
+    return model(
+        state, List.of(), name, version, createdAt, input, pool, output, provenance, checkpoint);
+  }
+
+  /**
+   * The encoder model of a training state stacked on {@code frozen}, the conv/l2pool layers of an
+   * existing encoder that feed the trained stage.
+   */
+  public static EncoderModel model(
+      TrainState state,
+      List<Layer> frozen,
+      String name,
+      int version,
+      Instant createdAt,
+      InputSpec input,
+      L2PoolLayer pool,
+      OutputSpec output,
+      ObjectNode provenance,
+      boolean checkpoint) {
     ConvLayer conv =
         new ConvLayer(
             tensor(ConvSparseCoder.filters(state.parameters.get(ConvSparseCoder.ENCODER))),
@@ -79,15 +98,11 @@ public final class ModelExport {
       history.forEach(h -> ((ObjectNode) h).remove(List.of("seconds", "residentMegabytes")));
     }
     training.set("history", history);
+    List<Layer> layers = new ArrayList<>(frozen);
+    layers.add(conv);
+    layers.add(pool);
     return new EncoderModel(
-        name,
-        version,
-        createdAt,
-        input,
-        List.<Layer>of(conv, pool),
-        output,
-        training.toString(),
-        extra);
+        name, version, createdAt, input, layers, output, training.toString(), extra);
   }
 
   /**
@@ -96,10 +111,12 @@ public final class ModelExport {
    * @throws InvalidModelException if the file is not a one-stage checkpoint of this trainer
    */
   public static TrainState state(EncoderModel model) throws InvalidModelException {
-    if (model.layers().size() != 2 || !(model.layers().get(0) instanceof ConvLayer conv)) {
+    int stages = model.layers().size();
+    // The trained stage is the last one; any before it were frozen.
+    if (stages < 2 || !(model.layers().get(stages - 2) instanceof ConvLayer conv)) {
       throw new InvalidModelException(
-          "not a checkpoint of this trainer: expected one conv + l2pool stage, got "
-              + model.layers().size()
+          "not a checkpoint of this trainer: expected conv + l2pool stages, got "
+              + stages
               + " layers");
     }
     Map<String, FloatTensor> t = model.trainingTensors();

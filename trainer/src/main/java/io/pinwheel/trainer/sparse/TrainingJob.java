@@ -3,6 +3,7 @@ package io.pinwheel.trainer.sparse;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pinwheel.extractor.Encoder;
 import io.pinwheel.extractor.FrameDecodeException;
 import io.pinwheel.extractor.FrameDecoder;
 import io.pinwheel.extractor.SparseCode;
@@ -78,6 +79,9 @@ public final class TrainingJob {
    * @param resume continue from {@code F.ckpt.pwe} instead of starting afresh
    * @param normalization how frames are normalized, written into the model so serving does the
    *     same; empty to standardize Fashion-MNIST by its pixels' mean and deviation
+   * @param stackOn an encoder whose layers stay frozen and feed the trained stage, which is added
+   *     on top of them; its input (size, channels, normalization) is the new model's input, and
+   *     training uses whole frames
    */
   public record Spec(
       DataSource data,
@@ -89,7 +93,8 @@ public final class TrainingJob {
       int patch,
       int patches,
       int limit,
-      boolean resume) {
+      boolean resume,
+      Optional<Path> stackOn) {
     /** Validates the fields that options do not cover, naming each. */
     public Spec {
       Objects.requireNonNull(data, "data");
@@ -97,6 +102,7 @@ public final class TrainingJob {
       Objects.requireNonNull(name, "name");
       Objects.requireNonNull(options, "options");
       Objects.requireNonNull(normalization, "normalization");
+      Objects.requireNonNull(stackOn, "stackOn");
       List<String> bad = new ArrayList<>();
       if (!out.getFileName().toString().endsWith(EncoderFile.EXTENSION)) {
         bad.add("out must end in " + EncoderFile.EXTENSION + ", got " + out);
@@ -150,9 +156,16 @@ public final class TrainingJob {
   public static Result run(Spec spec, ConvTrainer.Listener listener, Clock clock)
       throws DataException, IOException, InvalidModelException {
     long started = System.nanoTime();
-    Prepared data = prepare(spec);
+    Optional<EncoderModel> base =
+        spec.stackOn().isPresent()
+            ? Optional.of(EncoderFile.read(spec.stackOn().get()))
+            : Optional.empty();
+    Prepared data = prepare(spec, base.map(EncoderModel::input));
     TrainOptions o = spec.options();
-    ConvTrainer trainer = new ConvTrainer(o);
+    List<io.pinwheel.extractor.model.Layer> frozen =
+        base.map(EncoderModel::layers).orElse(List.of());
+    StackInputs below = base.map(StackInputs::new).orElse(null);
+    ConvTrainer trainer = below == null ? new ConvTrainer(o) : new ConvTrainer(o, below::apply);
     L2PoolLayer pool = trainer.pool();
     int version = nextVersion(spec.out(), spec.name());
 
@@ -164,6 +177,7 @@ public final class TrainingJob {
     provenance.put("normalize", data.input.normalize().toString());
     provenance.put("patch", spec.patch());
     provenance.put("patchesPerEpoch", data.patched ? spec.patches() : 0);
+    base.ifPresent(b -> provenance.put("stackedOn", b.name() + " v" + b.version()));
 
     TrainState state;
     if (spec.resume()) {
@@ -171,7 +185,8 @@ public final class TrainingJob {
       checkResumable(ckpt, provenance, spec.checkpoint());
       state = ModelExport.state(ckpt);
     } else {
-      state = TrainState.initial(data.input.channels(), o);
+      state =
+          TrainState.initial(base.map(b -> b.outputShape()[0]).orElse(data.input.channels()), o);
     }
     OutputSpec provisional = OutputSpec.threshold(0f);
     ConvTrainer.Listener withCheckpoints =
@@ -186,6 +201,7 @@ public final class TrainingJob {
             EncoderModel ckpt =
                 ModelExport.model(
                     s,
+                    frozen,
                     spec.name(),
                     version,
                     clock.instant(),
@@ -218,13 +234,28 @@ public final class TrainingJob {
           }
         };
     long trainStart = System.nanoTime();
-    trainer.train(data.epochs, state, both);
+    try {
+      trainer.train(data.epochs, state, both);
+    } finally {
+      if (below != null) {
+        below.close();
+      }
+    }
     double trainSeconds = (System.nanoTime() - trainStart) / 1e9;
 
     Instant now = clock.instant();
     EncoderModel unthresholded =
         ModelExport.model(
-            state, spec.name(), version, now, data.input, pool, provisional, provenance, false);
+            state,
+            frozen,
+            spec.name(),
+            version,
+            now,
+            data.input,
+            pool,
+            provisional,
+            provenance,
+            false);
     float threshold;
     double density;
     try {
@@ -245,6 +276,7 @@ public final class TrainingJob {
     EncoderModel model =
         ModelExport.model(
             state,
+            frozen,
             spec.name(),
             version,
             now,
@@ -268,9 +300,12 @@ public final class TrainingJob {
         ModelExport.tensor(ConvSparseCoder.filters(state.parameters.get(ConvSparseCoder.ENCODER)));
     int[] grid = grid(o.pooling(), o.filters());
     int scale = Math.max(2, 48 / o.kernel());
-    Path filtersPng = sibling(spec.out(), ".filters.png");
-    writeAtomically(FilterMosaic.png(filters, grid[0], grid[1], scale), filtersPng);
-    files.put("filters", filtersPng);
+    // A stacked stage's filters read pooled maps, not pixels: no picture would mean anything.
+    if (base.isEmpty()) {
+      Path filtersPng = sibling(spec.out(), ".filters.png");
+      writeAtomically(FilterMosaic.png(filters, grid[0], grid[1], scale), filtersPng);
+      files.put("filters", filtersPng);
+    }
 
     ObjectNode report = JSON.createObjectNode();
     report.put("model", spec.out().getFileName().toString());
@@ -298,7 +333,8 @@ public final class TrainingJob {
     report.put("epochsDone", state.epochsDone);
     report.put("steps", state.steps);
 
-    if (o.pooling() instanceof Pooling.Topographic) {
+    base.ifPresent(b -> report.put("stackedOn", b.name() + " v" + b.version()));
+    if (o.pooling() instanceof Pooling.Topographic && base.isEmpty()) {
       List<OrientationMap.Tuning> tunings = OrientationMap.tunings(filters);
       double[] orientation = OrientationMap.orientations(tunings);
       double[] selectivity = OrientationMap.selectivities(tunings);
@@ -342,14 +378,34 @@ public final class TrainingJob {
       int images,
       boolean patched) {}
 
-  private static Prepared prepare(Spec spec) throws DataException {
+  private static Prepared prepare(Spec spec, Optional<InputSpec> baseInput) throws DataException {
     TrainOptions o = spec.options();
     if (spec.data() instanceof DataSource.FashionMnistSource f) {
       GrayImages images =
           spec.limit() > 0
               ? FashionMnist.read(f.dir(), FashionMnist.Split.TRAIN, spec.limit())
               : FashionMnist.read(f.dir(), FashionMnist.Split.TRAIN);
-      Normalization n = spec.normalization().orElseGet(() -> standardization(images));
+      if (baseInput.isPresent()
+          && (baseInput.get().height() != images.height()
+              || baseInput.get().width() != images.width()
+              || baseInput.get().channels() != 1)) {
+        throw new DataException(
+            "cannot stack on a model reading "
+                + baseInput.get().height()
+                + "x"
+                + baseInput.get().width()
+                + "x"
+                + baseInput.get().channels()
+                + ": Fashion-MNIST images are "
+                + images.height()
+                + "x"
+                + images.width()
+                + "x1");
+      }
+      Normalization n =
+          baseInput
+              .map(InputSpec::normalize)
+              .orElseGet(() -> spec.normalization().orElseGet(() -> standardization(images)));
       InputSpec input = new InputSpec(images.height(), images.width(), 1, n);
       FrameSet frames = FashionMnist.frames(images, n);
       return new Prepared(
@@ -361,18 +417,21 @@ public final class TrainingJob {
     }
     DataSource.FolderSource folder = (DataSource.FolderSource) spec.data();
     InputSpec input =
-        new InputSpec(
-            spec.size(),
-            spec.size(),
-            1,
-            spec.normalization().orElse(new Normalization.Lcn(FOLDER_LCN_SIGMA)));
+        baseInput.orElseGet(
+            () ->
+                new InputSpec(
+                    spec.size(),
+                    spec.size(),
+                    1,
+                    spec.normalization().orElse(new Normalization.Lcn(FOLDER_LCN_SIGMA))));
     ImageFolder.Loaded loaded = ImageFolder.scan(folder.dir()).load(new FrameDecoder(input));
     FrameSet frames = loaded.frames();
     if (spec.limit() > 0 && frames.count() > spec.limit()) {
       frames = frames.slice(0, spec.limit());
     }
     FrameSet all = frames;
-    boolean patched = spec.patch() > 0 && spec.patch() < spec.size();
+    // The frozen layers below a stacked stage read whole frames only.
+    boolean patched = baseInput.isEmpty() && spec.patch() > 0 && spec.patch() < spec.size();
     IntFunction<FrameSet> epochs =
         patched
             ? e -> PatchSampler.sample(all, spec.patch(), spec.patches(), o.seed() * 31 + e)
@@ -405,7 +464,7 @@ public final class TrainingJob {
   private static double measuredDensity(EncoderModel model, FrameSet frames)
       throws FrameDecodeException {
     double sum = 0;
-    try (io.pinwheel.extractor.Encoder encoder = new io.pinwheel.extractor.Encoder(model)) {
+    try (Encoder encoder = new Encoder(model)) {
       for (int i = 0; i < frames.count(); i++) {
         SparseCode code = encoder.encode(frames.frame(i));
         sum += code.density();
@@ -436,7 +495,7 @@ public final class TrainingJob {
               + newOptions
               + " (resume with the same options, or start afresh without --resume)");
     }
-    for (String key : List.of("dataset", "normalize", "patch", "patchesPerEpoch")) {
+    for (String key : List.of("dataset", "normalize", "patch", "patchesPerEpoch", "stackedOn")) {
       if (!Objects.equals(old.get(key), provenance.get(key))) {
         throw new InvalidModelException(
             "cannot resume from "
@@ -525,6 +584,39 @@ public final class TrainingJob {
       Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } finally {
       Files.deleteIfExists(tmp);
+    }
+  }
+
+  /**
+   * The frozen layers below a stacked stage: each batch of frames becomes the last pooled maps of
+   * the base encoder, computed by the extractor's own encoder, exactly what the served model feeds
+   * the new stage.
+   */
+  private static final class StackInputs implements AutoCloseable {
+    private final Encoder encoder;
+    private final int[] shape;
+
+    StackInputs(EncoderModel base) {
+      this.encoder = new Encoder(base);
+      this.shape = base.outputShape();
+    }
+
+    FrameSet apply(FrameSet batch) {
+      int size = shape[0] * shape[1] * shape[2];
+      float[] out = new float[batch.count() * size];
+      for (int i = 0; i < batch.count(); i++) {
+        try {
+          System.arraycopy(encoder.encodeDense(batch.frame(i)), 0, out, i * size, size);
+        } catch (FrameDecodeException e) {
+          throw new IllegalStateException("the frozen layers cannot read a training frame", e);
+        }
+      }
+      return new FrameSet(batch.count(), shape[0], shape[1], shape[2], out);
+    }
+
+    @Override
+    public void close() {
+      encoder.close();
     }
   }
 

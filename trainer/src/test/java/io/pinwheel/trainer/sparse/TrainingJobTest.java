@@ -20,6 +20,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Arrays;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -48,12 +49,65 @@ class TrainingJobTest {
         dir.resolve("m.pwe"),
         "grating",
         o,
-        java.util.Optional.empty(),
+        Optional.empty(),
         96,
         0,
         1,
         0,
-        resume);
+        resume,
+        Optional.empty());
+  }
+
+  @Test
+  void shouldStackASecondStageThatTheExtractorServesOnTopOfTheFrozenFirst() throws Exception {
+    Path data = data();
+    TrainingJob.Result first = TrainingJob.run(spec(data, "block:2", 1, false), QUIET, CLOCK);
+    TrainOptions o =
+        new TrainOptions(8, 3, Pooling.parse("block:2"), 2, 1, 0.1, 1e-4, 1, 16, 0.01, 0.25, 7, 1);
+    TrainingJob.Spec stacked =
+        new TrainingJob.Spec(
+            new DataSource.FashionMnistSource(data),
+            dir.resolve("two.pwe"),
+            "two",
+            o,
+            Optional.empty(),
+            96,
+            0,
+            1,
+            0,
+            false,
+            Optional.of(first.files().get("model")));
+    TrainingJob.Result second = TrainingJob.run(stacked, QUIET, CLOCK);
+    EncoderModel served = EncoderFile.read(second.files().get("model"));
+    EncoderModel base = EncoderFile.read(first.files().get("model"));
+    assertThat(served.layers()).hasSize(4);
+    assertThat(served.layers().subList(0, 2)).isEqualTo(base.layers());
+    assertThat(served.outputShape()).containsExactly(4, 3, 3);
+    assertThat(second.report().get("stackedOn").asText()).isEqualTo("grating v1");
+    // The trainer's second stage, fed the base encoder's pooled maps, is what the extractor serves.
+    TrainState state = ModelExport.state(EncoderFile.read(second.files().get("checkpoint")));
+    ConvSparseCoder coder =
+        new ConvSparseCoder(
+            state.parameters.get(ConvSparseCoder.ENCODER),
+            state.parameters.get(ConvSparseCoder.BIAS),
+            state.parameters.get(ConvSparseCoder.GAIN),
+            state.parameters.get(ConvSparseCoder.DECODER),
+            new ConvTrainer(o).pool(),
+            0.1,
+            1e-12);
+    FrameSet frames = FashionMnist.frames(Gratings.images(2, 16, 5), served.input().normalize());
+    try (Encoder one = new Encoder(base);
+        Encoder two = new Encoder(served)) {
+      for (int i = 0; i < 2; i++) {
+        float[] below = one.encodeDense(frames.frame(i));
+        INDArray x = Nd4j.create(below, new long[] {1, 4, 6, 6}, 'c');
+        float[] trainer = coder.pooled(x).data().asFloat();
+        float[] dense = two.encodeDense(frames.frame(i));
+        for (int j = 0; j < dense.length; j++) {
+          assertThat(dense[j]).isCloseTo(trainer[j], within(1e-4f));
+        }
+      }
+    }
   }
 
   @Test
