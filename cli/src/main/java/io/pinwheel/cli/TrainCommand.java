@@ -3,6 +3,8 @@ package io.pinwheel.cli;
 import io.pinwheel.extractor.model.EncoderFile;
 import io.pinwheel.extractor.model.InvalidModelException;
 import io.pinwheel.extractor.model.Normalization;
+import io.pinwheel.topology.config.PinwheelConfig;
+import io.pinwheel.topology.model.ModelPublisher;
 import io.pinwheel.trainer.Pooling;
 import io.pinwheel.trainer.data.DataException;
 import io.pinwheel.trainer.data.DataSource;
@@ -16,8 +18,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.common.KafkaException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -213,6 +218,22 @@ final class TrainCommand implements Callable<Integer> {
   Path stackOn;
 
   @Option(
+      names = "--publish-to",
+      paramLabel = "HOST:PORT[,...]",
+      description = {
+        "When training is done, publish the encoder to the models topic of these Kafka brokers,"
+            + " so running services verify it and swap it in (as publish-model does)."
+      })
+  String publishTo;
+
+  @Option(
+      names = "--models-topic",
+      defaultValue = PinwheelConfig.DEFAULT_MODELS_TOPIC,
+      paramLabel = "TOPIC",
+      description = "With --publish-to: the models topic. Default: ${DEFAULT-VALUE}.")
+  String modelsTopic;
+
+  @Option(
       names = "--resume",
       description = "Continue from FILE.ckpt.pwe (same data and options; --epochs may grow).")
   boolean resume;
@@ -290,8 +311,40 @@ final class TrainCommand implements Callable<Integer> {
     // The report without its per-epoch history: one line a script can read; the file has it all.
     var summary = result.report().deepCopy();
     summary.remove("history");
+    int status = ExitCodes.OK;
+    if (publishTo != null) {
+      try {
+        ModelPublisher.Published p =
+            ModelPublisher.publish(
+                Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, publishTo), modelsTopic, out);
+        var published = summary.putObject("published");
+        published.put("topic", p.topic());
+        published.put("partition", p.partition());
+        published.put("offset", p.offset());
+        context
+            .err()
+            .println(
+                "pinwheel train: published "
+                    + p.modelName()
+                    + " v"
+                    + p.modelVersion()
+                    + " to "
+                    + p.topic()
+                    + " on "
+                    + publishTo);
+      } catch (IOException | InvalidModelException | KafkaException e) {
+        context
+            .err()
+            .println(
+                "pinwheel train: the model is written to "
+                    + out
+                    + " but could not be published: "
+                    + e.getMessage());
+        status = ExitCodes.FAILED;
+      }
+    }
     context.out().println(summary.toString());
-    return ExitCodes.OK;
+    return status;
   }
 
   private static int poolWindow(String text) {

@@ -14,14 +14,14 @@ import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class TrainCommandTest {
+public class TrainCommandTest {
   @TempDir Path dir;
 
   /**
    * A tiny Fashion-MNIST-format folder: 28x28 gratings, vertical (label 0) or horizontal (1), so a
    * linear probe on good codes separates them.
    */
-  static Path gratingsIdx(Path dir, int train, int test) throws IOException {
+  public static Path gratingsIdx(Path dir, int train, int test) throws IOException {
     Files.createDirectories(dir);
     writeSplit(dir, "train", train, 1);
     writeSplit(dir, "t10k", test, 2);

@@ -76,6 +76,39 @@ class PublishModelIT {
   }
 
   @Test
+  void shouldPublishAFreshlyTrainedEncoderWhenTrainingIsDone() throws Exception {
+    Path data = io.pinwheel.cli.TrainCommandTest.gratingsIdx(dir.resolve("idx"), 32, 4);
+    Path model = dir.resolve("fresh.pwe");
+    RunResult run =
+        RunResult.run(
+            "train",
+            "--data",
+            "fashion-mnist:" + data,
+            "--out",
+            model.toString(),
+            "--filters",
+            "8",
+            "--kernel",
+            "5",
+            "--groups",
+            "block:2",
+            "--epochs",
+            "1",
+            "--threads",
+            "1",
+            "--publish-to",
+            kafka.bootstrapServers(),
+            "--models-topic",
+            "models-trained");
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.lastLine().get("published").get("topic").asText()).isEqualTo("models-trained");
+    ConsumerRecord<byte[], byte[]> record = readOne("models-trained");
+    assertThat(new String(record.key(), StandardCharsets.UTF_8)).isEqualTo("fresh");
+    assertThat(record.value()).isEqualTo(Files.readAllBytes(model));
+  }
+
+  @Test
   void shouldAppendEachPublishedVersion() throws Exception {
     Path v1 = dir.resolve("v1.pwe");
     Path v2 = dir.resolve("v2.pwe");
