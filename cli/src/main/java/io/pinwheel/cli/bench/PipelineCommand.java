@@ -1,7 +1,11 @@
 package io.pinwheel.cli.bench;
 
+import io.pinwheel.cli.ShippedModels;
+import io.pinwheel.extractor.model.EncoderFile;
+import io.pinwheel.extractor.model.EncoderModel;
 import io.pinwheel.trainer.InitialModels;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -17,8 +21,8 @@ import picocli.CommandLine.Spec;
     name = "pipeline",
     mixinStandardHelpOptions = true,
     description = {
-      "Runs the Kafka Streams service on an in-process KRaft broker with the built-in Gabor encoder"
-          + " and JPEG frames of 96x96 to 336x456 pixels. Measures, in one run: decode + encode"
+      "Runs the Kafka Streams service on an in-process KRaft broker with an encoder (--model; the"
+          + " analytic Gabor reference by default) and JPEG frames of 96x96 to 336x456 pixels. Measures, in one run: decode + encode"
           + " alone on --threads threads; the pipeline's throughput working off a backlog; and"
           + " end-to-end latency as a consumer sees it at half that throughput, under"
           + " at_least_once and exactly_once_v2."
@@ -53,6 +57,17 @@ final class PipelineCommand implements Callable<Integer> {
   int rounds;
 
   @Option(
+      names = "--model",
+      defaultValue = "gabor",
+      paramLabel = "gabor|natural|FILE.pwe",
+      description = {
+        "The encoder: gabor (the analytic reference every earlier figure used), natural (the"
+            + " shipped encoder the service serves by default) or a model file.",
+        "Default: ${DEFAULT-VALUE}."
+      })
+  String model;
+
+  @Option(
       names = "--latency-seconds",
       defaultValue = "20",
       description = "Length of each latency run (default: ${DEFAULT-VALUE}).")
@@ -60,6 +75,14 @@ final class PipelineCommand implements Callable<Integer> {
 
   @Option(names = "--json", description = "Print one JSON object instead of a table.")
   boolean json;
+
+  private EncoderModel encoderModel() throws Exception {
+    return switch (model) {
+      case "gabor" -> InitialModels.gabor();
+      case "natural" -> ShippedModels.natural();
+      default -> EncoderFile.read(Path.of(model));
+    };
+  }
 
   @Override
   public Integer call() throws Exception {
@@ -70,7 +93,7 @@ final class PipelineCommand implements Callable<Integer> {
     }
     PipelineBench.Result r =
         PipelineBench.run(
-            InitialModels.gabor(),
+            encoderModel(),
             SoakCommand.syntheticJpegs(16, 3),
             threads,
             partitions,
