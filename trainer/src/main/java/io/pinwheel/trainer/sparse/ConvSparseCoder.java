@@ -161,6 +161,25 @@ public final class ConvSparseCoder {
     createGradientsQuietly(sd);
   }
 
+  /**
+   * The graph over a training state's parameters, which it then updates in place.
+   *
+   * @param pool the pooling of the sparsity term
+   * @param lambda the weight of the sparsity term
+   * @param epsilon the smoothing inside the root
+   */
+  public static ConvSparseCoder of(
+      TrainState state, L2PoolLayer pool, double lambda, double epsilon) {
+    return new ConvSparseCoder(
+        state.parameters.get(ENCODER),
+        state.parameters.get(BIAS),
+        state.parameters.get(GAIN),
+        state.parameters.get(DECODER),
+        pool,
+        lambda,
+        epsilon);
+  }
+
   private static final Object STDOUT_LOCK = new Object();
 
   /**

@@ -93,15 +93,7 @@ public final class ConvTrainer {
    */
   public TrainState train(IntFunction<FrameSet> epochData, TrainState state, Listener listener) {
     NativeRuntime.applyToCurrentThread(options.threads());
-    ConvSparseCoder coder =
-        new ConvSparseCoder(
-            state.parameters.get(ConvSparseCoder.ENCODER),
-            state.parameters.get(ConvSparseCoder.BIAS),
-            state.parameters.get(ConvSparseCoder.GAIN),
-            state.parameters.get(ConvSparseCoder.DECODER),
-            pool,
-            options.lambda(),
-            options.epsilon());
+    ConvSparseCoder coder = ConvSparseCoder.of(state, pool, options.lambda(), options.epsilon());
     if (state.steps == 0) {
       calibrate(coder, epochData.apply(0));
       coder.normalizeDecoder();

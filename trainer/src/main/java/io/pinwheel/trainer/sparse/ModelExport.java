@@ -40,29 +40,12 @@ public final class ModelExport {
   private ModelExport() {}
 
   /**
-   * The encoder model of a training state.
+   * The encoder model of a training state, stacked on {@code frozen}: the conv/l2pool layers of an
+   * existing encoder that feed the trained stage (empty for a one-stage encoder).
    *
    * @param provenance the {@code training} object of the manifest; {@code epochsDone}, {@code
    *     steps} and {@code history} are added to it
    * @param checkpoint whether to keep Adam's moments too, so training can resume from the file
-   */
-  public static EncoderModel model(
-      TrainState state,
-      String name,
-      int version,
-      Instant createdAt,
-      InputSpec input,
-      L2PoolLayer pool,
-      OutputSpec output,
-      ObjectNode provenance,
-      boolean checkpoint) {
-    return model(
-        state, List.of(), name, version, createdAt, input, pool, output, provenance, checkpoint);
-  }
-
-  /**
-   * The encoder model of a training state stacked on {@code frozen}, the conv/l2pool layers of an
-   * existing encoder that feed the trained stage.
    */
   public static EncoderModel model(
       TrainState state,

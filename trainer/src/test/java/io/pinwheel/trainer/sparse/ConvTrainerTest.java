@@ -94,6 +94,7 @@ class ConvTrainerTest {
   private static EncoderModel checkpointModel(TrainState state) {
     return ModelExport.model(
         state,
+        List.of(),
         "t",
         1,
         Instant.EPOCH,

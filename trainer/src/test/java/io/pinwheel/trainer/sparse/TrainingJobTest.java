@@ -86,15 +86,7 @@ class TrainingJobTest {
     assertThat(second.report().get("stackedOn").asText()).isEqualTo("grating v1");
     // The trainer's second stage, fed the base encoder's pooled maps, is what the extractor serves.
     TrainState state = ModelExport.state(EncoderFile.read(second.files().get("checkpoint")));
-    ConvSparseCoder coder =
-        new ConvSparseCoder(
-            state.parameters.get(ConvSparseCoder.ENCODER),
-            state.parameters.get(ConvSparseCoder.BIAS),
-            state.parameters.get(ConvSparseCoder.GAIN),
-            state.parameters.get(ConvSparseCoder.DECODER),
-            new ConvTrainer(o).pool(),
-            0.1,
-            1e-12);
+    ConvSparseCoder coder = ConvSparseCoder.of(state, new ConvTrainer(o).pool(), 0.1, 1e-12);
     FrameSet frames = FashionMnist.frames(Gratings.images(2, 16, 5), served.input().normalize());
     try (Encoder one = new Encoder(base);
         Encoder two = new Encoder(served)) {
@@ -133,14 +125,8 @@ class TrainingJobTest {
     EncoderModel served = EncoderFile.read(r.files().get("model"));
     TrainState state = ModelExport.state(EncoderFile.read(r.files().get("checkpoint")));
     ConvSparseCoder coder =
-        new ConvSparseCoder(
-            state.parameters.get(ConvSparseCoder.ENCODER),
-            state.parameters.get(ConvSparseCoder.BIAS),
-            state.parameters.get(ConvSparseCoder.GAIN),
-            state.parameters.get(ConvSparseCoder.DECODER),
-            new ConvTrainer(spec(data(), "block:2", 1, false).options()).pool(),
-            0.1,
-            1e-12);
+        ConvSparseCoder.of(
+            state, new ConvTrainer(spec(data(), "block:2", 1, false).options()).pool(), 0.1, 1e-12);
     GrayImages images = Gratings.images(4, 16, 99);
     FrameSet frames = FashionMnist.frames(images, served.input().normalize());
     INDArray x = Nd4j.create(frames.data(), new long[] {4, 1, 16, 16}, 'c');
