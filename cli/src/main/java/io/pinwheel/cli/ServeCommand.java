@@ -82,7 +82,7 @@ final class ServeCommand implements Callable<Integer> {
       paramLabel = "FILE.pwe",
       description = {
         "The model to serve when the models topic and directory hold none.",
-        "Default: the built-in Gabor encoder (what init-model writes with no options)."
+        "Default: the shipped encoder trained on natural images (models/natural.pwe)."
       })
   Path model;
 
