@@ -43,6 +43,8 @@ import picocli.CommandLine.Spec;
       "Frames are normalized as the extractor will serve them (--normalize, LCN with sigma 2 by"
           + " default). Image folders are decoded to --size and trained on random --patch patches.",
       "Prints one JSON line describing what was written; progress goes to standard error.",
+      "The defaults are the recipe of the shipped natural-image encoder (models/natural.pwe);"
+          + " models/README.md gives the Fashion-MNIST one.",
     },
     exitCodeListHeading = "%nExit status:%n",
     exitCodeList = {
@@ -105,7 +107,7 @@ final class TrainCommand implements Callable<Integer> {
 
   @Option(
       names = "--pool",
-      defaultValue = "2",
+      defaultValue = "4",
       paramLabel = "N[:S]",
       description = {
         "Pooling window side N and stride S in code pixels (S = N when omitted; S < N makes"
@@ -116,14 +118,14 @@ final class TrainCommand implements Callable<Integer> {
 
   @Option(
       names = "--lambda",
-      defaultValue = "0.5",
+      defaultValue = "1.5",
       paramLabel = "L",
       description = "Weight of the group-sparsity term. Default: ${DEFAULT-VALUE}.")
   double lambda;
 
   @Option(
       names = "--epochs",
-      defaultValue = "5",
+      defaultValue = "10",
       paramLabel = "N",
       description = "Passes over the data (or patch sets). Default: ${DEFAULT-VALUE}.")
   int epochs;
@@ -137,7 +139,7 @@ final class TrainCommand implements Callable<Integer> {
 
   @Option(
       names = "--lr",
-      defaultValue = "0.003",
+      defaultValue = "0.01",
       paramLabel = "RATE",
       description =
           "Adam's initial step size, decayed by cosine to a tenth. Default: ${DEFAULT-VALUE}.")
