@@ -162,13 +162,32 @@ public final class CodeFeatures {
     }
   }
 
+  /** The most values one feature matrix holds: its floats are read as one 2 GiB NIO buffer. */
+  static final long MAX_VALUES = Integer.MAX_VALUE / Float.BYTES;
+
+  /** The most images whose {@code columns}-value codes fit in one feature matrix. */
+  public static int maxRows(long columns) {
+    return (int) Math.min(Integer.MAX_VALUE, MAX_VALUES / Math.max(1, columns));
+  }
+
+  /** The number of values in a model's code: the product of its output shape. */
+  public static long codeSize(EncoderModel model) {
+    long n = 1;
+    for (int d : model.outputShape()) {
+      n *= d;
+    }
+    return n;
+  }
+
   private static void checkCells(int rows, int columns) {
-    if ((long) rows * columns > Integer.MAX_VALUE) {
+    if ((long) rows * columns > MAX_VALUES) {
       throw new IllegalArgumentException(
           rows
               + " images x "
               + columns
-              + " features is more than one matrix can hold (2^31-1 values): use fewer images");
+              + " features is more than one matrix can hold ("
+              + MAX_VALUES
+              + " values): use fewer images");
     }
   }
 

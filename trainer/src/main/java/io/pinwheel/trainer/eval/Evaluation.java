@@ -27,8 +27,11 @@ public final class Evaluation {
       EncoderModel model, GrayImages train, GrayImages test, EvalOptions options) {
     long start = System.nanoTime();
     check(model, train, test);
-    GrayImages tr = train.head(options.trainLimit());
-    GrayImages te = test.head(options.testLimit());
+    // A feature matrix is one NIO float buffer (at most 2 GiB): large codes use fewer images, and
+    // the report's image counts say how many.
+    int rows = CodeFeatures.maxRows(CodeFeatures.codeSize(model));
+    GrayImages tr = train.head(Math.min(options.trainLimit(), rows));
+    GrayImages te = test.head(Math.min(options.testLimit(), rows));
     int classes = Math.max(tr.classCount(), te.classCount());
     if (classes < 2) {
       throw new IllegalArgumentException("train must hold at least two classes, got " + classes);
@@ -68,7 +71,12 @@ public final class Evaluation {
     Double preAccuracy = null;
     int preTrain = 0;
     if (options.prePoolingTrainLimit() > 0) {
-      GrayImages ptr = tr.head(options.prePoolingTrainLimit());
+      GrayImages ptr =
+          tr.head(
+              Math.min(
+                  options.prePoolingTrainLimit(),
+                  CodeFeatures.maxRows(
+                      CodeFeatures.codeSize(CodeFeatures.prePoolingModel(model)))));
       try (INDArray trainPre = CodeFeatures.prePooling(model, ptr, threads);
           INDArray testPre = CodeFeatures.prePooling(model, te, threads)) {
         int preClasses = Math.max(classes, ptr.classCount());

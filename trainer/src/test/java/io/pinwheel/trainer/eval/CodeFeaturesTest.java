@@ -98,4 +98,11 @@ class CodeFeaturesTest {
         .hasMessageContaining("30x30")
         .hasMessageContaining("28x28");
   }
+
+  @Test
+  void shouldFitAsManyImagesAsOneTwoGibibyteMatrixHolds() {
+    // 60,000 codes of 64x9x9x2 floats would overflow one NIO float buffer; 51,781 fit.
+    assertThat(CodeFeatures.maxRows(10368)).isEqualTo(51781);
+    assertThat(CodeFeatures.maxRows(784)).isGreaterThan(60000);
+  }
 }
