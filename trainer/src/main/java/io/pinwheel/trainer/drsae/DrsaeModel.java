@@ -4,6 +4,7 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +15,7 @@ import org.nd4j.autodiff.samediff.api.OutAndGrad;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
@@ -324,10 +326,7 @@ public final class DrsaeModel {
     int right = 0;
     for (int from = 0; from < labels.length; from += EVAL_BATCH) {
       int to = Math.min(labels.length, from + EVAL_BATCH);
-      INDArray rows =
-          x.get(
-              org.nd4j.linalg.indexing.NDArrayIndex.interval(from, to),
-              org.nd4j.linalg.indexing.NDArrayIndex.all());
+      INDArray rows = x.get(NDArrayIndex.interval(from, to), NDArrayIndex.all());
       try (INDArray s = scores(rows);
           INDArray best = Nd4j.argMax(s, 1)) {
         for (int i = from; i < to; i++) {
@@ -389,7 +388,7 @@ public final class DrsaeModel {
       }
       hot[i * classes + labels[i]] = 1;
     }
-    Map<String, INDArray> in = new java.util.HashMap<>();
+    Map<String, INDArray> in = new HashMap<>();
     in.put(INPUT, x);
     in.put(
         LABELS,

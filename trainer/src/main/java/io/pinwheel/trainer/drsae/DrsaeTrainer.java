@@ -1,6 +1,7 @@
 package io.pinwheel.trainer.drsae;
 
 import io.pinwheel.extractor.NativeRuntime;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -78,7 +79,9 @@ public final class DrsaeTrainer {
       int epoch, double alpha, DrsaeModel.Terms terms, double loss, double seconds) {}
 
   /**
-   * Trains {@code model} in place on all epochs of both phases.
+   * Trains {@code model} in place on all epochs of both phases, projecting its norms first so the
+   * first step starts from the constrained set. Adam's moments start at zero and live only for this
+   * call.
    *
    * @param model the model to train, e.g. {@link DrsaeModel#initial}
    * @param x the training inputs [N, D], of the model's data type
@@ -91,10 +94,7 @@ public final class DrsaeTrainer {
     int count = labels.length;
     if (x.rank() != 2 || x.size(0) != count) {
       throw new IllegalArgumentException(
-          "x must have one row per label ("
-              + count
-              + "), got "
-              + java.util.Arrays.toString(x.shape()));
+          "x must have one row per label (" + count + "), got " + Arrays.toString(x.shape()));
     }
     Map<String, INDArray> first = new HashMap<>();
     Map<String, INDArray> second = new HashMap<>();
@@ -116,7 +116,7 @@ public final class DrsaeTrainer {
       for (int b = 0; b < batches; b++) {
         int from = b * options.batch();
         int n = Math.min(options.batch(), count - from);
-        int[] rows = java.util.Arrays.copyOfRange(order, from, from + n);
+        int[] rows = Arrays.copyOfRange(order, from, from + n);
         int[] y = new int[n];
         for (int i = 0; i < n; i++) {
           y[i] = labels[rows[i]];
