@@ -1,0 +1,63 @@
+package io.pinwheel.trainer.drsae;
+
+/**
+ * How {@link DrsaeTrainer} trains: the two phases, Adam's rate and the minibatches.
+ *
+ * @param pretrainEpochs epochs of the unsupervised phase (α = 0: reconstruction and sparsity only),
+ *     ≥ 0
+ * @param discriminativeEpochs epochs of the discriminative phase that follows, with the
+ *     classification term weighted by {@code alpha}, ≥ 0
+ * @param alpha the weight α of the classification term in the discriminative phase, finite and ≥ 0
+ * @param batch examples per minibatch, ≥ 1
+ * @param learningRate Adam's peak rate, finite and > 0; it decays along a cosine to a tenth of
+ *     itself over the whole run
+ * @param seed the seed of the epoch shuffles
+ * @param threads native (OpenMP) threads for the calling thread, ≥ 1
+ */
+public record DrsaeOptions(
+    int pretrainEpochs,
+    int discriminativeEpochs,
+    double alpha,
+    int batch,
+    double learningRate,
+    long seed,
+    int threads) {
+  /** Validates every field. */
+  public DrsaeOptions {
+    if (pretrainEpochs < 0) {
+      throw new IllegalArgumentException("pretrainEpochs must be >= 0, got " + pretrainEpochs);
+    }
+    if (discriminativeEpochs < 0) {
+      throw new IllegalArgumentException(
+          "discriminativeEpochs must be >= 0, got " + discriminativeEpochs);
+    }
+    if (pretrainEpochs + discriminativeEpochs < 1) {
+      throw new IllegalArgumentException(
+          "pretrainEpochs + discriminativeEpochs must be >= 1, got "
+              + (pretrainEpochs + discriminativeEpochs));
+    }
+    if (!(alpha >= 0) || !Double.isFinite(alpha)) {
+      throw new IllegalArgumentException("alpha must be finite and >= 0, got " + alpha);
+    }
+    if (batch < 1) {
+      throw new IllegalArgumentException("batch must be >= 1, got " + batch);
+    }
+    if (!(learningRate > 0) || !Double.isFinite(learningRate)) {
+      throw new IllegalArgumentException(
+          "learningRate must be finite and > 0, got " + learningRate);
+    }
+    if (threads < 1) {
+      throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+    }
+  }
+
+  /** All epochs of the run, both phases. */
+  public int epochs() {
+    return pretrainEpochs + discriminativeEpochs;
+  }
+
+  /** The classification weight of epoch {@code epoch} (from 0): 0 while pre-training. */
+  public double alphaAt(int epoch) {
+    return epoch < pretrainEpochs ? 0 : alpha;
+  }
+}

@@ -1,0 +1,89 @@
+package io.pinwheel.trainer.drsae;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+class DrsaeTrainerTest {
+  private static final int D = 16;
+  private static final int COUNT = 200;
+  private static final double ALPHA = 1;
+
+  /** Two classes, each a fixed random non-negative prototype plus noise. */
+  private record Problem(INDArray x, int[] labels) {}
+
+  private static Problem problem(long seed) {
+    SplittableRandom rnd = new SplittableRandom(seed);
+    double[][] prototypes = new double[2][D];
+    for (double[] p : prototypes) {
+      for (int i = 0; i < D; i++) {
+        p[i] = rnd.nextDouble();
+      }
+    }
+    float[] x = new float[COUNT * D];
+    int[] labels = new int[COUNT];
+    for (int n = 0; n < COUNT; n++) {
+      labels[n] = n % 2;
+      for (int i = 0; i < D; i++) {
+        x[n * D + i] = (float) (prototypes[labels[n]][i] + 0.3 * rnd.nextGaussian());
+      }
+    }
+    return new Problem(Nd4j.create(x, new long[] {COUNT, D}, 'c'), labels);
+  }
+
+  private static DrsaeModel model() {
+    return DrsaeModel.initial(new DrsaeConfig(8, D, 2, 3, 0.1), DataType.FLOAT, 1);
+  }
+
+  private static DrsaeTrainer trainer() {
+    return new DrsaeTrainer(new DrsaeOptions(3, 6, ALPHA, 20, 0.02, 9, 1));
+  }
+
+  @Test
+  void shouldLowerTheLoss() {
+    Problem p = problem(2);
+    DrsaeModel model = model();
+    double before = model.terms(p.x(), p.labels()).loss(0.1, ALPHA);
+    List<DrsaeTrainer.EpochInfo> epochs = new ArrayList<>();
+    trainer()
+        .train(
+            model,
+            p.x(),
+            p.labels(),
+            new DrsaeTrainer.Listener() {
+              @Override
+              public void onStep(DrsaeTrainer.StepInfo step) {}
+
+              @Override
+              public void onEpoch(DrsaeTrainer.EpochInfo epoch) {
+                epochs.add(epoch);
+              }
+            });
+    double after = model.terms(p.x(), p.labels()).loss(0.1, ALPHA);
+    assertThat(epochs).hasSize(9);
+    assertThat(epochs.get(0).alpha()).isZero();
+    assertThat(epochs.get(8).alpha()).isEqualTo(ALPHA);
+    assertThat(after).isLessThan(0.5 * before);
+  }
+
+  @Test
+  void shouldClassifyTheTrainingProblemWithItsOwnClassifier() {
+    Problem p = problem(3);
+    DrsaeModel model = trainer().train(model(), p.x(), p.labels(), DrsaeTrainer.Listener.silent());
+    assertThat(model.accuracy(p.x(), p.labels())).isGreaterThanOrEqualTo(0.95);
+  }
+
+  @Test
+  void shouldRejectOptionsWithoutEpochs() {
+    assertThatThrownBy(() -> new DrsaeOptions(0, 0, ALPHA, 20, 0.01, 1, 1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("pretrainEpochs + discriminativeEpochs");
+  }
+}
