@@ -1,8 +1,6 @@
 package io.pinwheel.trainer.drsae;
 
-import java.io.OutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import io.pinwheel.trainer.optim.QuietGradients;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -140,7 +138,7 @@ public final class DrsaeModel {
     SDVariable ce = y.mul(shifted.sub(logZ)).sum().neg().div(CLASSIFICATION, batch);
     rec.add(sparsity.mul(config.lambda())).add(LOSS, ce.mul(alpha));
     sd.setLossVariables(LOSS);
-    createGradientsQuietly(sd);
+    QuietGradients.create(sd);
   }
 
   /**
@@ -187,27 +185,6 @@ public final class DrsaeModel {
     p.put(CLASSIFIER, Nd4j.zeros(type, config.classes(), k));
     p.put(CLASS_BIAS, Nd4j.zeros(type, config.classes()));
     return p;
-  }
-
-  private static final Object STDOUT_LOCK = new Object();
-
-  /**
-   * Builds the backward graph now, with standard output muted: SameDiff 1.0.0-M2.1 prints a line
-   * per differentiated op to {@code System.out}, which would corrupt anything a caller writes there
-   * (the CLI writes JSON lines). Done once per graph, at construction. Copied from {@code
-   * ConvSparseCoder}, whose helper is private.
-   */
-  private static void createGradientsQuietly(SameDiff sd) {
-    synchronized (STDOUT_LOCK) {
-      PrintStream out = System.out;
-      System.setOut(
-          new PrintStream(OutputStream.nullOutputStream(), false, StandardCharsets.UTF_8));
-      try {
-        sd.createGradFunction();
-      } finally {
-        System.setOut(out);
-      }
-    }
   }
 
   private static void requireShape(Map<String, INDArray> p, String name, long... shape) {

@@ -1,13 +1,13 @@
 package io.pinwheel.trainer.drsae;
 
 import io.pinwheel.extractor.NativeRuntime;
+import io.pinwheel.trainer.optim.Adam;
+import io.pinwheel.trainer.optim.NativeGarbage;
+import io.pinwheel.trainer.optim.Shuffles;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.SplittableRandom;
-import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * Trains a {@link DrsaeModel}: minibatch Adam on the whole loss, with the model's norms projected
@@ -20,13 +20,9 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * number.
  */
 public final class DrsaeTrainer {
-  private static final double BETA1 = 0.9;
-  private static final double BETA2 = 0.999;
-  private static final double ADAM_EPSILON = 1e-8;
-  private static final long NATIVE_BUDGET = 768L << 20;
 
   private final DrsaeOptions options;
-  private long residentFloor;
+  private final NativeGarbage garbage = new NativeGarbage();
 
   /** A trainer for {@code options}. */
   public DrsaeTrainer(DrsaeOptions options) {
@@ -108,7 +104,7 @@ public final class DrsaeTrainer {
     double lambda = model.config().lambda();
     for (int epoch = 0; epoch < options.epochs(); epoch++) {
       double alpha = options.alphaAt(epoch);
-      int[] order = permutation(count, mix(options.seed(), epoch));
+      int[] order = Shuffles.epochOrder(count, options.seed(), epoch);
       long start = System.nanoTime();
       double rec = 0;
       double sparse = 0;
@@ -125,9 +121,16 @@ public final class DrsaeTrainer {
         try (INDArray xb = x.getRows(rows)) {
           step = model.step(xb, y, alpha);
         }
-        adam(model, first, second, step.gradients(), steps, learningRate(steps, batches));
+        Adam.step(
+            DrsaeModel.PARAMETERS,
+            model.parameters(),
+            step.gradients(),
+            first,
+            second,
+            steps,
+            Adam.cosineRate(options.learningRate(), steps, (long) options.epochs() * batches));
         step.gradients().values().forEach(INDArray::close);
-        reclaimNativeMemory();
+        garbage.afterStep();
         model.normalize();
         steps++;
         rec += step.terms().reconstruction() * n;
@@ -144,78 +147,5 @@ public final class DrsaeTrainer {
     first.values().forEach(INDArray::close);
     second.values().forEach(INDArray::close);
     return model;
-  }
-
-  /**
-   * SameDiff 1.0.0-M2.1 leaves each step's intermediate arrays for the garbage collector to free,
-   * and the heap barely grows, so without help resident memory climbs by gigabytes before a
-   * collection runs. A collection whenever resident memory is more than {@link #NATIVE_BUDGET}
-   * above what it was after the first step keeps it bounded. Copied from {@code ConvTrainer}.
-   */
-  private void reclaimNativeMemory() {
-    long resident = Pointer.physicalBytes();
-    if (residentFloor == 0) {
-      residentFloor = resident;
-    } else if (resident > residentFloor + NATIVE_BUDGET) {
-      System.gc();
-    }
-  }
-
-  /** Cosine decay from the configured rate to a tenth of it over the whole run. */
-  private double learningRate(long step, int batchesPerEpoch) {
-    double total = (double) options.epochs() * batchesPerEpoch;
-    double t = Math.min(1, step / Math.max(1, total - 1));
-    return options.learningRate() * (0.1 + 0.9 * 0.5 * (1 + Math.cos(Math.PI * t)));
-  }
-
-  /**
-   * One Adam step on every parameter, in place, with temporaries closed at once rather than left to
-   * the garbage collector (they are off-heap, and the heap does not see their weight).
-   */
-  private static void adam(
-      DrsaeModel model,
-      Map<String, INDArray> first,
-      Map<String, INDArray> second,
-      Map<String, INDArray> gradients,
-      long stepsDone,
-      double rate) {
-    long t = stepsDone + 1;
-    double correction = Math.sqrt(1 - Math.pow(BETA2, t)) / (1 - Math.pow(BETA1, t));
-    for (String name : DrsaeModel.PARAMETERS) {
-      INDArray g = gradients.get(name);
-      INDArray m = first.get(name);
-      INDArray v = second.get(name);
-      m.muli(BETA1);
-      try (INDArray scaled = g.mul(1 - BETA1)) {
-        m.addi(scaled);
-      }
-      v.muli(BETA2);
-      try (INDArray squared = g.mul(g)) {
-        v.addi(squared.muli(1 - BETA2));
-      }
-      try (INDArray step = Transforms.sqrt(v, true)) {
-        step.addi(ADAM_EPSILON).rdivi(m).muli(rate * correction);
-        model.parameter(name).subi(step);
-      }
-    }
-  }
-
-  private static long mix(long seed, int epoch) {
-    return seed * 0x9E3779B97F4A7C15L + epoch + 1;
-  }
-
-  private static int[] permutation(int n, long seed) {
-    SplittableRandom rnd = new SplittableRandom(seed);
-    int[] p = new int[n];
-    for (int i = 0; i < n; i++) {
-      p[i] = i;
-    }
-    for (int i = n - 1; i > 0; i--) {
-      int j = rnd.nextInt(i + 1);
-      int tmp = p[i];
-      p[i] = p[j];
-      p[j] = tmp;
-    }
-    return p;
   }
 }

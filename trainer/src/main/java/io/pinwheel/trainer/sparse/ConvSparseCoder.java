@@ -1,9 +1,7 @@
 package io.pinwheel.trainer.sparse;
 
 import io.pinwheel.extractor.model.L2PoolLayer;
-import java.io.OutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import io.pinwheel.trainer.optim.QuietGradients;
 import java.util.List;
 import java.util.Map;
 import org.nd4j.autodiff.samediff.SDVariable;
@@ -158,7 +156,7 @@ public final class ConvSparseCoder {
     SDVariable sparsity = pooled.sum().div(SPARSITY, batch);
     rec.add(LOSS, sparsity.mul(lambda));
     sd.setLossVariables(LOSS);
-    createGradientsQuietly(sd);
+    QuietGradients.create(sd);
   }
 
   /**
@@ -178,26 +176,6 @@ public final class ConvSparseCoder {
         pool,
         lambda,
         epsilon);
-  }
-
-  private static final Object STDOUT_LOCK = new Object();
-
-  /**
-   * Builds the backward graph now, with standard output muted: SameDiff 1.0.0-M2.1 prints a line
-   * per differentiated op to {@code System.out}, which would corrupt the JSON lines the CLI writes
-   * there. Done once per graph, at construction, so the mute lasts milliseconds.
-   */
-  private static void createGradientsQuietly(SameDiff sd) {
-    synchronized (STDOUT_LOCK) {
-      PrintStream out = System.out;
-      System.setOut(
-          new PrintStream(OutputStream.nullOutputStream(), false, StandardCharsets.UTF_8));
-      try {
-        sd.createGradFunction();
-      } finally {
-        System.setOut(out);
-      }
-    }
   }
 
   /**

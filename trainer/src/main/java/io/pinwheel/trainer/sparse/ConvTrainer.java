@@ -3,14 +3,14 @@ package io.pinwheel.trainer.sparse;
 import io.pinwheel.extractor.NativeRuntime;
 import io.pinwheel.extractor.model.L2PoolLayer;
 import io.pinwheel.trainer.data.FrameSet;
-import java.util.Map;
+import io.pinwheel.trainer.optim.Adam;
+import io.pinwheel.trainer.optim.NativeGarbage;
+import io.pinwheel.trainer.optim.Shuffles;
 import java.util.SplittableRandom;
 import java.util.function.IntFunction;
 import java.util.function.UnaryOperator;
-import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * Trains the group-sparse convolutional auto-encoder: minibatch Adam on the gradients {@link
@@ -21,16 +21,12 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * e finishes with the same parameters as one that never stopped.
  */
 public final class ConvTrainer {
-  private static final double BETA1 = 0.9;
-  private static final double BETA2 = 0.999;
-  private static final double ADAM_EPSILON = 1e-8;
   private static final double INITIAL_ACTIVE = 0.05;
-  private static final long NATIVE_BUDGET = 768L << 20;
 
   private final TrainOptions options;
   private final L2PoolLayer pool;
   private final UnaryOperator<FrameSet> inputs;
-  private long residentFloor;
+  private final NativeGarbage garbage = new NativeGarbage();
 
   /** A trainer for {@code options} that trains on the examples as given. */
   public ConvTrainer(TrainOptions options) {
@@ -100,7 +96,7 @@ public final class ConvTrainer {
     }
     for (int epoch = state.epochsDone; epoch < options.epochs(); epoch++) {
       FrameSet data = epochData.apply(epoch);
-      int[] order = permutation(data.count(), mix(options.seed(), epoch));
+      int[] order = Shuffles.epochOrder(data.count(), options.seed(), epoch);
       int batches = (data.count() + options.batch() - 1) / options.batch();
       int frameSize = data.channels() * data.height() * data.width();
       long start = System.nanoTime();
@@ -117,9 +113,17 @@ public final class ConvTrainer {
         }
         INDArray x = array(new FrameSet(n, data.channels(), data.height(), data.width(), buf));
         ConvSparseCoder.Step step = coder.step(x);
-        adam(state, step.gradients(), learningRate(state.steps, batches));
+        Adam.step(
+            ConvSparseCoder.PARAMETERS,
+            state.parameters,
+            step.gradients(),
+            state.firstMoments,
+            state.secondMoments,
+            state.steps,
+            Adam.cosineRate(
+                options.learningRate(), state.steps, (long) options.epochs() * batches));
         step.gradients().values().forEach(INDArray::close);
-        reclaimNativeMemory();
+        garbage.afterStep();
         coder.normalizeDecoder();
         state.steps++;
         rec += step.reconstruction() * n;
@@ -148,7 +152,7 @@ public final class ConvTrainer {
               (rec + options.lambda() * sparse) / seen,
               signal > 0 ? rec / signal : 0,
               seconds,
-              Pointer.physicalBytes() / 1048576.0);
+              NativeGarbage.residentMegabytes());
       state.history.add(stats);
       state.epochsDone = epoch + 1;
       listener.onEpoch(stats, state);
@@ -245,23 +249,6 @@ public final class ConvTrainer {
     coder.parameter(ConvSparseCoder.DECODER).assign(filters);
   }
 
-  /**
-   * SameDiff 1.0.0-M2.1 leaves each step's intermediate arrays (about 100 MB per step for 64 maps
-   * on a batch of 64 28×28 frames) for the garbage collector to free, and the heap barely grows, so
-   * without help resident memory climbs by gigabytes before a collection runs, and the kernel
-   * spends its time handing out fresh pages. A collection whenever resident memory is more than
-   * {@link #NATIVE_BUDGET} above what it was after the first step keeps it bounded, for a few
-   * milliseconds every few steps. (JavaCPP's own count of live bytes does not see these arrays.)
-   */
-  private void reclaimNativeMemory() {
-    long resident = Pointer.physicalBytes();
-    if (residentFloor == 0) {
-      residentFloor = resident;
-    } else if (resident > residentFloor + NATIVE_BUDGET) {
-      System.gc();
-    }
-  }
-
   /** A batch through {@link #inputs}, as an [N, C, H, W] array for the graph. */
   private INDArray array(FrameSet batch) {
     FrameSet in = inputs.apply(batch);
@@ -269,58 +256,5 @@ public final class ConvTrainer {
     NativeRuntime.applyToCurrentThread(options.threads());
     return Nd4j.create(
         in.data(), new long[] {in.count(), in.channels(), in.height(), in.width()}, 'c');
-  }
-
-  /** Cosine decay from the configured rate to a tenth of it over the whole run. */
-  private double learningRate(long step, int batchesPerEpoch) {
-    double total = (double) options.epochs() * batchesPerEpoch;
-    double t = Math.min(1, step / Math.max(1, total - 1));
-    return options.learningRate() * (0.1 + 0.9 * 0.5 * (1 + Math.cos(Math.PI * t)));
-  }
-
-  /**
-   * One Adam step on every parameter, in place. Temporaries are closed at once rather than left to
-   * the garbage collector: a step makes megabytes of them off-heap, and waiting for a GC lets
-   * resident memory climb by gigabytes within minutes.
-   */
-  private static void adam(TrainState state, Map<String, INDArray> gradients, double rate) {
-    long t = state.steps + 1;
-    double correction = Math.sqrt(1 - Math.pow(BETA2, t)) / (1 - Math.pow(BETA1, t));
-    for (String name : ConvSparseCoder.PARAMETERS) {
-      INDArray g = gradients.get(name);
-      INDArray m = state.firstMoments.get(name);
-      INDArray v = state.secondMoments.get(name);
-      m.muli(BETA1);
-      try (INDArray scaled = g.mul(1 - BETA1)) {
-        m.addi(scaled);
-      }
-      v.muli(BETA2);
-      try (INDArray squared = g.mul(g)) {
-        v.addi(squared.muli(1 - BETA2));
-      }
-      try (INDArray step = Transforms.sqrt(v, true)) {
-        step.addi(ADAM_EPSILON).rdivi(m).muli(rate * correction);
-        state.parameters.get(name).subi(step);
-      }
-    }
-  }
-
-  private static long mix(long seed, int epoch) {
-    return seed * 0x9E3779B97F4A7C15L + epoch + 1;
-  }
-
-  private static int[] permutation(int n, long seed) {
-    SplittableRandom rnd = new SplittableRandom(seed);
-    int[] p = new int[n];
-    for (int i = 0; i < n; i++) {
-      p[i] = i;
-    }
-    for (int i = n - 1; i > 0; i--) {
-      int j = rnd.nextInt(i + 1);
-      int tmp = p[i];
-      p[i] = p[j];
-      p[j] = tmp;
-    }
-    return p;
   }
 }
