@@ -2,9 +2,9 @@ package io.pinwheel.cli;
 
 import io.pinwheel.extractor.model.EncoderFile;
 import io.pinwheel.extractor.model.EncoderModel;
-import io.pinwheel.extractor.model.InvalidModelException;
 import io.pinwheel.trainer.GaborModelOptions;
 import io.pinwheel.trainer.InitialModels;
+import io.pinwheel.trainer.ModelVersions;
 import io.pinwheel.trainer.Pooling;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -131,7 +131,14 @@ final class InitModelCommand implements Callable<Integer> {
             .println("pinwheel init-model: " + out + " exists; pass --force to replace it");
         return ExitCodes.USAGE;
       }
-      version = nextVersion();
+      version =
+          ModelVersions.next(
+              out,
+              name,
+              warning ->
+                  context
+                      .err()
+                      .println("pinwheel init-model: warning: " + warning + "; writing version 1"));
     }
     GaborModelOptions options =
         new GaborModelOptions(
@@ -176,27 +183,6 @@ final class InitModelCommand implements Callable<Integer> {
                   g.writeNumberField("threshold", model.output().threshold());
                 }));
     return ExitCodes.OK;
-  }
-
-  /**
-   * The version for a model replacing {@link #out}: one more than the old one when it has the same
-   * name, so that anything caching codes by name and version never mixes the two; 1 otherwise.
-   */
-  private int nextVersion() {
-    try {
-      EncoderModel old = EncoderFile.read(out);
-      return old.name().equals(name) ? old.version() + 1 : 1;
-    } catch (IOException | InvalidModelException e) {
-      context
-          .err()
-          .println(
-              "pinwheel init-model: warning: replacing "
-                  + out
-                  + ", which is not a readable model ("
-                  + e.getMessage()
-                  + "); writing version 1");
-      return 1;
-    }
   }
 
   /** Reads {@code --groups}; picocli reports its exception as an invalid value for the option. */

@@ -15,6 +15,7 @@ import io.pinwheel.extractor.model.InvalidModelException;
 import io.pinwheel.extractor.model.L2PoolLayer;
 import io.pinwheel.extractor.model.Normalization;
 import io.pinwheel.extractor.model.OutputSpec;
+import io.pinwheel.trainer.ModelVersions;
 import io.pinwheel.trainer.Pooling;
 import io.pinwheel.trainer.data.DataException;
 import io.pinwheel.trainer.data.DataSource;
@@ -167,7 +168,7 @@ public final class TrainingJob {
     StackInputs below = base.map(StackInputs::new).orElse(null);
     ConvTrainer trainer = below == null ? new ConvTrainer(o) : new ConvTrainer(o, below::apply);
     L2PoolLayer pool = trainer.pool();
-    int version = nextVersion(spec.out(), spec.name());
+    int version = ModelVersions.next(spec.out(), spec.name(), message -> {});
 
     ObjectNode provenance = JSON.createObjectNode();
     provenance.put("trainer", "pinwheel-trainer conv-group-sparse-ae");
@@ -547,22 +548,6 @@ public final class TrainingJob {
       rows--;
     }
     return new int[] {rows, maps / rows};
-  }
-
-  /**
-   * The version for a model written to {@code out}: one more than the model already there when it
-   * has the same name, so versions only grow for a name; 1 otherwise.
-   */
-  static int nextVersion(Path out, String name) {
-    if (!Files.isRegularFile(out)) {
-      return 1;
-    }
-    try {
-      EncoderModel old = EncoderFile.read(out);
-      return old.name().equals(name) ? old.version() + 1 : 1;
-    } catch (IOException | InvalidModelException e) {
-      return 1;
-    }
   }
 
   static Path sibling(Path out, String suffix) {
