@@ -111,7 +111,8 @@ public final class ConvTrainer {
         for (int i = 0; i < n; i++) {
           System.arraycopy(data.data(), order[from + i] * frameSize, buf, i * frameSize, frameSize);
         }
-        INDArray x = array(new FrameSet(n, data.channels(), data.height(), data.width(), buf));
+        INDArray x =
+            array(below(new FrameSet(n, data.channels(), data.height(), data.width(), buf)));
         ConvSparseCoder.Step step = coder.step(x);
         Adam.step(
             ConvSparseCoder.PARAMETERS,
@@ -169,13 +170,8 @@ public final class ConvTrainer {
    * learning filters.
    */
   private void calibrate(ConvSparseCoder coder, FrameSet data) {
-    FrameSet sample = inputs.apply(data.slice(0, Math.min(data.count(), 256)));
-    NativeRuntime.applyToCurrentThread(options.threads());
-    try (INDArray x =
-        Nd4j.create(
-            sample.data(),
-            new long[] {sample.count(), sample.channels(), sample.height(), sample.width()},
-            'c')) {
+    FrameSet sample = below(data.slice(0, Math.min(data.count(), 256)));
+    try (INDArray x = array(sample)) {
       seedFiltersWithPatches(coder, sample);
       INDArray bias = coder.parameter(ConvSparseCoder.BIAS);
       INDArray gain = coder.parameter(ConvSparseCoder.GAIN);
@@ -249,12 +245,19 @@ public final class ConvTrainer {
     coder.parameter(ConvSparseCoder.DECODER).assign(filters);
   }
 
-  /** A batch through {@link #inputs}, as an [N, C, H, W] array for the graph. */
-  private INDArray array(FrameSet batch) {
-    FrameSet in = inputs.apply(batch);
+  /** Examples through {@link #inputs}, the layers below the trained one. */
+  private FrameSet below(FrameSet examples) {
+    FrameSet in = inputs.apply(examples);
     // The layers below may run the extractor's encoder, which sets its own thread count.
     NativeRuntime.applyToCurrentThread(options.threads());
+    return in;
+  }
+
+  /** Frames as an [N, C, H, W] array for the graph. */
+  private static INDArray array(FrameSet frames) {
     return Nd4j.create(
-        in.data(), new long[] {in.count(), in.channels(), in.height(), in.width()}, 'c');
+        frames.data(),
+        new long[] {frames.count(), frames.channels(), frames.height(), frames.width()},
+        'c');
   }
 }

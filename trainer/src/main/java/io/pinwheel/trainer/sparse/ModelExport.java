@@ -159,11 +159,21 @@ public final class ModelExport {
   }
 
   /**
+   * An output threshold and the fraction of pooled values it lets through.
+   *
+   * @param value the threshold; a value is kept when strictly greater
+   * @param density the fraction of the sample's pooled values above it: what the served code's
+   *     density is on that sample, since the rule has no top-k
+   */
+  public record Threshold(float value, double density) {}
+
+  /**
    * The output threshold that lets through {@code density} of the pooled values of {@code frames}
    * under {@code model}, computed with the extractor's own encoder: the (1 − density) quantile of
-   * all pooled values.
+   * all pooled values. Fewer pass when more than 1 − density of them are equal (exact zeros, say);
+   * the result says how many.
    */
-  public static float thresholdForDensity(EncoderModel model, FrameSet frames, double density)
+  public static Threshold thresholdForDensity(EncoderModel model, FrameSet frames, double density)
       throws FrameDecodeException {
     int size = 1;
     for (int d : model.outputShape()) {
@@ -178,7 +188,14 @@ public final class ModelExport {
     Arrays.sort(all);
     int keep = (int) Math.round(density * all.length);
     int at = Math.max(0, Math.min(all.length - 1, all.length - keep - 1));
-    return keep >= all.length ? Math.nextDown(all[0]) : all[at];
+    float threshold = keep >= all.length ? Math.nextDown(all[0]) : all[at];
+    long above = 0;
+    for (float v : all) {
+      if (v > threshold) {
+        above++;
+      }
+    }
+    return new Threshold(threshold, above / (double) all.length);
   }
 
   static FloatTensor tensor(INDArray a) {

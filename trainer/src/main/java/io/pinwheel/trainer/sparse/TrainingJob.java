@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pinwheel.extractor.Encoder;
 import io.pinwheel.extractor.FrameDecodeException;
 import io.pinwheel.extractor.FrameDecoder;
-import io.pinwheel.extractor.SparseCode;
 import io.pinwheel.extractor.model.EncoderFile;
 import io.pinwheel.extractor.model.EncoderModel;
 import io.pinwheel.extractor.model.FloatTensor;
@@ -190,10 +189,12 @@ public final class TrainingJob {
           TrainState.initial(base.map(b -> b.outputShape()[0]).orElse(data.input.channels()), o);
     }
     OutputSpec provisional = OutputSpec.threshold(0f);
-    ConvTrainer.Listener withCheckpoints =
+    StepCurve curve = new StepCurve();
+    ConvTrainer.Listener recording =
         new ConvTrainer.Listener() {
           @Override
           public void onStep(ConvTrainer.StepInfo step) {
+            curve.add(step, o.lambda());
             listener.onStep(step);
           }
 
@@ -220,23 +221,9 @@ public final class TrainingJob {
             listener.onEpoch(stats, s);
           }
         };
-    StepCurve curve = new StepCurve();
-    ConvTrainer.Listener both =
-        new ConvTrainer.Listener() {
-          @Override
-          public void onStep(ConvTrainer.StepInfo step) {
-            curve.add(step, o.lambda());
-            withCheckpoints.onStep(step);
-          }
-
-          @Override
-          public void onEpoch(TrainState.EpochStats stats, TrainState s) {
-            withCheckpoints.onEpoch(stats, s);
-          }
-        };
     long trainStart = System.nanoTime();
     try {
-      trainer.train(data.epochs, state, both);
+      trainer.train(data.epochs, state, recording);
     } finally {
       if (below != null) {
         below.close();
@@ -257,13 +244,13 @@ public final class TrainingJob {
             provisional,
             provenance,
             false);
-    float threshold;
-    double density;
+    ModelExport.Threshold chosen;
     try {
-      threshold = ModelExport.thresholdForDensity(unthresholded, data.thresholdFrames, o.density());
+      chosen = ModelExport.thresholdForDensity(unthresholded, data.thresholdFrames, o.density());
     } catch (FrameDecodeException e) {
       throw new IllegalStateException("the trained model cannot encode its own frames", e);
     }
+    float threshold = chosen.value();
     provenance.put("threshold", threshold);
     provenance.put(
         "thresholdRule",
@@ -286,11 +273,6 @@ public final class TrainingJob {
             OutputSpec.threshold(threshold),
             provenance,
             false);
-    try {
-      density = measuredDensity(model, data.thresholdFrames);
-    } catch (FrameDecodeException e) {
-      throw new IllegalStateException("the trained model cannot encode its own frames", e);
-    }
 
     java.util.Map<String, Path> files = new java.util.LinkedHashMap<>();
     writeAtomically(EncoderFile.toBytes(model), spec.out());
@@ -320,7 +302,7 @@ public final class TrainingJob {
     report.put("codeShape", java.util.Arrays.toString(model.outputShape()));
     report.put("threshold", threshold);
     report.put("thresholdRule", provenance.get("thresholdRule").asText());
-    report.put("codeDensity", density);
+    report.put("codeDensity", chosen.density());
     if (!state.history.isEmpty()) {
       TrainState.EpochStats last = state.history.get(state.history.size() - 1);
       report.put("reconstruction", last.reconstruction());
@@ -334,7 +316,9 @@ public final class TrainingJob {
     report.put("epochsDone", state.epochsDone);
     report.put("steps", state.steps);
 
-    base.ifPresent(b -> report.put("stackedOn", b.name() + " v" + b.version()));
+    if (provenance.has("stackedOn")) {
+      report.set("stackedOn", provenance.get("stackedOn"));
+    }
     if (o.pooling() instanceof Pooling.Topographic && base.isEmpty()) {
       List<OrientationMap.Tuning> tunings = OrientationMap.tunings(filters);
       double[] orientation = OrientationMap.orientations(tunings);
@@ -460,18 +444,6 @@ public final class TrainingJob {
     double mean = sum / p.length;
     double std = Math.sqrt(Math.max(sq / p.length - mean * mean, 1e-12));
     return new Normalization.Standardize((float) mean, (float) std);
-  }
-
-  private static double measuredDensity(EncoderModel model, FrameSet frames)
-      throws FrameDecodeException {
-    double sum = 0;
-    try (Encoder encoder = new Encoder(model)) {
-      for (int i = 0; i < frames.count(); i++) {
-        SparseCode code = encoder.encode(frames.frame(i));
-        sum += code.density();
-      }
-    }
-    return sum / frames.count();
   }
 
   private static void checkResumable(EncoderModel ckpt, ObjectNode provenance, Path path)
