@@ -310,6 +310,18 @@ final class TrainCommand implements Callable<Integer> {
       progress.finish();
     }
     context.stats().modelWritten = out;
+    result
+        .report()
+        .path("skipped")
+        .forEach(
+            k ->
+                context
+                    .err()
+                    .println(
+                        "pinwheel train: skipped "
+                            + k.path("file").asText()
+                            + ": "
+                            + k.path("reason").asText()));
     // The report without its per-epoch history: one line a script can read; the file has it all.
     var summary = result.report().deepCopy();
     summary.remove("history");

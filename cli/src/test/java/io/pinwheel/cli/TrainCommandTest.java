@@ -166,6 +166,45 @@ public class TrainCommandTest {
   }
 
   @Test
+  void shouldTrainOnAFolderAndNameEveryFileItSkipped() throws Exception {
+    Path images = dir.resolve("images");
+    Files.createDirectories(images);
+    Files.write(images.resolve("a.png"), TestImages.png());
+    Files.write(images.resolve("b.jpg"), TestImages.jpeg());
+    Files.write(images.resolve("empty.png"), new byte[0]);
+    Cli cli =
+        Cli.run(
+            "train",
+            "--data",
+            images.toString(),
+            "--out",
+            dir.resolve("n.pwe").toString(),
+            "--filters",
+            "8",
+            "--kernel",
+            "5",
+            "--groups",
+            "block:2",
+            "--size",
+            "32",
+            "--patch",
+            "16",
+            "--patches",
+            "32",
+            "--epochs",
+            "1",
+            "--threads",
+            "1");
+    assertThat(cli.exitCode()).as(cli.err()).isZero();
+    JsonNode report = cli.lines().get(0);
+    assertThat(report.get("examples").asInt()).isEqualTo(2);
+    assertThat(report.get("skipped")).hasSize(1);
+    assertThat(report.get("skipped").get(0).get("file").asText()).endsWith("empty.png");
+    assertThat(report.get("skipped").get(0).get("reason").asText()).startsWith("empty");
+    assertThat(cli.err()).contains("skipped").contains("empty.png");
+  }
+
+  @Test
   void shouldRefuseToResumeWithoutACheckpoint() throws Exception {
     Path data = gratingsIdx(dir.resolve("idx"), 16, 4);
     Cli cli = train(data, dir.resolve("g.pwe"), "--resume");

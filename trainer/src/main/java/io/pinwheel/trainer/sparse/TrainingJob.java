@@ -2,6 +2,7 @@ package io.pinwheel.trainer.sparse;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pinwheel.extractor.Encoder;
 import io.pinwheel.extractor.FrameDecodeException;
@@ -296,6 +297,10 @@ public final class TrainingJob {
     report.put("version", model.version());
     report.put("dataset", spec.data().describe());
     report.put("examples", data.images);
+    // Files of the folder that did not decode, with why: nothing read is silently left out.
+    ArrayNode skipped = report.putArray("skipped");
+    data.skipped.forEach(
+        k -> skipped.addObject().put("file", k.path().toString()).put("reason", k.reason()));
     report.set("input", JSON.valueToTree(inputJson(data.input)));
     report.set("options", JSON.valueToTree(optionsJson(o)));
     report.put("patch", spec.patch());
@@ -361,7 +366,8 @@ public final class TrainingJob {
       IntFunction<FrameSet> epochs,
       FrameSet thresholdFrames,
       int images,
-      boolean patched) {}
+      boolean patched,
+      List<ImageFolder.Skipped> skipped) {}
 
   private static Prepared prepare(Spec spec, Optional<InputSpec> baseInput) throws DataException {
     TrainOptions o = spec.options();
@@ -398,7 +404,8 @@ public final class TrainingJob {
           e -> frames,
           frames.slice(0, Math.min(THRESHOLD_FRAMES, frames.count())),
           images.count(),
-          false);
+          false,
+          List.of());
     }
     DataSource.FolderSource folder = (DataSource.FolderSource) spec.data();
     InputSpec input =
@@ -422,7 +429,12 @@ public final class TrainingJob {
             ? e -> PatchSampler.sample(all, spec.patch(), spec.patches(), o.seed() * 31 + e)
             : e -> all;
     return new Prepared(
-        input, epochs, all.slice(0, Math.min(THRESHOLD_FRAMES, all.count())), all.count(), patched);
+        input,
+        epochs,
+        all.slice(0, Math.min(THRESHOLD_FRAMES, all.count())),
+        all.count(),
+        patched,
+        loaded.skipped());
   }
 
   /** LCN's σ for image folders: the extractor's default for natural images. */
