@@ -12,30 +12,13 @@ public record ConvLayer(FloatTensor weights, FloatTensor bias, FloatTensor gain)
 
   /** Validates shapes and finiteness; messages name the offending field. */
   public ConvLayer {
-    if (weights.rank() != 4) {
-      throw new IllegalArgumentException(
-          "conv.weights must have shape [K,C,kh,kw], got " + weights);
-    }
+    LayerChecks.requireRank("conv.weights", weights, 4, "[K,C,kh,kw]");
     int k = weights.dim(0);
-    requireVector("conv.bias", bias, k);
-    requireVector("conv.gain", gain, k);
-    requireFinite("conv.weights", weights);
-    requireFinite("conv.bias", bias);
-    requireFinite("conv.gain", gain);
-  }
-
-  private static void requireVector(String field, FloatTensor t, int k) {
-    if (t.rank() != 1 || t.dim(0) != k) {
-      throw new IllegalArgumentException(field + " must have shape [" + k + "], got " + t);
-    }
-  }
-
-  static void requireFinite(String field, FloatTensor t) {
-    int bad = t.firstNonFinite();
-    if (bad >= 0) {
-      throw new IllegalArgumentException(
-          field + " has a non-finite value " + t.get(bad) + " at flat index " + bad);
-    }
+    LayerChecks.requireShape("conv.bias", bias, k);
+    LayerChecks.requireShape("conv.gain", gain, k);
+    LayerChecks.requireFinite("conv.weights", weights);
+    LayerChecks.requireFinite("conv.bias", bias);
+    LayerChecks.requireFinite("conv.gain", gain);
   }
 
   /** The number of output maps K. */

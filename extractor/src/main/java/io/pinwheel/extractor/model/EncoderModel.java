@@ -6,11 +6,13 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
- * An immutable encoder: input specification, conv/l2pool layer pairs and the output rule.
+ * An immutable encoder: input specification, layers (conv/l2pool pairs or one recurrent layer,
+ * optionally followed by a linear classifier head) and the output rule.
  *
  * <p>The compact constructor checks that the layers fit together, so an {@code EncoderModel} that
  * exists can always be run. Read and write models with {@link EncoderFile}.
@@ -19,8 +21,10 @@ import java.util.regex.Pattern;
  * @param version positive, increasing for a given name
  * @param createdAt when the model was written
  * @param input the frame the model reads
- * @param layers alternating {@link ConvLayer} and {@link L2PoolLayer}, starting with a conv
- * @param output how the last pooled map becomes a sparse code
+ * @param layers alternating {@link ConvLayer} and {@link L2PoolLayer}, starting with a conv, or one
+ *     {@link RecurrentLayer}; either optionally followed by one {@link LinearLayer} head
+ * @param output how the code (the last pooled map, or the recurrent layer's output) becomes a
+ *     sparse code
  * @param training free-form provenance as the text of a JSON object
  * @param trainingTensors extra tensors kept for training (for example the decoder), by name; the
  *     encoder never reads them
@@ -74,33 +78,94 @@ public record EncoderModel(
     return new EncoderModel(name, version, Instant.now(), input, layers, output, "{}", Map.of());
   }
 
+  /**
+   * Checks the order of the layers, then that each reads what the one before it writes. Allowed:
+   * conv/l2pool pairs, or one recurrent layer; either optionally followed by one linear head.
+   */
   private static void checkChain(InputSpec input, List<Layer> layers) {
-    if (layers.isEmpty() || layers.size() % 2 != 0) {
+    if (layers.isEmpty()) {
       throw new IllegalArgumentException(
-          "layers must be conv/l2pool pairs, got " + layers.size() + " layers");
+          "layers must hold conv/l2pool pairs or one recurrent layer, got no layers");
     }
-    int[] shape = {input.channels(), input.height(), input.width()};
     for (int i = 0; i < layers.size(); i++) {
       Layer layer = layers.get(i);
-      Class<?> expected = i % 2 == 0 ? ConvLayer.class : L2PoolLayer.class;
-      if (!expected.isInstance(layer)) {
+      Layer previous = i == 0 ? null : layers.get(i - 1);
+      if (previous instanceof LinearLayer) {
+        throw new IllegalArgumentException(
+            "layers["
+                + (i - 1)
+                + "] (linear) must be the last layer, but layers["
+                + i
+                + "] ("
+                + layer.type()
+                + ") follows it");
+      }
+      if (layer instanceof RecurrentLayer && previous != null) {
+        throw new IllegalArgumentException(
+            "layers["
+                + i
+                + "] (recurrent) must be the first layer: it reads the frame, not the output of"
+                + " layers["
+                + (i - 1)
+                + "] ("
+                + previous.type()
+                + ")");
+      }
+      List<String> allowed = allowedAfter(previous);
+      if (!allowed.contains(layer.type())) {
         throw new IllegalArgumentException(
             "layers["
                 + i
                 + "] must be "
-                + (i % 2 == 0 ? "conv" : "l2pool")
+                + String.join(" or ", allowed)
+                + (previous == null
+                    ? ""
+                    : " after layers[" + (i - 1) + "] (" + previous.type() + ")")
                 + ", got "
                 + layer.type());
       }
+    }
+    int last = layers.size() - 1;
+    if (layers.get(last) instanceof ConvLayer) {
+      throw new IllegalArgumentException(
+          "layers[" + last + "] (conv) must be followed by an l2pool layer");
+    }
+    int[] shape = {input.channels(), input.height(), input.width()};
+    for (int i = 0; i < layers.size(); i++) {
       try {
-        shape = layer.outputShape(shape);
+        shape = layers.get(i).outputShape(shape);
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("layers[" + i + "]: " + e.getMessage(), e);
       }
     }
   }
 
-  /** The shape [C, H, W] of every layer's output, in order. */
+  /** The types of layer that may follow {@code previous}, or come first when it is null. */
+  private static List<String> allowedAfter(Layer previous) {
+    if (previous == null) {
+      return List.of("conv", "recurrent");
+    } else if (previous instanceof ConvLayer) {
+      return List.of("l2pool");
+    } else if (previous instanceof L2PoolLayer) {
+      return List.of("conv", "linear");
+    } else {
+      return List.of("linear");
+    }
+  }
+
+  /** The linear classifier head, when the model has one: always the last layer. */
+  public Optional<LinearLayer> head() {
+    return layers.get(layers.size() - 1) instanceof LinearLayer head
+        ? Optional.of(head)
+        : Optional.empty();
+  }
+
+  /** The layers that compute the code: every layer but the {@link #head()}. */
+  public List<Layer> codeLayers() {
+    return head().isPresent() ? layers.subList(0, layers.size() - 1) : layers;
+  }
+
+  /** The shape [C, H, W] of every layer's output, in order; a head's is [N, 1, 1]. */
   public List<int[]> layerShapes() {
     List<int[]> shapes = new ArrayList<>(layers.size());
     int[] shape = {input.channels(), input.height(), input.width()};
@@ -111,10 +176,12 @@ public record EncoderModel(
     return shapes;
   }
 
-  /** The shape [G, H', W'] of the last pooled map, the space sparse-code indices point into. */
+  /**
+   * The shape of the code, the space sparse-code indices point into: [G, H', W'] of the last pooled
+   * map, or [K, 1, 1] of a recurrent layer. A {@link #head()} does not change it.
+   */
   public int[] outputShape() {
-    List<int[]> shapes = layerShapes();
-    return shapes.get(shapes.size() - 1).clone();
+    return layerShapes().get(codeLayers().size() - 1);
   }
 
   /** The training tensors sorted by name, for deterministic output. */
@@ -141,9 +208,16 @@ public record EncoderModel(
         + "x"
         + input.channels()
         + ", "
-        + layers.size() / 2
-        + " stage(s), output "
+        + describeLayers()
+        + ", output "
         + Arrays.toString(outputShape())
+        + head().map(h -> ", head of " + h.classes() + " labels").orElse("")
         + "]";
+  }
+
+  private String describeLayers() {
+    return layers.get(0) instanceof RecurrentLayer r
+        ? "recurrent " + r.units() + " units x " + r.steps() + " steps"
+        : codeLayers().size() / 2 + " stage(s)";
   }
 }

@@ -31,7 +31,7 @@ public record L2PoolLayer(IntTensor groups, FloatTensor weights, int window, int
               + "], got "
               + weights);
     }
-    ConvLayer.requireFinite("l2pool.weights", weights);
+    LayerChecks.requireFinite("l2pool.weights", weights);
     for (int i = 0; i < weights.size(); i++) {
       if (weights.get(i) < 0) {
         throw new IllegalArgumentException(

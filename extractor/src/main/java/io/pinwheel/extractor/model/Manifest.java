@@ -76,6 +76,13 @@ final class Manifest {
       } else if (layer instanceof L2PoolLayer pool) {
         out.put(layerFile(i, "groups"), Npy.toBytes(pool.groups()));
         out.put(layerFile(i, "weights"), Npy.toBytes(pool.weights()));
+      } else if (layer instanceof RecurrentLayer rec) {
+        out.put(layerFile(i, "encoder"), Npy.toBytes(rec.encoder()));
+        out.put(layerFile(i, "lateral"), Npy.toBytes(rec.lateral()));
+        out.put(layerFile(i, "bias"), Npy.toBytes(rec.bias()));
+      } else if (layer instanceof LinearLayer head) {
+        out.put(layerFile(i, "weights"), Npy.toBytes(head.weights()));
+        out.put(layerFile(i, "bias"), Npy.toBytes(head.bias()));
       }
     }
     for (Map.Entry<String, FloatTensor> e : model.sortedTrainingTensors().entrySet()) {
@@ -147,6 +154,16 @@ final class Manifest {
         l.put("weights", layerFile(i, "weights"));
         l.put("window", pool.window());
         l.put("stride", pool.stride());
+      } else if (layer instanceof RecurrentLayer rec) {
+        l.put("encoder", layerFile(i, "encoder"));
+        l.put("lateral", layerFile(i, "lateral"));
+        l.put("bias", layerFile(i, "bias"));
+        l.put("steps", rec.steps());
+      } else if (layer instanceof LinearLayer head) {
+        l.put("weights", layerFile(i, "weights"));
+        l.put("bias", layerFile(i, "bias"));
+        ArrayNode labels = l.putArray("labels");
+        head.labels().forEach(labels::add);
       }
     }
 
@@ -384,13 +401,15 @@ final class Manifest {
         switch (type) {
           case "conv" -> out.add(conv(layer, label, tensors));
           case "l2pool" -> out.add(l2pool(layer, label, tensors));
+          case "recurrent" -> out.add(recurrent(layer, label, tensors));
+          case "linear" -> out.add(linear(layer, label, tensors));
           default ->
               throw fail(
                   label
                       + ".type \""
                       + type
-                      + "\" is not a layer type this pinwheel knows (conv, l2pool); it may need a"
-                      + " newer pinwheel");
+                      + "\" is not a layer type this pinwheel knows (conv, l2pool, recurrent,"
+                      + " linear); it may need a newer pinwheel");
         }
       }
       return out;
@@ -436,6 +455,33 @@ final class Manifest {
         return weights == null
             ? L2PoolLayer.unweighted(groups, window, stride)
             : new L2PoolLayer(groups, weights, window, stride);
+      } catch (IllegalArgumentException e) {
+        throw fail(label + ": " + e.getMessage(), e);
+      }
+    }
+
+    private RecurrentLayer recurrent(ObjectNode layer, String label, TensorSource tensors)
+        throws InvalidModelException {
+      onlyKeys(layer, label, Set.of("type", "encoder", "lateral", "bias", "steps"));
+      int steps = integer(layer, "steps", label + ".steps");
+      FloatTensor encoder = tensors.floats(label + ".encoder", file(layer, "encoder", label));
+      FloatTensor lateral = tensors.floats(label + ".lateral", file(layer, "lateral", label));
+      FloatTensor bias = tensors.floats(label + ".bias", file(layer, "bias", label));
+      try {
+        return new RecurrentLayer(encoder, lateral, bias, steps);
+      } catch (IllegalArgumentException e) {
+        throw fail(label + ": " + e.getMessage(), e);
+      }
+    }
+
+    private LinearLayer linear(ObjectNode layer, String label, TensorSource tensors)
+        throws InvalidModelException {
+      onlyKeys(layer, label, Set.of("type", "weights", "bias", "labels"));
+      List<String> labels = strings(layer, "labels", label + ".labels");
+      FloatTensor weights = tensors.floats(label + ".weights", file(layer, "weights", label));
+      FloatTensor bias = tensors.floats(label + ".bias", file(layer, "bias", label));
+      try {
+        return new LinearLayer(weights, bias, labels);
       } catch (IllegalArgumentException e) {
         throw fail(label + ": " + e.getMessage(), e);
       }
@@ -511,6 +557,22 @@ final class Manifest {
         throw fail(label + " must be a string, got " + abbreviate(v));
       }
       return v.textValue();
+    }
+
+    private List<String> strings(ObjectNode obj, String key, String label)
+        throws InvalidModelException {
+      JsonNode v = required(obj, key, label);
+      if (!v.isArray()) {
+        throw fail(label + " must be an array of strings, got " + abbreviate(v));
+      }
+      List<String> out = new ArrayList<>(v.size());
+      for (int i = 0; i < v.size(); i++) {
+        if (!v.get(i).isTextual()) {
+          throw fail(label + "[" + i + "] must be a string, got " + abbreviate(v.get(i)));
+        }
+        out.add(v.get(i).textValue());
+      }
+      return out;
     }
 
     private int integer(ObjectNode obj, String key, String label) throws InvalidModelException {

@@ -3,6 +3,7 @@ package io.pinwheel.extractor.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayOutputStream;
 import java.lang.management.ManagementFactory;
@@ -13,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
@@ -407,6 +409,146 @@ class EncoderFileRefusalTest {
   }
 
   // ------------------------------------------------------------ the archive itself
+
+  // ------------------------------------------------------------ recurrent layer and linear head
+
+  private final Archive recurrent =
+      Archive.of(EncoderFile.toBytes(TestModels.recurrent(new Random(98), true)));
+
+  @Test
+  void shouldRefuseRecurrentTensorOfTheWrongShape() {
+    recurrent.putListed(
+        "layers/0/lateral.npy", Npy.toBytes(FloatTensor.filled(new int[] {12, 11}, 0f)));
+
+    assertRefused(recurrent.toBytes())
+        .hasMessage(
+            SRC
+                + ": layers[0]: recurrent.lateral must have shape [12, 12], got FloatTensor[12,"
+                + " 11]");
+  }
+
+  @Test
+  void shouldRefuseRecurrentEncoderThatDoesNotReadTheFrame() {
+    recurrent.putListed(
+        "layers/0/encoder.npy", Npy.toBytes(FloatTensor.filled(new int[] {12, 31}, 0f)));
+
+    assertRefused(recurrent.toBytes())
+        .hasMessage(
+            SRC
+                + ": layers[0]: recurrent.encoder reads D = 31 values but its input [C,H,W] ="
+                + " [1, 6, 5] flattens to 30");
+  }
+
+  @Test
+  void shouldRefuseNanInTheLateralWeights() {
+    float[] s = new float[144];
+    s[5] = Float.NaN;
+    recurrent.putListed("layers/0/lateral.npy", Npy.toBytes(FloatTensor.of(new int[] {12, 12}, s)));
+
+    assertRefused(recurrent.toBytes())
+        .hasMessage(
+            SRC + ": layers[0]: recurrent.lateral has a non-finite value NaN at flat index 5");
+  }
+
+  @Test
+  void shouldRefuseZeroSteps() {
+    recurrent.layer(0).put("steps", 0);
+
+    assertRefused(recurrent.toBytes())
+        .hasMessage(SRC + ": layers[0]: recurrent.steps must be in [1, 1000], got 0");
+  }
+
+  @Test
+  void shouldRefuseMissingSteps() {
+    recurrent.layer(0).remove("steps");
+
+    assertRefused(recurrent.toBytes()).hasMessage(SRC + ": layers[0].steps is missing");
+  }
+
+  @Test
+  void shouldRefuseUnknownKeyInsideARecurrentLayer() {
+    recurrent.layer(0).put("activation", "tanh");
+
+    assertRefused(recurrent.toBytes())
+        .hasMessageContaining("layers[0] has an unknown key \"activation\"");
+  }
+
+  @Test
+  void shouldRefuseLabelsThatAreNotStrings() {
+    recurrent.layer(1).putArray("labels").add("a").add(7).add("c");
+
+    assertRefused(recurrent.toBytes())
+        .hasMessage(SRC + ": layers[1].labels[1] must be a string, got 7");
+  }
+
+  @Test
+  void shouldRefuseLabelsThatAreNotAnArray() {
+    recurrent.layer(1).put("labels", "T-shirt,trouser,pullover");
+
+    assertRefused(recurrent.toBytes())
+        .hasMessageContaining("layers[1].labels must be an array of strings");
+  }
+
+  @Test
+  void shouldRefuseDuplicateLabels() {
+    recurrent.layer(1).putArray("labels").add("a").add("b").add("a");
+
+    assertRefused(recurrent.toBytes())
+        .hasMessage(SRC + ": layers[1]: linear.labels[2] \"a\" repeats linear.labels[0]");
+  }
+
+  @Test
+  void shouldRefuseFewerLabelsThanHeadRows() {
+    recurrent.layer(1).putArray("labels").add("a").add("b");
+
+    assertRefused(recurrent.toBytes())
+        .hasMessageContaining("layers[1]: linear.labels has 2 labels but linear.weights has N = 3");
+  }
+
+  @Test
+  void shouldRefuseHeadBiasOfTheWrongShape() {
+    recurrent.putListed("layers/1/bias.npy", Npy.toBytes(FloatTensor.filled(new int[] {4}, 0f)));
+
+    assertRefused(recurrent.toBytes())
+        .hasMessage(SRC + ": layers[1]: linear.bias must have shape [3], got FloatTensor[4]");
+  }
+
+  @Test
+  void shouldRefuseHeadThatIsNotTheLastLayer() {
+    ArrayNode layers = (ArrayNode) recurrent.manifest.get("layers");
+    layers.add(layers.get(1).deepCopy());
+
+    assertRefused(recurrent.toBytes())
+        .hasMessage(
+            SRC
+                + ": layers[1] (linear) must be the last layer, but layers[2] (linear) follows"
+                + " it");
+  }
+
+  @Test
+  void shouldRefuseRecurrentLayerAfterAConvStage() {
+    // Replace the second conv/l2pool stage with the recurrent layer, files and all.
+    for (String path : List.copyOf(archive.entries.keySet())) {
+      if (path.startsWith("layers/2/") || path.startsWith("layers/3/")) {
+        archive.entries.remove(path);
+        archive.files().remove(path);
+      }
+    }
+    ObjectNode rec = recurrent.layer(0).deepCopy();
+    for (String name : List.of("encoder", "lateral", "bias")) {
+      rec.put(name, "layers/2/" + name + ".npy");
+      archive.putListed(rec.get(name).asText(), recurrent.entries.get("layers/0/" + name + ".npy"));
+    }
+    ArrayNode layers = (ArrayNode) archive.manifest.get("layers");
+    layers.remove(3);
+    layers.set(2, rec);
+
+    assertRefused(archive.toBytes())
+        .hasMessage(
+            SRC
+                + ": layers[2] (recurrent) must be the first layer: it reads the frame, not the"
+                + " output of layers[1] (l2pool)");
+  }
 
   @Test
   void shouldRefuseFileThatIsNotAZip() {

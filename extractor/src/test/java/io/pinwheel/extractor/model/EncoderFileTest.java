@@ -201,6 +201,72 @@ class EncoderFileTest {
   }
 
   @Test
+  void shouldReadBackAnEqualRecurrentModelWithAHead() throws Exception {
+    EncoderModel model = TestModels.recurrent(new Random(42), true);
+
+    EncoderModel back = EncoderFile.read(EncoderFile.toBytes(model), "mem.pwe");
+
+    assertThat(back).isEqualTo(model);
+    assertThat(back.head().orElseThrow().labels()).isEqualTo(TestModels.LABELS);
+  }
+
+  @Test
+  void shouldReadBackAnEqualRecurrentModelWithoutAHead() throws Exception {
+    EncoderModel model = TestModels.recurrent(new Random(43), false);
+
+    assertThat(EncoderFile.read(EncoderFile.toBytes(model), "mem.pwe")).isEqualTo(model);
+  }
+
+  @Test
+  void shouldReadBackAnEqualConvModelWithAHead() throws Exception {
+    EncoderModel conv = TestModels.random(new Random(44));
+    Random rnd = new Random(45);
+    List<Layer> layers = new ArrayList<>(conv.layers());
+    layers.add(
+        new LinearLayer(
+            TestModels.gaussian(rnd, 2, 3 * 4 * 4),
+            TestModels.gaussian(rnd, 2),
+            List.of("on", "off")));
+    EncoderModel model =
+        new EncoderModel(
+            conv.name(),
+            conv.version(),
+            conv.createdAt(),
+            conv.input(),
+            layers,
+            conv.output(),
+            conv.training(),
+            conv.trainingTensors());
+
+    assertThat(EncoderFile.read(EncoderFile.toBytes(model), "mem.pwe")).isEqualTo(model);
+  }
+
+  @Test
+  void shouldWriteRecurrentAndLinearLayersAsTheSpecDescribes() throws Exception {
+    byte[] pwe = EncoderFile.toBytes(TestModels.recurrent(new Random(1), true));
+
+    JsonNode layers = Archive.of(pwe).manifest.get("layers");
+
+    assertThat(layers.get(0).toString())
+        .isEqualTo(
+            "{\"type\":\"recurrent\",\"encoder\":\"layers/0/encoder.npy\","
+                + "\"lateral\":\"layers/0/lateral.npy\",\"bias\":\"layers/0/bias.npy\",\"steps\":4}");
+    assertThat(layers.get(1).toString())
+        .isEqualTo(
+            "{\"type\":\"linear\",\"weights\":\"layers/1/weights.npy\","
+                + "\"bias\":\"layers/1/bias.npy\",\"labels\":[\"T-shirt\",\"trouser\",\"pullover\"]}");
+    assertThat(entryNames(pwe))
+        .containsExactly(
+            "manifest.json",
+            "layers/0/encoder.npy",
+            "layers/0/lateral.npy",
+            "layers/0/bias.npy",
+            "layers/1/weights.npy",
+            "layers/1/bias.npy",
+            "training/decoder.npy");
+  }
+
+  @Test
   void shouldWriteNullTopKWhenThereIsNoLimit() throws Exception {
     EncoderModel model =
         TestModels.random(new Random(1), 1, new Normalization.None(), OptionalInt.empty());

@@ -68,6 +68,40 @@ final class TestModels {
         OutputSpec.threshold(0f));
   }
 
+  /** The labels of {@link #recurrent}'s head. */
+  static final List<String> LABELS = List.of("T-shirt", "trouser", "pullover");
+
+  /**
+   * A random recurrent model on a 1 x 6 x 5 frame: 12 units, 4 steps, top 5 kept; with a linear
+   * head of the three {@link #LABELS} when {@code head} is set.
+   */
+  static EncoderModel recurrent(Random rnd, boolean head) {
+    List<Layer> layers = new ArrayList<>();
+    layers.add(
+        new RecurrentLayer(
+            gaussian(rnd, 12, 30), scaled(gaussian(rnd, 12, 12), 0.2f), gaussian(rnd, 12), 4));
+    if (head) {
+      layers.add(new LinearLayer(gaussian(rnd, 3, 12), gaussian(rnd, 3), LABELS));
+    }
+    return new EncoderModel(
+        "drsae-fashion",
+        2,
+        Instant.parse("2024-05-01T12:00:00Z"),
+        new InputSpec(6, 5, 1, new Normalization.None()),
+        layers,
+        new OutputSpec(0.1f, OptionalInt.of(5)),
+        "{\"trainer\":\"drsae\"}",
+        Map.of("decoder", gaussian(rnd, 30, 12)));
+  }
+
+  private static FloatTensor scaled(FloatTensor t, float factor) {
+    float[] d = t.toArray();
+    for (int i = 0; i < d.length; i++) {
+      d[i] *= factor;
+    }
+    return FloatTensor.of(t.shape(), d);
+  }
+
   /** A tensor of standard normal values. */
   static FloatTensor gaussian(Random rnd, int... shape) {
     int n = 1;
