@@ -11,8 +11,10 @@ normalized float32 array of shape [C, H, W]) and prints one JSON line:
 
     {"shape": [G, H', W'], "nnz": n, "indices": [...], "values": [...]}
 
-with "dense": [...] (the whole last pooled map, flat, C order) added when
---dense is given. As a module: model = load(path); code = encode(model, x).
+with "scores": [...] and "label": "..." added when the model has a linear
+head, and "dense": [...] (the whole code -- the last pooled map or the
+recurrent layer's output -- flat, C order) when --dense is given. As a
+module: model = load(path); code = encode(model, x).
 """
 
 import hashlib
@@ -29,6 +31,7 @@ MAX_ENTRIES = 256
 MAX_MANIFEST_BYTES = 1 << 20
 MAX_ENTRY_BYTES = 4 * (16 << 20) + 65536 + 16  # 16 Mi float32 elements plus a header
 MAX_TOTAL_BYTES = 512 << 20
+MAX_STEPS = 1000
 
 
 class InvalidModel(Exception):
@@ -150,8 +153,36 @@ def load(path):
                 weights = np.ones(groups.shape, dtype=np.float32)
             layers.append({"type": "l2pool", "groups": groups, "weights": weights,
                            "window": spec["window"], "stride": spec["stride"]})
+        elif spec["type"] == "recurrent":
+            _only_keys(path, field, spec, {"type", "encoder", "lateral", "bias", "steps"})
+            steps = spec["steps"]
+            if not isinstance(steps, int) or not 1 <= steps <= MAX_STEPS:
+                raise InvalidModel(f"{path}: {field}: recurrent.steps must be in [1, {MAX_STEPS}], got {steps!r}")
+            layers.append({
+                "type": "recurrent",
+                "encoder": tensor(field + ".encoder", spec["encoder"]),  # [K, D]
+                "lateral": tensor(field + ".lateral", spec["lateral"]),  # [K, K]
+                "bias": tensor(field + ".bias", spec["bias"]),  # [K]
+                "steps": steps,
+            })
+        elif spec["type"] == "linear":
+            _only_keys(path, field, spec, {"type", "weights", "bias", "labels"})
+            labels = spec["labels"]
+            if (not isinstance(labels, list) or not all(isinstance(l, str) and l for l in labels)
+                    or len(set(labels)) != len(labels)):
+                raise InvalidModel(f"{path}: {field}: linear.labels must be distinct non-empty strings")
+            weights = tensor(field + ".weights", spec["weights"])  # [N, K]
+            if weights.ndim != 2 or weights.shape[0] != len(labels):
+                raise InvalidModel(f"{path}: {field}: linear.labels must name the {weights.shape[0]} rows of linear.weights")
+            layers.append({
+                "type": "linear",
+                "weights": weights,
+                "bias": tensor(field + ".bias", spec["bias"]),  # [N]
+                "labels": labels,
+            })
         else:
             raise InvalidModel(f"{path}: {field}.type {spec['type']!r} is not a layer type this reader knows")
+    _check_order(path, [layer["type"] for layer in layers])
 
     training_tensors = {}
     for name in files:
@@ -172,6 +203,15 @@ def load(path):
         "training": m["training"],
         "training_tensors": training_tensors,
     }
+
+
+def _check_order(path, types):
+    """Layers are conv/l2pool pairs or one recurrent layer, optionally followed by one linear head."""
+    body = types[:-1] if types and types[-1] == "linear" else types
+    pairs = len(body) % 2 == 0 and all(t == ("conv", "l2pool")[i % 2] for i, t in enumerate(body))
+    if not body or not (pairs or body == ["recurrent"]):
+        raise InvalidModel(f"{path}: layers must be conv/l2pool pairs or one recurrent layer, "
+                           f"optionally followed by one linear layer; got {types}")
 
 
 def conv(x, weights, bias, gain):
@@ -204,8 +244,32 @@ def l2pool(h, groups, weights, window, stride):
     return np.sqrt(np.einsum("gm,gmuv->guv", weights, energy[groups]))
 
 
+def recurrent(x, encoder, lateral, bias, steps):
+    """DrSAE: z = relu(E x - b), then steps - 1 times z = relu(E x + S z - b), on x flattened.
+
+    Returns the last code as a [K, 1, 1] map.
+    """
+    drive = encoder @ x.ravel() - bias  # row-major [C, H, W] order, as numpy ravels
+    z = np.maximum(drive, 0.0)
+    for _ in range(steps - 1):
+        z = np.maximum(drive + lateral @ z, 0.0)
+    return z[:, None, None]
+
+
+def head_scores(model, code):
+    """The linear head's raw scores W z + bias on the dense code z (before threshold and top-k),
+    as float32, and the label of the best one (ties: the lower index); None without a head."""
+    layer = model["layers"][-1]
+    if layer["type"] != "linear":
+        return None
+    s = layer["weights"].astype(np.float64) @ code.ravel().astype(np.float64) + layer["bias"]
+    s = s.astype(np.float32)
+    return s, layer["labels"][int(np.argmax(s))]  # argmax returns the first maximum
+
+
 def pooled(model, frame):
-    """The last pooled map for a normalized frame of shape [C, H, W], as float32."""
+    """The code for a normalized frame of shape [C, H, W], as float32: the last pooled map,
+    or the recurrent layer's output. A linear head does not change it."""
     inp = model["input"]
     want = (inp["channels"], inp["height"], inp["width"])
     if frame.shape != want:
@@ -215,6 +279,11 @@ def pooled(model, frame):
         if layer["type"] == "conv":
             x = conv(x, layer["weights"].astype(np.float64), layer["bias"].astype(np.float64),
                      layer["gain"].astype(np.float64))
+        elif layer["type"] == "recurrent":
+            x = recurrent(x, layer["encoder"].astype(np.float64), layer["lateral"].astype(np.float64),
+                          layer["bias"].astype(np.float64), layer["steps"])
+        elif layer["type"] == "linear":
+            pass  # the head scores the code; see head_scores
         else:
             x = l2pool(x, layer["groups"], layer["weights"].astype(np.float64),
                        layer["window"], layer["stride"])
@@ -241,6 +310,10 @@ def encode(model, frame, dense=False):
     # float(float32) is exact, so the printed values read back bit for bit.
     code = {"shape": list(p.shape), "nnz": int(len(indices)),
             "indices": [int(i) for i in indices], "values": [float(v) for v in values]}
+    head = head_scores(model, p)
+    if head is not None:
+        code["scores"] = [float(v) for v in head[0]]
+        code["label"] = head[1]
     if dense:
         code["dense"] = [float(v) for v in p.ravel()]
     return code

@@ -3,6 +3,8 @@ package io.pinwheel.extractor;
 import io.pinwheel.extractor.model.ConvLayer;
 import io.pinwheel.extractor.model.EncoderModel;
 import io.pinwheel.extractor.model.L2PoolLayer;
+import io.pinwheel.extractor.model.LinearLayer;
+import io.pinwheel.extractor.model.RecurrentLayer;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -11,9 +13,10 @@ import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
- * Frames to pooled maps and sparse codes: the production path.
+ * Frames to codes and sparse codes: the production path.
  *
  * <p>Each conv layer is one matrix product per band of output rows, {@code W[K, C*kh*kw] x
  * B[C*kh*kw, rows*W]}, where the columns of B run over the full input width rather than the valid
@@ -28,6 +31,15 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>The per-map gain is folded into the weights and bias as |gain|: {@code |g| * max(0, z) =
  * max(0, |g| * z)}, and the sign of the gain cannot matter because L2 pooling squares every value.
  *
+ * <p>A recurrent (DrSAE) layer is a chain of products on a batch of frames flattened into the rows
+ * of X [N, D]: the drive X Eᵀ − b once, then T−1 lateral updates Z Sᵀ + drive, each a product into
+ * a buffer preloaded with the drive, with the ReLU applied on the heap between products. {@link
+ * #encodeAll} fills batches of up to {@link #recurrentBatch()} frames; {@link #encode} is a batch
+ * of one.
+ *
+ * <p>A linear head's scores are computed on the heap, in double precision, from the dense code: N*K
+ * multiply-adds, small next to the code itself.
+ *
  * <p>Not thread-safe: an encoder owns native scratch buffers. Use one per thread (they are cheap:
  * about 1 MB for the reference model) and close it to free the native memory at once.
  */
@@ -35,10 +47,18 @@ public final class Encoder implements AutoCloseable {
   /** Aim for band products of about this many columns; the bands of a stage are equal in size. */
   private static final int TARGET_BAND_COLUMNS = 4096;
 
+  /** The most frames in one recurrent batch: past this the products gain nothing from size. */
+  private static final int MAX_RECURRENT_BATCH = 32;
+
+  /** Recurrent batches are also kept below about this many input floats (4 MB), for large D. */
+  private static final int RECURRENT_BATCH_FLOATS = 1 << 20;
+
   private final EncoderModel model;
   private final int[] outputShape;
   private final int outputSize;
   private final Stage[] stages;
+  private final Recurrent recurrent;
+  private final Head head;
   private final List<INDArray> nativeArrays = new ArrayList<>();
 
   /** One band's conv output, a row per map: per-map arrays let the JIT vectorize (see below). */
@@ -59,7 +79,8 @@ public final class Encoder implements AutoCloseable {
     this.outputSize = outputShape[0] * outputShape[1] * outputShape[2];
 
     List<int[]> shapes = model.layerShapes();
-    int stageCount = model.layers().size() / 2;
+    boolean isRecurrent = model.layers().get(0) instanceof RecurrentLayer;
+    int stageCount = isRecurrent ? 0 : model.codeLayers().size() / 2;
     List<Stage> built = new ArrayList<>(stageCount);
     int[] in = {model.input().channels(), model.input().height(), model.input().width()};
     int maxColumns = 0;
@@ -79,6 +100,15 @@ public final class Encoder implements AutoCloseable {
       in = shapes.get(2 * s + 1);
     }
     this.stages = built.toArray(new Stage[0]);
+    if (isRecurrent) {
+      RecurrentLayer layer = (RecurrentLayer) model.layers().get(0);
+      int batch =
+          Math.max(1, Math.min(MAX_RECURRENT_BATCH, RECURRENT_BATCH_FLOATS / layer.inputSize()));
+      this.recurrent = new Recurrent(layer, batch, nativeArrays);
+    } else {
+      this.recurrent = null;
+    }
+    this.head = model.head().map(Head::new).orElse(null);
     this.mapScratch = new float[maxMaps][maxColumns];
     this.poolScratch = new float[maxPools][maxColumns];
     this.lastPooled = new float[outputSize];
@@ -91,7 +121,17 @@ public final class Encoder implements AutoCloseable {
   }
 
   /**
-   * The last pooled map of {@code frame}, flat row-major over {@link EncoderModel#outputShape()}.
+   * The most frames {@link #encodeAll} runs through a recurrent layer's products at once; 1 for
+   * conv models, which encode one frame at a time.
+   */
+  public int recurrentBatch() {
+    return recurrent == null ? 1 : recurrent.batch;
+  }
+
+  /**
+   * The dense code of {@code frame}: the last pooled map, or the recurrent layer's output, flat
+   * row-major over {@link EncoderModel#outputShape()}. This is what the output rule and a linear
+   * head read.
    *
    * @throws FrameDecodeException with reason {@code WRONG_SHAPE} if the frame's channels or size
    *     differ from the model's input, or it holds a NaN or infinite value
@@ -102,34 +142,51 @@ public final class Encoder implements AutoCloseable {
   }
 
   /**
-   * The sparse code of {@code frame} under the model's output rule.
+   * The sparse code of {@code frame} under the model's output rule and, when the model has a linear
+   * head, the head's scores and label (see {@link SparseCode}).
    *
    * @throws FrameDecodeException with reason {@code WRONG_SHAPE} if the frame's channels or size
    *     differ from the model's input, or it holds a NaN or infinite value
    */
   public SparseCode encode(Frame frame) throws FrameDecodeException {
     run(frame);
-    return sparsify(lastPooled);
+    return result(lastPooled);
   }
 
   /**
-   * The sparse codes of several frames, in order. Frames are encoded one after another on the
-   * calling thread; for parallelism use one encoder per thread.
+   * The sparse codes of several frames, in order, as {@link #encode} gives them. Frames are encoded
+   * on the calling thread; a recurrent model runs them in batches of up to {@link
+   * #recurrentBatch()} frames, a conv model one after another. For parallelism use one encoder per
+   * thread.
+   *
+   * @throws FrameDecodeException as {@link #encode} does, for the first frame that is refused
    */
   public List<SparseCode> encodeAll(List<Frame> frames) throws FrameDecodeException {
     List<SparseCode> codes = new ArrayList<>(frames.size());
-    for (Frame frame : frames) {
-      codes.add(encode(frame));
+    if (recurrent == null) {
+      for (Frame frame : frames) {
+        codes.add(encode(frame));
+      }
+      return codes;
+    }
+    for (int from = 0; from < frames.size(); from += recurrent.batch) {
+      List<Frame> batch = frames.subList(from, Math.min(frames.size(), from + recurrent.batch));
+      runRecurrent(batch);
+      for (int r = 0; r < batch.size(); r++) {
+        System.arraycopy(recurrent.codes, r * outputSize, lastPooled, 0, outputSize);
+        codes.add(result(lastPooled));
+      }
     }
     return codes;
   }
 
   private void run(Frame frame) throws FrameDecodeException {
-    if (closed) {
-      throw new IllegalStateException("encoder is closed");
+    if (recurrent != null) {
+      runRecurrent(List.of(frame));
+      System.arraycopy(recurrent.codes, 0, lastPooled, 0, outputSize);
+      return;
     }
-    checkFrame(frame);
-    NativeRuntime.applyToCurrentThread();
+    start(frame);
     float[] data = frame.array();
     Stage first = stages[0];
     System.arraycopy(data, 0, first.input, 0, data.length);
@@ -137,6 +194,25 @@ public final class Encoder implements AutoCloseable {
       float[] dst = s + 1 < stages.length ? stages[s + 1].input : lastPooled;
       runStage(stages[s], dst);
     }
+  }
+
+  /** Checks that the encoder is open and the frame fits, and readies this thread's BLAS. */
+  private void start(Frame frame) throws FrameDecodeException {
+    if (closed) {
+      throw new IllegalStateException("encoder is closed");
+    }
+    checkFrame(frame);
+    NativeRuntime.applyToCurrentThread();
+  }
+
+  /** The recurrent layer's codes of {@code frames} (at most one batch) into recurrent.codes. */
+  private void runRecurrent(List<Frame> frames) throws FrameDecodeException {
+    for (int r = 0; r < frames.size(); r++) {
+      start(frames.get(r));
+      float[] data = frames.get(r).array();
+      recurrent.inBuffer.put(r * recurrent.inputs, data, 0, data.length);
+    }
+    recurrent.run(frames.size());
   }
 
   private void checkFrame(Frame frame) throws FrameDecodeException {
@@ -383,8 +459,17 @@ public final class Encoder implements AutoCloseable {
     }
   }
 
+  /** The sparse code of a dense code, with the head's scores and label when there is a head. */
+  private SparseCode result(float[] dense) {
+    if (head == null) {
+      return sparsify(dense, new float[0], "");
+    }
+    float[] scores = head.scores(dense);
+    return sparsify(dense, scores, head.layer.labelOf(scores));
+  }
+
   /** Threshold, then the top k (ties to the lower index), indices ascending. */
-  private SparseCode sparsify(float[] dense) {
+  private SparseCode sparsify(float[] dense, float[] scores, String label) {
     float tau = model.output().threshold();
     int n = 0;
     for (int i = 0; i < dense.length; i++) {
@@ -413,7 +498,7 @@ public final class Encoder implements AutoCloseable {
     for (int i = 0; i < keep; i++) {
       values[i] = dense[indices[i]];
     }
-    return new SparseCode(outputShape, indices, values);
+    return new SparseCode(outputShape, indices, values, scores, label);
   }
 
   /** Frees the native buffers. The encoder cannot be used afterwards; closing twice is harmless. */
@@ -424,6 +509,129 @@ public final class Encoder implements AutoCloseable {
       for (INDArray array : nativeArrays) {
         array.close();
       }
+    }
+  }
+
+  /**
+   * A recurrent layer's weights and batch buffers. Products run on the first n rows of the
+   * batch-sized arrays through views, so one set of native buffers serves every batch size.
+   */
+  private static final class Recurrent {
+    final int inputs;
+    final int units;
+    final int steps;
+    final int batch;
+    final float[] bias;
+    final INDArray encoder;
+    final INDArray lateral;
+    final INDArray in;
+    final INDArray z;
+    final INDArray next;
+    final FloatBuffer inBuffer;
+    final FloatBuffer zBuffer;
+    final FloatBuffer nextBuffer;
+
+    /** The drive X Eᵀ − b of the batch, [batch, K]: it is added back at every step. */
+    final float[] drive;
+
+    /** The codes of the batch after the last step, [batch, K]. */
+    final float[] codes;
+
+    /** Row views of {in, z, next} for each batch size n, built on first use. */
+    private final INDArray[][] views;
+
+    Recurrent(RecurrentLayer layer, int batch, List<INDArray> owned) {
+      inputs = layer.inputSize();
+      units = layer.units();
+      steps = layer.steps();
+      this.batch = batch;
+      bias = layer.bias().toArray();
+      encoder = Nd4j.create(layer.encoder().toArray(), new long[] {units, inputs}, DataType.FLOAT);
+      lateral = Nd4j.create(layer.lateral().toArray(), new long[] {units, units}, DataType.FLOAT);
+      in = Nd4j.createUninitializedDetached(DataType.FLOAT, batch, inputs);
+      z = Nd4j.createUninitializedDetached(DataType.FLOAT, batch, units);
+      next = Nd4j.createUninitializedDetached(DataType.FLOAT, batch, units);
+      owned.addAll(List.of(encoder, lateral, in, z, next));
+      inBuffer = in.data().asNioFloat();
+      zBuffer = z.data().asNioFloat();
+      nextBuffer = next.data().asNioFloat();
+      drive = new float[batch * units];
+      codes = new float[batch * units];
+      views = new INDArray[batch + 1][];
+    }
+
+    /** The codes of the first {@code n} rows of {@code in}, into {@link #codes}. */
+    void run(int n) {
+      INDArray[] v = views(n);
+      int size = n * units;
+      Nd4j.gemm(v[0], encoder, v[2], false, true, 1.0, 0.0);
+      nextBuffer.get(0, drive, 0, size);
+      for (int r = 0; r < n; r++) {
+        int o = r * units;
+        for (int k = 0; k < units; k++) {
+          drive[o + k] -= bias[k];
+        }
+      }
+      relu(drive, codes, size);
+      for (int t = 1; t < steps; t++) {
+        zBuffer.put(0, codes, 0, size);
+        // beta = 1 adds the product to the drive already in next: one pass fewer.
+        nextBuffer.put(0, drive, 0, size);
+        Nd4j.gemm(v[1], lateral, v[2], false, true, 1.0, 1.0);
+        nextBuffer.get(0, codes, 0, size);
+        relu(codes, codes, size);
+      }
+    }
+
+    /** dst = max(0, src); Math.max also turns -0 into 0, as the reference does. */
+    private static void relu(float[] src, float[] dst, int size) {
+      for (int i = 0; i < size; i++) {
+        dst[i] = Math.max(0f, src[i]);
+      }
+    }
+
+    private INDArray[] views(int n) {
+      if (views[n] == null) {
+        views[n] =
+            n == batch
+                ? new INDArray[] {in, z, next}
+                : new INDArray[] {rows(in, n), rows(z, n), rows(next, n)};
+      }
+      return views[n];
+    }
+
+    private static INDArray rows(INDArray a, int n) {
+      return a.get(NDArrayIndex.interval(0, n), NDArrayIndex.all());
+    }
+  }
+
+  /** A linear head: scores = W z + bias on the dense code, accumulated in double. */
+  private static final class Head {
+    final LinearLayer layer;
+    final int classes;
+    final int inputs;
+    final float[] weights;
+    final float[] bias;
+
+    Head(LinearLayer layer) {
+      this.layer = layer;
+      classes = layer.classes();
+      inputs = layer.inputSize();
+      weights = layer.weights().toArray();
+      bias = layer.bias().toArray();
+    }
+
+    float[] scores(float[] dense) {
+      float[] scores = new float[classes];
+      for (int c = 0; c < classes; c++) {
+        double s = bias[c];
+        int o = c * inputs;
+        for (int k = 0; k < inputs; k++) {
+          s += (double) weights[o + k] * dense[k];
+        }
+        scores[c] = (float) s;
+      }
+      return scores;
     }
   }
 

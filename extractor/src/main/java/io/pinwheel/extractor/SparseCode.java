@@ -1,22 +1,50 @@
 package io.pinwheel.extractor;
 
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
- * The sparse code of one frame: the values of the last pooled map that passed the model's output
- * rule, at flat row-major indices into {@code shape}, ascending.
+ * The sparse code of one frame: the values of the model's code (the last pooled map, or a recurrent
+ * layer's output) that passed the model's output rule, at flat row-major indices into {@code
+ * shape}, ascending; and, when the model has a linear classifier head, its class scores and the
+ * best class's label.
  *
- * @param shape the shape [G, H', W'] of the last pooled map
+ * <p>The scores are computed from the dense code, before the output rule, so they do not depend on
+ * the threshold or top-k. A model without a head gives empty {@code scores} and an empty {@code
+ * label}.
+ *
+ * @param shape the shape of the code, e.g. [G, H', W'] of the last pooled map
  * @param indices ascending flat indices, each in [0, G*H'*W')
  * @param values the value at each index, same length as {@code indices}
+ * @param scores the head's raw class scores (logits), in the order of its labels; empty without a
+ *     head
+ * @param label the label of the highest score (the lower index wins ties); empty without a head
  */
-public record SparseCode(int[] shape, int[] indices, float[] values) {
+public record SparseCode(int[] shape, int[] indices, float[] values, float[] scores, String label) {
 
-  /** Copies the arrays and checks that indices are ascending and in range. */
+  private static final float[] NO_SCORES = {};
+
+  /** A code without classifier output: no scores and an empty label. */
+  public SparseCode(int[] shape, int[] indices, float[] values) {
+    this(shape, indices, values, NO_SCORES, "");
+  }
+
+  /**
+   * Copies the arrays and checks that indices are ascending and in range, and that there is a label
+   * exactly when there are scores.
+   */
   public SparseCode {
     shape = shape.clone();
     indices = indices.clone();
     values = values.clone();
+    scores = Objects.requireNonNull(scores, "scores").clone();
+    Objects.requireNonNull(label, "label");
+    if (scores.length == 0 && !label.isEmpty()) {
+      throw new IllegalArgumentException("label must be empty when there are no scores");
+    }
+    if (scores.length > 0 && label.isEmpty()) {
+      throw new IllegalArgumentException("label must name the best class when there are scores");
+    }
     if (indices.length != values.length) {
       throw new IllegalArgumentException(
           "indices and values differ in length: " + indices.length + " vs " + values.length);
@@ -35,6 +63,11 @@ public record SparseCode(int[] shape, int[] indices, float[] values) {
             "indices must be ascending and in [0, " + size + "), got " + indices[i] + " at " + i);
       }
     }
+  }
+
+  /** Whether this code carries a classifier head's scores and label. */
+  public boolean hasScores() {
+    return scores.length > 0;
   }
 
   /** The number of stored values. */
@@ -74,6 +107,12 @@ public record SparseCode(int[] shape, int[] indices, float[] values) {
     return values.clone();
   }
 
+  /** A copy of the head's scores; empty when the model has no head. */
+  @Override
+  public float[] scores() {
+    return scores.clone();
+  }
+
   /** The dense map this code stands for, with zeros where nothing was stored. */
   public float[] toDense() {
     float[] dense = new float[denseSize()];
@@ -88,16 +127,24 @@ public record SparseCode(int[] shape, int[] indices, float[] values) {
     return o instanceof SparseCode c
         && Arrays.equals(shape, c.shape)
         && Arrays.equals(indices, c.indices)
-        && Arrays.equals(values, c.values);
+        && Arrays.equals(values, c.values)
+        && Arrays.equals(scores, c.scores)
+        && label.equals(c.label);
   }
 
   @Override
   public int hashCode() {
-    return (Arrays.hashCode(shape) * 31 + Arrays.hashCode(indices)) * 31 + Arrays.hashCode(values);
+    int h = (Arrays.hashCode(shape) * 31 + Arrays.hashCode(indices)) * 31 + Arrays.hashCode(values);
+    return (h * 31 + Arrays.hashCode(scores)) * 31 + label.hashCode();
   }
 
   @Override
   public String toString() {
-    return "SparseCode[shape=" + Arrays.toString(shape) + ", nnz=" + nnz() + "]";
+    return "SparseCode[shape="
+        + Arrays.toString(shape)
+        + ", nnz="
+        + nnz()
+        + (hasScores() ? ", label=" + label : "")
+        + "]";
   }
 }

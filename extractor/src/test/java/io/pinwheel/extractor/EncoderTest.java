@@ -10,7 +10,12 @@ import io.pinwheel.extractor.model.FloatTensor;
 import io.pinwheel.extractor.model.InputSpec;
 import io.pinwheel.extractor.model.IntTensor;
 import io.pinwheel.extractor.model.L2PoolLayer;
+import io.pinwheel.extractor.model.Layer;
+import io.pinwheel.extractor.model.LinearLayer;
 import io.pinwheel.extractor.model.Normalization;
+import io.pinwheel.extractor.model.OutputSpec;
+import io.pinwheel.extractor.model.RecurrentLayer;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -177,6 +182,243 @@ class EncoderTest {
       SparseCode first = encoder.encode(a);
       encoder.encode(b);
       assertThat(encoder.encode(a)).isEqualTo(first);
+    }
+  }
+
+  // ------------------------------------------------------------ recurrent layer and linear head
+
+  /** Keeps every value of a recurrent code (ReLU outputs are >= 0), so codes compare densely. */
+  private static final OutputSpec KEEP_ALL = RandomModels.output(-1f, 0);
+
+  private static List<Frame> frames(Random rnd, EncoderModel model, int count) {
+    List<Frame> frames = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      frames.add(
+          RandomModels.frame(
+              rnd, model.input().channels(), model.input().height(), model.input().width()));
+    }
+    return frames;
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {1, 2, 3, 10, 25})
+  void shouldMatchReferenceOnRecurrentLayerForAnyNumberOfSteps(int steps) throws Exception {
+    Random rnd = new Random(40 + steps);
+    EncoderModel model = RandomModels.recurrent(rnd, 1, 12, 10, 48, steps, KEEP_ALL);
+    Frame frame = RandomModels.frame(rnd, 1, 12, 10);
+    // Both sides of the ReLU are exercised: some units on, some off.
+    float[] reference = ReferenceEncoder.pooled(model, frame);
+    assertThat(reference).contains(0f);
+    float max = 0;
+    for (float v : reference) {
+      max = Math.max(max, v);
+    }
+    assertThat(max).isGreaterThan(0.05f);
+    assertMatchesReference(model, frame);
+  }
+
+  @Test
+  void shouldLetTheLateralWeightsChangeTheCodeAfterTheFirstStep() throws Exception {
+    Random rnd = new Random(52);
+    EncoderModel three = RandomModels.recurrent(new Random(52), 1, 6, 6, 16, 3, KEEP_ALL);
+    EncoderModel one = RandomModels.recurrent(new Random(52), 1, 6, 6, 16, 1, KEEP_ALL);
+    Frame frame = RandomModels.frame(rnd, 1, 6, 6);
+    try (Encoder a = new Encoder(three);
+        Encoder b = new Encoder(one)) {
+      assertThat(a.encodeDense(frame)).isNotEqualTo(b.encodeDense(frame));
+    }
+  }
+
+  @Test
+  void shouldMatchReferenceOnRecurrentLayerOverColorFrames() throws Exception {
+    Random rnd = new Random(50);
+    EncoderModel model = RandomModels.recurrent(rnd, 3, 7, 9, 20, 4, KEEP_ALL);
+    assertMatchesReference(model, RandomModels.frame(rnd, 3, 7, 9));
+  }
+
+  @Test
+  void shouldStopAfterTheFirstCodeWhenStepsIsOne() throws Exception {
+    // With steps = 1 the lateral weights must not matter: z = relu(E x - b).
+    Random rnd = new Random(51);
+    EncoderModel model = RandomModels.recurrent(rnd, 1, 4, 4, 8, 1, KEEP_ALL);
+    RecurrentLayer rec = (RecurrentLayer) model.layers().get(0);
+    Frame frame = RandomModels.frame(rnd, 1, 4, 4);
+    float[] expected = new float[8];
+    for (int k = 0; k < 8; k++) {
+      double s = -rec.bias().get(k);
+      for (int i = 0; i < 16; i++) {
+        s += rec.encoder().get(k * 16 + i) * (double) frame.get(0, i / 4, i % 4);
+      }
+      expected[k] = (float) Math.max(0, s);
+    }
+    try (Encoder encoder = new Encoder(model)) {
+      assertClose(encoder.encodeDense(frame), expected);
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {1, 3, 32, 37, 70})
+  void shouldMatchReferenceWhenEncodingRecurrentBatches(int count) throws Exception {
+    Random rnd = new Random(60 + count);
+    EncoderModel model = RandomModels.recurrent(rnd, 1, 8, 8, 24, 6, KEEP_ALL);
+    List<Frame> frames = frames(rnd, model, count);
+    try (Encoder encoder = new Encoder(model)) {
+      assertThat(encoder.recurrentBatch()).isEqualTo(32);
+      List<SparseCode> codes = encoder.encodeAll(frames);
+      assertThat(codes).hasSize(count);
+      for (int i = 0; i < count; i++) {
+        assertThat(codes.get(i).shape()).containsExactly(24, 1, 1);
+        assertClose(codes.get(i).toDense(), ReferenceEncoder.pooled(model, frames.get(i)));
+      }
+    }
+  }
+
+  @Test
+  void shouldShrinkRecurrentBatchesForLargeFrames() throws Exception {
+    Random rnd = new Random(61);
+    EncoderModel model = RandomModels.recurrent(rnd, 3, 200, 200, 4, 2, KEEP_ALL);
+    List<Frame> frames = frames(rnd, model, 10);
+    try (Encoder encoder = new Encoder(model)) {
+      // 120 000 inputs per frame: 8 frames fill the 2^20-float batch.
+      assertThat(encoder.recurrentBatch()).isEqualTo(8);
+      List<SparseCode> codes = encoder.encodeAll(frames);
+      for (int i = 0; i < frames.size(); i++) {
+        assertClose(codes.get(i).toDense(), ReferenceEncoder.pooled(model, frames.get(i)));
+      }
+    }
+  }
+
+  @Test
+  void shouldApplyTheOutputRuleToRecurrentCodes() throws Exception {
+    Random rnd = new Random(62);
+    EncoderModel model =
+        RandomModels.recurrent(rnd, 1, 10, 10, 64, 3, RandomModels.output(0.05f, 5));
+    Frame frame = RandomModels.frame(rnd, 1, 10, 10);
+    try (Encoder encoder = new Encoder(model)) {
+      SparseCode code = encoder.encode(frame);
+      assertThat(code.nnz()).isEqualTo(5);
+      assertThat(code)
+          .isEqualTo(
+              ReferenceEncoder.sparsify(
+                  encoder.encodeDense(frame), model.outputShape(), model.output()));
+    }
+  }
+
+  @Test
+  void shouldRefuseABatchHoldingAFrameOfWrongSize() {
+    Random rnd = new Random(63);
+    EncoderModel model = RandomModels.recurrent(rnd, 1, 8, 8, 16, 3, KEEP_ALL);
+    List<Frame> frames = frames(rnd, model, 4);
+    frames.set(2, RandomModels.frame(rnd, 1, 8, 9));
+    try (Encoder encoder = new Encoder(model)) {
+      assertThatThrownBy(() -> encoder.encodeAll(frames))
+          .isInstanceOf(FrameDecodeException.class)
+          .hasMessageContaining("1x8x9");
+    }
+  }
+
+  @Test
+  void shouldRefuseRecurrentUseAfterClose() {
+    Random rnd = new Random(64);
+    EncoderModel model = RandomModels.recurrent(rnd, 1, 8, 8, 16, 3, KEEP_ALL);
+    Encoder encoder = new Encoder(model);
+    encoder.close();
+    assertThatThrownBy(() -> encoder.encode(RandomModels.frame(rnd, 1, 8, 8)))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("closed");
+  }
+
+  private static void assertScoresMatchReference(EncoderModel model, List<Frame> frames)
+      throws Exception {
+    LinearLayer head = model.head().orElseThrow();
+    try (Encoder encoder = new Encoder(model)) {
+      List<SparseCode> codes = encoder.encodeAll(frames);
+      for (int i = 0; i < frames.size(); i++) {
+        SparseCode code = codes.get(i);
+        float[] expected =
+            ReferenceEncoder.scores(head, ReferenceEncoder.pooled(model, frames.get(i)));
+        assertClose(code.scores(), expected);
+        assertThat(code.label()).isEqualTo(head.labelOf(code.scores()));
+      }
+    }
+  }
+
+  @Test
+  void shouldScoreRecurrentCodesWithTheHead() throws Exception {
+    Random rnd = new Random(70);
+    EncoderModel model =
+        RandomModels.withHead(
+            rnd, RandomModels.recurrent(rnd, 1, 8, 8, 32, 5, RandomModels.output(0.1f, 4)), 10);
+    assertScoresMatchReference(model, frames(rnd, model, 40));
+  }
+
+  @Test
+  void shouldScoreConvCodesWithTheHead() throws Exception {
+    Random rnd = new Random(71);
+    EncoderModel model =
+        RandomModels.withHead(
+            rnd,
+            RandomModels.model(
+                rnd, 24, 24, 1, RandomModels.output(0.3f, 0), new StageSpec(8, 5, 4, 2, 2, 2)),
+            3);
+    assertScoresMatchReference(model, frames(rnd, model, 3));
+  }
+
+  @Test
+  void shouldScoreTheDenseCodeNotTheSparseOne() throws Exception {
+    // topK 1 drops almost every value; the scores must not change with it.
+    Random rnd = new Random(72);
+    EncoderModel base = RandomModels.recurrent(rnd, 1, 6, 6, 16, 3, KEEP_ALL);
+    EncoderModel full = RandomModels.withHead(new Random(1), base, 4);
+    EncoderModel sparse =
+        new EncoderModel(
+            full.name(),
+            full.version(),
+            full.createdAt(),
+            full.input(),
+            full.layers(),
+            RandomModels.output(0f, 1),
+            full.training(),
+            full.trainingTensors());
+    Frame frame = RandomModels.frame(rnd, 1, 6, 6);
+    try (Encoder a = new Encoder(full);
+        Encoder b = new Encoder(sparse)) {
+      SparseCode all = a.encode(frame);
+      SparseCode one = b.encode(frame);
+      assertThat(one.nnz()).isEqualTo(1);
+      assertThat(one.scores()).containsExactly(all.scores());
+      assertThat(one.label()).isEqualTo(all.label());
+    }
+  }
+
+  @Test
+  void shouldBreakLabelTiesTowardsTheLowerIndex() throws Exception {
+    Random rnd = new Random(73);
+    EncoderModel base = RandomModels.recurrent(rnd, 1, 4, 4, 6, 2, KEEP_ALL);
+    LinearLayer head =
+        new LinearLayer(
+            FloatTensor.filled(new int[] {3, 6}, 0f),
+            FloatTensor.of(new int[] {3}, new float[] {1f, 2f, 2f}),
+            List.of("zebra", "yak", "aardvark"));
+    List<Layer> layers = new ArrayList<>(base.layers());
+    layers.add(head);
+    EncoderModel model = EncoderModel.of("ties", 1, base.input(), layers, base.output());
+    try (Encoder encoder = new Encoder(model)) {
+      SparseCode code = encoder.encode(RandomModels.frame(rnd, 1, 4, 4));
+      assertThat(code.scores()).containsExactly(1f, 2f, 2f);
+      assertThat(code.label()).isEqualTo("yak");
+    }
+  }
+
+  @Test
+  void shouldGiveNoScoresOrLabelWithoutAHead() throws Exception {
+    Random rnd = new Random(74);
+    EncoderModel model = RandomModels.recurrent(rnd, 1, 4, 4, 6, 2, KEEP_ALL);
+    try (Encoder encoder = new Encoder(model)) {
+      SparseCode code = encoder.encode(RandomModels.frame(rnd, 1, 4, 4));
+      assertThat(code.hasScores()).isFalse();
+      assertThat(code.scores()).isEmpty();
+      assertThat(code.label()).isEmpty();
     }
   }
 

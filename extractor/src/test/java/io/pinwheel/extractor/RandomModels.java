@@ -7,8 +7,10 @@ import io.pinwheel.extractor.model.InputSpec;
 import io.pinwheel.extractor.model.IntTensor;
 import io.pinwheel.extractor.model.L2PoolLayer;
 import io.pinwheel.extractor.model.Layer;
+import io.pinwheel.extractor.model.LinearLayer;
 import io.pinwheel.extractor.model.Normalization;
 import io.pinwheel.extractor.model.OutputSpec;
+import io.pinwheel.extractor.model.RecurrentLayer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
@@ -77,6 +79,64 @@ public final class RandomModels {
         new InputSpec(height, width, channels, new Normalization.None()),
         layers,
         output);
+  }
+
+  /**
+   * A random recurrent model on a {@code channels} x {@code height} x {@code width} frame: encoder
+   * rows scaled to unit norm, so the drive is of the order of the input's values; lateral weights
+   * small and mostly inhibitory, so the recurrence stays bounded over many steps; biases around
+   * 0.3, so roughly a third of the units are active.
+   */
+  public static EncoderModel recurrent(
+      Random rnd, int channels, int height, int width, int units, int steps, OutputSpec output) {
+    int d = channels * height * width;
+    float[] e = new float[units * d];
+    for (int i = 0; i < e.length; i++) {
+      e[i] = (float) (rnd.nextGaussian() / Math.sqrt(d));
+    }
+    float[] s = new float[units * units];
+    for (int i = 0; i < s.length; i++) {
+      s[i] = (float) ((rnd.nextGaussian() - 0.5) * 0.5 / Math.sqrt(units));
+    }
+    float[] b = new float[units];
+    for (int k = 0; k < units; k++) {
+      b[k] = (float) (0.3 + 0.2 * rnd.nextGaussian());
+    }
+    RecurrentLayer layer =
+        new RecurrentLayer(
+            FloatTensor.of(new int[] {units, d}, e),
+            FloatTensor.of(new int[] {units, units}, s),
+            FloatTensor.of(new int[] {units}, b),
+            steps);
+    return EncoderModel.of(
+        "random-recurrent",
+        1,
+        new InputSpec(height, width, channels, new Normalization.None()),
+        List.of(layer),
+        output);
+  }
+
+  /** {@code model} with a random linear head of {@code classes} labels "c0", "c1", ... added. */
+  public static EncoderModel withHead(Random rnd, EncoderModel model, int classes) {
+    int[] shape = model.outputShape();
+    int k = shape[0] * shape[1] * shape[2];
+    float[] w = new float[classes * k];
+    for (int i = 0; i < w.length; i++) {
+      w[i] = (float) (rnd.nextGaussian() / Math.sqrt(k));
+    }
+    float[] b = new float[classes];
+    List<String> labels = new ArrayList<>();
+    for (int c = 0; c < classes; c++) {
+      b[c] = (float) (rnd.nextGaussian() * 0.1);
+      labels.add("c" + c);
+    }
+    List<Layer> layers = new ArrayList<>(model.layers());
+    layers.add(
+        new LinearLayer(
+            FloatTensor.of(new int[] {classes, k}, w),
+            FloatTensor.of(new int[] {classes}, b),
+            labels));
+    return EncoderModel.of(model.name(), model.version(), model.input(), layers, model.output());
   }
 
   /** A frame of standard normal values. */

@@ -4,7 +4,9 @@ import io.pinwheel.extractor.model.ConvLayer;
 import io.pinwheel.extractor.model.EncoderModel;
 import io.pinwheel.extractor.model.L2PoolLayer;
 import io.pinwheel.extractor.model.Layer;
+import io.pinwheel.extractor.model.LinearLayer;
 import io.pinwheel.extractor.model.OutputSpec;
+import io.pinwheel.extractor.model.RecurrentLayer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -16,7 +18,10 @@ import java.util.List;
 public final class ReferenceEncoder {
   private ReferenceEncoder() {}
 
-  /** The last pooled map of {@code frame} under {@code model}, flat row-major. */
+  /**
+   * The dense code of {@code frame} under {@code model}, flat row-major: the last pooled map, or
+   * the recurrent layer's output. A linear head does not change it.
+   */
   public static float[] pooled(EncoderModel model, Frame frame) {
     int c = frame.channels();
     int h = frame.height();
@@ -30,10 +35,12 @@ public final class ReferenceEncoder {
       }
     }
     int[] shape = {c, h, w};
-    List<Layer> layers = model.layers();
+    List<Layer> layers = model.codeLayers();
     for (Layer layer : layers) {
       if (layer instanceof ConvLayer conv) {
         x = conv(conv, x, shape);
+      } else if (layer instanceof RecurrentLayer rec) {
+        x = recurrent(rec, x);
       } else {
         x = pool((L2PoolLayer) layer, x, shape);
       }
@@ -46,9 +53,65 @@ public final class ReferenceEncoder {
     return out;
   }
 
-  /** The sparse code of {@code frame} under {@code model}. */
+  /** The sparse code of {@code frame} under {@code model}, with the head's scores and label. */
   public static SparseCode encode(EncoderModel model, Frame frame) {
-    return sparsify(pooled(model, frame), model.outputShape(), model.output());
+    float[] dense = pooled(model, frame);
+    SparseCode code = sparsify(dense, model.outputShape(), model.output());
+    if (model.head().isEmpty()) {
+      return code;
+    }
+    float[] scores = scores(model.head().get(), dense);
+    int best = 0;
+    for (int i = 1; i < scores.length; i++) {
+      if (scores[i] > scores[best]) {
+        best = i;
+      }
+    }
+    return new SparseCode(
+        code.shape(), code.indices(), code.values(), scores, model.head().get().labels().get(best));
+  }
+
+  /** The head's scores W z + bias for a dense code z. */
+  public static float[] scores(LinearLayer head, float[] dense) {
+    float[] out = new float[head.classes()];
+    for (int c = 0; c < out.length; c++) {
+      double s = head.bias().get(c);
+      for (int k = 0; k < dense.length; k++) {
+        s += head.weights().get(c * dense.length + k) * (double) dense[k];
+      }
+      out[c] = (float) s;
+    }
+    return out;
+  }
+
+  /** z⁰ = relu(E x − b), then z = relu(E x + S z − b) for the remaining steps − 1. */
+  private static double[] recurrent(RecurrentLayer rec, double[] x) {
+    int k = rec.units();
+    int d = rec.inputSize();
+    double[] drive = new double[k];
+    for (int u = 0; u < k; u++) {
+      double s = -rec.bias().get(u);
+      for (int i = 0; i < d; i++) {
+        s += rec.encoder().get(u * d + i) * x[i];
+      }
+      drive[u] = s;
+    }
+    double[] z = new double[k];
+    for (int u = 0; u < k; u++) {
+      z[u] = Math.max(0, drive[u]);
+    }
+    for (int t = 1; t < rec.steps(); t++) {
+      double[] next = new double[k];
+      for (int u = 0; u < k; u++) {
+        double s = drive[u];
+        for (int v = 0; v < k; v++) {
+          s += rec.lateral().get(u * k + v) * z[v];
+        }
+        next[u] = Math.max(0, s);
+      }
+      z = next;
+    }
+    return z;
   }
 
   /** Applies the output rule to a dense map: threshold, then top-k with ties to the lower index. */

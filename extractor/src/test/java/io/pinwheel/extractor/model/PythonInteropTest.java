@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.offset;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.pinwheel.extractor.Encoder;
 import io.pinwheel.extractor.Frame;
 import io.pinwheel.extractor.ReferenceEncoder;
 import io.pinwheel.extractor.SparseCode;
@@ -178,6 +180,75 @@ class PythonInteropTest {
       assertThat(floats(out.get("values"))).containsExactly(expected.values());
       assertThat(out.get("nnz").intValue()).isEqualTo(expected.indices().length);
     }
+  }
+
+  @Test
+  void shouldReproduceTheJavaRecurrentCodesScoresAndLabel() throws Exception {
+    Random rnd = new Random(4242);
+    for (int steps : new int[] {1, 4, 12}) {
+      EncoderModel base = TestModels.recurrent(rnd, true);
+      RecurrentLayer rec = (RecurrentLayer) base.layers().get(0);
+      EncoderModel model =
+          new EncoderModel(
+              base.name(),
+              base.version(),
+              base.createdAt(),
+              base.input(),
+              List.of(
+                  new RecurrentLayer(rec.encoder(), rec.lateral(), rec.bias(), steps),
+                  base.layers().get(1)),
+              base.output(),
+              base.training(),
+              base.trainingTensors());
+      Frame frame = randomFrame(rnd, model.input());
+      SparseCode java;
+      float[] javaDense;
+      try (Encoder encoder = new Encoder(model)) {
+        java = encoder.encode(frame);
+        javaDense = encoder.encodeDense(frame);
+      }
+
+      JsonNode out = encode(model, frame);
+
+      float max = 0;
+      for (float v : javaDense) {
+        max = Math.max(max, Math.abs(v));
+      }
+      assertThat(max).as("steps %d", steps).isPositive();
+      assertThat(ints(out.get("shape"))).containsExactly(12, 1, 1);
+      assertThat(floats(out.get("dense"))).containsExactly(javaDense, offset(1e-4f * max));
+      assertThat(ints(out.get("indices"))).containsExactly(java.indices());
+      float[] scores = floats(out.get("scores"));
+      assertThat(scores).containsExactly(java.scores(), offset(1e-4f * (1 + max)));
+      assertThat(out.get("label").asText()).isEqualTo(java.label());
+    }
+  }
+
+  @Test
+  void shouldPrintNoScoresOrLabelWithoutAHead() throws Exception {
+    EncoderModel model = TestModels.recurrent(new Random(7), false);
+
+    JsonNode out = encode(model, randomFrame(new Random(8), model.input()));
+
+    assertThat(out.has("scores")).isFalse();
+    assertThat(out.has("label")).isFalse();
+    assertThat(ints(out.get("shape"))).containsExactly(12, 1, 1);
+  }
+
+  @Test
+  void shouldRefuseAHeadThatIsNotLastInPythonToo() throws Exception {
+    Archive a = Archive.of(EncoderFile.toBytes(TestModels.recurrent(new Random(9), true)));
+    ArrayNode layers = (ArrayNode) a.manifest.get("layers");
+    layers.insert(0, layers.remove(1));
+    Path modelPath = dir.resolve("reordered.pwe");
+    Files.write(modelPath, a.toBytes());
+    Path framePath = dir.resolve("frame.npy");
+    Files.write(framePath, Npy.toBytes(FloatTensor.filled(new int[] {1, 6, 5}, 0f)));
+
+    Result r = run(script.toString(), modelPath.toString(), framePath.toString());
+
+    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.stderr()).contains(modelPath + ": layers must be conv/l2pool pairs or one");
   }
 
   @Test
