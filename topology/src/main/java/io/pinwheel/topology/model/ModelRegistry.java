@@ -345,6 +345,11 @@ public final class ModelRegistry implements EncoderSource, AutoCloseable {
             return "the canary frame's sparse code has the non-finite value " + v;
           }
         }
+        for (float v : code.scores()) {
+          if (!Float.isFinite(v)) {
+            return "the canary frame's class scores have the non-finite value " + v;
+          }
+        }
       }
       return null;
     } catch (FrameDecodeException e) {

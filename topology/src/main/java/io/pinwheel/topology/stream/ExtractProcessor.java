@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Decodes and encodes one frame per record and forwards either its feature record to the features
- * sink or the frame itself to the dead-letter sink: every record goes to exactly one of them.
+ * sink or the frame itself to the dead-letter sink: every record goes to exactly one of them. When
+ * the model has a linear head, the record carries the head's scores and label.
  *
  * <p>One instance per task, so one thread: it owns an {@link Encoder} (native scratch memory, not
  * thread-safe) for the serving model, and replaces it between two records when {@link
@@ -109,8 +110,9 @@ final class ExtractProcessor implements Processor<byte[], byte[], byte[], byte[]
     SparseCode code;
     try {
       code = encoder.encode(frame);
+      // A model without a head gives empty scores and label: the record's defaults.
       feature =
-          FeatureRecord.of(
+          new FeatureRecord(
               frameId(record),
               record.timestamp(),
               model.name(),
@@ -118,6 +120,8 @@ final class ExtractProcessor implements Processor<byte[], byte[], byte[], byte[]
               code.shape(),
               code.indices(),
               code.values(),
+              code.scores(),
+              code.label(),
               System.currentTimeMillis());
     } catch (FrameDecodeException e) {
       deadLetter(record, e.reason().tag(), e);

@@ -150,6 +150,17 @@ class ModelRegistryTest {
   }
 
   @Test
+  void shouldRejectModelWhoseCanaryScoresOverflow() {
+    offer(TestModels.model("alpha", 1));
+
+    ReloadResult r = offer(TestModels.overflowingHead("alpha", 2));
+
+    assertThat(r.outcome()).isEqualTo(Outcome.REJECTED);
+    assertThat(r.message()).contains("warm-up").contains("class scores").contains("non-finite");
+    assertThat(registry.current().version()).isEqualTo(1);
+  }
+
+  @Test
   void shouldAcceptModelOfAnotherNameCreatedLater() {
     offer(TestModels.model("alpha", 7, TestModels.SIZE, T0));
 

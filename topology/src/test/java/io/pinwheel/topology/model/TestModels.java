@@ -7,9 +7,13 @@ import io.pinwheel.extractor.model.FloatTensor;
 import io.pinwheel.extractor.model.InputSpec;
 import io.pinwheel.extractor.model.IntTensor;
 import io.pinwheel.extractor.model.L2PoolLayer;
+import io.pinwheel.extractor.model.Layer;
+import io.pinwheel.extractor.model.LinearLayer;
 import io.pinwheel.extractor.model.Normalization;
 import io.pinwheel.extractor.model.OutputSpec;
+import io.pinwheel.extractor.model.RecurrentLayer;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -64,6 +68,95 @@ public final class TestModels {
     float[] w = new float[8 * 5 * 5];
     java.util.Arrays.fill(w, 1e30f);
     return build(name, version, SIZE, Instant.now(), w);
+  }
+
+  /** The labels of the heads of {@link #withHead} and {@link #recurrent}. */
+  public static final List<String> LABELS = List.of("T-shirt", "trouser", "pullover");
+
+  /**
+   * {@link #model(String, int)} with a linear head of the three {@link #LABELS} on its [4, 14, 14]
+   * code.
+   *
+   * @param name the model name
+   * @param version the model version
+   * @return the model
+   */
+  public static EncoderModel withHead(String name, int version) {
+    Random rnd = new Random(97L * name.hashCode() + version);
+    return withHead(model(name, version), head(rnd, 4 * 14 * 14));
+  }
+
+  /**
+   * {@link #withHead} but with head weights so large (every one 1e38, finite) that any non-zero
+   * code scores past the float range.
+   *
+   * @param name the model name
+   * @param version the model version
+   * @return the model
+   */
+  public static EncoderModel overflowingHead(String name, int version) {
+    int n = LABELS.size();
+    return withHead(
+        model(name, version),
+        new LinearLayer(
+            FloatTensor.filled(new int[] {n, 4 * 14 * 14}, 1e38f),
+            FloatTensor.filled(new int[] {n}, 0f),
+            LABELS));
+  }
+
+  private static EncoderModel withHead(EncoderModel base, LinearLayer head) {
+    List<Layer> layers = new ArrayList<>(base.layers());
+    layers.add(head);
+    return new EncoderModel(
+        base.name(),
+        base.version(),
+        base.createdAt(),
+        base.input(),
+        layers,
+        base.output(),
+        "{}",
+        Map.of());
+  }
+
+  /**
+   * A recurrent (DrSAE) model on 32x32 gray frames, 24 units, 5 steps, with a linear head of the
+   * three {@link #LABELS}; weights drawn from its name and version.
+   *
+   * @param name the model name
+   * @param version the model version
+   * @return the model
+   */
+  public static EncoderModel recurrent(String name, int version) {
+    Random rnd = new Random(131L * name.hashCode() + version);
+    int d = SIZE * SIZE;
+    int k = 24;
+    float[] encoder = gaussian(rnd, k * d);
+    for (int i = 0; i < encoder.length; i++) {
+      // gaussian() has deviation 0.2: rows of norm about 1, so the drive is of order 1.
+      encoder[i] *= (float) (5 / Math.sqrt(d));
+    }
+    RecurrentLayer rec =
+        new RecurrentLayer(
+            FloatTensor.of(new int[] {k, d}, encoder),
+            FloatTensor.of(new int[] {k, k}, gaussian(rnd, k * k)),
+            FloatTensor.filled(new int[] {k}, 0.1f),
+            5);
+    return new EncoderModel(
+        name,
+        version,
+        Instant.now(),
+        new InputSpec(SIZE, SIZE, 1, new Normalization.Standardize(0.5f, 0.25f)),
+        List.of(rec, head(rnd, k)),
+        OutputSpec.threshold(0f),
+        "{}",
+        Map.of());
+  }
+
+  private static LinearLayer head(Random rnd, int inputs) {
+    return new LinearLayer(
+        FloatTensor.of(new int[] {LABELS.size(), inputs}, gaussian(rnd, LABELS.size() * inputs)),
+        FloatTensor.of(new int[] {LABELS.size()}, gaussian(rnd, LABELS.size())),
+        LABELS);
   }
 
   /**

@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pinwheel.client.FeatureRecord;
 import io.pinwheel.client.FeatureRecordSerde;
+import io.pinwheel.extractor.Encoder;
+import io.pinwheel.extractor.FrameDecoder;
+import io.pinwheel.extractor.SparseCode;
+import io.pinwheel.extractor.model.EncoderModel;
 import io.pinwheel.topology.config.PinwheelConfig;
 import io.pinwheel.topology.metrics.PinwheelMetrics;
 import io.pinwheel.topology.model.EncoderSource;
@@ -130,6 +134,68 @@ class FeatureTopologyTest {
     for (float v : f.values()) {
       assertThat(v).isPositive();
     }
+  }
+
+  @Test
+  void shouldLeaveScoresAndLabelEmptyWhenTheModelHasNoHead() {
+    pipe(TestFrames.png(40, 40, 1));
+
+    FeatureRecord f = decode(features.readRecord());
+
+    assertThat(f.scores()).isEmpty();
+    assertThat(f.label()).isEmpty();
+    assertThat(f.hasClassifierOutput()).isFalse();
+  }
+
+  /** What an encoder of {@code model} makes of {@code image}, for comparing with the records. */
+  private static SparseCode expected(EncoderModel model, byte[] image) throws Exception {
+    try (Encoder encoder = new Encoder(model)) {
+      return encoder.encode(new FrameDecoder(model.input()).decode(image));
+    }
+  }
+
+  @Test
+  void shouldCarryTheHeadsScoresAndArgmaxLabelOfARecurrentModel() throws Exception {
+    EncoderModel model = TestModels.recurrent("test", 2);
+    assertThat(registry.offer(TestModels.bytes(model), "v2", false).accepted()).isTrue();
+    List<byte[]> images = List.of(TestFrames.png(40, 40, 1), TestFrames.sample("camera.jpg"));
+    for (byte[] image : images) {
+      pipe(image);
+    }
+
+    List<FeatureRecord> out = features.readRecordsToList().stream().map(r -> decode(r)).toList();
+
+    assertThat(out).hasSize(2);
+    for (int i = 0; i < out.size(); i++) {
+      FeatureRecord f = out.get(i);
+      SparseCode code = expected(model, images.get(i));
+      assertThat(f.modelVersion()).isEqualTo(2);
+      assertThat(f.shape()).containsExactly(24, 1, 1);
+      assertThat(f.nnz()).isPositive();
+      assertThat(f.indices()).containsExactly(code.indices());
+      assertThat(f.scores()).hasSize(3).containsExactly(code.scores());
+      assertThat(f.label())
+          .isEqualTo(model.head().orElseThrow().labelOf(f.scores()))
+          .isIn(TestModels.LABELS);
+    }
+  }
+
+  @Test
+  void shouldWriteScoresAndLabelInJsonFeatureRecords() throws Exception {
+    EncoderModel model = TestModels.withHead("test", 2);
+    registry.offer(TestModels.bytes(model), "v2", false);
+    startDriver(Map.of(PinwheelConfig.FEATURE_FORMAT, "json"));
+    byte[] image = TestFrames.png(40, 40, 1);
+    pipe(image);
+
+    byte[] json = features.readRecord().value();
+    FeatureRecord f = FeatureRecordSerde.json().deserializer().deserialize("t", json);
+
+    SparseCode code = expected(model, image);
+    assertThat(f.scores()).containsExactly(code.scores());
+    assertThat(f.label()).isEqualTo(code.label());
+    assertThat(new String(json, StandardCharsets.UTF_8))
+        .contains("\"label\":\"" + code.label() + "\"");
   }
 
   @Test
