@@ -29,7 +29,10 @@ import picocli.CommandLine.Parameters;
       "Encodes images into sparse codes and prints one JSON line per image on standard output:",
       "  {\"image\":PATH,\"model\":{\"name\":N,\"version\":V},\"shape\":[G,H,W],",
       "   \"nnz\":n,\"indices\":[..],\"values\":[..]}",
-      "Indices are flat row-major positions in the last pooled map of shape [G,H,W].",
+      "Indices are flat row-major positions in the code of shape [G,H,W] (the last pooled map,",
+      "or [K,1,1] for a recurrent model). When the model ends in a linear classifier head, the",
+      "line also holds \"scores\":[..] (raw class scores, in the order of the head's labels) and",
+      "\"label\":L (the best class).",
       "An image that cannot be encoded prints",
       "  {\"image\":PATH,\"error\":MESSAGE,\"reason\":TAG}",
       "(TAG: empty, undecodable, too-large, truncated, wrong-shape, unreadable) and the run"
@@ -59,7 +62,7 @@ final class EncodeCommand implements Callable<Integer> {
   @Option(
       names = "--dense",
       description = {
-        "Also print \"dense\": the whole last pooled map, G*H*W values, flat row-major.",
+        "Also print \"dense\": the whole code, G*H*W values, flat row-major.",
         "Runs the encoder twice per image."
       })
   boolean dense;

@@ -42,7 +42,8 @@ final class JsonLines {
 
   /**
    * {@code {"image":..,"model":{"name":..,"version":..},"shape":[..],"nnz":..,"indices":[..],
-   * "values":[..]}}, plus {@code "dense":[..]} when {@code dense} is not null.
+   * "values":[..]}}, plus {@code "scores":[..],"label":..} when the code carries a classifier
+   * head's output, and {@code "dense":[..]} when {@code dense} is not null.
    */
   static String code(String image, EncoderModel model, SparseCode code, float[] dense) {
     return line(
@@ -61,6 +62,11 @@ final class JsonLines {
           g.writeArray(indices, 0, indices.length);
           g.writeFieldName("values");
           floats(g, code.values());
+          if (code.hasScores()) {
+            g.writeFieldName("scores");
+            floats(g, code.scores());
+            g.writeStringField("label", code.label());
+          }
           if (dense != null) {
             g.writeFieldName("dense");
             floats(g, dense);

@@ -3,10 +3,23 @@ package io.pinwheel.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.pinwheel.extractor.Encoder;
+import io.pinwheel.extractor.FrameDecoder;
+import io.pinwheel.extractor.OpenCv;
+import io.pinwheel.extractor.SparseCode;
 import io.pinwheel.extractor.model.EncoderFile;
+import io.pinwheel.extractor.model.EncoderModel;
+import io.pinwheel.extractor.model.FloatTensor;
+import io.pinwheel.extractor.model.InputSpec;
+import io.pinwheel.extractor.model.Layer;
+import io.pinwheel.extractor.model.LinearLayer;
+import io.pinwheel.extractor.model.Normalization;
+import io.pinwheel.extractor.model.OutputSpec;
+import io.pinwheel.extractor.model.RecurrentLayer;
 import io.pinwheel.trainer.InitialModels;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
@@ -144,6 +157,111 @@ class EncodeCommandTest {
     assertThat(cli.exitCode()).isEqualTo(2);
     assertThat(cli.err()).contains("bad.pwe");
     assertThat(cli.out()).isEmpty();
+  }
+
+  // ------------------------------------------------------------ recurrent model with a head
+
+  private static final List<String> LABELS = List.of("T-shirt", "trouser", "pullover");
+
+  /** A DrSAE model on 16x16 gray frames, 20 units, 4 steps, with a head of three labels. */
+  private static EncoderModel drsae(boolean head) {
+    Random rnd = new Random(11);
+    int d = 16 * 16;
+    int k = 20;
+    List<Layer> layers = new ArrayList<>();
+    layers.add(
+        new RecurrentLayer(
+            gaussian(rnd, 1 / Math.sqrt(d), k, d),
+            gaussian(rnd, 0.1, k, k),
+            FloatTensor.filled(new int[] {k}, 0.1f),
+            4));
+    if (head) {
+      layers.add(new LinearLayer(gaussian(rnd, 1, 3, k), gaussian(rnd, 1, 3), LABELS));
+    }
+    return EncoderModel.of(
+        "drsae",
+        3,
+        new InputSpec(16, 16, 1, new Normalization.Standardize(0.5f, 0.25f)),
+        layers,
+        OutputSpec.threshold(0f));
+  }
+
+  private static FloatTensor gaussian(Random rnd, double scale, int... shape) {
+    int n = 1;
+    for (int s : shape) {
+      n *= s;
+    }
+    float[] v = new float[n];
+    for (int i = 0; i < n; i++) {
+      v[i] = (float) (rnd.nextGaussian() * scale);
+    }
+    return FloatTensor.of(shape, v);
+  }
+
+  private Path write(EncoderModel m) throws Exception {
+    Path p = dir.resolve(m.name() + ".pwe");
+    EncoderFile.write(m, p);
+    return p;
+  }
+
+  @Test
+  void shouldPrintTheHeadsScoresAndArgmaxLabel() throws Exception {
+    EncoderModel drsae = drsae(true);
+    Path a = file("a.png", png);
+    Path b = file("b.jpg", jpeg);
+    Cli cli = Cli.run("encode", "--model", write(drsae).toString(), a.toString(), b.toString());
+    assertThat(cli.exitCode()).as(cli.err()).isZero();
+    List<JsonNode> lines = cli.lines();
+    assertThat(lines).hasSize(2);
+    OpenCv.load();
+    try (Encoder encoder = new Encoder(drsae)) {
+      FrameDecoder decoder = new FrameDecoder(drsae.input());
+      byte[][] images = {png, jpeg};
+      for (int i = 0; i < 2; i++) {
+        JsonNode line = lines.get(i);
+        SparseCode expected = encoder.encode(decoder.decode(images[i]));
+        float[] scores = Cli.floats(line.get("scores"));
+        assertThat(scores).containsExactly(expected.scores());
+        assertThat(line.get("label").asText())
+            .isEqualTo(drsae.head().orElseThrow().labelOf(scores))
+            .isEqualTo(expected.label());
+        assertThat(Cli.ints(line.get("shape"))).containsExactly(20, 1, 1);
+        assertThat(Cli.ints(line.get("indices"))).containsExactly(expected.indices());
+      }
+    }
+  }
+
+  @Test
+  void shouldPrintNoScoresOrLabelForARecurrentModelWithoutAHead() throws Exception {
+    Cli cli =
+        Cli.run("encode", "--model", write(drsae(false)).toString(), file("a.png", png).toString());
+    assertThat(cli.exitCode()).as(cli.err()).isZero();
+    JsonNode line = cli.lines().get(0);
+    assertThat(line.has("scores")).isFalse();
+    assertThat(line.has("label")).isFalse();
+    assertThat(line.get("nnz").asInt()).isPositive();
+  }
+
+  @Test
+  void shouldPrintNoScoresOrLabelForAConvModelWithoutAHead() throws Exception {
+    Cli cli = Cli.run("encode", "--model", model.toString(), file("a.png", png).toString());
+    JsonNode line = cli.lines().get(0);
+    assertThat(line.has("scores")).isFalse();
+    assertThat(line.has("label")).isFalse();
+  }
+
+  @Test
+  void shouldPrintTheWholeRecurrentCodeAsDense() throws Exception {
+    Cli cli =
+        Cli.run(
+            "encode",
+            "--model",
+            write(drsae(true)).toString(),
+            "--dense",
+            file("a.png", png).toString());
+    JsonNode line = cli.lines().get(0);
+    assertThat(line.get("dense").size()).isEqualTo(20);
+    assertThat(line.get("scores").size()).isEqualTo(3);
   }
 
   @Test

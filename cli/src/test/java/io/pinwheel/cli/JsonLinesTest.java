@@ -38,6 +38,19 @@ class JsonLinesTest {
   }
 
   @Test
+  void shouldPrintScoresAndLabelAfterTheValuesWhenTheCodeHasThem() {
+    SparseCode scored =
+        new SparseCode(
+            new int[] {2, 2, 2},
+            new int[] {1, 6},
+            new float[] {0.5f, 7.25f},
+            new float[] {-1.5f, 2f},
+            "trouser");
+    assertThat(JsonLines.code("a.png", MODEL, scored, null))
+        .endsWith("\"values\":[0.5,7.25],\"scores\":[-1.5,2.0],\"label\":\"trouser\"}");
+  }
+
+  @Test
   void errorLineHoldsImageMessageAndReason() {
     assertThat(JsonLines.error("dir/\"q\".png", "zero bytes", "empty"))
         .isEqualTo(
