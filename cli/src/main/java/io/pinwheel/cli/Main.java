@@ -56,35 +56,14 @@ public final class Main {
         new IFactory() {
           @Override
           public <K> K create(Class<K> cls) throws Exception {
-            if (cls == EncodeCommand.class) {
-              return cls.cast(new EncodeCommand(context));
-            }
-            if (cls == InitModelCommand.class) {
-              return cls.cast(new InitModelCommand(context));
-            }
-            if (cls == ServeCommand.class) {
-              return cls.cast(new ServeCommand(context));
-            }
-            if (cls == DemoCommand.class) {
-              return cls.cast(new DemoCommand(context));
-            }
-            if (cls == BrokerCommand.class) {
-              return cls.cast(new BrokerCommand(context));
-            }
-            if (cls == PublishModelCommand.class) {
-              return cls.cast(new PublishModelCommand(context));
-            }
-            if (cls == ProduceCommand.class) {
-              return cls.cast(new ProduceCommand(context));
-            }
-            if (cls == TrainCommand.class) {
-              return cls.cast(new TrainCommand(context));
-            }
-            if (cls == ConsumeCommand.class) {
-              return cls.cast(new ConsumeCommand(context));
-            }
-            if (cls == EvalCommand.class) {
-              return cls.cast(new EvalCommand(context));
+            // Commands that print or record results take the run's context; the rest are
+            // created by picocli as usual.
+            try {
+              java.lang.reflect.Constructor<K> withContext =
+                  cls.getDeclaredConstructor(CliContext.class);
+              return withContext.newInstance(context);
+            } catch (NoSuchMethodException e) {
+              // fall through
             }
             return defaults.create(cls);
           }

@@ -1,10 +1,7 @@
 package io.pinwheel.cli;
 
-import io.pinwheel.extractor.model.EncoderFile;
 import io.pinwheel.extractor.model.InvalidModelException;
 import io.pinwheel.extractor.model.Normalization;
-import io.pinwheel.topology.config.PinwheelConfig;
-import io.pinwheel.topology.model.ModelPublisher;
 import io.pinwheel.trainer.Pooling;
 import io.pinwheel.trainer.data.DataException;
 import io.pinwheel.trainer.data.DataSource;
@@ -18,12 +15,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import org.apache.kafka.clients.CommonClientConfigs;
-import org.apache.kafka.common.KafkaException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -32,6 +27,7 @@ import picocli.CommandLine.Spec;
 /** {@code pinwheel train}: learns a group-sparse convolutional encoder from images. */
 @Command(
     name = "train",
+    subcommands = {TrainDrsaeCommand.class},
     mixinStandardHelpOptions = true,
     description = {
       "Learns an encoder from images: conv, ReLU and a per-map gain, trained as a sparse"
@@ -58,27 +54,16 @@ final class TrainCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
+  // Checked in call(), not by picocli: see TrainOutputOptions.out.
   @Option(
       names = "--data",
-      required = true,
       paramLabel = "SOURCE",
       description =
-          "fashion-mnist (from /usr/share/datasets/fashion-mnist), fashion-mnist:DIR, or a folder"
+          "Required. fashion-mnist (from /usr/share/datasets/fashion-mnist), fashion-mnist:DIR, or a folder"
               + " of images (searched recursively).")
   String data;
 
-  @Option(
-      names = "--out",
-      required = true,
-      paramLabel = "FILE.pwe",
-      description = "The encoder to write; replaced if it exists (version + 1 for the same name).")
-  Path out;
-
-  @Option(
-      names = "--name",
-      paramLabel = "NAME",
-      description = "Model name. Default: the file name without .pwe.")
-  String name;
+  @Mixin TrainOutputOptions output;
 
   @Option(
       names = "--filters",
@@ -220,22 +205,6 @@ final class TrainCommand implements Callable<Integer> {
   Path stackOn;
 
   @Option(
-      names = "--publish-to",
-      paramLabel = "HOST:PORT[,...]",
-      description = {
-        "When training is done, publish the encoder to the models topic of these Kafka brokers,"
-            + " so running services verify it and swap it in (as publish-model does)."
-      })
-  String publishTo;
-
-  @Option(
-      names = "--models-topic",
-      defaultValue = PinwheelConfig.DEFAULT_MODELS_TOPIC,
-      paramLabel = "TOPIC",
-      description = "With --publish-to: the models topic. Default: ${DEFAULT-VALUE}.")
-  String modelsTopic;
-
-  @Option(
       names = "--resume",
       description = "Continue from FILE.ckpt.pwe (same data and options; --epochs may grow).")
   boolean resume;
@@ -246,6 +215,14 @@ final class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (data == null) {
+      throw new ParameterException(
+          spec.commandLine(),
+          output.out == null
+              ? "Missing required options: '--data=SOURCE', '--out=FILE.pwe'"
+              : "Missing required option: '--data=SOURCE'");
+    }
+    output.requireOut(spec);
     TrainingJob.Spec job;
     try {
       TrainOptions options =
@@ -263,11 +240,11 @@ final class TrainCommand implements Callable<Integer> {
               density,
               seed,
               threads == null ? Runtime.getRuntime().availableProcessors() : threads);
-      String modelName = name != null ? name : stem(out);
+      String modelName = output.modelName();
       job =
           new TrainingJob.Spec(
               DataSource.parse(data),
-              out,
+              output.out,
               modelName,
               options,
               normalization(normalize == null ? "lcn:2" : normalize),
@@ -307,9 +284,9 @@ final class TrainCommand implements Callable<Integer> {
       context.err().println("pinwheel train: " + e.getMessage());
       return ExitCodes.FAILED;
     } finally {
-      progress.finish();
+      progress.line.finish();
     }
-    context.stats().modelWritten = out;
+    context.stats().modelWritten = output.out;
     result
         .report()
         .path("skipped")
@@ -325,40 +302,7 @@ final class TrainCommand implements Callable<Integer> {
     // The report without its per-epoch history: one line a script can read; the file has it all.
     var summary = result.report().deepCopy();
     summary.remove("history");
-    int status = ExitCodes.OK;
-    if (publishTo != null) {
-      try {
-        ModelPublisher.Published p =
-            ModelPublisher.publish(
-                Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, publishTo), modelsTopic, out);
-        var published = summary.putObject("published");
-        published.put("topic", p.topic());
-        published.put("partition", p.partition());
-        published.put("offset", p.offset());
-        context
-            .err()
-            .println(
-                "pinwheel train: published "
-                    + p.modelName()
-                    + " v"
-                    + p.modelVersion()
-                    + " to "
-                    + p.topic()
-                    + " on "
-                    + publishTo);
-      } catch (IOException | InvalidModelException | KafkaException e) {
-        context
-            .err()
-            .println(
-                "pinwheel train: the model is written to "
-                    + out
-                    + " but could not be published: "
-                    + e.getMessage());
-        status = ExitCodes.FAILED;
-      }
-    }
-    context.out().println(summary.toString());
-    return status;
+    return output.publishAndPrint(context, "pinwheel train", summary);
   }
 
   private static int poolWindow(String text) {
@@ -405,102 +349,43 @@ final class TrainCommand implements Callable<Integer> {
         "normalize must be lcn[:SIGMA], standardize or none, got " + text);
   }
 
-  private static String stem(Path file) {
-    String f = file.getFileName().toString();
-    return f.endsWith(EncoderFile.EXTENSION)
-        ? f.substring(0, f.length() - EncoderFile.EXTENSION.length())
-        : f;
-  }
-
-  /**
-   * A one-line progress bar with the loss terms, throughput and ETA, redrawn in place on a
-   * terminal; elsewhere (logs, CI) one line every ten seconds and at each epoch's end.
-   */
+  /** The conv trainer's steps and epochs on a {@link ProgressLine}. */
   static final class Progress implements ConvTrainer.Listener {
-    private final CliContext context;
-    private final boolean terminal;
-    private long lastPrint;
-    private long runStart = System.nanoTime();
-    private long stepsDone;
-    private boolean dirty;
+    final ProgressLine line;
 
     Progress(CliContext context, boolean terminal) {
-      this.context = context;
-      this.terminal = terminal;
+      line = new ProgressLine(context, terminal);
     }
 
     @Override
     public void onStep(ConvTrainer.StepInfo s) {
-      stepsDone++;
-      long now = System.nanoTime();
-      long every = terminal ? 200_000_000L : 10_000_000_000L;
-      if (now - lastPrint < every && s.batchInEpoch() != s.batchesPerEpoch()) {
-        return;
-      }
-      lastPrint = now;
-      long remaining =
-          (long) (s.epochs() - s.epoch()) * s.batchesPerEpoch()
-              + (s.batchesPerEpoch() - s.batchInEpoch());
-      double perStep = (now - runStart) / 1e9 / stepsDone;
-      int width = 24;
-      int filled = (int) Math.round(width * (double) s.batchInEpoch() / s.batchesPerEpoch());
-      String bar = "#".repeat(filled) + ".".repeat(width - filled);
-      String line =
+      line.step(
+          s.epoch(),
+          s.epochs(),
+          s.batchInEpoch(),
+          s.batchesPerEpoch(),
           String.format(
               Locale.ROOT,
-              "epoch %d/%d [%s] %d/%d  rec %.4g  sparsity %.4g  %.0f ex/s  ETA %s",
-              s.epoch(),
-              s.epochs(),
-              bar,
-              s.batchInEpoch(),
-              s.batchesPerEpoch(),
+              "rec %.4g  sparsity %.4g  %.0f ex/s",
               s.reconstruction(),
               s.sparsity(),
-              s.examplesPerSecond(),
-              duration((long) (remaining * perStep)));
-      if (terminal) {
-        context.err().print("\r" + line + "\033[K");
-        context.err().flush();
-        dirty = true;
-      } else {
-        context.err().println(line);
-      }
+              s.examplesPerSecond()));
     }
 
     @Override
     public void onEpoch(TrainState.EpochStats e, TrainState state) {
-      if (dirty) {
-        context.err().println();
-        dirty = false;
-      }
-      context
-          .err()
-          .println(
-              String.format(
-                  Locale.ROOT,
-                  "epoch %d done in %s: loss %.4g (reconstruction %.4g, sparsity %.4g), %.1f%% of"
-                      + " signal energy not reconstructed; resident memory %.0f MB",
-                  e.epoch(),
-                  duration((long) e.seconds()),
-                  e.loss(),
-                  e.reconstruction(),
-                  e.sparsity(),
-                  100 * e.relativeError(),
-                  e.residentMegabytes()));
-    }
-
-    void finish() {
-      if (dirty) {
-        context.err().println();
-        dirty = false;
-      }
-    }
-
-    private static String duration(long seconds) {
-      return seconds >= 3600
-          ? String.format(
-              Locale.ROOT, "%dh%02dm%02ds", seconds / 3600, seconds / 60 % 60, seconds % 60)
-          : String.format(Locale.ROOT, "%dm%02ds", seconds / 60, seconds % 60);
+      line.epoch(
+          String.format(
+              Locale.ROOT,
+              "epoch %d done in %s: loss %.4g (reconstruction %.4g, sparsity %.4g), %.1f%% of"
+                  + " signal energy not reconstructed; resident memory %.0f MB",
+              e.epoch(),
+              ProgressLine.duration((long) e.seconds()),
+              e.loss(),
+              e.reconstruction(),
+              e.sparsity(),
+              100 * e.relativeError(),
+              e.residentMegabytes()));
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.pinwheel.trainer.data;
 
+import io.pinwheel.extractor.model.Normalization;
 import java.util.Arrays;
 
 /**
@@ -67,6 +68,24 @@ public record GrayImages(int count, int height, int width, byte[] pixels, int[] 
       out[p] = (pixels[base + p] & 0xff) / 255f;
     }
     return out;
+  }
+
+  /**
+   * Standardization by these images' own pixel mean and standard deviation (on the [0, 1] scale),
+   * so frames have zero mean and unit variance; a model writes it into its input spec, so serving
+   * applies the same numbers.
+   */
+  public Normalization.Standardize standardization() {
+    double sum = 0;
+    double sq = 0;
+    for (byte b : pixels) {
+      double v = (b & 0xff) / 255.0;
+      sum += v;
+      sq += v * v;
+    }
+    double mean = sum / pixels.length;
+    double std = Math.sqrt(Math.max(sq / pixels.length - mean * mean, 1e-12));
+    return new Normalization.Standardize((float) mean, (float) std);
   }
 
   /** The first {@code n} images (and labels), or all of them when there are fewer. */

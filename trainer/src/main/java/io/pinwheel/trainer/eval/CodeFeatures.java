@@ -15,6 +15,8 @@ import io.pinwheel.trainer.data.GrayImages;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -94,19 +96,31 @@ public final class CodeFeatures {
    * image, computed by the real encoder on {@link #prePoolingModel}.
    *
    * @param threads encoder threads, at least 1
+   * @throws IllegalArgumentException if the model has no pooling (a recurrent encoder)
    */
   public static INDArray prePooling(EncoderModel model, GrayImages images, int threads) {
-    return pooled(prePoolingModel(model), images, threads);
+    return pooled(
+        prePoolingModel(model)
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "model " + model.name() + " has no pooling layer")),
+        images,
+        threads);
   }
 
   /**
    * {@code model} with its last pooling made the identity (l2pool with groups [K, 1] = 0..K-1,
-   * weights 1, window 1, stride 1) and an output threshold of 0 with no top-k. Its "pooled" map is
-   * then sqrt(relu(z)^2) = the conv + ReLU + gain output, and its sparse code keeps every non-zero.
+   * weights 1, window 1, stride 1), no classifier head, and an output threshold of 0 with no top-k.
+   * Its "pooled" map is then sqrt(relu(z)^2) = the conv + ReLU + gain output, and its sparse code
+   * keeps every non-zero. Empty for a model whose code does not come from pooling (a recurrent
+   * encoder): it has no pre-pooling code to compare with.
    */
-  public static EncoderModel prePoolingModel(EncoderModel model) {
-    List<Layer> layers = new ArrayList<>(model.layers());
-    ConvLayer last = (ConvLayer) layers.get(layers.size() - 2);
+  public static Optional<EncoderModel> prePoolingModel(EncoderModel model) {
+    List<Layer> layers = new ArrayList<>(model.codeLayers());
+    if (layers.size() < 2 || !(layers.get(layers.size() - 2) instanceof ConvLayer last)) {
+      return Optional.empty();
+    }
     int maps = last.outputMaps();
     int[] identity = new int[maps];
     for (int k = 0; k < maps; k++) {
@@ -115,8 +129,35 @@ public final class CodeFeatures {
     layers.set(
         layers.size() - 1,
         L2PoolLayer.unweighted(IntTensor.of(new int[] {maps, 1}, identity), 1, 1));
-    return EncoderModel.of(
-        model.name(), model.version(), model.input(), layers, OutputSpec.threshold(0f));
+    return Optional.of(
+        EncoderModel.of(
+            model.name(), model.version(), model.input(), layers, OutputSpec.threshold(0f)));
+  }
+
+  /**
+   * The fraction of {@code images} whose label the model's own classifier head gets right: the
+   * head's labels are taken to be the classes in index order, as {@code train drsae} writes them.
+   * Empty when the model has no head.
+   *
+   * @throws IllegalArgumentException if the images' size does not match the model's input
+   */
+  public static OptionalDouble headAccuracy(EncoderModel model, GrayImages images) {
+    checkSize(model, images);
+    if (model.head().isEmpty()) {
+      return OptionalDouble.empty();
+    }
+    List<String> labels = model.head().get().labels();
+    int right = 0;
+    try (Encoder encoder = new Encoder(model)) {
+      for (int i = 0; i < images.count(); i++) {
+        if (labels.indexOf(encoder.encode(frame(model, images, i)).label()) == images.labels()[i]) {
+          right++;
+        }
+      }
+    } catch (FrameDecodeException e) {
+      throw new IllegalStateException("model " + model.name() + " cannot encode an image", e);
+    }
+    return OptionalDouble.of(right / (double) images.count());
   }
 
   /** The pixels scaled to [0, 1], one row of height x width values per image. */

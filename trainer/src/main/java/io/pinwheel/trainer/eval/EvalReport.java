@@ -23,6 +23,8 @@ import java.util.Objects;
  * @param prePoolingTestAccuracy the same kind of probe on the codes before pooling, or null when
  *     skipped
  * @param prePoolingTrainImages the training images that probe was fitted on, 0 when skipped
+ * @param headTestAccuracy the accuracy of the model's own classifier head on the test images, or
+ *     null when it has none
  * @param density the mean fraction of non-zero code values over training and test images
  * @param meanNonZeros the mean number of non-zero code values per image
  * @param invarianceImages the test images invariance was scored on, 0 when skipped
@@ -43,6 +45,7 @@ public record EvalReport(
     double pixelL2,
     Double prePoolingTestAccuracy,
     int prePoolingTrainImages,
+    Double headTestAccuracy,
     double density,
     double meanNonZeros,
     int invarianceImages,
@@ -107,6 +110,9 @@ public record EvalReport(
           "test accuracy (pre-pool)",
           pct(prePoolingTestAccuracy) + "   (fitted on " + prePoolingTrainImages + " images)");
     }
+    if (headTestAccuracy != null) {
+      line(s, "test accuracy (own head)", pct(headTestAccuracy));
+    }
     line(
         s,
         "code density",
@@ -126,10 +132,10 @@ public record EvalReport(
         s.append(
             String.format(
                 Locale.ROOT,
-                "%-12s %8.3f %11.3f %8.3f%n",
+                "%-12s %8.3f %11s %8.3f%n",
                 r.transform(),
                 r.pixels(),
-                r.prePooling(),
+                r.prePooling() == null ? "-" : String.format(Locale.ROOT, "%.3f", r.prePooling()),
                 r.pooled()));
       }
     }

@@ -70,13 +70,13 @@ public final class Evaluation {
     }
     Double preAccuracy = null;
     int preTrain = 0;
-    if (options.prePoolingTrainLimit() > 0) {
+    java.util.Optional<EncoderModel> pre = CodeFeatures.prePoolingModel(model);
+    if (options.prePoolingTrainLimit() > 0 && pre.isPresent()) {
       GrayImages ptr =
           tr.head(
               Math.min(
                   options.prePoolingTrainLimit(),
-                  CodeFeatures.maxRows(
-                      CodeFeatures.codeSize(CodeFeatures.prePoolingModel(model)))));
+                  CodeFeatures.maxRows(CodeFeatures.codeSize(pre.get()))));
       try (INDArray trainPre = CodeFeatures.prePooling(model, ptr, threads);
           INDArray testPre = CodeFeatures.prePooling(model, te, threads)) {
         int preClasses = Math.max(classes, ptr.classCount());
@@ -85,6 +85,7 @@ public final class Evaluation {
         preTrain = ptr.count();
       }
     }
+    java.util.OptionalDouble head = CodeFeatures.headAccuracy(model, te);
     long baselineNanos = System.nanoTime() - t2;
 
     long t3 = System.nanoTime();
@@ -111,6 +112,7 @@ public final class Evaluation {
         pixelL2,
         preAccuracy,
         preTrain,
+        head.isPresent() ? head.getAsDouble() : null,
         nonZeros / ((double) images * d),
         nonZeros / images,
         invarianceImages,

@@ -105,10 +105,10 @@ public final class Invariance {
    *
    * @param transform the case's name
    * @param pixels for pixel/255 vectors
-   * @param prePooling for the conv + ReLU + gain output
-   * @param pooled for the pooled codes users consume
+   * @param prePooling for the conv + ReLU + gain output; null for a model without pooling
+   * @param pooled for the codes users consume
    */
-  public record Row(String transform, double pixels, double prePooling, double pooled) {
+  public record Row(String transform, double pixels, Double prePooling, double pooled) {
     /** Validates the name. */
     public Row {
       Objects.requireNonNull(transform, "transform");
@@ -138,10 +138,10 @@ public final class Invariance {
   public static List<Row> measure(
       EncoderModel model, GrayImages images, List<Case> cases, int threads) {
     CodeFeatures.checkSize(model, images);
-    EncoderModel pre = CodeFeatures.prePoolingModel(model);
+    EncoderModel pre = CodeFeatures.prePoolingModel(model).orElse(null);
     List<Row> rows = new ArrayList<>();
     try (INDArray px = CodeFeatures.pixels(images);
-        INDArray hx = CodeFeatures.pooled(pre, images, threads);
+        INDArray hx = pre == null ? null : CodeFeatures.pooled(pre, images, threads);
         INDArray cx = CodeFeatures.pooled(model, images, threads)) {
       for (Case c : cases) {
         double sp = 0;
@@ -150,15 +150,15 @@ public final class Invariance {
         for (Transform t : c.transforms()) {
           GrayImages moved = transform(images, t);
           try (INDArray pm = CodeFeatures.pixels(moved);
-              INDArray hm = CodeFeatures.pooled(pre, moved, threads);
+              INDArray hm = pre == null ? null : CodeFeatures.pooled(pre, moved, threads);
               INDArray cm = CodeFeatures.pooled(model, moved, threads)) {
             sp += meanCosine(px, pm);
-            sh += meanCosine(hx, hm);
+            sh += pre == null ? 0 : meanCosine(hx, hm);
             sc += meanCosine(cx, cm);
           }
         }
         int n = c.transforms().size();
-        rows.add(new Row(c.name(), sp / n, sh / n, sc / n));
+        rows.add(new Row(c.name(), sp / n, pre == null ? null : sh / n, sc / n));
       }
     }
     return rows;

@@ -16,6 +16,7 @@ import io.pinwheel.extractor.model.L2PoolLayer;
 import io.pinwheel.extractor.model.Normalization;
 import io.pinwheel.extractor.model.OutputSpec;
 import io.pinwheel.trainer.ModelVersions;
+import io.pinwheel.trainer.OutputFiles;
 import io.pinwheel.trainer.Pooling;
 import io.pinwheel.trainer.data.DataException;
 import io.pinwheel.trainer.data.DataSource;
@@ -28,9 +29,7 @@ import io.pinwheel.trainer.viz.FilterMosaic;
 import io.pinwheel.trainer.viz.LossPlot;
 import io.pinwheel.trainer.viz.OrientationMap;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -133,7 +132,7 @@ public final class TrainingJob {
 
     /** The checkpoint file beside {@link #out}. */
     public Path checkpoint() {
-      return sibling(out, ".ckpt.pwe");
+      return OutputFiles.sibling(out, ".ckpt.pwe");
     }
   }
 
@@ -214,7 +213,7 @@ public final class TrainingJob {
                     provenance,
                     true);
             try {
-              writeAtomically(EncoderFile.toBytes(ckpt), spec.checkpoint());
+              OutputFiles.writeAtomically(EncoderFile.toBytes(ckpt), spec.checkpoint());
             } catch (IOException e) {
               throw new java.io.UncheckedIOException(
                   "cannot write checkpoint " + spec.checkpoint(), e);
@@ -276,7 +275,7 @@ public final class TrainingJob {
             false);
 
     java.util.Map<String, Path> files = new java.util.LinkedHashMap<>();
-    writeAtomically(EncoderFile.toBytes(model), spec.out());
+    OutputFiles.writeAtomically(EncoderFile.toBytes(model), spec.out());
     files.put("model", spec.out());
     files.put("checkpoint", spec.checkpoint());
 
@@ -286,8 +285,8 @@ public final class TrainingJob {
     int scale = Math.max(2, 48 / o.kernel());
     // A stacked stage's filters read pooled maps, not pixels: no picture would mean anything.
     if (base.isEmpty()) {
-      Path filtersPng = sibling(spec.out(), ".filters.png");
-      writeAtomically(FilterMosaic.png(filters, grid[0], grid[1], scale), filtersPng);
+      Path filtersPng = OutputFiles.sibling(spec.out(), ".filters.png");
+      OutputFiles.writeAtomically(FilterMosaic.png(filters, grid[0], grid[1], scale), filtersPng);
       files.put("filters", filtersPng);
     }
 
@@ -339,24 +338,24 @@ public final class TrainingJob {
         meanSel += s / selectivity.length;
       }
       topo.put("meanSelectivity", meanSel);
-      Path orientationPng = sibling(spec.out(), ".orientation.png");
-      writeAtomically(
+      Path orientationPng = OutputFiles.sibling(spec.out(), ".orientation.png");
+      OutputFiles.writeAtomically(
           OrientationMap.png(orientation, selectivity, grid[0], grid[1], 24), orientationPng);
       files.put("orientation", orientationPng);
     }
 
     if (curve.size() > 1) {
-      Path lossPng = sibling(spec.out(), ".loss.png");
-      writeAtomically(
+      Path lossPng = OutputFiles.sibling(spec.out(), ".loss.png");
+      OutputFiles.writeAtomically(
           LossPlot.png(curve.series(), "training loss, mean per example", "step", 800, 480),
           lossPng);
       files.put("loss", lossPng);
     }
-    Path reportJson = sibling(spec.out(), ".report.json");
+    Path reportJson = OutputFiles.sibling(spec.out(), ".report.json");
     files.put("report", reportJson);
     ObjectNode written = report.putObject("files");
     files.forEach((k, v) -> written.put(k, v.getFileName().toString()));
-    writeAtomically(JSON.writeValueAsBytes(report), reportJson);
+    OutputFiles.writeAtomically(JSON.writeValueAsBytes(report), reportJson);
     return new Result(model, files, report);
   }
 
@@ -396,7 +395,7 @@ public final class TrainingJob {
       Normalization n =
           baseInput
               .map(InputSpec::normalize)
-              .orElseGet(() -> spec.normalization().orElseGet(() -> standardization(images)));
+              .orElseGet(() -> spec.normalization().orElseGet(images::standardization));
       InputSpec input = new InputSpec(images.height(), images.width(), 1, n);
       FrameSet frames = FashionMnist.frames(images, n);
       return new Prepared(
@@ -439,24 +438,6 @@ public final class TrainingJob {
 
   /** LCN's σ for image folders: the extractor's default for natural images. */
   static final double FOLDER_LCN_SIGMA = 2.0;
-
-  /**
-   * Standardization by the training pixels' own mean and standard deviation, so inputs have zero
-   * mean and unit variance; written into the model, so serving applies the same numbers.
-   */
-  static Normalization standardization(GrayImages images) {
-    double sum = 0;
-    double sq = 0;
-    byte[] p = images.pixels();
-    for (byte b : p) {
-      double v = (b & 0xff) / 255.0;
-      sum += v;
-      sq += v * v;
-    }
-    double mean = sum / p.length;
-    double std = Math.sqrt(Math.max(sq / p.length - mean * mean, 1e-12));
-    return new Normalization.Standardize((float) mean, (float) std);
-  }
 
   private static void checkResumable(EncoderModel ckpt, ObjectNode provenance, Path path)
       throws InvalidModelException {
@@ -532,28 +513,6 @@ public final class TrainingJob {
       rows--;
     }
     return new int[] {rows, maps / rows};
-  }
-
-  static Path sibling(Path out, String suffix) {
-    String file = out.getFileName().toString();
-    String stem =
-        file.endsWith(EncoderFile.EXTENSION)
-            ? file.substring(0, file.length() - EncoderFile.EXTENSION.length())
-            : file;
-    return out.resolveSibling(stem + suffix);
-  }
-
-  private static void writeAtomically(byte[] bytes, Path target) throws IOException {
-    Path dir = Optional.ofNullable(target.toAbsolutePath().getParent()).orElse(Path.of("."));
-    Files.createDirectories(dir);
-    // Not createTempFile: its 0600 mode would survive the move, and models are meant to be shared.
-    Path tmp = dir.resolve("." + target.getFileName() + ".tmp");
-    try {
-      Files.write(tmp, bytes);
-      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
   }
 
   /**

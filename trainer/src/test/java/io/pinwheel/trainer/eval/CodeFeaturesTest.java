@@ -48,7 +48,7 @@ class CodeFeaturesTest {
 
   @Test
   void shouldMakePrePoolingCodesOfEveryMapAtEveryConvPosition() {
-    EncoderModel pre = CodeFeatures.prePoolingModel(MODEL);
+    EncoderModel pre = CodeFeatures.prePoolingModel(MODEL).orElseThrow();
     assertThat(pre.outputShape()).containsExactly(64, 22, 22);
     assertThat(pre.output().threshold()).isZero();
     assertThat(pre.output().topK()).isEmpty();

@@ -1,0 +1,122 @@
+package io.pinwheel.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pinwheel.extractor.model.EncoderFile;
+import io.pinwheel.extractor.model.InvalidModelException;
+import io.pinwheel.topology.config.PinwheelConfig;
+import io.pinwheel.topology.model.ModelPublisher;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.common.KafkaException;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+
+/**
+ * The options every {@code train} command shares: where the model goes, what it is called, and
+ * where it is published when training is done.
+ */
+final class TrainOutputOptions {
+  // Not required here: picocli would then demand it of `train` even when a subcommand such as
+  // `train drsae` runs. Every command checks it with requireOut before doing anything.
+  @Option(
+      names = "--out",
+      paramLabel = "FILE.pwe",
+      description =
+          "Required. The encoder to write; replaced if it exists (version + 1 for the same"
+              + " name).")
+  Path out;
+
+  /**
+   * Fails like a missing required option when {@code --out} is absent.
+   *
+   * @throws ParameterException naming {@code --out}
+   */
+  void requireOut(CommandSpec spec) {
+    if (out == null) {
+      throw new ParameterException(spec.commandLine(), "Missing required option: '--out=FILE.pwe'");
+    }
+  }
+
+  @Option(
+      names = "--name",
+      paramLabel = "NAME",
+      description = "Model name. Default: the file name without .pwe.")
+  String name;
+
+  @Option(
+      names = "--publish-to",
+      paramLabel = "HOST:PORT[,...]",
+      description = {
+        "When training is done, publish the encoder to the models topic of these Kafka brokers,"
+            + " so running services verify it and swap it in (as publish-model does)."
+      })
+  String publishTo;
+
+  @Option(
+      names = "--models-topic",
+      defaultValue = PinwheelConfig.DEFAULT_MODELS_TOPIC,
+      paramLabel = "TOPIC",
+      description = "With --publish-to: the models topic. Default: ${DEFAULT-VALUE}.")
+  String modelsTopic;
+
+  /** {@code --name}, else the file name without its extension. */
+  String modelName() {
+    if (name != null) {
+      return name;
+    }
+    String f = out.getFileName().toString();
+    return f.endsWith(EncoderFile.EXTENSION)
+        ? f.substring(0, f.length() - EncoderFile.EXTENSION.length())
+        : f;
+  }
+
+  /**
+   * Publishes the written model when {@code --publish-to} asks for it (adding where it went to
+   * {@code summary}), then prints {@code summary} as the command's one line of output.
+   *
+   * @param command the command's name, prefixed to messages
+   * @return {@link ExitCodes#OK}, or {@link ExitCodes#FAILED} when publishing failed (the model is
+   *     still written)
+   */
+  int publishAndPrint(CliContext context, String command, ObjectNode summary) {
+    int status = ExitCodes.OK;
+    if (publishTo != null) {
+      try {
+        ModelPublisher.Published p =
+            ModelPublisher.publish(
+                Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, publishTo), modelsTopic, out);
+        ObjectNode published = summary.putObject("published");
+        published.put("topic", p.topic());
+        published.put("partition", p.partition());
+        published.put("offset", p.offset());
+        context
+            .err()
+            .println(
+                command
+                    + ": published "
+                    + p.modelName()
+                    + " v"
+                    + p.modelVersion()
+                    + " to "
+                    + p.topic()
+                    + " on "
+                    + publishTo);
+      } catch (IOException | InvalidModelException | KafkaException e) {
+        context
+            .err()
+            .println(
+                command
+                    + ": the model is written to "
+                    + out
+                    + " but could not be published: "
+                    + e.getMessage());
+        status = ExitCodes.FAILED;
+      }
+    }
+    context.out().println(summary.toString());
+    return status;
+  }
+}

@@ -1,0 +1,408 @@
+package io.pinwheel.trainer.drsae;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pinwheel.extractor.Encoder;
+import io.pinwheel.extractor.FrameDecodeException;
+import io.pinwheel.extractor.SparseCode;
+import io.pinwheel.extractor.model.EncoderFile;
+import io.pinwheel.extractor.model.EncoderModel;
+import io.pinwheel.extractor.model.FloatTensor;
+import io.pinwheel.extractor.model.InputSpec;
+import io.pinwheel.extractor.model.InvalidModelException;
+import io.pinwheel.extractor.model.Layer;
+import io.pinwheel.extractor.model.LinearLayer;
+import io.pinwheel.extractor.model.OutputSpec;
+import io.pinwheel.extractor.model.RecurrentLayer;
+import io.pinwheel.trainer.ModelVersions;
+import io.pinwheel.trainer.OutputFiles;
+import io.pinwheel.trainer.data.DataException;
+import io.pinwheel.trainer.data.DataSource;
+import io.pinwheel.trainer.data.FashionMnist;
+import io.pinwheel.trainer.data.FrameSet;
+import io.pinwheel.trainer.data.GrayImages;
+import io.pinwheel.trainer.viz.FilterMosaic;
+import io.pinwheel.trainer.viz.LossPlot;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * One run of {@code pinwheel train drsae}: reads labelled images, trains a {@link DrsaeModel} in
+ * its two phases, and writes it as an encoder file the extractor serves like any other — a {@code
+ * recurrent} layer (the unrolled encoder) followed by a {@code linear} head (the classifier), with
+ * the decoder kept under {@code training/}.
+ *
+ * <p>Files written next to {@code out} ({@code F.pwe}): {@code F.pwe}, {@code F.atoms.png} (the
+ * decoder atoms, categorical units first), {@code F.loss.png} (the loss terms and test accuracy by
+ * epoch) and {@code F.report.json}.
+ *
+ * <p>The test accuracy is measured twice, by the trainer's graph and by the extractor serving the
+ * written file; the report carries both, so a file that serves differently from how it trained
+ * cannot pass unnoticed.
+ */
+public final class DrsaeJob {
+  /** Test examples whose codes decide which units are silent and measure the density. */
+  static final int ANALYSIS_EXAMPLES = 2000;
+
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private DrsaeJob() {}
+
+  /**
+   * What to train.
+   *
+   * @param data labelled images: Fashion-MNIST (or IDX files in its layout)
+   * @param out the encoder file to write; its name must end in {@code .pwe}
+   * @param name the model name
+   * @param units hidden units K, ≥ 1
+   * @param steps the recurrence depth T (ReLU applications, the first included), ≥ 1
+   * @param lambda the L1 weight λ, finite and ≥ 0
+   * @param options phases, α, batch, rate, seed and threads
+   * @param limit use at most this many training images (0 for all)
+   * @param testLimit score on at most this many test images (0 for all)
+   */
+  public record Spec(
+      DataSource data,
+      Path out,
+      String name,
+      int units,
+      int steps,
+      double lambda,
+      DrsaeOptions options,
+      int limit,
+      int testLimit) {
+    /** Validates every field, naming each that is wrong. */
+    public Spec {
+      Objects.requireNonNull(data, "data");
+      Objects.requireNonNull(out, "out");
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(options, "options");
+      List<String> bad = new ArrayList<>();
+      if (!out.getFileName().toString().endsWith(EncoderFile.EXTENSION)) {
+        bad.add("out must end in " + EncoderFile.EXTENSION + ", got " + out);
+      }
+      if (units < 1 || units > 100_000) {
+        bad.add("units must be in [1, 100000], got " + units);
+      }
+      if (steps < 1 || steps > RecurrentLayer.MAX_STEPS) {
+        bad.add("steps must be in [1, " + RecurrentLayer.MAX_STEPS + "], got " + steps);
+      }
+      if (!(lambda >= 0) || !Double.isFinite(lambda)) {
+        bad.add("lambda must be finite and >= 0, got " + lambda);
+      }
+      if (limit < 0) {
+        bad.add("limit must be >= 0 (0 for all), got " + limit);
+      }
+      if (testLimit < 0) {
+        bad.add("testLimit must be >= 0 (0 for all), got " + testLimit);
+      }
+      if (!bad.isEmpty()) {
+        throw new IllegalArgumentException(String.join("; ", bad));
+      }
+    }
+  }
+
+  /**
+   * What a run wrote and measured.
+   *
+   * @param model the encoder written to {@code out}
+   * @param files every file written, by kind ({@code model}, {@code atoms}, {@code loss}, {@code
+   *     report})
+   * @param report the report, as written to {@code F.report.json}
+   */
+  public record Result(EncoderModel model, Map<String, Path> files, ObjectNode report) {}
+
+  /**
+   * Runs the job.
+   *
+   * @param listener progress, step by step and epoch by epoch
+   * @param clock the model's creation time
+   * @throws DataException if the data cannot be read or has no labels
+   * @throws IOException if an output cannot be written
+   */
+  public static Result run(Spec spec, DrsaeTrainer.Listener listener, Clock clock)
+      throws DataException, IOException {
+    long started = System.nanoTime();
+    if (!(spec.data() instanceof DataSource.FashionMnistSource f)) {
+      throw new DataException(
+          "drsae trains a classifier and needs labelled images: use --data fashion-mnist or"
+              + " fashion-mnist:DIR (IDX files), not the image folder "
+              + spec.data().describe());
+    }
+    GrayImages train =
+        spec.limit() > 0
+            ? FashionMnist.read(f.dir(), FashionMnist.Split.TRAIN, spec.limit())
+            : FashionMnist.read(f.dir(), FashionMnist.Split.TRAIN);
+    GrayImages test =
+        spec.testLimit() > 0
+            ? FashionMnist.read(f.dir(), FashionMnist.Split.TEST, spec.testLimit())
+            : FashionMnist.read(f.dir(), FashionMnist.Split.TEST);
+    int classes = FashionMnist.CLASS_NAMES.length;
+    InputSpec input = new InputSpec(train.height(), train.width(), 1, train.standardization());
+    FrameSet trainFrames = FashionMnist.frames(train, input.normalize());
+    FrameSet testFrames = FashionMnist.frames(test, input.normalize());
+    int dim = trainFrames.frameSize();
+    DrsaeConfig config = new DrsaeConfig(spec.units(), dim, classes, spec.steps(), spec.lambda());
+    int version = ModelVersions.next(spec.out(), spec.name(), message -> {});
+
+    ObjectNode provenance = JSON.createObjectNode();
+    provenance.put("trainer", "pinwheel-trainer drsae");
+    provenance.put("dataset", spec.data().describe());
+    provenance.put("examples", train.count());
+    provenance.set("config", JSON.valueToTree(config));
+    provenance.set("options", JSON.valueToTree(spec.options()));
+    provenance.put("normalize", input.normalize().toString());
+
+    List<ObjectNode> history = new ArrayList<>();
+    Map<String, INDArray> trained;
+    double trainerAccuracy;
+    double trainSeconds;
+    try (INDArray xTrain = rows(trainFrames);
+        INDArray xTest = rows(testFrames)) {
+      DrsaeModel model = DrsaeModel.initial(config, DataType.FLOAT, spec.options().seed());
+      DrsaeTrainer.Listener recording =
+          new DrsaeTrainer.Listener() {
+            @Override
+            public void onStep(DrsaeTrainer.StepInfo step) {
+              listener.onStep(step);
+            }
+
+            @Override
+            public void onEpoch(DrsaeTrainer.EpochInfo e) {
+              ObjectNode h = JSON.valueToTree(e);
+              h.put("testAccuracy", model.accuracy(xTest, test.labels()));
+              history.add(h);
+              listener.onEpoch(e);
+            }
+          };
+      long trainStart = System.nanoTime();
+      new DrsaeTrainer(spec.options()).train(model, xTrain, train.labels(), recording);
+      trainSeconds = (System.nanoTime() - trainStart) / 1e9;
+      trainerAccuracy = model.accuracy(xTest, test.labels());
+      trained = new LinkedHashMap<>();
+      model.parameters().forEach((k, v) -> trained.put(k, v.dup()));
+    }
+
+    EncoderModel encoder =
+        new EncoderModel(
+            spec.name(),
+            version,
+            clock.instant(),
+            input,
+            layers(trained, config),
+            OutputSpec.threshold(0f),
+            provenance.toString(),
+            Map.of("decoder", tensor(trained.get(DrsaeModel.DECODER))));
+    Map<String, Path> files = new LinkedHashMap<>();
+    OutputFiles.writeAtomically(EncoderFile.toBytes(encoder), spec.out());
+    files.put("model", spec.out());
+
+    Served served;
+    try {
+      served = serve(EncoderFile.read(spec.out()), testFrames, test.labels());
+    } catch (InvalidModelException e) {
+      throw new IllegalStateException("the model just written does not read back", e);
+    }
+    UnitAnalysis units =
+        UnitAnalysis.of(
+            floats(trained.get(DrsaeModel.ENCODER)),
+            floats(trained.get(DrsaeModel.LATERAL)),
+            floats(trained.get(DrsaeModel.DECODER)),
+            floats(trained.get(DrsaeModel.CLASSIFIER)),
+            config.units(),
+            dim,
+            classes,
+            classMeans(trainFrames, train.labels(), classes),
+            served.active);
+    trained.values().forEach(INDArray::close);
+
+    Path atomsPng = OutputFiles.sibling(spec.out(), ".atoms.png");
+    OutputFiles.writeAtomically(
+        atomsPicture(encoder, units, train.height(), train.width()), atomsPng);
+    files.put("atoms", atomsPng);
+    if (history.size() > 1) {
+      Path lossPng = OutputFiles.sibling(spec.out(), ".loss.png");
+      OutputFiles.writeAtomically(lossPicture(history, spec.lambda()), lossPng);
+      files.put("loss", lossPng);
+    }
+
+    ObjectNode report = JSON.createObjectNode();
+    report.put("model", spec.out().getFileName().toString());
+    report.put("name", encoder.name());
+    report.put("version", encoder.version());
+    report.put("dataset", spec.data().describe());
+    report.put("examples", train.count());
+    report.put("testExamples", test.count());
+    report.set("config", JSON.valueToTree(config));
+    report.set("options", JSON.valueToTree(spec.options()));
+    report.put("normalize", input.normalize().toString());
+    report.put("codeShape", Arrays.toString(encoder.outputShape()));
+    report.put("testAccuracy", served.accuracy);
+    report.put("testAccuracyTrainerGraph", trainerAccuracy);
+    report.put("codeDensity", served.density);
+    ObjectNode u = report.putObject("units");
+    u.put("rule", "categorical: active and cos(encoder row, decoder column) below the threshold");
+    u.put("threshold", units.threshold());
+    u.put("separationAshmanD", units.separation());
+    u.set("categorical", JSON.valueToTree(units.categoricalGroup()));
+    u.set("part", JSON.valueToTree(units.partGroup()));
+    u.put("silent", units.silent());
+    report.set("history", JSON.valueToTree(history));
+    report.put("trainSeconds", trainSeconds);
+    report.put("wallSeconds", (System.nanoTime() - started) / 1e9);
+    Path reportJson = OutputFiles.sibling(spec.out(), ".report.json");
+    files.put("report", reportJson);
+    ObjectNode written = report.putObject("files");
+    files.forEach((k, v) -> written.put(k, v.getFileName().toString()));
+    OutputFiles.writeAtomically(JSON.writeValueAsBytes(report), reportJson);
+    return new Result(encoder, files, report);
+  }
+
+  /** The served layers: the unrolled encoder, then the classifier as the head. */
+  static List<Layer> layers(Map<String, INDArray> p, DrsaeConfig config) {
+    List<String> labels = Arrays.asList(FashionMnist.CLASS_NAMES);
+    return List.of(
+        new RecurrentLayer(
+            tensor(p.get(DrsaeModel.ENCODER)),
+            tensor(p.get(DrsaeModel.LATERAL)),
+            tensor(p.get(DrsaeModel.BIAS)),
+            config.steps()),
+        new LinearLayer(
+            tensor(p.get(DrsaeModel.CLASSIFIER)),
+            tensor(p.get(DrsaeModel.CLASS_BIAS)),
+            labels.subList(0, config.classes())));
+  }
+
+  /** Accuracy, density and which units ever fire, as the extractor serves the written file. */
+  private record Served(double accuracy, double density, boolean[] active) {}
+
+  private static Served serve(EncoderModel model, FrameSet frames, int[] labels) {
+    List<String> names = model.head().orElseThrow().labels();
+    int units = model.outputShape()[0];
+    boolean[] active = new boolean[units];
+    long right = 0;
+    long nonZero = 0;
+    int analysed = Math.min(ANALYSIS_EXAMPLES, frames.count());
+    try (Encoder encoder = new Encoder(model)) {
+      int batch = 256;
+      for (int from = 0; from < frames.count(); from += batch) {
+        int to = Math.min(frames.count(), from + batch);
+        List<io.pinwheel.extractor.Frame> chunk = new ArrayList<>(to - from);
+        for (int i = from; i < to; i++) {
+          chunk.add(frames.frame(i));
+        }
+        List<SparseCode> codes = encoder.encodeAll(chunk);
+        for (int i = from; i < to; i++) {
+          SparseCode code = codes.get(i - from);
+          if (names.indexOf(code.label()) == labels[i]) {
+            right++;
+          }
+          if (i < analysed) {
+            nonZero += code.nnz();
+            for (int index : code.indices()) {
+              active[index] = true;
+            }
+          }
+        }
+      }
+    } catch (FrameDecodeException e) {
+      throw new IllegalStateException("the trained model cannot encode its own test frames", e);
+    }
+    return new Served(
+        right / (double) frames.count(), nonZero / ((double) analysed * units), active);
+  }
+
+  private static INDArray rows(FrameSet frames) {
+    return Nd4j.create(frames.data(), new long[] {frames.count(), frames.frameSize()}, 'c');
+  }
+
+  private static float[] floats(INDArray a) {
+    return a.dup('c').data().asFloat();
+  }
+
+  private static FloatTensor tensor(INDArray a) {
+    int[] shape = Arrays.stream(a.shape()).mapToInt(Math::toIntExact).toArray();
+    return FloatTensor.of(shape, floats(a));
+  }
+
+  /** Each class's mean normalized frame: the prototypes categorical atoms are compared against. */
+  private static float[] classMeans(FrameSet frames, int[] labels, int classes) {
+    int dim = frames.frameSize();
+    double[] sum = new double[classes * dim];
+    int[] count = new int[classes];
+    float[] data = frames.data();
+    for (int i = 0; i < frames.count(); i++) {
+      count[labels[i]]++;
+      for (int j = 0; j < dim; j++) {
+        sum[labels[i] * dim + j] += data[i * dim + j];
+      }
+    }
+    float[] mean = new float[classes * dim];
+    for (int c = 0; c < classes; c++) {
+      for (int j = 0; j < dim; j++) {
+        mean[c * dim + j] = count[c] == 0 ? 0 : (float) (sum[c * dim + j] / count[c]);
+      }
+    }
+    return mean;
+  }
+
+  /** The decoder atoms as h × w tiles, in {@link UnitAnalysis#order()}. */
+  private static byte[] atomsPicture(
+      EncoderModel model, UnitAnalysis units, int height, int width) {
+    FloatTensor decoder = model.trainingTensors().get("decoder");
+    int dim = decoder.dim(0);
+    int k = decoder.dim(1);
+    int[] order = units.order();
+    float[] tiles = new float[k * dim];
+    for (int t = 0; t < k; t++) {
+      for (int i = 0; i < dim; i++) {
+        tiles[t * dim + i] = decoder.get(i * k + order[t]);
+      }
+    }
+    int cols = (int) Math.ceil(Math.sqrt(k));
+    while (k % cols != 0) {
+      cols++;
+    }
+    return FilterMosaic.png(
+        FloatTensor.of(new int[] {k, 1, height, width}, tiles), k / cols, cols, 2);
+  }
+
+  private static byte[] lossPicture(List<ObjectNode> history, double lambda) {
+    int n = history.size();
+    double[] x = new double[n];
+    double[] rec = new double[n];
+    double[] sparse = new double[n];
+    double[] cls = new double[n];
+    double[] err = new double[n];
+    for (int i = 0; i < n; i++) {
+      ObjectNode h = history.get(i);
+      x[i] = h.path("epoch").asDouble();
+      rec[i] = h.path("terms").path("reconstruction").asDouble();
+      sparse[i] = lambda * h.path("terms").path("sparsity").asDouble();
+      cls[i] = h.path("terms").path("classification").asDouble();
+      err[i] = 100 * (1 - h.path("testAccuracy").asDouble());
+    }
+    return LossPlot.png(
+        List.of(
+            new LossPlot.Series("reconstruction", x, rec),
+            new LossPlot.Series("lambda * L1", x, sparse),
+            new LossPlot.Series("cross-entropy", x, cls),
+            new LossPlot.Series("test error %", x, err)),
+        "DrSAE loss terms (per example) and test error by epoch",
+        "epoch",
+        800,
+        480);
+  }
+}
