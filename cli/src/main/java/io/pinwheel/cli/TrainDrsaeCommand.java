@@ -96,7 +96,7 @@ final class TrainDrsaeCommand implements Callable<Integer> {
 
   @Option(
       names = "--epochs",
-      defaultValue = "15",
+      defaultValue = "25",
       paramLabel = "N",
       description = "Epochs in all, pre-training included. Default: ${DEFAULT-VALUE}.")
   int epochs;
@@ -115,6 +115,17 @@ final class TrainDrsaeCommand implements Callable<Integer> {
       description =
           "Adam's initial step size, decayed by cosine to a tenth. Default: ${DEFAULT-VALUE}.")
   double learningRate;
+
+  @Option(
+      names = "--averaging",
+      defaultValue = "0.999",
+      paramLabel = "DECAY",
+      description = {
+        "Decay of the moving average of the weights kept over the discriminative phase, which"
+            + " the written model uses (Polyak averaging; 0: the last step's weights).",
+        "Default: ${DEFAULT-VALUE}."
+      })
+  double averaging;
 
   @Option(
       names = "--limit",
@@ -171,7 +182,8 @@ final class TrainDrsaeCommand implements Callable<Integer> {
                   batch,
                   learningRate,
                   seed,
-                  threads == null ? Runtime.getRuntime().availableProcessors() : threads),
+                  threads == null ? Runtime.getRuntime().availableProcessors() : threads,
+                  averaging),
               limit,
               testLimit);
     } catch (IllegalArgumentException e) {

@@ -251,13 +251,18 @@ public final class DrsaeModel {
     in.get(LABELS).close();
     in.get(ALPHA).close();
     Map<String, INDArray> out = r.getOutputs();
+    Map<String, INDArray> gradients = new HashMap<>(r.getGradients());
+    // With T = 1 the graph never reads S, and SameDiff gives no gradient for it: it is zero.
+    for (String name : PARAMETERS) {
+      gradients.computeIfAbsent(name, n -> parameter(n).like().assign(0));
+    }
     Step step =
         new Step(
             new Terms(
                 out.get(RECONSTRUCTION).getDouble(0),
                 out.get(SPARSITY).getDouble(0),
                 out.get(CLASSIFICATION).getDouble(0)),
-            r.getGradients());
+            gradients);
     out.values().forEach(INDArray::close);
     return step;
   }

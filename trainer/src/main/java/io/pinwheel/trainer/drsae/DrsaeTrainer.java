@@ -99,6 +99,7 @@ public final class DrsaeTrainer {
       second.put(name, model.parameter(name).like().assign(0));
     }
     model.normalize();
+    Map<String, INDArray> average = new HashMap<>();
     int batches = (count + options.batch() - 1) / options.batch();
     long steps = 0;
     double lambda = model.config().lambda();
@@ -132,6 +133,9 @@ public final class DrsaeTrainer {
         step.gradients().values().forEach(INDArray::close);
         garbage.afterStep();
         model.normalize();
+        if (options.averagesAt(epoch)) {
+          accumulate(average, model.parameters(), options.averaging());
+        }
         steps++;
         rec += step.terms().reconstruction() * n;
         sparse += step.terms().sparsity() * n;
@@ -146,6 +150,32 @@ public final class DrsaeTrainer {
     }
     first.values().forEach(INDArray::close);
     second.values().forEach(INDArray::close);
+    if (!average.isEmpty()) {
+      average.forEach((name, a) -> model.parameter(name).assign(a));
+      average.values().forEach(INDArray::close);
+      // The average of unit-norm decoder columns is a little shorter than unit norm.
+      model.normalize();
+    }
     return model;
+  }
+
+  /**
+   * average ← decay · average + (1 − decay) · parameter, starting from the parameters themselves on
+   * the first call.
+   */
+  private static void accumulate(
+      Map<String, INDArray> average, Map<String, INDArray> parameters, double decay) {
+    parameters.forEach(
+        (name, p) -> {
+          INDArray a = average.get(name);
+          if (a == null) {
+            average.put(name, p.dup());
+          } else {
+            a.muli(decay);
+            try (INDArray scaled = p.mul(1 - decay)) {
+              a.addi(scaled);
+            }
+          }
+        });
   }
 }

@@ -43,7 +43,7 @@ class DrsaeTrainerTest {
   }
 
   private static DrsaeTrainer trainer() {
-    return new DrsaeTrainer(new DrsaeOptions(3, 6, ALPHA, 20, 0.02, 9, 1));
+    return new DrsaeTrainer(new DrsaeOptions(3, 6, ALPHA, 20, 0.02, 9, 1, 0));
   }
 
   @Test
@@ -81,8 +81,43 @@ class DrsaeTrainerTest {
   }
 
   @Test
+  void shouldEndWithTheAveragedWeightsWhenAveraging() {
+    Problem p = problem(3);
+    DrsaeModel last = trainer().train(model(), p.x(), p.labels(), DrsaeTrainer.Listener.silent());
+    DrsaeModel averaged =
+        new DrsaeTrainer(new DrsaeOptions(3, 6, ALPHA, 20, 0.02, 9, 1, 0.9))
+            .train(model(), p.x(), p.labels(), DrsaeTrainer.Listener.silent());
+    // Same seed and batches, so the only difference is the average the second run ends with.
+    assertThat(averaged.parameter(DrsaeModel.CLASSIFIER))
+        .isNotEqualTo(last.parameter(DrsaeModel.CLASSIFIER));
+    assertThat(averaged.accuracy(p.x(), p.labels())).isGreaterThanOrEqualTo(0.95);
+  }
+
+  @Test
+  void shouldTrainWithoutRecurrenceWhenTIsOne() {
+    Problem p = problem(3);
+    DrsaeModel model =
+        trainer()
+            .train(
+                DrsaeModel.initial(new DrsaeConfig(8, D, 2, 1, 0.1), DataType.FLOAT, 1),
+                p.x(),
+                p.labels(),
+                DrsaeTrainer.Listener.silent());
+    assertThat(model.accuracy(p.x(), p.labels())).isGreaterThanOrEqualTo(0.95);
+    // S is never read with T = 1, so it never moves from its start at 0.
+    assertThat(model.parameter(DrsaeModel.LATERAL).sumNumber().doubleValue()).isZero();
+  }
+
+  @Test
+  void shouldRejectAnAveragingDecayOfOne() {
+    assertThatThrownBy(() -> new DrsaeOptions(1, 1, ALPHA, 20, 0.01, 1, 1, 1.0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("averaging");
+  }
+
+  @Test
   void shouldRejectOptionsWithoutEpochs() {
-    assertThatThrownBy(() -> new DrsaeOptions(0, 0, ALPHA, 20, 0.01, 1, 1))
+    assertThatThrownBy(() -> new DrsaeOptions(0, 0, ALPHA, 20, 0.01, 1, 1, 0))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("pretrainEpochs + discriminativeEpochs");
   }
