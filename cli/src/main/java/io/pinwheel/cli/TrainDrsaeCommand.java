@@ -74,7 +74,7 @@ final class TrainDrsaeCommand implements Callable<Integer> {
 
   @Option(
       names = "--lambda",
-      defaultValue = "0.5",
+      defaultValue = "0.25",
       paramLabel = "L",
       description = "Weight of the L1 penalty on the code. Default: ${DEFAULT-VALUE}.")
   double lambda;
