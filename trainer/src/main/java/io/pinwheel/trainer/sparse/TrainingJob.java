@@ -16,6 +16,7 @@ import io.pinwheel.extractor.model.L2PoolLayer;
 import io.pinwheel.extractor.model.Normalization;
 import io.pinwheel.extractor.model.OutputSpec;
 import io.pinwheel.trainer.ModelVersions;
+import io.pinwheel.trainer.OutputFiles;
 import io.pinwheel.trainer.Pooling;
 import io.pinwheel.trainer.data.DataException;
 import io.pinwheel.trainer.data.DataSource;
@@ -28,9 +29,7 @@ import io.pinwheel.trainer.viz.FilterMosaic;
 import io.pinwheel.trainer.viz.LossPlot;
 import io.pinwheel.trainer.viz.OrientationMap;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -535,25 +534,11 @@ public final class TrainingJob {
   }
 
   static Path sibling(Path out, String suffix) {
-    String file = out.getFileName().toString();
-    String stem =
-        file.endsWith(EncoderFile.EXTENSION)
-            ? file.substring(0, file.length() - EncoderFile.EXTENSION.length())
-            : file;
-    return out.resolveSibling(stem + suffix);
+    return OutputFiles.sibling(out, suffix);
   }
 
   private static void writeAtomically(byte[] bytes, Path target) throws IOException {
-    Path dir = Optional.ofNullable(target.toAbsolutePath().getParent()).orElse(Path.of("."));
-    Files.createDirectories(dir);
-    // Not createTempFile: its 0600 mode would survive the move, and models are meant to be shared.
-    Path tmp = dir.resolve("." + target.getFileName() + ".tmp");
-    try {
-      Files.write(tmp, bytes);
-      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+    OutputFiles.writeAtomically(bytes, target);
   }
 
   /**
