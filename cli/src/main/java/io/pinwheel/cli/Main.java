@@ -80,6 +80,9 @@ public final class Main {
             if (cls == TrainCommand.class) {
               return cls.cast(new TrainCommand(context));
             }
+            if (cls == TrainLateralCommand.class) {
+              return cls.cast(new TrainLateralCommand(context));
+            }
             if (cls == ConsumeCommand.class) {
               return cls.cast(new ConsumeCommand(context));
             }

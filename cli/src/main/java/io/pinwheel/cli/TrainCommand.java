@@ -32,6 +32,7 @@ import picocli.CommandLine.Spec;
 /** {@code pinwheel train}: learns a group-sparse convolutional encoder from images. */
 @Command(
     name = "train",
+    subcommands = TrainLateralCommand.class,
     mixinStandardHelpOptions = true,
     description = {
       "Learns an encoder from images: conv, ReLU and a per-map gain, trained as a sparse"
