@@ -51,7 +51,7 @@ import java.util.function.IntFunction;
  *       and S ride along as training tensors;
  *   <li>{@code F.filters.png}: the dictionary atoms on a near-square grid;
  *   <li>{@code F.tree.png}: for a tree pattern, the atoms laid out along the tree;
- *   <li>{@code F.s.png}: S, with the atoms along its top and left edges;
+ *   <li>{@code F.s.png}: S, with the atoms along its top and left edges (not when sMax is 0);
  *   <li>{@code F.loss.png}: the energy terms and the encoder's loss against the step;
  *   <li>{@code F.report.json}: what was trained on, how, and how well.
  * </ul>
