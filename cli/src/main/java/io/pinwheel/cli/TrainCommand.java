@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
 /** {@code pinwheel train}: learns a group-sparse convolutional encoder from images. */
 @Command(
     name = "train",
-    subcommands = {TrainDrsaeCommand.class},
+    subcommands = {TrainDrsaeCommand.class, TrainLateralCommand.class},
     mixinStandardHelpOptions = true,
     description = {
       "Learns an encoder from images: conv, ReLU and a per-map gain, trained as a sparse"
@@ -215,14 +215,7 @@ final class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    if (data == null) {
-      throw new ParameterException(
-          spec.commandLine(),
-          output.out == null
-              ? "Missing required options: '--data=SOURCE', '--out=FILE.pwe'"
-              : "Missing required option: '--data=SOURCE'");
-    }
-    output.requireOut(spec);
+    output.requireOut(spec, data == null ? new String[] {"'--data=SOURCE'"} : new String[0]);
     TrainingJob.Spec job;
     try {
       TrainOptions options =

@@ -7,6 +7,8 @@ import io.pinwheel.topology.config.PinwheelConfig;
 import io.pinwheel.topology.model.ModelPublisher;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.common.KafkaException;
@@ -30,13 +32,22 @@ final class TrainOutputOptions {
   Path out;
 
   /**
-   * Fails like a missing required option when {@code --out} is absent.
+   * Fails as picocli does for missing required options when {@code --out} or any of the command's
+   * own {@code missing} options is absent, naming them all.
    *
-   * @throws ParameterException naming {@code --out}
+   * @param missing the command's own required options that are absent, as picocli words them
+   *     ({@code '--data=DIR'})
+   * @throws ParameterException naming every missing option
    */
-  void requireOut(CommandSpec spec) {
+  void requireOut(CommandSpec spec, String... missing) {
+    List<String> all = new ArrayList<>(List.of(missing));
     if (out == null) {
-      throw new ParameterException(spec.commandLine(), "Missing required option: '--out=FILE.pwe'");
+      all.add("'--out=FILE.pwe'");
+    }
+    if (!all.isEmpty()) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "Missing required option" + (all.size() > 1 ? "s: " : ": ") + String.join(", ", all));
     }
   }
 

@@ -7,11 +7,18 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Optional;
 
-/** How every training job names and writes the files beside its model. */
+/** The files a training run writes beside its model: their names, and writing them safely. */
 public final class OutputFiles {
   private OutputFiles() {}
 
-  /** {@code F.suffix} for the model file {@code F.pwe}: where a job's other outputs go. */
+  /**
+   * The file beside {@code out} whose name is {@code out}'s without {@code .pwe}, plus {@code
+   * suffix}: {@code F.pwe} and {@code .report.json} give {@code F.report.json}.
+   *
+   * @param out the model file
+   * @param suffix what follows the stem, e.g. {@code .filters.png}
+   * @return the sibling path
+   */
   public static Path sibling(Path out, String suffix) {
     String file = out.getFileName().toString();
     String stem =
@@ -22,8 +29,13 @@ public final class OutputFiles {
   }
 
   /**
-   * Writes {@code bytes} to a temporary file beside {@code target} and moves it into place, so a
-   * reader (a watched model directory, say) never sees half a file.
+   * Writes {@code bytes} to {@code target} through a temporary file in the same directory and an
+   * atomic rename, so a reader sees the old file or the new one, never half of one. Creates the
+   * directory if needed.
+   *
+   * @param bytes the content
+   * @param target the file to replace
+   * @throws IOException if the directory, the temporary file or the rename fails
    */
   public static void writeAtomically(byte[] bytes, Path target) throws IOException {
     Path dir = Optional.ofNullable(target.toAbsolutePath().getParent()).orElse(Path.of("."));

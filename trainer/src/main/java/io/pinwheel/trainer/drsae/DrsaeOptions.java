@@ -15,9 +15,10 @@ package io.pinwheel.trainer.drsae;
  * @param threads native (OpenMP) threads for the calling thread, ≥ 1
  * @param averaging the decay of an exponential moving average of the parameters kept over the
  *     discriminative phase (over the whole run when there is none), which the trained model ends
- *     with; in [0, 1), 0 to end with the last step's parameters. Minibatch steps leave the test
- *     accuracy jittering by about half a point from one epoch to the next; the average (Polyak
- *     averaging) sits at the centre of that jitter.
+ *     with; in [0, 1), 0 to end with the last step's parameters. The n-th averaged step uses
+ *     min(averaging, (1 + n)/(10 + n)), so a run shorter than the average's horizon still ends near
+ *     its last weights. Minibatch steps leave the test accuracy jittering by about half a point
+ *     from one epoch to the next; the average (Polyak averaging) sits at the centre of that jitter.
  */
 public record DrsaeOptions(
     int pretrainEpochs,

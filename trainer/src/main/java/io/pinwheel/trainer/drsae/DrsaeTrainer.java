@@ -100,6 +100,7 @@ public final class DrsaeTrainer {
     }
     model.normalize();
     Map<String, INDArray> average = new HashMap<>();
+    long averaged = 0;
     int batches = (count + options.batch() - 1) / options.batch();
     long steps = 0;
     double lambda = model.config().lambda();
@@ -134,7 +135,11 @@ public final class DrsaeTrainer {
         garbage.afterStep();
         model.normalize();
         if (options.averagesAt(epoch)) {
-          accumulate(average, model.parameters(), options.averaging());
+          // A short run must not end on its early weights: the decay ramps up with the number of
+          // steps averaged, (1 + n) / (10 + n), to the configured one.
+          double decay = Math.min(options.averaging(), (1.0 + averaged) / (10.0 + averaged));
+          accumulate(average, model.parameters(), decay);
+          averaged++;
         }
         steps++;
         rec += step.terms().reconstruction() * n;

@@ -139,6 +139,40 @@ public final class Fista {
    * @return the mean energy
    */
   public static double energy(INDArray x, INDArray w, INDArray s, INDArray z, double lambda) {
+    return terms(x, w, s, z).energy(lambda);
+  }
+
+  /**
+   * The three terms of E(x, z), each the mean over a batch, the sparsity one without λ, so that a
+   * caller can report them apart.
+   *
+   * @param reconstruction the mean of ‖x − Wz‖²
+   * @param sparsity the mean of Σ_i z_i (not multiplied by λ)
+   * @param inhibition the mean of zᵀSz
+   */
+  public record Terms(double reconstruction, double sparsity, double inhibition) {
+
+    /**
+     * The mean energy these terms make with sparsity weight λ.
+     *
+     * @param lambda the sparsity weight λ
+     * @return reconstruction + λ·sparsity + inhibition
+     */
+    public double energy(double lambda) {
+      return reconstruction + lambda * sparsity + inhibition;
+    }
+  }
+
+  /**
+   * The batch means of the terms of E(x, z).
+   *
+   * @param x the inputs, [N, D]
+   * @param w the dictionary, [D, K]
+   * @param s the lateral-inhibition matrix, [K, K]
+   * @param z the codes, [N, K]
+   * @return ‖x − Wz‖², Σz and zᵀSz, each averaged over the N rows
+   */
+  public static Terms terms(INDArray x, INDArray w, INDArray s, INDArray z) {
     checkShapes(x, w, s);
     if (z == null || z.rank() != 2 || z.rows() != x.rows() || z.columns() != w.columns()) {
       throw new IllegalArgumentException(
@@ -146,10 +180,11 @@ public final class Fista {
     }
     try (INDArray residual = z.mmul(w.transpose()).subi(x);
         INDArray zs = z.mmul(s)) {
-      double reconstruction = frobeniusSquared(residual);
-      double sparsity = lambda * z.sumNumber().doubleValue();
-      double inhibition = zs.muli(z).sumNumber().doubleValue();
-      return (reconstruction + sparsity + inhibition) / x.rows();
+      double n = x.rows();
+      return new Terms(
+          frobeniusSquared(residual) / n,
+          z.sumNumber().doubleValue() / n,
+          zs.muli(z).sumNumber().doubleValue() / n);
     }
   }
 

@@ -80,13 +80,32 @@ public final class LateralInhibition {
    */
   public void step(INDArray x, INDArray z, INDArray w, INDArray s) {
     checkShapes(x, z, w, s);
-    try (INDArray gw = gradientW(x, z, w);
-        INDArray gs = gradientS(z)) {
-      w.subi(gw.muli(options.wRate()));
-      normaliseColumns(w);
+    stepDictionary(x, z, w);
+    try (INDArray gs = gradientS(z)) {
       s.addi(gs.muli(options.sRate()));
     }
     project(s, pattern, options.sMax());
+  }
+
+  /**
+   * The W half of {@link #step} alone, for an S that is set by hand rather than learned: W ←
+   * normalise(W − wRate·∂E/∂W), in place.
+   *
+   * @param x the inputs, [N, D]
+   * @param z the codes inferred for x, [N, K]
+   * @param w the dictionary, [D, K]; updated in place
+   * @throws IllegalArgumentException if shapes disagree with each other or with the pattern
+   */
+  public void stepDictionary(INDArray x, INDArray z, INDArray w) {
+    checkBatch(x, z, w);
+    if (w.columns() != pattern.size()) {
+      throw new IllegalArgumentException(
+          "w must have " + pattern.size() + " columns to match the pattern, got " + w.columns());
+    }
+    try (INDArray gw = gradientW(x, z, w)) {
+      w.subi(gw.muli(options.wRate()));
+    }
+    normaliseColumns(w);
   }
 
   /**

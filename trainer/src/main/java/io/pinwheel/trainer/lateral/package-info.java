@@ -15,5 +15,12 @@
  * io.pinwheel.trainer.lateral.LateralInhibition#step}. All arrays are batch-major ([N, D], [N, K])
  * and work in any floating data type shared by the inputs; double precision is what the tests
  * check.
+ *
+ * <p>{@link io.pinwheel.trainer.lateral.LateralTrainer} runs those steps on image patches and
+ * trains a feed-forward {@link io.pinwheel.trainer.lateral.PsdEncoder} to predict the codes; {@link
+ * io.pinwheel.trainer.lateral.LateralExport} writes that encoder as an ordinary encoder file (a
+ * conv layer with the patch as kernel and an identity L2 pool), and {@link
+ * io.pinwheel.trainer.lateral.LateralJob} is one run of {@code pinwheel train lateral}: data,
+ * training, threshold, pictures and report.
  */
 package io.pinwheel.trainer.lateral;

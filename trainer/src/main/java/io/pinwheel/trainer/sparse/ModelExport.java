@@ -198,7 +198,13 @@ public final class ModelExport {
     return new Threshold(threshold, above / (double) all.length);
   }
 
-  static FloatTensor tensor(INDArray a) {
+  /**
+   * An array as a file tensor of the same shape, row-major.
+   *
+   * @param a any numeric array of at most 2³¹ − 1 elements
+   * @return a float32 copy
+   */
+  public static FloatTensor tensor(INDArray a) {
     long[] s = a.shape();
     int[] shape = new int[s.length];
     for (int i = 0; i < s.length; i++) {
@@ -207,7 +213,13 @@ public final class ModelExport {
     return FloatTensor.of(shape, a.dup('c').data().asFloat());
   }
 
-  static INDArray array(FloatTensor t) {
+  /**
+   * A file tensor as a new float32 array of the same shape, row-major.
+   *
+   * @param t the tensor
+   * @return a new array the caller owns
+   */
+  public static INDArray array(FloatTensor t) {
     long[] shape = new long[t.rank()];
     for (int i = 0; i < shape.length; i++) {
       shape[i] = t.dim(i);

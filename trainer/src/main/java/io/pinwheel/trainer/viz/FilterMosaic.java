@@ -5,6 +5,7 @@ import io.pinwheel.extractor.model.FloatTensor;
 import java.util.Arrays;
 import org.opencv.core.CvType;
 import org.opencv.core.Mat;
+import org.opencv.core.Scalar;
 
 /**
  * The learned filters as one picture: each filter a tile, the tiles on the rows × cols torus of the
@@ -26,6 +27,9 @@ import org.opencv.core.Mat;
 public final class FilterMosaic {
   /** The separator colour, BGR: a blue that stands out from the gray tiles. */
   private static final byte[] SEPARATOR = {(byte) 200, (byte) 120, (byte) 40};
+
+  /** {@link #SEPARATOR} for OpenCV drawing, so tiles are framed alike in every picture. */
+  static final Scalar SEPARATOR_COLOUR = new Scalar(200, 120, 40);
 
   private FilterMosaic() {}
 
@@ -68,18 +72,14 @@ public final class FilterMosaic {
       System.arraycopy(SEPARATOR, 0, pixels, i, 3);
     }
     float[] w = weights.toArray();
-    int plane = kh * kw;
-    byte[] tile = new byte[plane * 3];
+    int rowBytes = kw * scale * 3;
     for (int j = 0; j < k; j++) {
-      renderTile(w, j * c * plane, c, plane, tile);
+      byte[] tile = upscaledTile(w, j, c, kh, kw, scale);
       int x0 = (j % cols) * (kw * scale + 1) + 1;
       int y0 = (j / cols) * (kh * scale + 1) + 1;
       for (int y = 0; y < kh * scale; y++) {
         int rowBase = (int) (((long) (y0 + y) * width + x0) * 3);
-        int src = (y / scale) * kw;
-        for (int x = 0; x < kw * scale; x++) {
-          System.arraycopy(tile, (src + x / scale) * 3, pixels, rowBase + x * 3, 3);
-        }
+        System.arraycopy(tile, y * rowBytes, pixels, rowBase, rowBytes);
       }
     }
     OpenCv.load();
@@ -131,6 +131,49 @@ public final class FilterMosaic {
       throw new IllegalArgumentException(
           "weights must be finite, element " + bad + " is " + weights.get(bad));
     }
+  }
+
+  /**
+   * Draws filter {@code j} of {@code weights} as the mosaic draws its tiles, with its top-left
+   * corner at ({@code x0}, {@code y0}) of a BGR canvas that must have room for it: the other
+   * pictures of filters use this so that a filter looks the same in all of them.
+   *
+   * @param canvas an 8-bit, 3-channel picture
+   * @param weights conv weights [K, C, kh, kw], checked by {@link #checkWeights}
+   * @param flat {@code weights.toArray()}, passed in so that drawing K tiles copies it once
+   * @param j the filter, 0..K−1
+   * @param x0 the tile's left column
+   * @param y0 the tile's top row
+   * @param scale the upscaling factor
+   */
+  static void drawTile(
+      Mat canvas, FloatTensor weights, float[] flat, int j, int x0, int y0, int scale) {
+    int c = weights.dim(1);
+    int kh = weights.dim(2);
+    int kw = weights.dim(3);
+    Mat target = canvas.submat(y0, y0 + kh * scale, x0, x0 + kw * scale);
+    try {
+      target.put(0, 0, upscaledTile(flat, j, c, kh, kw, scale));
+    } finally {
+      target.release();
+    }
+  }
+
+  /** Filter {@code j} as kh·scale rows of kw·scale BGR pixels, each weight a scale² square. */
+  private static byte[] upscaledTile(float[] w, int j, int c, int kh, int kw, int scale) {
+    int plane = kh * kw;
+    byte[] tile = new byte[plane * 3];
+    renderTile(w, j * c * plane, c, plane, tile);
+    byte[] out = new byte[plane * scale * scale * 3];
+    int o = 0;
+    for (int y = 0; y < kh * scale; y++) {
+      int src = (y / scale) * kw;
+      for (int x = 0; x < kw * scale; x++) {
+        System.arraycopy(tile, (src + x / scale) * 3, out, o, 3);
+        o += 3;
+      }
+    }
+    return out;
   }
 
   /** Writes filter {@code offset}'s BGR tile, normalised on its own symmetric range. */

@@ -374,7 +374,8 @@ public final class LossPlot {
     }
   }
 
-  private static int textWidth(String text, double scale) {
+  /** The width in pixels of {@code text} in the charts' font; the other pictures share it. */
+  static int textWidth(String text, double scale) {
     int[] baseline = new int[1];
     return (int) Imgproc.getTextSize(text, FONT, scale, 1, baseline).width;
   }
@@ -383,7 +384,8 @@ public final class LossPlot {
     putText(canvas, text, x, y, FONT_SCALE, colour);
   }
 
-  private static void putText(Mat canvas, String text, int x, int y, double scale, Scalar colour) {
+  /** Draws {@code text} with its baseline starting at (x, y), in the charts' font. */
+  static void putText(Mat canvas, String text, int x, int y, double scale, Scalar colour) {
     Imgproc.putText(canvas, text, new Point(x, y), FONT, scale, colour, 1, Imgproc.LINE_AA);
   }
 }

@@ -119,6 +119,22 @@ class FistaTest {
   }
 
   @Test
+  void shouldSplitTheEnergyIntoItsThreeTerms() {
+    // One row: x = (1, 0), W = I, z = (0.5, 0.25), S_01 = S_10 = 0.4.
+    INDArray x = Matrices.of(new double[][] {{1, 0}});
+    INDArray w = Nd4j.eye(2).castTo(DataType.DOUBLE);
+    INDArray s = Matrices.of(new double[][] {{0, 0.4}, {0.4, 0}});
+    INDArray z = Matrices.of(new double[][] {{0.5, 0.25}});
+
+    Fista.Terms t = Fista.terms(x, w, s, z);
+
+    assertThat(t.reconstruction()).isCloseTo(0.25 + 0.0625, within(1e-12));
+    assertThat(t.sparsity()).isCloseTo(0.75, within(1e-12));
+    assertThat(t.inhibition()).isCloseTo(2 * 0.4 * 0.5 * 0.25, within(1e-12));
+    assertThat(t.energy(2)).isCloseTo(Fista.energy(x, w, s, z, 2), within(1e-12));
+  }
+
+  @Test
   void shouldBoundLipschitzConstantFromAboveNearTheTrueValue() {
     SplittableRandom rnd = new SplittableRandom(5);
     INDArray w = Matrices.orthogonal(rnd, 5).muli(2);

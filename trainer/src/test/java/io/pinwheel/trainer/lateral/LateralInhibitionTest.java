@@ -107,6 +107,28 @@ class LateralInhibitionTest {
   }
 
   @Test
+  void shouldMoveOnlyTheDictionaryInADictionaryStep() {
+    SplittableRandom rnd = new SplittableRandom(16);
+    int k = 5;
+    INDArray x = Matrices.gaussian(rnd, 6, 4);
+    INDArray w = Matrices.unitColumns(rnd, 4, k);
+    INDArray s = Matrices.inhibition(rnd, InhibitionPattern.free(k), 0.2);
+    INDArray sBefore = s.dup();
+    INDArray wBefore = w.dup();
+    INDArray z = Fista.infer(x, w, s, new Fista.Options(30, LAMBDA)).codes();
+    LateralInhibition learner =
+        new LateralInhibition(InhibitionPattern.free(k), new LateralInhibition.Options(0.5, 1, 1));
+
+    learner.stepDictionary(x, z, w);
+
+    assertThat(s).isEqualTo(sBefore);
+    assertThat(w.equalsWithEps(wBefore, 1e-6)).as("W moved").isFalse();
+    for (double norm : w.norm2(0).toDoubleVector()) {
+      assertThat(norm).isCloseTo(1.0, within(1e-12));
+    }
+  }
+
+  @Test
   void shouldLowerReconstructionEnergyWithASmallWStep() {
     SplittableRandom rnd = new SplittableRandom(15);
     int k = 6;

@@ -1,0 +1,542 @@
+package io.pinwheel.trainer.lateral;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pinwheel.extractor.FrameDecodeException;
+import io.pinwheel.extractor.FrameDecoder;
+import io.pinwheel.extractor.model.EncoderFile;
+import io.pinwheel.extractor.model.EncoderModel;
+import io.pinwheel.extractor.model.FloatTensor;
+import io.pinwheel.extractor.model.InputSpec;
+import io.pinwheel.extractor.model.Normalization;
+import io.pinwheel.extractor.model.OutputSpec;
+import io.pinwheel.trainer.ModelVersions;
+import io.pinwheel.trainer.OutputFiles;
+import io.pinwheel.trainer.data.DataException;
+import io.pinwheel.trainer.data.FrameSet;
+import io.pinwheel.trainer.data.ImageFolder;
+import io.pinwheel.trainer.data.PatchSampler;
+import io.pinwheel.trainer.sparse.ModelExport;
+import io.pinwheel.trainer.viz.AtomTree;
+import io.pinwheel.trainer.viz.FilterMosaic;
+import io.pinwheel.trainer.viz.InhibitionMatrix;
+import io.pinwheel.trainer.viz.LossPlot;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.IntFunction;
+
+/**
+ * One run of {@code pinwheel train lateral}: reads a folder of images, trains sparse coding with
+ * lateral inhibition and its feed-forward (PSD) encoder on patches ({@link LateralTrainer}), picks
+ * the output threshold, and writes the encoder with its pictures and report. The CLI only parses
+ * flags into a {@link Spec} and renders progress.
+ *
+ * <p>Files written next to {@code out} ({@code F.pwe}):
+ *
+ * <ul>
+ *   <li>{@code F.pwe}: the encoder ({@link LateralExport}): one conv layer with the patch as its
+ *       kernel and an identity l2pool, so the extractor and the topology serve it like any other; W
+ *       and S ride along as training tensors;
+ *   <li>{@code F.filters.png}: the dictionary atoms on a near-square grid;
+ *   <li>{@code F.tree.png}: for a tree pattern, the atoms laid out along the tree;
+ *   <li>{@code F.s.png}: S, with the atoms along its top and left edges (not when sMax is 0);
+ *   <li>{@code F.loss.png}: the energy terms and the encoder's loss against the step;
+ *   <li>{@code F.report.json}: what was trained on, how, and how well.
+ * </ul>
+ *
+ * <p><b>Held-out data.</b> One image in ten (those at positions 10, 20, … in path order; the last
+ * image when there are fewer than ten but at least two) is kept out of training, and {@value
+ * #HELD_OUT_PATCHES} patches of it measure, after every epoch, how well the dictionary codes unseen
+ * patches and how well the encoder predicts those codes. With a single image the held-out patches
+ * come from the training image, and the report says so.
+ */
+public final class LateralJob {
+  /** Patches of the held-out images the evaluation uses. */
+  public static final int HELD_OUT_PATCHES = 2000;
+
+  /** Training frames the threshold is chosen on, at most: as many as the conv trainer uses. */
+  static final int THRESHOLD_FRAMES = 1000;
+
+  /**
+   * At most this many pooled values feed the threshold quantile (64 MB of float32): a patch-sized
+   * kernel without pooling keeps nearly a value per pixel per unit, so whole frames add up fast.
+   */
+  static final int THRESHOLD_VALUES = 1 << 24;
+
+  private static final long HELD_OUT_SALT = 0x48454C44L;
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private LateralJob() {}
+
+  /**
+   * What to train.
+   *
+   * @param data a folder of images, searched recursively
+   * @param out the encoder file to write; its name must end in {@code .pwe}
+   * @param name the model name
+   * @param options the hyper-parameters
+   * @param normalization how frames are normalized, written into the model so serving does the
+   *     same; empty to standardize by the training pixels' own mean and deviation
+   * @param size the frame side images are decoded and normalized to, and the served model reads;
+   *     between the patch and 8192
+   * @param patches patches drawn per epoch, ≥ 1
+   */
+  public record Spec(
+      Path data,
+      Path out,
+      String name,
+      LateralOptions options,
+      Optional<Normalization> normalization,
+      int size,
+      int patches) {
+    /** Validates the fields that options do not cover, naming each. */
+    public Spec {
+      Objects.requireNonNull(data, "data");
+      Objects.requireNonNull(out, "out");
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(options, "options");
+      Objects.requireNonNull(normalization, "normalization");
+      List<String> bad = new ArrayList<>();
+      if (!out.getFileName().toString().endsWith(EncoderFile.EXTENSION)) {
+        bad.add("out must end in " + EncoderFile.EXTENSION + ", got " + out);
+      }
+      if (size < options.patch() || size > 8192) {
+        bad.add("size must be between the patch (" + options.patch() + ") and 8192, got " + size);
+      }
+      if (patches < 1) {
+        bad.add("patches must be >= 1, got " + patches);
+      }
+      if (!bad.isEmpty()) {
+        throw new IllegalArgumentException(String.join("; ", bad));
+      }
+    }
+  }
+
+  /**
+   * What a run wrote and measured.
+   *
+   * @param model the encoder written to {@code out}
+   * @param files every file written, by kind ({@code model}, {@code filters}, {@code tree}, {@code
+   *     s}, {@code loss}, {@code report})
+   * @param report the report, as written to {@code F.report.json}
+   */
+  public record Result(EncoderModel model, Map<String, Path> files, ObjectNode report) {}
+
+  /**
+   * Runs the job.
+   *
+   * @param spec what to train
+   * @param listener progress
+   * @param clock gives the model's creation time
+   * @return what was written
+   * @throws DataException if the images cannot be read
+   * @throws IOException if an output cannot be written
+   */
+  public static Result run(Spec spec, LateralTrainer.Listener listener, Clock clock)
+      throws DataException, IOException {
+    long started = System.nanoTime();
+    LateralOptions o = spec.options();
+    Prepared data = prepare(spec);
+    int version = ModelVersions.next(spec.out(), spec.name(), message -> {});
+    long heldOutSeed = o.seed() ^ HELD_OUT_SALT;
+    FrameSet heldOut = PatchSampler.sample(data.heldOut, o.patch(), HELD_OUT_PATCHES, heldOutSeed);
+    IntFunction<FrameSet> epochs =
+        e -> PatchSampler.sample(data.train, o.patch(), spec.patches(), o.seed() * 31 + e);
+
+    LateralTrainer trainer = new LateralTrainer(o);
+    StepCurve curve = new StepCurve(o.lambda());
+    long trainStart = System.nanoTime();
+    try (LateralTrainer.State state = trainer.initial(epochs.apply(0))) {
+      trainer.train(
+          epochs,
+          heldOut,
+          state,
+          new LateralTrainer.Listener() {
+            @Override
+            public void onStep(LateralTrainer.StepInfo step) {
+              curve.add(step);
+              listener.onStep(step);
+            }
+
+            @Override
+            public void onEpoch(LateralTrainer.EpochStats stats) {
+              listener.onEpoch(stats);
+            }
+          });
+      double trainSeconds = (System.nanoTime() - trainStart) / 1e9;
+      LateralTrainer.EpochStats last = state.history.get(state.history.size() - 1);
+      LateralTrainer.Evaluation held = last.heldOut();
+
+      ObjectNode provenance = JSON.createObjectNode();
+      provenance.put("trainer", "pinwheel-trainer lateral-inhibition-psd");
+      provenance.put("dataset", spec.data().toString());
+      provenance.put("examples", data.train.count());
+      provenance.set("options", JSON.valueToTree(optionsJson(o)));
+      provenance.put("normalize", data.input.normalize().toString());
+      provenance.put("patchesPerEpoch", spec.patches());
+      provenance.put("epochsDone", state.epochsDone);
+      provenance.put("steps", state.steps);
+
+      Instant now = clock.instant();
+      EncoderModel unthresholded =
+          LateralExport.model(
+              state.psd,
+              state.w,
+              state.s,
+              o.patch(),
+              spec.name(),
+              version,
+              now,
+              data.input,
+              OutputSpec.threshold(0f),
+              provenance.toString());
+      int perFrame = 1;
+      for (int d : unthresholded.outputShape()) {
+        perFrame *= d;
+      }
+      FrameSet thresholdFrames =
+          data.train.slice(
+              0,
+              Math.max(
+                  1,
+                  Math.min(
+                      data.train.count(),
+                      Math.min(THRESHOLD_FRAMES, THRESHOLD_VALUES / perFrame))));
+      ModelExport.Threshold chosen;
+      try {
+        chosen = ModelExport.thresholdForDensity(unthresholded, thresholdFrames, o.density());
+      } catch (FrameDecodeException e) {
+        throw new IllegalStateException("the trained model cannot encode its own frames", e);
+      }
+      String rule =
+          "the "
+              + (1 - o.density())
+              + " quantile of the served values over "
+              + thresholdFrames.count()
+              + " training frames, so about "
+              + o.density()
+              + " of outputs pass";
+      provenance.put("threshold", chosen.value());
+      provenance.put("thresholdRule", rule);
+      EncoderModel model =
+          LateralExport.model(
+              state.psd,
+              state.w,
+              state.s,
+              o.patch(),
+              spec.name(),
+              version,
+              now,
+              data.input,
+              OutputSpec.threshold(chosen.value()),
+              provenance.toString());
+
+      Map<String, Path> files = new LinkedHashMap<>();
+      OutputFiles.writeAtomically(EncoderFile.toBytes(model), spec.out());
+      files.put("model", spec.out());
+
+      FloatTensor atoms = LateralExport.atoms(state.w, o.patch());
+      int scale = Math.max(1, 36 / o.patch());
+      Path filtersPng = OutputFiles.sibling(spec.out(), ".filters.png");
+      OutputFiles.writeAtomically(FilterMosaic.png(atoms, scale), filtersPng);
+      files.put("filters", filtersPng);
+
+      ObjectNode report = JSON.createObjectNode();
+      report.put("model", spec.out().getFileName().toString());
+      report.put("name", model.name());
+      report.put("version", model.version());
+      report.put("dataset", spec.data().toString());
+      report.put("examples", data.train.count());
+      report.put("heldOutImages", data.heldOutNames.size());
+      report.put(
+          "heldOutFrom",
+          data.heldOutNames.isEmpty()
+              ? "the training image (there is only one)"
+              : String.join(", ", data.heldOutNames));
+      ArrayNode skipped = report.putArray("skipped");
+      data.skipped.forEach(
+          k -> skipped.addObject().put("file", k.path().toString()).put("reason", k.reason()));
+      report.set("input", JSON.valueToTree(inputJson(data.input)));
+      report.set("options", JSON.valueToTree(optionsJson(o)));
+      report.put("patchesPerEpoch", spec.patches());
+      report.put("codeShape", Arrays.toString(model.outputShape()));
+      report.put("threshold", chosen.value());
+      report.put("thresholdRule", rule);
+      report.put("codeDensity", chosen.density());
+      ObjectNode energy = report.putObject("trainingEnergy");
+      energy.put("energy", last.energy());
+      energy.put("reconstruction", last.reconstruction());
+      energy.put("sparsity", last.sparsity());
+      energy.put("inhibition", last.inhibition());
+      report.put("psdRelativeError", held.psdRelativeError());
+      report.put("psdSupportJaccard", held.supportJaccard());
+      report.set("heldOut", evaluationJson(held));
+      InhibitionPattern pattern = trainer.pattern();
+      DictionaryStatistics.Inhibition s =
+          DictionaryStatistics.inhibition(state.s, pattern, o.sMax(), state.w);
+      ObjectNode inhibition = report.putObject("inhibition");
+      inhibition.put("freeEntries", s.freeEntries());
+      inhibition.put("mean", s.mean());
+      inhibition.put("atBound", s.atBound());
+      inhibition.put("atZero", s.atZero());
+      number(inhibition, "absCosineCorrelation", s.absCosineCorrelation());
+      String caption = null;
+      if (o.pattern().parents().isPresent()) {
+        int[] parent = o.pattern().parents().get();
+        DictionaryStatistics.Tree tree =
+            DictionaryStatistics.tree(state.w, parent, held.activity());
+        ObjectNode t = report.putObject("tree");
+        number(t, "parentChildAbsCosine", tree.parentChildAbsCosine());
+        number(t, "siblingAbsCosine", tree.siblingAbsCosine());
+        number(t, "allPairsAbsCosine", tree.allPairsAbsCosine());
+        t.set("levels", JSON.valueToTree(tree.levels()));
+        caption =
+            String.format(
+                Locale.ROOT,
+                "%s, %d units: mean |cos| parent-child %.3f, all pairs %.3f",
+                o.pattern().spec(),
+                o.units(),
+                tree.parentChildAbsCosine(),
+                tree.allPairsAbsCosine());
+        Path treePng = OutputFiles.sibling(spec.out(), ".tree.png");
+        OutputFiles.writeAtomically(
+            AtomTree.png(atoms, parent, held.activity(), caption, scale), treePng);
+        files.put("tree", treePng);
+      }
+      if (o.sMax() > 0) {
+        Path sPng = OutputFiles.sibling(spec.out(), ".s.png");
+        // A cell is as large as an atom, so large K gets small atoms to keep the picture in bounds.
+        int sScale = Math.max(1, Math.min(scale, 1100 / (o.units() * o.patch())));
+        OutputFiles.writeAtomically(
+            InhibitionMatrix.png(
+                ModelExport.tensor(state.s), pattern.mask(), o.sMax(), atoms, sScale),
+            sPng);
+        files.put("s", sPng);
+      }
+      ArrayNode history = report.putArray("history");
+      for (LateralTrainer.EpochStats e : state.history) {
+        ObjectNode h = history.addObject();
+        h.put("epoch", e.epoch());
+        h.put("phase", e.phase());
+        h.put("energy", e.energy());
+        h.put("reconstruction", e.reconstruction());
+        h.put("sparsity", e.sparsity());
+        h.put("inhibition", e.inhibition());
+        h.put("psdLoss", e.psdLoss());
+        h.set("heldOut", evaluationJson(e.heldOut()).without("activity"));
+        h.put("seconds", e.seconds());
+      }
+      report.put("trainSeconds", trainSeconds);
+      report.put("epochsDone", state.epochsDone);
+      report.put("steps", state.steps);
+      if (curve.size() > 1) {
+        Path lossPng = OutputFiles.sibling(spec.out(), ".loss.png");
+        OutputFiles.writeAtomically(
+            LossPlot.png(
+                curve.series(), "energy and encoder loss, mean per patch", "step", 800, 480),
+            lossPng);
+        files.put("loss", lossPng);
+      }
+      Path reportJson = OutputFiles.sibling(spec.out(), ".report.json");
+      files.put("report", reportJson);
+      ObjectNode written = report.putObject("files");
+      files.forEach((k, v) -> written.put(k, v.getFileName().toString()));
+      report.put("wallSeconds", (System.nanoTime() - started) / 1e9);
+      OutputFiles.writeAtomically(JSON.writeValueAsBytes(report), reportJson);
+      return new Result(model, files, report);
+    }
+  }
+
+  /** The frames of a run, read and normalized once, split into training and held-out images. */
+  private record Prepared(
+      InputSpec input,
+      FrameSet train,
+      FrameSet heldOut,
+      List<String> heldOutNames,
+      List<ImageFolder.Skipped> skipped) {}
+
+  private static Prepared prepare(Spec spec) throws DataException {
+    ImageFolder folder = ImageFolder.scan(spec.data());
+    Normalization normalization;
+    if (spec.normalization().isPresent()) {
+      normalization = spec.normalization().get();
+    } else {
+      // Standardization needs the pixels' statistics first: decode once without normalizing.
+      ImageFolder.Loaded raw =
+          folder.load(
+              new FrameDecoder(
+                  new InputSpec(spec.size(), spec.size(), 1, new Normalization.None())));
+      normalization = standardization(raw.frames());
+    }
+    InputSpec input = new InputSpec(spec.size(), spec.size(), 1, normalization);
+    ImageFolder.Loaded loaded = folder.load(new FrameDecoder(input));
+    FrameSet all = loaded.frames();
+    int n = all.count();
+    List<Integer> heldOut = new ArrayList<>();
+    for (int i = 9; i < n; i += 10) {
+      heldOut.add(i);
+    }
+    if (heldOut.isEmpty() && n >= 2) {
+      heldOut.add(n - 1);
+    }
+    if (heldOut.isEmpty()) {
+      return new Prepared(input, all, all, List.of(), loaded.skipped());
+    }
+    int size = all.frameSize();
+    float[] train = new float[(n - heldOut.size()) * size];
+    float[] held = new float[heldOut.size() * size];
+    List<String> names = new ArrayList<>();
+    int t = 0;
+    int h = 0;
+    for (int i = 0; i < n; i++) {
+      if (heldOut.contains(i)) {
+        System.arraycopy(all.data(), i * size, held, h++ * size, size);
+        names.add(spec.data().relativize(loaded.used().get(i)).toString());
+      } else {
+        System.arraycopy(all.data(), i * size, train, t++ * size, size);
+      }
+    }
+    return new Prepared(
+        input,
+        new FrameSet(t, 1, spec.size(), spec.size(), train),
+        new FrameSet(h, 1, spec.size(), spec.size(), held),
+        names,
+        loaded.skipped());
+  }
+
+  /** The mean and deviation of every value of {@code frames}, as a normalization. */
+  static Normalization.Standardize standardization(FrameSet frames) {
+    double sum = 0;
+    double sq = 0;
+    for (float v : frames.data()) {
+      sum += v;
+      sq += (double) v * v;
+    }
+    double mean = sum / frames.data().length;
+    double std = Math.sqrt(Math.max(sq / frames.data().length - mean * mean, 1e-12));
+    return new Normalization.Standardize((float) mean, (float) std);
+  }
+
+  private static ObjectNode evaluationJson(LateralTrainer.Evaluation e) {
+    ObjectNode n = JSON.createObjectNode();
+    n.put("patches", e.patches());
+    n.put("energy", e.energy());
+    n.put("relativeReconstructionError", e.relativeReconstructionError());
+    n.put("codeDensity", e.codeDensity());
+    n.put("psdRelativeError", e.psdRelativeError());
+    n.put("supportJaccard", e.supportJaccard());
+    n.put("supportPrecision", e.supportPrecision());
+    n.put("supportRecall", e.supportRecall());
+    ArrayNode a = n.putArray("activity");
+    for (double v : e.activity()) {
+      a.add(v);
+    }
+    return n;
+  }
+
+  /** JSON has no NaN: a statistic that does not exist (no siblings, say) is null. */
+  private static void number(ObjectNode node, String key, double value) {
+    if (Double.isFinite(value)) {
+      node.put(key, value);
+    } else {
+      node.putNull(key);
+    }
+  }
+
+  private static Map<String, Object> optionsJson(LateralOptions o) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("pattern", o.pattern().spec());
+    m.put("units", o.units());
+    m.put("s", o.inhibition().spec());
+    m.put("sMax", o.sMax());
+    m.put("sRate", o.sRate());
+    m.put("lambda", o.lambda());
+    m.put("patch", o.patch());
+    m.put("fistaSteps", o.fistaSteps());
+    m.put("epochs", o.epochs());
+    m.put("psdEpochs", o.psdEpochs());
+    m.put("batch", o.batch());
+    m.put("learningRate", o.learningRate());
+    m.put("psdLearningRate", o.psdLearningRate());
+    m.put("density", o.density());
+    m.put("seed", o.seed());
+    return m;
+  }
+
+  private static Map<String, Object> inputJson(InputSpec in) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("height", in.height());
+    m.put("width", in.width());
+    m.put("channels", in.channels());
+    m.put("normalize", in.normalize().toString());
+    return m;
+  }
+
+  /** Per-step energy terms and encoder loss, averaged over blocks of steps at plot time. */
+  private static final class StepCurve {
+    private static final int MAX_POINTS = 200;
+    private final double lambda;
+    private final List<double[]> steps = new ArrayList<>();
+
+    StepCurve(double lambda) {
+      this.lambda = lambda;
+    }
+
+    void add(LateralTrainer.StepInfo s) {
+      steps.add(
+          new double[] {
+            s.terms().reconstruction(),
+            lambda * s.terms().sparsity(),
+            s.terms().inhibition(),
+            s.energy(),
+            s.psdLoss()
+          });
+    }
+
+    int size() {
+      return steps.size();
+    }
+
+    List<LossPlot.Series> series() {
+      String[] names = {
+        "reconstruction", "lambda * sparsity", "inhibition", "energy", "encoder |z~ - z*|^2"
+      };
+      int block = Math.max(1, (steps.size() + MAX_POINTS - 1) / MAX_POINTS);
+      int points = (steps.size() + block - 1) / block;
+      double[] x = new double[points];
+      double[][] y = new double[names.length][points];
+      for (int p = 0; p < points; p++) {
+        int from = p * block;
+        int to = Math.min(steps.size(), from + block);
+        for (int i = from; i < to; i++) {
+          for (int c = 0; c < names.length; c++) {
+            y[c][p] += steps.get(i)[c] / (to - from);
+          }
+        }
+        x[p] = to;
+      }
+      List<LossPlot.Series> series = new ArrayList<>();
+      for (int c = 0; c < names.length; c++) {
+        // A fixed-at-zero S draws a flat zero line that only forces a linear axis.
+        if (c == 2 && Arrays.stream(y[c]).allMatch(v -> v == 0)) {
+          continue;
+        }
+        series.add(new LossPlot.Series(names[c], x, y[c]));
+      }
+      return series;
+    }
+  }
+}
