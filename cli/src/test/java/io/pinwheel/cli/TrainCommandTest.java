@@ -213,6 +213,22 @@ public class TrainCommandTest {
   }
 
   @Test
+  void shouldRefuseToStandardizeAnImageFolder() throws Exception {
+    Path folder = Files.createDirectories(dir.resolve("photos"));
+    Cli cli =
+        Cli.run(
+            "train",
+            "--data",
+            folder.toString(),
+            "--out",
+            dir.resolve("f.pwe").toString(),
+            "--normalize",
+            "standardize");
+    assertThat(cli.exitCode()).isEqualTo(2);
+    assertThat(cli.err()).contains("--normalize standardize is for Fashion-MNIST");
+  }
+
+  @Test
   void shouldNameTheMissingDataFolder() {
     Cli cli = train(dir.resolve("absent"), dir.resolve("g.pwe"));
     assertThat(cli.exitCode()).isEqualTo(2);

@@ -407,14 +407,16 @@ public final class TrainingJob {
           List.of());
     }
     DataSource.FolderSource folder = (DataSource.FolderSource) spec.data();
+    if (baseInput.isEmpty() && spec.normalization().isEmpty()) {
+      // Empty means "standardize by the data's own statistics", which needs every image decoded
+      // before the first is normalized; refusing beats silently training with another one.
+      throw new DataException(
+          "--normalize standardize is for Fashion-MNIST; for an image folder use lcn[:SIGMA] or"
+              + " none");
+    }
     InputSpec input =
         baseInput.orElseGet(
-            () ->
-                new InputSpec(
-                    spec.size(),
-                    spec.size(),
-                    1,
-                    spec.normalization().orElse(new Normalization.Lcn(FOLDER_LCN_SIGMA))));
+            () -> new InputSpec(spec.size(), spec.size(), 1, spec.normalization().orElseThrow()));
     ImageFolder.Loaded loaded = ImageFolder.scan(folder.dir()).load(new FrameDecoder(input));
     FrameSet frames = loaded.frames();
     if (spec.limit() > 0 && frames.count() > spec.limit()) {
@@ -435,9 +437,6 @@ public final class TrainingJob {
         patched,
         loaded.skipped());
   }
-
-  /** LCN's σ for image folders: the extractor's default for natural images. */
-  static final double FOLDER_LCN_SIGMA = 2.0;
 
   private static void checkResumable(EncoderModel ckpt, ObjectNode provenance, Path path)
       throws InvalidModelException {
