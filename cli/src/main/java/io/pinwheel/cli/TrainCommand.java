@@ -279,23 +279,7 @@ final class TrainCommand implements Callable<Integer> {
     } finally {
       progress.line.finish();
     }
-    context.stats().modelWritten = output.out;
-    result
-        .report()
-        .path("skipped")
-        .forEach(
-            k ->
-                context
-                    .err()
-                    .println(
-                        "pinwheel train: skipped "
-                            + k.path("file").asText()
-                            + ": "
-                            + k.path("reason").asText()));
-    // The report without its per-epoch history: one line a script can read; the file has it all.
-    var summary = result.report().deepCopy();
-    summary.remove("history");
-    return output.publishAndPrint(context, "pinwheel train", summary);
+    return output.finish(context, "pinwheel train", result.report());
   }
 
   private static int poolWindow(String text) {

@@ -202,10 +202,7 @@ final class TrainDrsaeCommand implements Callable<Integer> {
     } finally {
       progress.line.finish();
     }
-    context.stats().modelWritten = output.out;
-    var summary = result.report().deepCopy();
-    summary.remove("history");
-    return output.publishAndPrint(context, "pinwheel train drsae", summary);
+    return output.finish(context, "pinwheel train drsae", result.report());
   }
 
   /** Step and epoch lines in the style of {@code train}'s. */

@@ -262,23 +262,7 @@ final class TrainLateralCommand implements Callable<Integer> {
     } finally {
       progress.finish();
     }
-    context.stats().modelWritten = output.out;
-    result
-        .report()
-        .path("skipped")
-        .forEach(
-            k ->
-                context
-                    .err()
-                    .println(
-                        "pinwheel train lateral: skipped "
-                            + k.path("file").asText()
-                            + ": "
-                            + k.path("reason").asText()));
-    // The report without its per-epoch history: one line a script can read; the file has it all.
-    var summary = result.report().deepCopy();
-    summary.remove("history");
-    return output.publishAndPrint(context, "pinwheel train lateral", summary);
+    return output.finish(context, "pinwheel train lateral", result.report());
   }
 
   /**

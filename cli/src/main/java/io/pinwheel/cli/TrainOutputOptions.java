@@ -85,14 +85,32 @@ final class TrainOutputOptions {
   }
 
   /**
-   * Publishes the written model when {@code --publish-to} asks for it (adding where it went to
-   * {@code summary}), then prints {@code summary} as the command's one line of output.
+   * Ends a training command once its model is written: records the file, names on stderr every
+   * input file the run skipped (the report's {@code skipped}), publishes the model when {@code
+   * --publish-to} asks for it, and prints the report without its per-epoch {@code history} as the
+   * command's one line of output (the report file has it all).
    *
    * @param command the command's name, prefixed to messages
+   * @param report the run's report
    * @return {@link ExitCodes#OK}, or {@link ExitCodes#FAILED} when publishing failed (the model is
    *     still written)
    */
-  int publishAndPrint(CliContext context, String command, ObjectNode summary) {
+  int finish(CliContext context, String command, ObjectNode report) {
+    context.stats().modelWritten = out;
+    report
+        .path("skipped")
+        .forEach(
+            k ->
+                context
+                    .err()
+                    .println(
+                        command
+                            + ": skipped "
+                            + k.path("file").asText()
+                            + ": "
+                            + k.path("reason").asText()));
+    ObjectNode summary = report.deepCopy();
+    summary.remove("history");
     int status = ExitCodes.OK;
     if (publishTo != null) {
       try {
