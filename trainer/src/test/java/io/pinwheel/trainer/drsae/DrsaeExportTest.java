@@ -1,0 +1,89 @@
+package io.pinwheel.trainer.drsae;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.pinwheel.extractor.Encoder;
+import io.pinwheel.extractor.Frame;
+import io.pinwheel.extractor.SparseCode;
+import io.pinwheel.extractor.model.EncoderFile;
+import io.pinwheel.extractor.model.EncoderModel;
+import io.pinwheel.extractor.model.InputSpec;
+import io.pinwheel.extractor.model.Normalization;
+import io.pinwheel.extractor.model.OutputSpec;
+import java.time.Instant;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+class DrsaeExportTest {
+  private static final int SIDE = 6;
+  private static final int D = SIDE * SIDE;
+  private static final int K = 12;
+  private static final int T = 4;
+
+  /** A model with a non-zero lateral matrix, so the recurrence matters, and a trained-like head. */
+  private static DrsaeModel model() {
+    DrsaeModel m = DrsaeModel.initial(new DrsaeConfig(K, D, 10, T, 0.1), DataType.FLOAT, 3);
+    SplittableRandom rnd = new SplittableRandom(5);
+    float[] s = new float[K * K];
+    float[] c = new float[10 * K];
+    for (int i = 0; i < s.length; i++) {
+      s[i] = (float) (0.3 * rnd.nextGaussian());
+    }
+    for (int i = 0; i < c.length; i++) {
+      c[i] = (float) rnd.nextGaussian();
+    }
+    m.parameter(DrsaeModel.LATERAL).assign(Nd4j.create(s, new long[] {K, K}, 'c'));
+    m.parameter(DrsaeModel.CLASSIFIER).assign(Nd4j.create(c, new long[] {10, K}, 'c'));
+    m.parameter(DrsaeModel.BIAS).assign(-0.05);
+    return m;
+  }
+
+  @Test
+  void shouldServeTheCodesAndScoresTheTrainerComputes() throws Exception {
+    DrsaeModel trained = model();
+    EncoderModel served =
+        EncoderFile.read(
+            EncoderFile.toBytes(
+                new EncoderModel(
+                    "d",
+                    1,
+                    Instant.EPOCH,
+                    new InputSpec(SIDE, SIDE, 1, new Normalization.None()),
+                    DrsaeJob.layers(trained.parameters(), trained.config()),
+                    OutputSpec.threshold(0f),
+                    "{}",
+                    Map.of())),
+            "drsae test model");
+    SplittableRandom rnd = new SplittableRandom(7);
+    int n = 5;
+    float[] x = new float[n * D];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (float) rnd.nextGaussian();
+    }
+    try (INDArray rows = Nd4j.create(x, new long[] {n, D}, 'c');
+        INDArray codes = trained.codes(rows);
+        INDArray scores = trained.scores(rows);
+        Encoder encoder = new Encoder(served)) {
+      for (int r = 0; r < n; r++) {
+        float[] frame = new float[D];
+        System.arraycopy(x, r * D, frame, 0, D);
+        SparseCode code = encoder.encode(Frame.of(1, SIDE, SIDE, frame));
+        float[] dense = code.toDense();
+        for (int k = 0; k < K; k++) {
+          assertThat(dense[k])
+              .as("unit %d of row %d", k, r)
+              .isCloseTo(codes.getFloat(r, k), within(1e-4f));
+        }
+        for (int c = 0; c < 10; c++) {
+          assertThat(code.scores()[c]).isCloseTo(scores.getFloat(r, c), within(1e-3f));
+        }
+        assertThat(code.label()).isEqualTo(served.head().orElseThrow().labelOf(code.scores()));
+      }
+    }
+  }
+}
