@@ -189,12 +189,6 @@ final class TrainCommand implements Callable<Integer> {
   long seed;
 
   @Option(
-      names = "--threads",
-      paramLabel = "N",
-      description = "Native threads. Default: the number of cores.")
-  Integer threads;
-
-  @Option(
       names = "--stack-on",
       paramLabel = "BASE.pwe",
       description = {
@@ -232,7 +226,7 @@ final class TrainCommand implements Callable<Integer> {
               learningRate,
               density,
               seed,
-              threads == null ? Runtime.getRuntime().availableProcessors() : threads);
+              output.threads());
       String modelName = output.modelName();
       job =
           new TrainingJob.Spec(

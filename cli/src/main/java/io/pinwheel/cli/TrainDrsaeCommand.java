@@ -148,12 +148,6 @@ final class TrainDrsaeCommand implements Callable<Integer> {
       description = "Seed of the initial weights and the batch order. Default: ${DEFAULT-VALUE}.")
   long seed;
 
-  @Option(
-      names = "--threads",
-      paramLabel = "N",
-      description = "Native threads. Default: the number of cores.")
-  Integer threads;
-
   TrainDrsaeCommand(CliContext context) {
     this.context = context;
   }
@@ -182,7 +176,7 @@ final class TrainDrsaeCommand implements Callable<Integer> {
                   batch,
                   learningRate,
                   seed,
-                  threads == null ? Runtime.getRuntime().availableProcessors() : threads,
+                  output.threads(),
                   averaging),
               limit,
               testLimit);

@@ -205,12 +205,6 @@ final class TrainLateralCommand implements Callable<Integer> {
       description = "Seeds the start dictionary and the patches. Default: ${DEFAULT-VALUE}.")
   long seed;
 
-  @Option(
-      names = "--threads",
-      paramLabel = "N",
-      description = "Native threads. Default: the number of cores.")
-  Integer threads;
-
   TrainLateralCommand(CliContext context) {
     this.context = context;
   }
@@ -236,7 +230,7 @@ final class TrainLateralCommand implements Callable<Integer> {
               psdLearningRate,
               density,
               seed,
-              threads == null ? Runtime.getRuntime().availableProcessors() : threads);
+              output.threads());
       job =
           new LateralJob.Spec(
               data,

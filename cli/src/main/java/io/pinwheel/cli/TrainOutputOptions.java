@@ -17,8 +17,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
 /**
- * The options every {@code train} command shares: where the model goes, what it is called, and
- * where it is published when training is done.
+ * The options every {@code train} command shares: where the model goes, what it is called, where it
+ * is published when training is done, and how many native threads train it.
  */
 final class TrainOutputOptions {
   // Not required here: picocli would then demand it of `train` even when a subcommand such as
@@ -72,6 +72,17 @@ final class TrainOutputOptions {
       paramLabel = "TOPIC",
       description = "With --publish-to: the models topic. Default: ${DEFAULT-VALUE}.")
   String modelsTopic;
+
+  @Option(
+      names = "--threads",
+      paramLabel = "N",
+      description = "Native threads. Default: the number of cores.")
+  Integer threads;
+
+  /** {@code --threads}, else the number of cores. */
+  int threads() {
+    return threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+  }
 
   /** {@code --name}, else the file name without its extension. */
   String modelName() {
