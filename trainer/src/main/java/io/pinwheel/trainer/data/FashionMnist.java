@@ -216,7 +216,12 @@ public final class FashionMnist {
       return new DataInputStream(new BufferedInputStream(in, BUFFER));
     } catch (IOException e) {
       in.close();
-      throw new IOException(file + ": " + e.getMessage(), e);
+      // An empty file fails the gzip header read with an EOFException that has no message.
+      String why =
+          e instanceof java.io.EOFException
+              ? "not a gzip file: it ends before its header (empty or cut short)"
+              : e.getMessage();
+      throw new IOException(file + ": " + why, e);
     }
   }
 

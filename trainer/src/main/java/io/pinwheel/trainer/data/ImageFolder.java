@@ -124,7 +124,9 @@ public record ImageFolder(Path dir, List<Path> files) {
               + " could be decoded ("
               + files.size()
               + " files tried"
-              + (skipped.isEmpty() ? "" : "; the first: " + skipped.get(0))
+              + (skipped.isEmpty()
+                  ? ""
+                  : "; the first: " + skipped.get(0).path() + ": " + skipped.get(0).reason())
               + ")");
     }
     return new Loaded(FrameSet.of(frames), used, skipped);

@@ -142,6 +142,19 @@ class FashionMnistTest {
   }
 
   @Test
+  void shouldNameAnEmptyGzipFile() throws Exception {
+    GrayImages images = Idx.images(5, 10, 10);
+    Idx.writeSplit(dir, Split.TRAIN, images, true);
+    Path file = dir.resolve("train-images-idx3-ubyte.gz");
+    Files.write(file, new byte[0]);
+    assertThatThrownBy(() -> FashionMnist.read(dir, Split.TRAIN))
+        .isInstanceOf(DataException.class)
+        .hasMessageContaining(file.toString())
+        .hasMessageContaining("ends before its header")
+        .hasMessageNotContaining("null");
+  }
+
+  @Test
   void shouldRejectDifferentImageAndLabelCounts() throws Exception {
     GrayImages images = Idx.images(3, 2, 2);
     Idx.writeSplit(dir, Split.TRAIN, images, true);
