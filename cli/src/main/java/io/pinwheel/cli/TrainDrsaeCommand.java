@@ -128,6 +128,17 @@ final class TrainDrsaeCommand implements Callable<Integer> {
   double averaging;
 
   @Option(
+      names = "--shift",
+      defaultValue = "0",
+      paramLabel = "PIXELS",
+      description = {
+        "Move each training image by a random whole-pixel offset of up to PIXELS along each axis"
+            + " every time it is drawn (0: no translation).",
+        "Default: ${DEFAULT-VALUE}."
+      })
+  int shift;
+
+  @Option(
       names = "--limit",
       defaultValue = "0",
       paramLabel = "N",
@@ -177,7 +188,8 @@ final class TrainDrsaeCommand implements Callable<Integer> {
                   learningRate,
                   seed,
                   output.threads(),
-                  averaging),
+                  averaging,
+                  shift),
               limit,
               testLimit);
     } catch (IllegalArgumentException e) {

@@ -8,6 +8,7 @@ import io.pinwheel.topology.config.PinwheelConfig;
 import io.pinwheel.topology.metrics.PinwheelMetrics;
 import io.pinwheel.topology.metrics.ProcessMemoryMetrics;
 import io.pinwheel.topology.model.ModelRegistry;
+import io.pinwheel.topology.service.PinwheelService;
 import io.pinwheel.topology.stream.FeatureTopology;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -82,7 +83,17 @@ final class PipelineBench {
       double otherProcessesCpuPercent,
       List<Latency> latency) {}
 
+  /**
+   * The whole run against {@code bootstrapServers}, or against an in-process broker started for it
+   * when that is null. An outside broker (for instance {@code pinwheel broker} pinned to other
+   * cores) keeps the broker's CPU off the cores being measured, as it is off the service's machines
+   * in a deployment; topic and application names then carry {@code runId} so that runs do not meet
+   * each other's topics.
+   */
   static Result run(
+      String bootstrapServers,
+      String runId,
+      Map<String, String> properties,
       EncoderModel model,
       List<byte[]> jpegs,
       int threads,
@@ -95,7 +106,12 @@ final class PipelineBench {
     List<Double> alone = new ArrayList<>();
     List<Double> atLeastOnce = new ArrayList<>();
     List<Double> exactlyOnce = new ArrayList<>();
-    try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+    try (EmbeddedKafka embedded = bootstrapServers == null ? EmbeddedKafka.start() : null) {
+      Cluster kafka =
+          new Cluster(
+              embedded == null ? bootstrapServers : embedded.bootstrapServers(),
+              runId,
+              Map.copyOf(properties));
       // Untimed: the broker's first topics, transactions and the JIT's compilation of the client
       // and broker code would otherwise land on whichever guarantee runs first.
       int warmup = Math.max(2, Math.min(backlog, 2000));
@@ -221,6 +237,13 @@ final class PipelineBench {
     }
   }
 
+  /** Where a run's topics live, and the prefix that keeps its names apart from other runs'. */
+  record Cluster(String bootstrapServers, String runId, Map<String, String> properties) {
+    String app(String name) {
+      return runId.isEmpty() ? name : name + "-" + runId;
+    }
+  }
+
   private static double median(List<Double> values) {
     return Measure.median(values.stream().mapToDouble(Double::doubleValue).toArray());
   }
@@ -278,10 +301,11 @@ final class PipelineBench {
   }
 
   private static PinwheelConfig config(
-      EmbeddedKafka kafka, String app, int threads, boolean exactlyOnce) {
-    Map<String, String> p = new HashMap<>();
+      Cluster kafka, String app, int threads, boolean exactlyOnce) {
+    Map<String, String> p = new HashMap<>(kafka.properties());
     p.put(PinwheelConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
     p.put(PinwheelConfig.APPLICATION_ID, app);
+    p.put(PinwheelConfig.MODELS_TOPIC, app + ".models");
     p.put(PinwheelConfig.FRAMES_TOPIC, app + ".frames");
     p.put(PinwheelConfig.FEATURES_TOPIC, app + ".features");
     p.put(PinwheelConfig.DEAD_LETTER_TOPIC, app + ".dlq");
@@ -293,13 +317,7 @@ final class PipelineBench {
     return PinwheelConfig.fromProperties(p);
   }
 
-  private static void createTopics(EmbeddedKafka kafka, PinwheelConfig c, int partitions) {
-    kafka.createTopic(c.framesTopic(), partitions, Map.of());
-    kafka.createTopic(c.featuresTopic(), partitions, Map.of());
-    kafka.createTopic(c.deadLetterTopic(), partitions, Map.of());
-  }
-
-  private static KafkaProducer<byte[], byte[]> producer(EmbeddedKafka kafka) {
+  private static KafkaProducer<byte[], byte[]> producer(Cluster kafka) {
     Properties p = new Properties();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
     p.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -308,7 +326,7 @@ final class PipelineBench {
   }
 
   private static KafkaConsumer<byte[], byte[]> consumer(
-      EmbeddedKafka kafka, PinwheelConfig c, boolean readCommitted) {
+      Cluster kafka, PinwheelConfig c, boolean readCommitted) {
     Properties p = new Properties();
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
     p.put(ConsumerConfig.GROUP_ID_CONFIG, c.applicationId() + "-reader");
@@ -345,7 +363,7 @@ final class PipelineBench {
 
   /** Frames/s with a backlog: from the first output record to the last. */
   private static double throughput(
-      EmbeddedKafka kafka,
+      Cluster kafka,
       EncoderModel model,
       List<byte[]> jpegs,
       int threads,
@@ -357,10 +375,10 @@ final class PipelineBench {
     PinwheelConfig c =
         config(
             kafka,
-            "bench-throughput-" + (exactlyOnce ? "eos" : "alos") + "-" + run,
+            kafka.app("bench-throughput-" + (exactlyOnce ? "eos" : "alos") + "-" + run),
             threads,
             exactlyOnce);
-    createTopics(kafka, c, partitions);
+    PinwheelService.ensureTopics(c, partitions);
     List<byte[]> keys = balancedKeys(partitions, 4);
     try (KafkaProducer<byte[], byte[]> producer = producer(kafka)) {
       for (int i = 0; i < backlog; i++) {
@@ -443,7 +461,7 @@ final class PipelineBench {
 
   /** End-to-end latency (record timestamp to consumer) at a paced rate. */
   private static Latency latency(
-      EmbeddedKafka kafka,
+      Cluster kafka,
       EncoderModel model,
       List<byte[]> jpegs,
       int threads,
@@ -454,8 +472,9 @@ final class PipelineBench {
       throws Exception {
     String guarantee = exactlyOnce ? "exactly_once_v2" : "at_least_once";
     PinwheelConfig c =
-        config(kafka, "bench-latency-" + guarantee.replace('_', '-'), threads, exactlyOnce);
-    createTopics(kafka, c, partitions);
+        config(
+            kafka, kafka.app("bench-latency-" + guarantee.replace('_', '-')), threads, exactlyOnce);
+    PinwheelService.ensureTopics(c, partitions);
     List<byte[]> keys = balancedKeys(partitions, 4);
     long rssStart = ProcessMemoryMetrics.residentBytes();
     try (KafkaStreams streams = startStreams(c, model);

@@ -7,8 +7,10 @@ import io.pinwheel.trainer.InitialModels;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
@@ -77,6 +79,25 @@ final class PipelineCommand implements Callable<Integer> {
       description = "Length of each latency run (default: ${DEFAULT-VALUE}).")
   int latencySeconds;
 
+  @Option(
+      names = "--bootstrap-servers",
+      paramLabel = "HOST:PORT",
+      description = {
+        "Run against this broker instead of one started inside the benchmark's JVM, e.g. a"
+            + " `pinwheel broker` pinned to other cores with taskset, so that the broker's CPU is"
+            + " not taken from the cores being measured. Topic names then end in a run id."
+      })
+  String bootstrapServers;
+
+  @Option(
+      names = {"-p", "--property"},
+      paramLabel = "KEY=VALUE",
+      description = {
+        "A service configuration key for the pipeline runs, as in `serve --config`: Kafka Streams"
+            + " and client keys such as producer.batch.size pass through. Repeatable."
+      })
+  Map<String, String> properties = new LinkedHashMap<>();
+
   @Option(names = "--json", description = "Print one JSON object instead of a table.")
   boolean json;
 
@@ -97,6 +118,9 @@ final class PipelineCommand implements Callable<Integer> {
     }
     PipelineBench.Result r =
         PipelineBench.run(
+            bootstrapServers,
+            bootstrapServers == null ? "" : Long.toString(System.currentTimeMillis(), 36),
+            properties,
             encoderModel(),
             SoakCommand.syntheticJpegs(16, 3),
             threads,
@@ -147,10 +171,13 @@ final class PipelineCommand implements Callable<Integer> {
       if (!Double.isNaN(r.otherProcessesCpuPercent())) {
         out.printf(
             Locale.ROOT,
-            "other processes on this machine used %.0f%% of one core during the timed"
+            "other processes on this machine%s used %.0f%% of one core during the timed"
                 + " throughput runs%s%n",
+            bootstrapServers == null ? "" : ", the broker among them,",
             r.otherProcessesCpuPercent(),
-            r.otherProcessesCpuPercent() > 10 ? " (figures not comparable: re-run when idle)" : "");
+            r.otherProcessesCpuPercent() > 10 && bootstrapServers == null
+                ? " (figures not comparable: re-run when idle)"
+                : "");
       }
     }
     out.flush();

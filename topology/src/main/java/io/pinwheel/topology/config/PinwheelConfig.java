@@ -89,11 +89,14 @@ import org.apache.kafka.streams.StreamsConfig;
  *
  * <p>Keys starting with {@code pinwheel.} that are not listed above are refused, since they can
  * only be typos. {@link #toStreamsProperties()} adds client settings unless the key is given:
- * producer {@code max.request.size} and consumer {@code max.partition.fetch.bytes} of {@value
- * #DEFAULT_CLIENT_RECORD_BYTES} bytes (frames and their dead letters are larger than the 1 MiB
- * client defaults allow; raise both, and the topics' {@code max.message.bytes}, for larger frames),
- * and producer {@code linger.ms} of {@value #DEFAULT_LINGER_MS} ms instead of Kafka Streams' 100
- * ms, which would dominate the latency under at-least-once.
+ * producer {@code max.request.size} of {@value #DEFAULT_CLIENT_RECORD_BYTES} bytes (frames and
+ * their dead letters are larger than the 1 MiB client default allows; raise it, and the topics'
+ * {@code max.message.bytes}, for larger frames), producer {@code batch.size} of {@value
+ * #DEFAULT_BATCH_BYTES} bytes (a feature record is 10 to 40 KB, so Kafka's 16 KB batches would send
+ * each one in a request of its own), and producer {@code linger.ms} of {@value #DEFAULT_LINGER_MS}
+ * ms instead of Kafka Streams' 100 ms, which would dominate the latency under at-least-once. The
+ * consumer's {@code max.partition.fetch.bytes} stays at Kafka's 1 MiB: a fetch returns a larger
+ * record whole anyway, and 16 MiB fetch buffers are humongous objects to the garbage collector.
  *
  * @param applicationId {@code application.id}
  * @param bootstrapServers {@code bootstrap.servers}
@@ -203,8 +206,11 @@ public record PinwheelConfig(
   /** Default {@link #numStreamThreads()}. */
   public static final int DEFAULT_NUM_STREAM_THREADS = 1;
 
-  /** Producer {@code max.request.size} and consumer {@code max.partition.fetch.bytes} default. */
+  /** Producer {@code max.request.size} default. */
   public static final int DEFAULT_CLIENT_RECORD_BYTES = 16 << 20;
+
+  /** Producer {@code batch.size} default. */
+  public static final int DEFAULT_BATCH_BYTES = 1 << 20;
 
   /** Producer {@code linger.ms} default. */
   public static final int DEFAULT_LINGER_MS = 5;
@@ -419,9 +425,9 @@ public record PinwheelConfig(
         ProducerConfig.LINGER_MS_CONFIG);
     putUnlessGiven(
         p,
-        StreamsConfig.consumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG),
-        Integer.toString(DEFAULT_CLIENT_RECORD_BYTES),
-        ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG);
+        StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG),
+        Integer.toString(DEFAULT_BATCH_BYTES),
+        ProducerConfig.BATCH_SIZE_CONFIG);
     return p;
   }
 

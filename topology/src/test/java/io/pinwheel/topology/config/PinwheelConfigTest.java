@@ -231,7 +231,8 @@ class PinwheelConfigTest {
         .containsEntry("num.stream.threads", "1")
         .containsEntry("producer.max.request.size", Integer.toString(16 << 20))
         .containsEntry("producer.linger.ms", "5")
-        .containsEntry("consumer.max.partition.fetch.bytes", Integer.toString(16 << 20));
+        .containsEntry("producer.batch.size", Integer.toString(1 << 20))
+        .doesNotContainKey("consumer.max.partition.fetch.bytes");
   }
 
   @Test
@@ -240,16 +241,16 @@ class PinwheelConfigTest {
         PinwheelConfig.fromProperties(
                 with(
                     "max.request.size", "1000",
-                    "main.consumer.max.partition.fetch.bytes", "2000",
+                    "batch.size", "2000",
                     "producer.linger.ms", "50"))
             .toStreamsProperties();
 
     assertThat(p)
         .containsEntry("max.request.size", "1000")
-        .containsEntry("main.consumer.max.partition.fetch.bytes", "2000")
+        .containsEntry("batch.size", "2000")
         .containsEntry("producer.linger.ms", "50")
         .doesNotContainKey("producer.max.request.size")
-        .doesNotContainKey("consumer.max.partition.fetch.bytes");
+        .doesNotContainKey("producer.batch.size");
   }
 
   @Test

@@ -188,7 +188,8 @@ public final class DrsaeJob {
             }
           };
       long trainStart = System.nanoTime();
-      new DrsaeTrainer(spec.options()).train(model, xTrain, train.labels(), recording);
+      new DrsaeTrainer(spec.options(), train.height(), train.width())
+          .train(model, xTrain, train.labels(), recording);
       trainSeconds = (System.nanoTime() - trainStart) / 1e9;
       trainerAccuracy = model.accuracy(xTest, test.labels());
       trained = new LinkedHashMap<>();

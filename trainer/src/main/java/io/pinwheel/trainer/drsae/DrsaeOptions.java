@@ -19,6 +19,10 @@ package io.pinwheel.trainer.drsae;
  *     min(averaging, (1 + n)/(10 + n)), so a run shorter than the average's horizon still ends near
  *     its last weights. Minibatch steps leave the test accuracy jittering by about half a point
  *     from one epoch to the next; the average (Polyak averaging) sits at the centre of that jitter.
+ * @param shift the largest random translation, in pixels along each axis, applied to each training
+ *     image every time it is drawn (edges replicated), ≥ 0; 0 trains on the images as they are. The
+ *     discriminative phase otherwise learns the training set's exact pixel positions: the
+ *     classifier's training loss falls to a third of the test one.
  */
 public record DrsaeOptions(
     int pretrainEpochs,
@@ -28,7 +32,8 @@ public record DrsaeOptions(
     double learningRate,
     long seed,
     int threads,
-    double averaging) {
+    double averaging,
+    int shift) {
   /** Validates every field. */
   public DrsaeOptions {
     if (pretrainEpochs < 0) {
@@ -58,6 +63,9 @@ public record DrsaeOptions(
     }
     if (!(averaging >= 0 && averaging < 1)) {
       throw new IllegalArgumentException("averaging must be in [0, 1), got " + averaging);
+    }
+    if (shift < 0) {
+      throw new IllegalArgumentException("shift must be >= 0, got " + shift);
     }
   }
 

@@ -7,7 +7,11 @@ import io.pinwheel.trainer.optim.Shuffles;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
+import java.util.SplittableRandom;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Trains a {@link DrsaeModel}: minibatch Adam on the whole loss, with the model's norms projected
@@ -16,17 +20,40 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * classification term shapes the same code (the paper's pre-training followed by discriminative
  * training). The classifier itself only receives gradient in the second phase.
  *
- * <p>Runs are reproducible: the batch order of every epoch derives only from the seed and the epoch
- * number.
+ * <p>Runs are reproducible: the batch order and the random translations ({@link
+ * DrsaeOptions#shift}) of every epoch derive only from the seed and the epoch number.
  */
 public final class DrsaeTrainer {
 
   private final DrsaeOptions options;
+  private final int height;
+  private final int width;
   private final NativeGarbage garbage = new NativeGarbage();
 
-  /** A trainer for {@code options}. */
+  /**
+   * A trainer for {@code options} on inputs that are not images.
+   *
+   * @throws IllegalArgumentException if {@code options} asks for translations, which need the image
+   *     geometry
+   */
   public DrsaeTrainer(DrsaeOptions options) {
-    this.options = options;
+    this(options, 0, 0);
+  }
+
+  /**
+   * A trainer for {@code options} on {@code height x width} gray images flattened row by row.
+   *
+   * @throws IllegalArgumentException if {@code options} asks for translations and the geometry is
+   *     empty or no larger than the translation
+   */
+  public DrsaeTrainer(DrsaeOptions options, int height, int width) {
+    this.options = Objects.requireNonNull(options, "options");
+    if (options.shift() > 0 && Math.min(height, width) <= options.shift()) {
+      throw new IllegalArgumentException(
+          "shift " + options.shift() + " needs images larger than it, got " + height + "x" + width);
+    }
+    this.height = height;
+    this.width = width;
   }
 
   /** What a training run reports while it works. */
@@ -92,6 +119,10 @@ public final class DrsaeTrainer {
       throw new IllegalArgumentException(
           "x must have one row per label (" + count + "), got " + Arrays.toString(x.shape()));
     }
+    if (options.shift() > 0 && x.size(1) != (long) height * width) {
+      throw new IllegalArgumentException(
+          "x must have " + height + "x" + width + " columns to be translated, got " + x.size(1));
+    }
     Map<String, INDArray> first = new HashMap<>();
     Map<String, INDArray> second = new HashMap<>();
     for (String name : DrsaeModel.PARAMETERS) {
@@ -107,6 +138,7 @@ public final class DrsaeTrainer {
     for (int epoch = 0; epoch < options.epochs(); epoch++) {
       double alpha = options.alphaAt(epoch);
       int[] order = Shuffles.epochOrder(count, options.seed(), epoch);
+      SplittableRandom shifts = Shuffles.epochRandom(options.seed(), epoch);
       long start = System.nanoTime();
       double rec = 0;
       double sparse = 0;
@@ -120,7 +152,7 @@ public final class DrsaeTrainer {
           y[i] = labels[rows[i]];
         }
         DrsaeModel.Step step;
-        try (INDArray xb = x.getRows(rows)) {
+        try (INDArray xb = translated(x.getRows(rows), shifts)) {
           step = model.step(xb, y, alpha);
         }
         Adam.step(
@@ -162,6 +194,51 @@ public final class DrsaeTrainer {
       model.normalize();
     }
     return model;
+  }
+
+  /**
+   * {@code batch} with each row moved by {@link #translate}; {@code batch} itself when translations
+   * are off, else a new array ({@code batch} is then closed).
+   */
+  private INDArray translated(INDArray batch, SplittableRandom random) {
+    if (options.shift() == 0) {
+      return batch;
+    }
+    int n = (int) batch.size(0);
+    float[] v;
+    try (batch) {
+      v = batch.castTo(DataType.FLOAT).data().asFloat();
+    }
+    translate(v, n, height, width, options.shift(), random);
+    try (INDArray f = Nd4j.create(v, new long[] {n, (long) height * width}, DataType.FLOAT)) {
+      return f.castTo(batch.dataType()).dup();
+    }
+  }
+
+  /**
+   * Moves each of the {@code n} row-major {@code height x width} images in {@code images} by a
+   * random whole-pixel offset in [-shift, shift] along each axis, repeating the edge pixels into
+   * the space it leaves. Offsets are drawn from {@code random}, two per image, in order.
+   */
+  static void translate(
+      float[] images, int n, int height, int width, int shift, SplittableRandom random) {
+    int d = height * width;
+    float[] row = new float[d];
+    for (int i = 0; i < n; i++) {
+      int dy = random.nextInt(-shift, shift + 1);
+      int dx = random.nextInt(-shift, shift + 1);
+      if (dy == 0 && dx == 0) {
+        continue;
+      }
+      int o = i * d;
+      System.arraycopy(images, o, row, 0, d);
+      for (int r = 0; r < height; r++) {
+        int from = Math.max(0, Math.min(height - 1, r - dy)) * width;
+        for (int c = 0; c < width; c++) {
+          images[o + r * width + c] = row[from + Math.max(0, Math.min(width - 1, c - dx))];
+        }
+      }
+    }
   }
 
   /**

@@ -13,7 +13,7 @@ public final class Shuffles {
    * A random order of {@code 0..n-1} for epoch {@code epoch} (from 0) of a run seeded {@code seed}.
    */
   public static int[] epochOrder(int n, long seed, int epoch) {
-    SplittableRandom rnd = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + epoch + 1);
+    SplittableRandom rnd = new SplittableRandom(epochSeed(seed, epoch));
     int[] p = new int[n];
     for (int i = 0; i < n; i++) {
       p[i] = i;
@@ -25,5 +25,17 @@ public final class Shuffles {
       p[j] = tmp;
     }
     return p;
+  }
+
+  /**
+   * A generator for the other random draws of epoch {@code epoch} (such as data augmentation): a
+   * function of the seed and the epoch only, and a different stream from {@link #epochOrder}'s.
+   */
+  public static SplittableRandom epochRandom(long seed, int epoch) {
+    return new SplittableRandom(epochSeed(seed, epoch)).split();
+  }
+
+  private static long epochSeed(long seed, int epoch) {
+    return seed * 0x9E3779B97F4A7C15L + epoch + 1;
   }
 }

@@ -43,7 +43,7 @@ class DrsaeTrainerTest {
   }
 
   private static DrsaeTrainer trainer() {
-    return new DrsaeTrainer(new DrsaeOptions(3, 6, ALPHA, 20, 0.02, 9, 1, 0));
+    return new DrsaeTrainer(new DrsaeOptions(3, 6, ALPHA, 20, 0.02, 9, 1, 0, 0));
   }
 
   @Test
@@ -85,7 +85,7 @@ class DrsaeTrainerTest {
     Problem p = problem(3);
     DrsaeModel last = trainer().train(model(), p.x(), p.labels(), DrsaeTrainer.Listener.silent());
     DrsaeModel averaged =
-        new DrsaeTrainer(new DrsaeOptions(3, 6, ALPHA, 20, 0.02, 9, 1, 0.9))
+        new DrsaeTrainer(new DrsaeOptions(3, 6, ALPHA, 20, 0.02, 9, 1, 0.9, 0))
             .train(model(), p.x(), p.labels(), DrsaeTrainer.Listener.silent());
     // Same seed and batches, so the only difference is the average the second run ends with.
     assertThat(averaged.parameter(DrsaeModel.CLASSIFIER))
@@ -110,15 +110,90 @@ class DrsaeTrainerTest {
 
   @Test
   void shouldRejectAnAveragingDecayOfOne() {
-    assertThatThrownBy(() -> new DrsaeOptions(1, 1, ALPHA, 20, 0.01, 1, 1, 1.0))
+    assertThatThrownBy(() -> new DrsaeOptions(1, 1, ALPHA, 20, 0.01, 1, 1, 1.0, 0))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("averaging");
   }
 
   @Test
   void shouldRejectOptionsWithoutEpochs() {
-    assertThatThrownBy(() -> new DrsaeOptions(0, 0, ALPHA, 20, 0.01, 1, 1, 0))
+    assertThatThrownBy(() -> new DrsaeOptions(0, 0, ALPHA, 20, 0.01, 1, 1, 0, 0))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("pretrainEpochs + discriminativeEpochs");
+  }
+
+  @Test
+  void shouldMoveEachImageByAtMostTheShiftInEveryDirection() {
+    int side = 5;
+    int n = 400;
+    float[] images = new float[n * side * side];
+    for (int i = 0; i < n; i++) {
+      images[i * side * side + 2 * side + 2] = 1;
+    }
+    DrsaeTrainer.translate(images, n, side, side, 1, new SplittableRandom(3));
+    java.util.Set<Integer> offsets = new java.util.HashSet<>();
+    for (int i = 0; i < n; i++) {
+      int lit = -1;
+      for (int k = 0; k < side * side; k++) {
+        if (images[i * side * side + k] != 0) {
+          assertThat(lit).as("image %d has one lit pixel", i).isEqualTo(-1);
+          lit = k;
+        }
+      }
+      int dy = lit / side - 2;
+      int dx = lit % side - 2;
+      assertThat(Math.max(Math.abs(dy), Math.abs(dx))).isLessThanOrEqualTo(1);
+      offsets.add(dy * 10 + dx);
+    }
+    assertThat(offsets).hasSize(9);
+  }
+
+  @Test
+  void shouldRepeatTheEdgeIntoTheSpaceATranslationLeaves() {
+    // One 1x3 image [1 2 3] moved right by one pixel (the only non-zero offset with height 1 is
+    // along x, and the seed is searched until it draws +1).
+    for (long seed = 0; ; seed++) {
+      float[] image = {1, 2, 3};
+      SplittableRandom probe = new SplittableRandom(seed);
+      int dy = probe.nextInt(-1, 2);
+      int dx = probe.nextInt(-1, 2);
+      if (dy == 0 && dx == 1) {
+        DrsaeTrainer.translate(image, 1, 1, 3, 1, new SplittableRandom(seed));
+        assertThat(image).containsExactly(1, 1, 2);
+        return;
+      }
+    }
+  }
+
+  @Test
+  void shouldTrainReproduciblyWithTranslations() {
+    Problem p = problem(3);
+    DrsaeOptions shifting = new DrsaeOptions(1, 2, ALPHA, 20, 0.02, 9, 1, 0, 1);
+    DrsaeModel a =
+        new DrsaeTrainer(shifting, 4, 4)
+            .train(model(), p.x(), p.labels(), DrsaeTrainer.Listener.silent());
+    DrsaeModel b =
+        new DrsaeTrainer(shifting, 4, 4)
+            .train(model(), p.x(), p.labels(), DrsaeTrainer.Listener.silent());
+    DrsaeModel still =
+        new DrsaeTrainer(new DrsaeOptions(1, 2, ALPHA, 20, 0.02, 9, 1, 0, 0), 4, 4)
+            .train(model(), p.x(), p.labels(), DrsaeTrainer.Listener.silent());
+    assertThat(a.parameter(DrsaeModel.ENCODER)).isEqualTo(b.parameter(DrsaeModel.ENCODER));
+    assertThat(a.parameter(DrsaeModel.ENCODER)).isNotEqualTo(still.parameter(DrsaeModel.ENCODER));
+  }
+
+  @Test
+  void shouldRefuseTranslationsWithoutTheImageGeometry() {
+    DrsaeOptions shifting = new DrsaeOptions(1, 1, ALPHA, 20, 0.01, 1, 1, 0, 1);
+    assertThatThrownBy(() -> new DrsaeTrainer(shifting))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("shift 1");
+  }
+
+  @Test
+  void shouldRejectANegativeShift() {
+    assertThatThrownBy(() -> new DrsaeOptions(1, 1, ALPHA, 20, 0.01, 1, 1, 0, -1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("shift");
   }
 }
