@@ -209,6 +209,9 @@ public record PinwheelConfig(
   /** Producer {@code max.request.size} default. */
   public static final int DEFAULT_CLIENT_RECORD_BYTES = 16 << 20;
 
+  private static final String GLOBAL_PROCESSING_HANDLER =
+      "processing.exception.handler.global.enabled";
+
   /** Producer {@code batch.size} default. */
   public static final int DEFAULT_BATCH_BYTES = 1 << 20;
 
@@ -428,6 +431,9 @@ public record PinwheelConfig(
         StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG),
         Integer.toString(DEFAULT_BATCH_BYTES),
         ProducerConfig.BATCH_SIZE_CONFIG);
+    // The topology has no global state; this only opts in to Kafka 5.0's behaviour now, which
+    // silences a warning Streams 4.x logs for every client it starts.
+    p.putIfAbsent(GLOBAL_PROCESSING_HANDLER, "true");
     return p;
   }
 

@@ -113,9 +113,6 @@ public final class PinwheelService implements AutoCloseable {
 
   private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
 
-  private static final String GLOBAL_PROCESSING_HANDLER =
-      "processing.exception.handler.global.enabled";
-
   private final PinwheelConfig config;
   private final PinwheelMetrics metrics;
   private final ModelRegistry models;
@@ -689,9 +686,6 @@ public final class PinwheelService implements AutoCloseable {
       s.resources.push(new Resource("metrics server", s.metricsServer));
 
       Properties streamsProperties = config.toStreamsProperties();
-      // The topology has no global state; this only opts in to Kafka 5.0's behaviour now, which
-      // silences a warning Streams 4.x logs on every start.
-      streamsProperties.putIfAbsent(GLOBAL_PROCESSING_HANDLER, "true");
       KafkaStreams streams =
           new KafkaStreams(FeatureTopology.build(config, models, s.metrics), streamsProperties);
       Duration timeout = closeTimeout;

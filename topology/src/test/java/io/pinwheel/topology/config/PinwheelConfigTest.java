@@ -232,6 +232,7 @@ class PinwheelConfigTest {
         .containsEntry("producer.max.request.size", Integer.toString(16 << 20))
         .containsEntry("producer.linger.ms", "5")
         .containsEntry("producer.batch.size", Integer.toString(1 << 20))
+        .containsEntry("processing.exception.handler.global.enabled", "true")
         .doesNotContainKey("consumer.max.partition.fetch.bytes");
   }
 
