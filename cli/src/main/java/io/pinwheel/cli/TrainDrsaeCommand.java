@@ -96,7 +96,7 @@ final class TrainDrsaeCommand implements Callable<Integer> {
 
   @Option(
       names = "--epochs",
-      defaultValue = "25",
+      defaultValue = "50",
       paramLabel = "N",
       description = "Epochs in all, pre-training included. Default: ${DEFAULT-VALUE}.")
   int epochs;
@@ -129,7 +129,7 @@ final class TrainDrsaeCommand implements Callable<Integer> {
 
   @Option(
       names = "--shift",
-      defaultValue = "0",
+      defaultValue = "1",
       paramLabel = "PIXELS",
       description = {
         "Move each training image by a random whole-pixel offset of up to PIXELS along each axis"

@@ -57,6 +57,17 @@ class TrainDrsaeCommandTest {
   }
 
   @Test
+  void shouldTranslateTrainingImagesByOnePixelUnlessToldOtherwise() throws Exception {
+    Path data = TrainCommandTest.gratingsIdx(dir.resolve("idx"), 128, 40);
+    Cli byDefault = train(data, dir.resolve("a.pwe"));
+    Cli still = train(data, dir.resolve("b.pwe"), "--shift", "0");
+    assertThat(byDefault.exitCode()).as(byDefault.err()).isZero();
+    assertThat(still.exitCode()).as(still.err()).isZero();
+    assertThat(byDefault.lines().get(0).get("options").get("shift").asInt()).isEqualTo(1);
+    assertThat(still.lines().get(0).get("options").get("shift").asInt()).isZero();
+  }
+
+  @Test
   void shouldReportTheServedAccuracyAndTheUnitSplit() throws Exception {
     Path data = TrainCommandTest.gratingsIdx(dir.resolve("idx"), 128, 40);
     Path out = dir.resolve("d.pwe");

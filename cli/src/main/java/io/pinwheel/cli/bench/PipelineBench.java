@@ -237,6 +237,40 @@ final class PipelineBench {
     }
   }
 
+  /**
+   * Counts the frames the broker refused. A run once lost its whole backlog to a fresh topic's
+   * first produce requests (NOT_LEADER_OR_FOLLOWER, then OUT_OF_ORDER_SEQUENCE_NUMBER until the
+   * delivery timeout), and then waited out its deadline for frames that were never queued.
+   */
+  private static final class SendFailures implements org.apache.kafka.clients.producer.Callback {
+    private final java.util.concurrent.atomic.AtomicLong failed =
+        new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicReference<Exception> first =
+        new java.util.concurrent.atomic.AtomicReference<>();
+
+    @Override
+    public void onCompletion(org.apache.kafka.clients.producer.RecordMetadata m, Exception e) {
+      if (e != null) {
+        failed.incrementAndGet();
+        first.compareAndSet(null, e);
+      }
+    }
+
+    /** Throws, naming the first error, if any of the {@code sent} frames was refused. */
+    void check(long sent) {
+      if (failed.get() > 0) {
+        throw new IllegalStateException(
+            "the broker refused "
+                + failed.get()
+                + " of "
+                + sent
+                + " frames; the first error: "
+                + first.get(),
+            first.get());
+      }
+    }
+  }
+
   /** Where a run's topics live, and the prefix that keeps its names apart from other runs'. */
   record Cluster(String bootstrapServers, String runId, Map<String, String> properties) {
     String app(String name) {
@@ -381,12 +415,15 @@ final class PipelineBench {
     PinwheelService.ensureTopics(c, partitions);
     List<byte[]> keys = balancedKeys(partitions, 4);
     try (KafkaProducer<byte[], byte[]> producer = producer(kafka)) {
+      SendFailures failures = new SendFailures();
       for (int i = 0; i < backlog; i++) {
         producer.send(
             new ProducerRecord<>(
-                c.framesTopic(), keys.get(i % keys.size()), jpegs.get(i % jpegs.size())));
+                c.framesTopic(), keys.get(i % keys.size()), jpegs.get(i % jpegs.size())),
+            failures);
       }
       producer.flush();
+      failures.check(backlog);
     }
     try (KafkaStreams streams = startStreams(c, model);
         KafkaConsumer<byte[], byte[]> consumer = consumer(kafka, c, exactlyOnce)) {
@@ -485,6 +522,7 @@ final class PipelineBench {
       consumer.poll(Duration.ofMillis(200));
       ExecutorService pacer = Executors.newSingleThreadExecutor();
       long total = (long) (rate * run.toMillis() / 1000.0);
+      SendFailures failures = new SendFailures();
       Future<?> sending =
           pacer.submit(
               () -> {
@@ -501,7 +539,8 @@ final class PipelineBench {
                           null,
                           System.currentTimeMillis(),
                           keys.get((int) (i % keys.size())),
-                          jpegs.get((int) (i % jpegs.size()))));
+                          jpegs.get((int) (i % jpegs.size()))),
+                      failures);
                 }
                 return null;
               });
@@ -527,6 +566,8 @@ final class PipelineBench {
       }
       sending.get();
       pacer.shutdown();
+      producer.flush();
+      failures.check(total);
       if (seen < total) {
         throw new IllegalStateException("only " + seen + " of " + total + " frames came out");
       }
