@@ -1,16 +1,12 @@
 package io.pinwheel.cli;
 
-import io.pinwheel.extractor.model.InvalidModelException;
 import io.pinwheel.extractor.model.Normalization;
 import io.pinwheel.trainer.Pooling;
-import io.pinwheel.trainer.data.DataException;
 import io.pinwheel.trainer.data.DataSource;
 import io.pinwheel.trainer.sparse.ConvTrainer;
 import io.pinwheel.trainer.sparse.TrainOptions;
 import io.pinwheel.trainer.sparse.TrainState;
 import io.pinwheel.trainer.sparse.TrainingJob;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -258,22 +254,11 @@ final class TrainCommand implements Callable<Integer> {
       return ExitCodes.USAGE;
     }
     Progress progress = new Progress(context, System.console() != null);
-    TrainingJob.Result result;
-    try {
-      result = TrainingJob.run(job, progress, Clock.systemUTC());
-    } catch (DataException e) {
-      context.err().println("pinwheel train: " + e.getMessage());
-      return ExitCodes.USAGE;
-    } catch (InvalidModelException e) {
-      context.err().println("pinwheel train: " + e.getMessage());
-      return ExitCodes.USAGE;
-    } catch (IOException | UncheckedIOException e) {
-      context.err().println("pinwheel train: " + e.getMessage());
-      return ExitCodes.FAILED;
-    } finally {
-      progress.line.finish();
-    }
-    return output.finish(context, "pinwheel train", result.report());
+    return output.run(
+        context,
+        "pinwheel train",
+        progress.line,
+        () -> TrainingJob.run(job, progress, Clock.systemUTC()).report());
   }
 
   private static int poolWindow(String text) {

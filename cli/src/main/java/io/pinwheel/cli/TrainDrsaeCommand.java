@@ -1,12 +1,9 @@
 package io.pinwheel.cli;
 
-import io.pinwheel.trainer.data.DataException;
 import io.pinwheel.trainer.data.DataSource;
 import io.pinwheel.trainer.drsae.DrsaeJob;
 import io.pinwheel.trainer.drsae.DrsaeOptions;
 import io.pinwheel.trainer.drsae.DrsaeTrainer;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -196,19 +193,11 @@ final class TrainDrsaeCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "invalid options: " + e.getMessage(), e);
     }
     Progress progress = new Progress(context, System.console() != null);
-    DrsaeJob.Result result;
-    try {
-      result = DrsaeJob.run(job, progress, Clock.systemUTC());
-    } catch (DataException e) {
-      context.err().println("pinwheel train drsae: " + e.getMessage());
-      return ExitCodes.USAGE;
-    } catch (IOException | UncheckedIOException e) {
-      context.err().println("pinwheel train drsae: " + e.getMessage());
-      return ExitCodes.FAILED;
-    } finally {
-      progress.line.finish();
-    }
-    return output.finish(context, "pinwheel train drsae", result.report());
+    return output.run(
+        context,
+        "pinwheel train drsae",
+        progress.line,
+        () -> DrsaeJob.run(job, progress, Clock.systemUTC()).report());
   }
 
   /** Step and epoch lines in the style of {@code train}'s. */

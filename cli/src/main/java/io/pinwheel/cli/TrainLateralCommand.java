@@ -1,13 +1,10 @@
 package io.pinwheel.cli;
 
-import io.pinwheel.trainer.data.DataException;
 import io.pinwheel.trainer.lateral.InhibitionMode;
 import io.pinwheel.trainer.lateral.LateralJob;
 import io.pinwheel.trainer.lateral.LateralOptions;
 import io.pinwheel.trainer.lateral.LateralTrainer;
 import io.pinwheel.trainer.lateral.PatternSpec;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Locale;
@@ -244,19 +241,11 @@ final class TrainLateralCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "invalid options: " + e.getMessage(), e);
     }
     ProgressLine progress = new ProgressLine(context, System.console() != null);
-    LateralJob.Result result;
-    try {
-      result = LateralJob.run(job, new ProgressListener(progress), Clock.systemUTC());
-    } catch (DataException e) {
-      context.err().println("pinwheel train lateral: " + e.getMessage());
-      return ExitCodes.USAGE;
-    } catch (IOException | UncheckedIOException e) {
-      context.err().println("pinwheel train lateral: " + e.getMessage());
-      return ExitCodes.FAILED;
-    } finally {
-      progress.finish();
-    }
-    return output.finish(context, "pinwheel train lateral", result.report());
+    return output.run(
+        context,
+        "pinwheel train lateral",
+        progress,
+        () -> LateralJob.run(job, new ProgressListener(progress), Clock.systemUTC()).report());
   }
 
   /**

@@ -5,7 +5,9 @@ import io.pinwheel.extractor.model.EncoderFile;
 import io.pinwheel.extractor.model.InvalidModelException;
 import io.pinwheel.topology.config.PinwheelConfig;
 import io.pinwheel.topology.model.ModelPublisher;
+import io.pinwheel.trainer.data.DataException;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -95,6 +97,34 @@ final class TrainOutputOptions {
         : f;
   }
 
+  /** A training job, as the train commands run it: its report, or what stopped it. */
+  @FunctionalInterface
+  interface Job {
+    /** Trains and writes the files; returns the report. */
+    ObjectNode run() throws DataException, InvalidModelException, IOException;
+  }
+
+  /**
+   * Runs {@code job} and then {@link #finish}es it. Unreadable data and an unusable model are the
+   * user's to fix ({@link ExitCodes#USAGE}), a failed write is not ({@link ExitCodes#FAILED});
+   * either way the message goes to stderr after {@code command}, and the progress line is ended.
+   */
+  int run(CliContext context, String command, ProgressLine progress, Job job) {
+    ObjectNode report;
+    try {
+      report = job.run();
+    } catch (DataException | InvalidModelException e) {
+      context.err().println(command + ": " + e.getMessage());
+      return ExitCodes.USAGE;
+    } catch (IOException | UncheckedIOException e) {
+      context.err().println(command + ": " + e.getMessage());
+      return ExitCodes.FAILED;
+    } finally {
+      progress.finish();
+    }
+    return finish(context, command, report);
+  }
+
   /**
    * Ends a training command once its model is written: records the file, names on stderr every
    * input file the run skipped (the report's {@code skipped}), publishes the model when {@code
@@ -106,7 +136,7 @@ final class TrainOutputOptions {
    * @return {@link ExitCodes#OK}, or {@link ExitCodes#FAILED} when publishing failed (the model is
    *     still written)
    */
-  int finish(CliContext context, String command, ObjectNode report) {
+  private int finish(CliContext context, String command, ObjectNode report) {
     context.stats().modelWritten = out;
     report
         .path("skipped")
