@@ -4,14 +4,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.pinwheel.extractor.FrameDecodeException;
 import io.pinwheel.extractor.FrameDecoder;
 import io.pinwheel.extractor.model.EncoderFile;
 import io.pinwheel.extractor.model.EncoderModel;
 import io.pinwheel.extractor.model.FloatTensor;
 import io.pinwheel.extractor.model.InputSpec;
 import io.pinwheel.extractor.model.Normalization;
-import io.pinwheel.extractor.model.OutputSpec;
 import io.pinwheel.trainer.ModelVersions;
 import io.pinwheel.trainer.OutputFiles;
 import io.pinwheel.trainer.data.DataException;
@@ -191,58 +189,37 @@ public final class LateralJob {
       provenance.put("steps", state.steps);
 
       Instant now = clock.instant();
-      EncoderModel unthresholded =
-          LateralExport.model(
-              state.psd,
-              state.w,
-              state.s,
-              o.patch(),
-              spec.name(),
-              version,
-              now,
-              data.input,
-              OutputSpec.threshold(0f),
-              provenance.toString());
-      int perFrame = 1;
-      for (int d : unthresholded.outputShape()) {
-        perFrame *= d;
-      }
-      FrameSet thresholdFrames =
-          data.train.slice(
-              0,
-              Math.max(
-                  1,
-                  Math.min(
-                      data.train.count(),
-                      Math.min(THRESHOLD_FRAMES, THRESHOLD_VALUES / perFrame))));
-      ModelExport.Threshold chosen;
-      try {
-        chosen = ModelExport.thresholdForDensity(unthresholded, thresholdFrames, o.density());
-      } catch (FrameDecodeException e) {
-        throw new IllegalStateException("the trained model cannot encode its own frames", e);
-      }
-      String rule =
-          "the "
-              + (1 - o.density())
-              + " quantile of the served values over "
-              + thresholdFrames.count()
-              + " training frames, so about "
-              + o.density()
-              + " of outputs pass";
-      provenance.put("threshold", chosen.value());
-      provenance.put("thresholdRule", rule);
-      EncoderModel model =
-          LateralExport.model(
-              state.psd,
-              state.w,
-              state.s,
-              o.patch(),
-              spec.name(),
-              version,
-              now,
-              data.input,
-              OutputSpec.threshold(chosen.value()),
-              provenance.toString());
+      ModelExport.AtDensity chosen =
+          ModelExport.atDensity(
+              output ->
+                  LateralExport.model(
+                      state.psd,
+                      state.w,
+                      state.s,
+                      o.patch(),
+                      spec.name(),
+                      version,
+                      now,
+                      data.input,
+                      output,
+                      provenance.toString()),
+              unthresholded -> {
+                int perFrame = 1;
+                for (int d : unthresholded.outputShape()) {
+                  perFrame *= d;
+                }
+                return data.train.slice(
+                    0,
+                    Math.max(
+                        1,
+                        Math.min(
+                            data.train.count(),
+                            Math.min(THRESHOLD_FRAMES, THRESHOLD_VALUES / perFrame))));
+              },
+              o.density(),
+              "the served values",
+              provenance);
+      EncoderModel model = chosen.model();
 
       Map<String, Path> files = new LinkedHashMap<>();
       OutputFiles.writeAtomically(EncoderFile.toBytes(model), spec.out());
@@ -273,9 +250,9 @@ public final class LateralJob {
       report.set("options", JSON.valueToTree(optionsJson(o)));
       report.put("patchesPerEpoch", spec.patches());
       report.put("codeShape", Arrays.toString(model.outputShape()));
-      report.put("threshold", chosen.value());
-      report.put("thresholdRule", rule);
-      report.put("codeDensity", chosen.density());
+      report.put("threshold", chosen.threshold().value());
+      report.put("thresholdRule", chosen.rule());
+      report.put("codeDensity", chosen.threshold().density());
       ObjectNode energy = report.putObject("trainingEnergy");
       energy.put("energy", last.energy());
       energy.put("reconstruction", last.reconstruction());

@@ -21,6 +21,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -166,6 +167,54 @@ public final class ModelExport {
    *     density is on that sample, since the rule has no top-k
    */
   public record Threshold(float value, double density) {}
+
+  /**
+   * The trained model with the output threshold that lets about {@code density} of its values
+   * through: {@code export} builds it once with threshold 0 to measure on {@code frames} (chosen
+   * from that model, whose output shape they may depend on), then again with the {@link
+   * #thresholdForDensity} threshold, which goes into {@code provenance} as {@code threshold} with
+   * the {@code thresholdRule} that chose it, before the second build.
+   *
+   * @param values what the quantile is of, as the rule should name it (e.g. "pooled values")
+   * @throws IllegalStateException if the model cannot encode the frames it was trained on
+   */
+  public static AtDensity atDensity(
+      Function<OutputSpec, EncoderModel> export,
+      Function<EncoderModel, FrameSet> frames,
+      double density,
+      String values,
+      ObjectNode provenance) {
+    EncoderModel unthresholded = export.apply(OutputSpec.threshold(0f));
+    FrameSet sample = frames.apply(unthresholded);
+    Threshold chosen;
+    try {
+      chosen = thresholdForDensity(unthresholded, sample, density);
+    } catch (FrameDecodeException e) {
+      throw new IllegalStateException("the trained model cannot encode its own frames", e);
+    }
+    String rule =
+        "the "
+            + (1 - density)
+            + " quantile of "
+            + values
+            + " over "
+            + sample.count()
+            + " training frames, so about "
+            + density
+            + " of outputs pass";
+    provenance.put("threshold", chosen.value());
+    provenance.put("thresholdRule", rule);
+    return new AtDensity(export.apply(OutputSpec.threshold(chosen.value())), chosen, rule);
+  }
+
+  /**
+   * What {@link #atDensity} built and chose.
+   *
+   * @param model the model with the chosen threshold
+   * @param threshold the threshold and the density it gives on the sample
+   * @param rule how it was chosen, as recorded in the provenance
+   */
+  public record AtDensity(EncoderModel model, Threshold threshold, String rule) {}
 
   /**
    * The output threshold that lets through {@code density} of the pooled values of {@code frames}

@@ -232,47 +232,25 @@ public final class TrainingJob {
     double trainSeconds = (System.nanoTime() - trainStart) / 1e9;
 
     Instant now = clock.instant();
-    EncoderModel unthresholded =
-        ModelExport.model(
-            state,
-            frozen,
-            spec.name(),
-            version,
-            now,
-            data.input,
-            pool,
-            provisional,
-            provenance,
-            false);
-    ModelExport.Threshold chosen;
-    try {
-      chosen = ModelExport.thresholdForDensity(unthresholded, data.thresholdFrames, o.density());
-    } catch (FrameDecodeException e) {
-      throw new IllegalStateException("the trained model cannot encode its own frames", e);
-    }
-    float threshold = chosen.value();
-    provenance.put("threshold", threshold);
-    provenance.put(
-        "thresholdRule",
-        "the "
-            + (1 - o.density())
-            + " quantile of pooled values over "
-            + data.thresholdFrames.count()
-            + " training frames, so about "
-            + o.density()
-            + " of outputs pass");
-    EncoderModel model =
-        ModelExport.model(
-            state,
-            frozen,
-            spec.name(),
-            version,
-            now,
-            data.input,
-            pool,
-            OutputSpec.threshold(threshold),
-            provenance,
-            false);
+    ModelExport.AtDensity chosen =
+        ModelExport.atDensity(
+            output ->
+                ModelExport.model(
+                    state,
+                    frozen,
+                    spec.name(),
+                    version,
+                    now,
+                    data.input,
+                    pool,
+                    output,
+                    provenance,
+                    false),
+            unthresholded -> data.thresholdFrames,
+            o.density(),
+            "pooled values",
+            provenance);
+    EncoderModel model = chosen.model();
 
     java.util.Map<String, Path> files = new java.util.LinkedHashMap<>();
     OutputFiles.writeAtomically(EncoderFile.toBytes(model), spec.out());
@@ -304,9 +282,9 @@ public final class TrainingJob {
     report.set("options", JSON.valueToTree(optionsJson(o)));
     report.put("patch", spec.patch());
     report.put("codeShape", java.util.Arrays.toString(model.outputShape()));
-    report.put("threshold", threshold);
-    report.put("thresholdRule", provenance.get("thresholdRule").asText());
-    report.put("codeDensity", chosen.density());
+    report.put("threshold", chosen.threshold().value());
+    report.put("thresholdRule", chosen.rule());
+    report.put("codeDensity", chosen.threshold().density());
     if (!state.history.isEmpty()) {
       TrainState.EpochStats last = state.history.get(state.history.size() - 1);
       report.put("reconstruction", last.reconstruction());
