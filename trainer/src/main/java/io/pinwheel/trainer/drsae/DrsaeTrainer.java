@@ -205,13 +205,19 @@ public final class DrsaeTrainer {
       return batch;
     }
     int n = (int) batch.size(0);
+    DataType type = batch.dataType();
     float[] v;
     try (batch) {
-      v = batch.castTo(DataType.FLOAT).data().asFloat();
+      // getRows gives a fresh row-major array, so its buffer is exactly these rows.
+      v = batch.data().asFloat();
     }
     translate(v, n, height, width, options.shift(), random);
-    try (INDArray f = Nd4j.create(v, new long[] {n, (long) height * width}, DataType.FLOAT)) {
-      return f.castTo(batch.dataType()).dup();
+    INDArray moved = Nd4j.create(v, new long[] {n, (long) height * width}, DataType.FLOAT);
+    if (type == DataType.FLOAT) {
+      return moved;
+    }
+    try (moved) {
+      return moved.castTo(type);
     }
   }
 
