@@ -23,13 +23,17 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.utils.Utils;
@@ -242,14 +246,12 @@ final class PipelineBench {
    * first produce requests (NOT_LEADER_OR_FOLLOWER, then OUT_OF_ORDER_SEQUENCE_NUMBER until the
    * delivery timeout), and then waited out its deadline for frames that were never queued.
    */
-  private static final class SendFailures implements org.apache.kafka.clients.producer.Callback {
-    private final java.util.concurrent.atomic.AtomicLong failed =
-        new java.util.concurrent.atomic.AtomicLong();
-    private final java.util.concurrent.atomic.AtomicReference<Exception> first =
-        new java.util.concurrent.atomic.AtomicReference<>();
+  private static final class SendFailures implements Callback {
+    private final AtomicLong failed = new AtomicLong();
+    private final AtomicReference<Exception> first = new AtomicReference<>();
 
     @Override
-    public void onCompletion(org.apache.kafka.clients.producer.RecordMetadata m, Exception e) {
+    public void onCompletion(RecordMetadata m, Exception e) {
       if (e != null) {
         failed.incrementAndGet();
         first.compareAndSet(null, e);
