@@ -4,21 +4,21 @@ package io.pinwheel.cli;
  * The exit statuses of every {@code pinwheel} command, so scripts can tell "some inputs were bad"
  * from "nothing ran" from "pinwheel itself broke".
  */
-final class ExitCodes {
+public final class ExitCodes {
   /** Everything asked for was done. */
-  static final int OK = 0;
+  public static final int OK = 0;
 
   /** The command ran to the end but part of it failed: some images, or writing the result. */
-  static final int FAILED = 1;
+  public static final int FAILED = 1;
 
   /**
    * Nothing was done: invalid options, a missing input path, an unreadable model, or an output that
    * already exists. picocli uses the same value for its own usage errors.
    */
-  static final int USAGE = 2;
+  public static final int USAGE = 2;
 
   /** A bug or an unexpected environment failure; a stack trace follows on standard error. */
-  static final int INTERNAL = 3;
+  public static final int INTERNAL = 3;
 
   /** The "Exit status" lines of {@code --help}, one per status. */
   static final String OK_HELP = OK + ":success";

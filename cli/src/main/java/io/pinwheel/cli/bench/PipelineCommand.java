@@ -1,8 +1,10 @@
 package io.pinwheel.cli.bench;
 
+import io.pinwheel.cli.ExitCodes;
 import io.pinwheel.cli.ShippedModels;
 import io.pinwheel.extractor.model.EncoderFile;
 import io.pinwheel.extractor.model.EncoderModel;
+import io.pinwheel.topology.config.PinwheelConfigException;
 import io.pinwheel.trainer.InitialModels;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -13,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
+import org.apache.kafka.common.KafkaException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -116,19 +119,34 @@ final class PipelineCommand implements Callable<Integer> {
           spec.commandLine(),
           "--threads, --partitions and --rounds must be >= 1, --backlog and --latency-seconds >= 2");
     }
-    PipelineBench.Result r =
-        PipelineBench.run(
-            bootstrapServers,
-            bootstrapServers == null ? "" : Long.toString(System.currentTimeMillis(), 36),
-            properties,
-            encoderModel(),
-            SoakCommand.syntheticJpegs(16, 3),
-            threads,
-            partitions,
-            backlog,
-            rounds,
-            Duration.ofSeconds(latencySeconds),
-            new Measure.Plan(1, 5, 1000));
+    PipelineBench.Result r;
+    try {
+      r =
+          PipelineBench.run(
+              bootstrapServers,
+              bootstrapServers == null ? "" : Long.toString(System.currentTimeMillis(), 36),
+              properties,
+              encoderModel(),
+              SoakCommand.syntheticJpegs(16, 3),
+              threads,
+              partitions,
+              backlog,
+              rounds,
+              Duration.ofSeconds(latencySeconds),
+              new Measure.Plan(1, 5, 1000));
+    } catch (PinwheelConfigException e) {
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(), "--property: " + e.getMessage(), e);
+    } catch (KafkaException e) {
+      spec.commandLine()
+          .getErr()
+          .println(
+              "pinwheel bench pipeline: the broker"
+                  + (bootstrapServers == null ? "" : " at " + bootstrapServers)
+                  + " failed the run: "
+                  + e.getMessage());
+      return ExitCodes.FAILED;
+    }
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
       out.println(BenchCommand.json().writeValueAsString(r));

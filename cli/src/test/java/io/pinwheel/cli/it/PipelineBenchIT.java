@@ -64,4 +64,14 @@ class PipelineBenchIT {
       }
     }
   }
+
+  @Test
+  void shouldRefuseAnUnknownServiceKeyAsAUsageError() {
+    RunResult run =
+        RunResult.run(
+            "bench", "pipeline", "--backlog", "100", "--rounds", "1", "-p", "pinwheel.typo=1");
+
+    assertThat(run.result().exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("--property").contains("pinwheel.typo: unknown pinwheel key");
+  }
 }
