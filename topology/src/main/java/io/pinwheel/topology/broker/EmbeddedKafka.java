@@ -30,9 +30,7 @@ import kafka.tools.StorageTool;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
 
@@ -149,8 +147,8 @@ public final class EmbeddedKafka implements AutoCloseable {
   }
 
   /**
-   * Creates a topic with replication factor 1 and waits until every partition has a leader, so that
-   * clients can use it at once.
+   * Creates a topic with replication factor 1 and waits until its leader serves every partition
+   * ({@link TopicReadiness}), so that clients can use it at once.
    *
    * @param name the topic name
    * @param partitions the number of partitions, at least 1
@@ -166,41 +164,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
     NewTopic topic = new NewTopic(name, partitions, (short) 1).configs(Map.copyOf(configs));
     await(admin.createTopics(List.of(topic)).all(), "create topic " + name);
-    awaitLeaders(name, partitions);
-  }
-
-  private void awaitLeaders(String name, int partitions) {
-    // Creation returns once the controller has committed the topic; the broker learns of it from
-    // the metadata log a moment later, and clients would meet UNKNOWN_TOPIC_OR_PARTITION meanwhile.
-    long deadline = System.nanoTime() + ADMIN_TIMEOUT.toNanos();
-    while (true) {
-      try {
-        TopicDescription d =
-            admin
-                .describeTopics(List.of(name))
-                .topicNameValues()
-                .get(name)
-                .get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        if (d.partitions().size() == partitions
-            && d.partitions().stream().map(TopicPartitionInfo::leader).allMatch(Objects::nonNull)) {
-          return;
-        }
-      } catch (ExecutionException e) {
-        if (!(e.getCause()
-            instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)) {
-          throw new KafkaException("could not describe topic " + name, e.getCause());
-        }
-      } catch (TimeoutException e) {
-        throw new KafkaException("timed out describing topic " + name, e);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new KafkaException("interrupted while waiting for topic " + name, e);
-      }
-      if (System.nanoTime() > deadline) {
-        throw new KafkaException("topic " + name + " has no leader after " + ADMIN_TIMEOUT);
-      }
-      sleep(20);
-    }
+    TopicReadiness.await(admin, List.of(name), ADMIN_TIMEOUT);
   }
 
   /**

@@ -3,6 +3,7 @@ package io.pinwheel.topology.model;
 import io.pinwheel.extractor.model.EncoderFile;
 import io.pinwheel.extractor.model.EncoderModel;
 import io.pinwheel.extractor.model.InvalidModelException;
+import io.pinwheel.topology.broker.TopicReadiness;
 import io.pinwheel.topology.config.PinwheelConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -207,6 +208,7 @@ public final class ModelPublisher {
                     Integer.toString(TOPIC_MAX_MESSAGE_BYTES)));
     try {
       get(admin.createTopics(List.of(t)).all(), "create topic " + topic);
+      TopicReadiness.await(admin, List.of(topic), TIMEOUT);
       LOG.info(
           "created models topic {} (compacted, max.message.bytes {})",
           topic,

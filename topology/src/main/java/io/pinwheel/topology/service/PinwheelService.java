@@ -2,6 +2,7 @@ package io.pinwheel.topology.service;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.pinwheel.extractor.model.EncoderModel;
+import io.pinwheel.topology.broker.TopicReadiness;
 import io.pinwheel.topology.config.PinwheelConfig;
 import io.pinwheel.topology.metrics.MetricsServer;
 import io.pinwheel.topology.metrics.PinwheelMetrics;
@@ -21,7 +22,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -40,7 +40,6 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
@@ -291,8 +290,8 @@ public final class PinwheelService implements AutoCloseable {
    * {@code partitions} partitions and room for {@link PinwheelConfig#decoderMaxBytes()}-byte
    * frames, and the models topic compacted, with one partition and {@code max.message.bytes} of
    * {@value ModelPublisher#TOPIC_MAX_MESSAGE_BYTES}. The replication factor is the cluster's
-   * default. Existing topics are left as they are. Returns once every topic has a leader, so that
-   * clients started next find them.
+   * default. Existing topics are left as they are. Returns once every partition's leader serves it
+   * ({@link TopicReadiness}), so that clients started next can use them.
    *
    * @param config the topic names and cluster settings
    * @param partitions partitions of the frames, features and dead-letter topics, at least 1
@@ -336,7 +335,8 @@ public final class PinwheelService implements AutoCloseable {
           }
         }
       }
-      Map<String, TopicDescription> described = awaitLeaders(admin, names(topics));
+      Map<String, TopicDescription> described =
+          TopicReadiness.await(admin, names(topics), ADMIN_TIMEOUT);
       int frames = described.get(config.framesTopic()).partitions().size();
       if (!created.contains(config.framesTopic()) && frames != partitions) {
         LOG.warn(
@@ -397,40 +397,6 @@ public final class PinwheelService implements AutoCloseable {
 
   private static List<String> names(List<NewTopic> topics) {
     return topics.stream().map(NewTopic::name).toList();
-  }
-
-  private static Map<String, TopicDescription> awaitLeaders(Admin admin, List<String> names) {
-    // Creation returns once the controller has the topic; brokers learn of it a moment later, and
-    // a Streams client starting meanwhile would find its source topic missing and stop.
-    long deadline = System.nanoTime() + ADMIN_TIMEOUT.toNanos();
-    while (true) {
-      Map<String, TopicDescription> described = new LinkedHashMap<>();
-      boolean ready = true;
-      try {
-        described.putAll(get(admin.describeTopics(names).allTopicNames(), "describe " + names));
-        for (TopicDescription d : described.values()) {
-          ready &=
-              d.partitions().stream().map(TopicPartitionInfo::leader).allMatch(Objects::nonNull);
-        }
-      } catch (KafkaException e) {
-        if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
-          throw e;
-        }
-        ready = false;
-      }
-      if (ready) {
-        return described;
-      }
-      if (System.nanoTime() > deadline) {
-        throw new KafkaException("topics " + names + " have no leader after " + ADMIN_TIMEOUT);
-      }
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new KafkaException("interrupted while waiting for topics " + names, e);
-      }
-    }
   }
 
   private static <T> T get(Future<T> future, String what) {
