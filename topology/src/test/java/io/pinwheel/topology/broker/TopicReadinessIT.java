@@ -50,9 +50,8 @@ class TopicReadinessIT {
 
   /**
    * The race this guards against needs a producer with several batches in flight to a partition the
-   * broker has not loaded yet, so each round creates fresh topics and sends to them at once. Eight
-   * partitions a topic widen the broker's window: waiting only for leaders in the metadata failed
-   * this test within five rounds, twice out of two.
+   * broker has not loaded yet, so each round creates fresh topics and sends to them at once.
+   * Waiting only for leaders in the metadata failed this test within five rounds, twice out of two.
    */
   @Test
   void shouldAcceptEveryRecordProducedAsSoonAsNewTopicsAreReady() throws Exception {
