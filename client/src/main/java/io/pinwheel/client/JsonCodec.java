@@ -36,10 +36,10 @@ final class JsonCodec {
       g.writeNumberField("sourceTimestampMs", record.sourceTimestampMs());
       g.writeStringField("modelName", record.modelName());
       g.writeNumberField("modelVersion", record.modelVersion());
-      writeInts(g, "shape", record.shape());
-      writeInts(g, "indices", record.indices());
-      writeFloats(g, "values", record.values());
-      writeFloats(g, "scores", record.scores());
+      writeInts(g, "shape", record.sharedShape());
+      writeInts(g, "indices", record.sharedIndices());
+      writeFloats(g, "values", record.sharedValues());
+      writeFloats(g, "scores", record.sharedScores());
       g.writeStringField("label", record.label());
       g.writeNumberField("producedTimestampMs", record.producedTimestampMs());
       g.writeEndObject();

@@ -40,10 +40,10 @@ final class ProtobufCodec {
     String frameId = record.frameId();
     String modelName = record.modelName();
     String label = record.label();
-    int[] shape = record.shape();
-    int[] indices = record.indices();
-    float[] values = record.values();
-    float[] scores = record.scores();
+    int[] shape = record.sharedShape();
+    int[] indices = record.sharedIndices();
+    float[] values = record.sharedValues();
+    float[] scores = record.sharedScores();
     int shapeBytes = 0;
     for (int d : shape) {
       shapeBytes += CodedOutputStream.computeInt32SizeNoTag(d);

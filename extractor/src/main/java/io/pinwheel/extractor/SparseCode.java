@@ -113,6 +113,40 @@ public record SparseCode(int[] shape, int[] indices, float[] values, float[] sco
     return scores.clone();
   }
 
+  /**
+   * Reads the code's arrays without the accessors' copies. The arrays are this code's own: {@code
+   * reader} must not modify them or keep them. It exists for the per-frame path, where a natural
+   * model's code holds a few thousand indices and values and every copy of them adds to the garbage
+   * collector's work.
+   *
+   * @param reader reads the shape, indices, values, scores and label
+   * @param <R> what the reader makes of them
+   * @return what {@code reader} returns
+   */
+  public <R> R read(Reader<R> reader) {
+    return reader.read(shape, indices, values, scores, label);
+  }
+
+  /**
+   * Reads a code's arrays in place; see {@link #read}.
+   *
+   * @param <R> what the reader makes of them
+   */
+  @FunctionalInterface
+  public interface Reader<R> {
+    /**
+     * Reads one code; the arrays must not be modified or kept.
+     *
+     * @param shape the code's shape
+     * @param indices ascending flat indices
+     * @param values the value at each index
+     * @param scores the head's scores; empty without a head
+     * @param label the best class's label; empty without a head
+     * @return the reader's result
+     */
+    R read(int[] shape, int[] indices, float[] values, float[] scores, String label);
+  }
+
   /** The dense map this code stands for, with zeros where nothing was stored. */
   public float[] toDense() {
     float[] dense = new float[denseSize()];

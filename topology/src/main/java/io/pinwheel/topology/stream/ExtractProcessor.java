@@ -110,19 +110,24 @@ final class ExtractProcessor implements Processor<byte[], byte[], byte[], byte[]
     SparseCode code;
     try {
       code = encoder.encode(frame);
-      // A model without a head gives empty scores and label: the record's defaults.
+      // A model without a head gives empty scores and label: the record's defaults. The record
+      // copies the code's arrays, so they are read in place rather than copied twice.
+      String frameId = frameId(record);
+      long sourceTimestamp = record.timestamp();
       feature =
-          new FeatureRecord(
-              frameId(record),
-              record.timestamp(),
-              model.name(),
-              model.version(),
-              code.shape(),
-              code.indices(),
-              code.values(),
-              code.scores(),
-              code.label(),
-              System.currentTimeMillis());
+          code.read(
+              (shape, indices, values, scores, label) ->
+                  new FeatureRecord(
+                      frameId,
+                      sourceTimestamp,
+                      model.name(),
+                      model.version(),
+                      shape,
+                      indices,
+                      values,
+                      scores,
+                      label,
+                      System.currentTimeMillis()));
     } catch (FrameDecodeException e) {
       deadLetter(record, e.reason().tag(), e);
       return;
