@@ -90,6 +90,16 @@ final class DemoCommand implements Callable<Integer> {
   boolean noReload;
 
   @Option(
+      names = "--reload-every",
+      paramLabel = "TIME",
+      converter = DurationConverter.class,
+      description = {
+        "Publish a new model version at this interval instead of once halfway, e.g. 30s: for"
+            + " watching memory across many hot reloads."
+      })
+  Duration reloadEvery;
+
+  @Option(
       names = "--corrupt-every",
       defaultValue = "50",
       paramLabel = "N",
@@ -129,7 +139,15 @@ final class DemoCommand implements Callable<Integer> {
       return ExitCodes.USAGE;
     }
     Demo.Options options =
-        new Demo.Options(duration, rate, frames, partitions, !noReload, metricsPort, statusEvery);
+        new Demo.Options(
+            duration,
+            rate,
+            frames,
+            partitions,
+            !noReload,
+            reloadEvery == null ? Duration.ZERO : reloadEvery,
+            metricsPort,
+            statusEvery);
     // The hook's grace covers draining the outputs and closing the service and the broker; the
     // summary is printed before the hook is released, since on Ctrl-C the JVM exits right then.
     try (StopSignal stop = StopSignal.install("pinwheel-demo", Duration.ofSeconds(60))) {
@@ -174,6 +192,13 @@ final class DemoCommand implements Callable<Integer> {
     if (metricsPort < 0 || metricsPort > 65535) {
       throw new ParameterException(
           spec.commandLine(), "--metrics-port must be in [0, 65535], got " + metricsPort);
+    }
+    if (reloadEvery != null && reloadEvery.toSeconds() < 1) {
+      throw new ParameterException(spec.commandLine(), "--reload-every must be at least 1s");
+    }
+    if (reloadEvery != null && noReload) {
+      throw new ParameterException(
+          spec.commandLine(), "--reload-every and --no-reload contradict each other");
     }
     if (statusEvery.toMillis() < 100) {
       throw new ParameterException(spec.commandLine(), "--status-every must be at least 100ms");

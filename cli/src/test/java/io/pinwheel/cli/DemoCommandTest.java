@@ -31,6 +31,22 @@ class DemoCommandTest {
   }
 
   @Test
+  void shouldRefuseAReloadIntervalBelowOneSecond() {
+    Cli cli = Cli.run("demo", "--reload-every", "500ms");
+
+    assertThat(cli.exitCode()).isEqualTo(2);
+    assertThat(cli.err()).contains("--reload-every must be at least 1s");
+  }
+
+  @Test
+  void shouldRefuseAReloadIntervalWithNoReload() {
+    Cli cli = Cli.run("demo", "--reload-every", "10s", "--no-reload");
+
+    assertThat(cli.exitCode()).isEqualTo(2);
+    assertThat(cli.err()).contains("--reload-every and --no-reload contradict each other");
+  }
+
+  @Test
   void shouldRefuseAMissingImagesDirectory() {
     Cli cli = Cli.run("demo", "--images", dir.resolve("absent").toString());
 

@@ -55,7 +55,19 @@ final class PipelineBench {
    */
   private static final boolean TRACE = Boolean.getBoolean("pinwheel.bench.trace");
 
-  /** Latency as a consumer sees it at a given offered rate. */
+  /**
+   * How long each latency run sends before its measured part, and reports apart: the start-up of a
+   * new application's clients.
+   */
+  static final Duration LATENCY_STARTUP = Duration.ofSeconds(5);
+
+  /**
+   * Latency as a consumer sees it at a given offered rate, over one or more runs, for the frames
+   * sent after each run's first {@link #LATENCY_STARTUP}: p50 and p99 are the medians of the runs'
+   * own, max the largest, records the sum, and RSS from the start of the first run to the end of
+   * the last. {@code startupP99Millis} is the largest p99 of the frames sent in a run's first
+   * {@link #LATENCY_STARTUP}.
+   */
   record Latency(
       String guarantee,
       double offeredFramesPerSecond,
@@ -63,23 +75,42 @@ final class PipelineBench {
       double p50Millis,
       double p99Millis,
       double maxMillis,
+      List<Double> p99Runs,
+      double startupP99Millis,
       long rssStartBytes,
-      long rssEndBytes) {}
+      long rssEndBytes) {
+
+    /** The summary of {@code runs}, one guarantee's runs in the order they ran. */
+    static Latency of(List<Latency> runs) {
+      return new Latency(
+          runs.get(0).guarantee(),
+          runs.get(0).offeredFramesPerSecond(),
+          runs.stream().mapToLong(Latency::records).sum(),
+          median(runs.stream().map(Latency::p50Millis).toList()),
+          median(runs.stream().map(Latency::p99Millis).toList()),
+          runs.stream().mapToDouble(Latency::maxMillis).max().orElse(0),
+          runs.stream().map(Latency::p99Millis).toList(),
+          runs.stream().mapToDouble(Latency::startupP99Millis).max().orElse(0),
+          runs.get(0).rssStartBytes(),
+          runs.get(runs.size() - 1).rssEndBytes());
+    }
+  }
 
   /**
    * The whole run. Throughput figures are medians over {@code rounds} timed runs of each guarantee,
    * taken in alternating order (at_least_once first in even rounds, exactly_once_v2 first in odd
    * ones) after an untimed warm-up run of each, so neither guarantee pays for the broker's and the
    * JIT's warm-up. Decode + encode alone is measured before and after them, with the broker running
-   * idle, and its reference figure is the median of both.
+   * idle, and its reference figure is the median of both. The throughput fields are null when the
+   * latency rate was given rather than measured.
    */
   record Result(
       int threads,
       int partitions,
-      double decodeEncodeFramesPerSecond,
-      double atLeastOnceFramesPerSecond,
-      double pipelineFramesPerSecond,
-      double ratio,
+      Double decodeEncodeFramesPerSecond,
+      Double atLeastOnceFramesPerSecond,
+      Double pipelineFramesPerSecond,
+      Double ratio,
       long commitIntervalMs,
       List<Double> decodeEncodeRuns,
       List<Double> atLeastOnceRuns,
@@ -105,6 +136,7 @@ final class PipelineBench {
       int backlog,
       int rounds,
       Duration latencyRun,
+      Double latencyRate,
       Measure.Plan plan)
       throws Exception {
     List<Double> alone = new ArrayList<>();
@@ -118,49 +150,71 @@ final class PipelineBench {
               Map.copyOf(properties));
       // Untimed: the broker's first topics, transactions and the JIT's compilation of the client
       // and broker code would otherwise land on whichever guarantee runs first.
-      int warmup = Math.max(2, Math.min(backlog, 2000));
+      // Without the timed throughput runs to warm it, the JIT needs as long a warm-up before
+      // latency is measured: after 2000 frames a run at 280 frames/s fell seconds behind.
+      int warmup = latencyRate == null ? Math.max(2, Math.min(backlog, 2000)) : backlog;
       throughput(kafka, model, jpegs, threads, partitions, warmup, false, "warmup");
       throughput(kafka, model, jpegs, threads, partitions, warmup, true, "warmup");
       awaitQuietJit(Duration.ofSeconds(20));
       MachineCpu machine = MachineCpu.start();
-      alone.add(decodeEncode(model, jpegs, threads, plan));
+      if (latencyRate == null) {
+        alone.add(decodeEncode(model, jpegs, threads, plan));
+        for (int round = 0; round < rounds; round++) {
+          for (int i = 0; i < 2; i++) {
+            boolean exactlyOnceNow = (i == 0) == (round % 2 == 1);
+            double fps =
+                throughput(
+                    kafka,
+                    model,
+                    jpegs,
+                    threads,
+                    partitions,
+                    backlog,
+                    exactlyOnceNow,
+                    Integer.toString(round));
+            (exactlyOnceNow ? exactlyOnce : atLeastOnce).add(fps);
+          }
+        }
+        alone.add(decodeEncode(model, jpegs, threads, plan));
+      }
+      double others = machine.othersPercent();
+      Double reference = latencyRate == null ? median(alone) : null;
+      Double pipeline = latencyRate == null ? median(exactlyOnce) : null;
+      double rate = latencyRate == null ? pipeline / 2 : latencyRate;
+      // Rounds alternate as the throughput runs do. One run's p99 rests on its slowest 1%, which a
+      // single pause of the shared machine can fill; the median over rounds does not.
+      List<Latency> atLeastOnceLatency = new ArrayList<>();
+      List<Latency> exactlyOnceLatency = new ArrayList<>();
       for (int round = 0; round < rounds; round++) {
         for (int i = 0; i < 2; i++) {
           boolean exactlyOnceNow = (i == 0) == (round % 2 == 1);
-          double fps =
-              throughput(
+          Latency l =
+              latency(
                   kafka,
                   model,
                   jpegs,
                   threads,
                   partitions,
-                  backlog,
+                  rate,
+                  latencyRun,
                   exactlyOnceNow,
                   Integer.toString(round));
-          (exactlyOnceNow ? exactlyOnce : atLeastOnce).add(fps);
+          (exactlyOnceNow ? exactlyOnceLatency : atLeastOnceLatency).add(l);
         }
       }
-      alone.add(decodeEncode(model, jpegs, threads, plan));
-      double others = machine.othersPercent();
-      double reference = median(alone);
-      double pipeline = median(exactlyOnce);
-      List<Latency> latency = new ArrayList<>();
-      double rate = pipeline / 2;
-      latency.add(latency(kafka, model, jpegs, threads, partitions, rate, latencyRun, false));
-      latency.add(latency(kafka, model, jpegs, threads, partitions, rate, latencyRun, true));
       return new Result(
           threads,
           partitions,
           reference,
-          median(atLeastOnce),
+          latencyRate == null ? median(atLeastOnce) : null,
           pipeline,
-          pipeline / reference,
+          latencyRate == null ? pipeline / reference : null,
           PinwheelConfig.DEFAULT_COMMIT_INTERVAL_MS,
           alone,
           atLeastOnce,
           exactlyOnce,
           others,
-          latency);
+          List.of(Latency.of(atLeastOnceLatency), Latency.of(exactlyOnceLatency)));
     }
   }
 
@@ -507,12 +561,16 @@ final class PipelineBench {
       int partitions,
       double rate,
       Duration run,
-      boolean exactlyOnce)
+      boolean exactlyOnce,
+      String round)
       throws Exception {
     String guarantee = exactlyOnce ? "exactly_once_v2" : "at_least_once";
     PinwheelConfig c =
         config(
-            kafka, kafka.app("bench-latency-" + guarantee.replace('_', '-')), threads, exactlyOnce);
+            kafka,
+            kafka.app("bench-latency-" + guarantee.replace('_', '-') + "-" + round),
+            threads,
+            exactlyOnce);
     PinwheelService.ensureTopics(c, partitions);
     List<byte[]> keys = balancedKeys(partitions, 4);
     long rssStart = ProcessMemoryMetrics.residentBytes();
@@ -523,7 +581,7 @@ final class PipelineBench {
       awaitBalanced(streams, threads, partitions);
       consumer.poll(Duration.ofMillis(200));
       ExecutorService pacer = Executors.newSingleThreadExecutor();
-      long total = (long) (rate * run.toMillis() / 1000.0);
+      long total = (long) (rate * run.plus(LATENCY_STARTUP).toMillis() / 1000.0);
       SendFailures failures = new SendFailures();
       Future<?> sending =
           pacer.submit(
@@ -546,9 +604,12 @@ final class PipelineBench {
                 }
                 return null;
               });
-      // Skip the first second: the consumer's first fetch and the JIT are not what is measured.
-      long skipBefore = System.currentTimeMillis() + 1000;
+      // The first seconds of a new application are reported apart: records sent in them wait
+      // behind the first fetches, transactions and commits of fresh clients (up to 400 ms in a
+      // run where every later record took under 50 ms), which is start-up, not steady state.
+      long skipBefore = System.currentTimeMillis() + LATENCY_STARTUP.toMillis();
       List<Long> lat = new ArrayList<>();
+      List<Long> startup = new ArrayList<>();
       long seen = 0;
       long deadline = System.nanoTime() + run.toNanos() + TimeUnit.SECONDS.toNanos(60);
       while ((seen < total) && System.nanoTime() < deadline) {
@@ -556,7 +617,9 @@ final class PipelineBench {
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(20))) {
           long now = System.currentTimeMillis();
           seen++;
-          if (r.timestamp() >= skipBefore) {
+          if (r.timestamp() < skipBefore) {
+            startup.add(now - r.timestamp());
+          } else {
             lat.add(now - r.timestamp());
             if (TRACE && now - r.timestamp() > 50) {
               System.err.printf(
@@ -575,6 +638,7 @@ final class PipelineBench {
       }
       long[] sorted = lat.stream().mapToLong(Long::longValue).toArray();
       Arrays.sort(sorted);
+      long[] first = startup.stream().mapToLong(Long::longValue).sorted().toArray();
       return new Latency(
           guarantee,
           rate,
@@ -582,6 +646,8 @@ final class PipelineBench {
           percentile(sorted, 0.5),
           percentile(sorted, 0.99),
           sorted.length == 0 ? 0 : sorted[sorted.length - 1],
+          List.of(percentile(sorted, 0.99)),
+          percentile(first, 0.99),
           rssStart,
           ProcessMemoryMetrics.residentBytes());
     }

@@ -29,10 +29,13 @@ import picocli.CommandLine.Spec;
       "Runs the Kafka Streams service on an in-process KRaft broker with an encoder (--model; the"
           + " analytic Gabor reference by default) and JPEG frames of 96x96 to 336x456 pixels. Measures, in one run: decode + encode"
           + " alone on --threads threads; the pipeline's throughput working off a backlog; and"
-          + " end-to-end latency as a consumer sees it at half that throughput, under"
-          + " at_least_once and exactly_once_v2."
+          + " end-to-end latency as a consumer sees it at half that throughput (or at --rate),"
+          + " under at_least_once and exactly_once_v2."
     })
 final class PipelineCommand implements Callable<Integer> {
+  /** A rate no 2-core machine reaches; above it the pacing is meaningless. */
+  private static final double MAX_RATE = 100_000;
+
   @Spec CommandSpec spec;
 
   @Option(
@@ -61,8 +64,8 @@ final class PipelineCommand implements Callable<Integer> {
       names = "--rounds",
       defaultValue = "3",
       description =
-          "Timed throughput runs of each guarantee, after an untimed warm-up run of each; the"
-              + " median is reported (default: ${DEFAULT-VALUE}).")
+          "Timed throughput runs, and then latency runs, of each guarantee, after an untimed"
+              + " warm-up run of each; medians are reported (default: ${DEFAULT-VALUE}).")
   int rounds;
 
   @Option(
@@ -79,8 +82,19 @@ final class PipelineCommand implements Callable<Integer> {
   @Option(
       names = "--latency-seconds",
       defaultValue = "20",
-      description = "Length of each latency run (default: ${DEFAULT-VALUE}).")
+      description =
+          "Length of each latency run's measured part, after 5 s of start-up that is reported"
+              + " apart (default: ${DEFAULT-VALUE}).")
   int latencySeconds;
+
+  @Option(
+      names = "--rate",
+      paramLabel = "FRAMES_PER_SECOND",
+      description = {
+        "Measure latency at this rate, and skip the throughput runs that would otherwise choose"
+            + " it (half the pipeline's throughput)."
+      })
+  Double rate;
 
   @Option(
       names = "--bootstrap-servers",
@@ -119,6 +133,10 @@ final class PipelineCommand implements Callable<Integer> {
           spec.commandLine(),
           "--threads, --partitions and --rounds must be >= 1, --backlog and --latency-seconds >= 2");
     }
+    if (rate != null && !(rate > 0 && rate <= MAX_RATE)) {
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(), "--rate must be above 0 and at most " + MAX_RATE + ", got " + rate);
+    }
     PipelineBench.Result r;
     try {
       r =
@@ -133,6 +151,7 @@ final class PipelineCommand implements Callable<Integer> {
               backlog,
               rounds,
               Duration.ofSeconds(latencySeconds),
+              rate,
               new Measure.Plan(1, 5, 1000));
     } catch (PinwheelConfigException e) {
       throw new picocli.CommandLine.ParameterException(
@@ -151,42 +170,29 @@ final class PipelineCommand implements Callable<Integer> {
     if (json) {
       out.println(BenchCommand.json().writeValueAsString(r));
     } else {
-      out.printf(
-          Locale.ROOT,
-          "decode + encode alone, %d threads: %.0f frames/s (median of %s)%n"
-              + "pipeline (%d stream threads, %d partitions), at_least_once: %.0f frames/s"
-              + " = %.0f%% of decode + encode (median of %s)%n"
-              + "pipeline (%d stream threads, %d partitions), exactly_once_v2: %.0f frames/s"
-              + " = %.0f%% of decode + encode (median of %s)%n",
-          r.threads(),
-          r.decodeEncodeFramesPerSecond(),
-          runs(r.decodeEncodeRuns()),
-          r.threads(),
-          r.partitions(),
-          r.atLeastOnceFramesPerSecond(),
-          100 * r.atLeastOnceFramesPerSecond() / r.decodeEncodeFramesPerSecond(),
-          runs(r.atLeastOnceRuns()),
-          r.threads(),
-          r.partitions(),
-          r.pipelineFramesPerSecond(),
-          100 * r.ratio(),
-          runs(r.exactlyOnceRuns()));
+      if (r.decodeEncodeFramesPerSecond() != null) {
+        printThroughput(out, r);
+      }
       for (PipelineBench.Latency l : r.latency()) {
         out.printf(
             Locale.ROOT,
-            "%-16s at %.0f frames/s: p50 %.0f ms, p99 %.0f ms, max %.0f ms over %d records;"
+            "%-16s at %.0f frames/s: p50 %.0f ms, p99 %.0f ms (median of %s), max %.0f ms"
+                + " over %d records, after %d s of start-up (p99 up to %.0f ms);"
                 + " RSS %.0f -> %.0f MB%n",
             l.guarantee(),
             l.offeredFramesPerSecond(),
             l.p50Millis(),
             l.p99Millis(),
+            runs(l.p99Runs()),
             l.maxMillis(),
             l.records(),
+            PipelineBench.LATENCY_STARTUP.toSeconds(),
+            l.startupP99Millis(),
             l.rssStartBytes() / 1e6,
             l.rssEndBytes() / 1e6);
       }
       out.printf(Locale.ROOT, "commit.interval.ms = %d%n", r.commitIntervalMs());
-      if (!Double.isNaN(r.otherProcessesCpuPercent())) {
+      if (r.decodeEncodeFramesPerSecond() != null && !Double.isNaN(r.otherProcessesCpuPercent())) {
         out.printf(
             Locale.ROOT,
             "other processes on this machine%s used %.0f%% of one core during the timed"
@@ -200,6 +206,29 @@ final class PipelineCommand implements Callable<Integer> {
     }
     out.flush();
     return 0;
+  }
+
+  private static void printThroughput(PrintWriter out, PipelineBench.Result r) {
+    out.printf(
+        Locale.ROOT,
+        "decode + encode alone, %d threads: %.0f frames/s (median of %s)%n"
+            + "pipeline (%d stream threads, %d partitions), at_least_once: %.0f frames/s"
+            + " = %.0f%% of decode + encode (median of %s)%n"
+            + "pipeline (%d stream threads, %d partitions), exactly_once_v2: %.0f frames/s"
+            + " = %.0f%% of decode + encode (median of %s)%n",
+        r.threads(),
+        r.decodeEncodeFramesPerSecond(),
+        runs(r.decodeEncodeRuns()),
+        r.threads(),
+        r.partitions(),
+        r.atLeastOnceFramesPerSecond(),
+        100 * r.atLeastOnceFramesPerSecond() / r.decodeEncodeFramesPerSecond(),
+        runs(r.atLeastOnceRuns()),
+        r.threads(),
+        r.partitions(),
+        r.pipelineFramesPerSecond(),
+        100 * r.ratio(),
+        runs(r.exactlyOnceRuns()));
   }
 
   private static String runs(List<Double> runs) {

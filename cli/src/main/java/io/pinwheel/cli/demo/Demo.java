@@ -56,7 +56,8 @@ public final class Demo {
    * @param rate frames per second
    * @param frames what to stream
    * @param partitions partitions of the frames, features and dead-letter topics
-   * @param reload publish a new model version halfway
+   * @param reload publish new model versions
+   * @param reloadEvery the time between them; zero for one, halfway
    * @param metricsPort port of the metrics endpoint on 127.0.0.1; if taken, any free one is used
    * @param statusInterval time between status lines
    */
@@ -66,11 +67,16 @@ public final class Demo {
       FrameSource frames,
       int partitions,
       boolean reload,
+      Duration reloadEvery,
       int metricsPort,
       Duration statusInterval) {
-    /** Checks that every option is present. */
+    /** Checks that every option is present and the reload interval is not negative. */
     public Options {
       Objects.requireNonNull(duration, "duration");
+      Objects.requireNonNull(reloadEvery, "reloadEvery");
+      if (reloadEvery.isNegative()) {
+        throw new IllegalArgumentException("reloadEvery must not be negative, got " + reloadEvery);
+      }
       Objects.requireNonNull(frames, "frames");
       Objects.requireNonNull(statusInterval, "statusInterval");
     }
@@ -204,9 +210,17 @@ public final class Demo {
                 + options.frames().badEvery()
                 + " is corrupt on purpose (it goes to the dead-letter topic)"
             : "",
-        options.reload()
-            ? "; at " + words(half) + " a new model version is published to " + config.modelsTopic()
-            : "");
+        !options.reload()
+            ? ""
+            : options.reloadEvery().isZero()
+                ? "; at "
+                    + words(half)
+                    + " a new model version is published to "
+                    + config.modelsTopic()
+                : "; every "
+                    + words(options.reloadEvery())
+                    + " a new model version is published to "
+                    + config.modelsTopic());
     try (OutputTally tally =
         OutputTally.start(
             client, config.featuresTopic(), config.deadLetterTopic(), config.featureFormat())) {
@@ -255,15 +269,19 @@ public final class Demo {
       throws InterruptedException {
     long end = t0 + options.duration().toNanos();
     long next = t0 + options.statusInterval().toNanos();
-    boolean published = !options.reload();
+    long every = options.reloadEvery().toNanos();
+    long publishAt =
+        !options.reload() ? Long.MAX_VALUE : t0 + (every == 0 ? half.toNanos() : every);
     int lastVersion = service.servingModel().map(ServingModel::version).orElse(0);
+    int publishedVersion = lastVersion;
     long lastOut = 0;
     long lastAt = t0;
     while (true) {
       long now = System.nanoTime();
-      if (!published && now - t0 >= half.toNanos()) {
-        published = true;
-        publishNewVersion(config, lastVersion + 1, (now - t0) / 1e9);
+      if (now >= publishAt && now < end) {
+        publishAt = every == 0 ? Long.MAX_VALUE : publishAt + every;
+        publishedVersion = Math.max(publishedVersion, lastVersion) + 1;
+        publishNewVersion(config, publishedVersion, (now - t0) / 1e9);
       }
       int version = service.servingModel().map(ServingModel::version).orElse(0);
       if (version != lastVersion) {

@@ -31,4 +31,23 @@ class DemoIT {
     assertThat(versions).containsExactly(1, 2);
     assertThat(run.err()).contains("model natural v2 now serving");
   }
+
+  @Test
+  void shouldSwapInEveryVersionPublishedAtTheReloadInterval() {
+    RunResult run =
+        RunResult.run("demo", "--duration", "14s", "--rate", "40", "--reload-every", "4s");
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    JsonNode summary = run.lastLine();
+    assertThat(summary.get("lost").asLong()).isZero();
+    assertThat(summary.get("duplicates").asLong()).isZero();
+    // Published at 4, 8 and 12 s; the last may swap in after the final frames.
+    List<Integer> versions = new ArrayList<>();
+    summary.get("modelVersionsSeen").forEach(v -> versions.add(v.asInt()));
+    assertThat(versions).startsWith(1, 2, 3);
+    assertThat(run.err())
+        .contains("every 4 s a new model version is published")
+        .contains("model natural v3 now serving")
+        .contains("published model natural v4");
+  }
 }

@@ -66,6 +66,44 @@ class PipelineBenchIT {
   }
 
   @Test
+  void shouldMeasureLatencyAtAGivenRateWithoutTheThroughputRuns() throws Exception {
+    try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+      RunResult run =
+          RunResult.run(
+              "bench",
+              "pipeline",
+              "--bootstrap-servers",
+              kafka.bootstrapServers(),
+              "--threads",
+              "1",
+              "--partitions",
+              "1",
+              "--backlog",
+              "100",
+              "--rounds",
+              "2",
+              "--latency-seconds",
+              "2",
+              "--rate",
+              "25",
+              "--json");
+
+      assertThat(run.result().exitCode()).as(run.err()).isZero();
+      JsonNode r = RunResult.JSON.readTree(run.out());
+      assertThat(r.get("decode_encode_frames_per_second").isNull()).as(r.toString()).isTrue();
+      assertThat(r.get("at_least_once_runs")).isEmpty();
+      assertThat(r.get("latency")).hasSize(2);
+      for (JsonNode l : r.get("latency")) {
+        assertThat(l.get("offered_frames_per_second").asDouble()).isEqualTo(25.0);
+        // Two rounds of 2 s each after 5 s of start-up: 50 measured frames a guarantee.
+        assertThat(l.get("records").asLong()).as(l.toString()).isEqualTo(100);
+        assertThat(l.get("p99_runs")).hasSize(2);
+        assertThat(l.get("startup_p99_millis").asDouble()).isPositive();
+      }
+    }
+  }
+
+  @Test
   void shouldRefuseAnUnknownServiceKeyAsAUsageError() {
     RunResult run =
         RunResult.run(

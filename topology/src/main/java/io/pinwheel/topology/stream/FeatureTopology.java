@@ -6,9 +6,7 @@ import io.pinwheel.topology.model.EncoderSource;
 import java.util.Objects;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.TopologyConfig;
 
 /**
  * The pinwheel topology: frames in, feature records or dead letters out.
@@ -65,10 +63,7 @@ public final class FeatureTopology {
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(source, "source");
     Objects.requireNonNull(metrics, "metrics");
-    // Built with the service's own settings: a bare Topology makes a StreamsConfig of defaults,
-    // which warns about the processing exception handler at every start.
-    Topology topology =
-        new Topology(new TopologyConfig(new StreamsConfig(config.toStreamsProperties())));
+    Topology topology = new Topology();
     topology.addSource(
         SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), config.framesTopic());
     topology.addProcessor(
