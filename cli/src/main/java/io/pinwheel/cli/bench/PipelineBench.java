@@ -623,8 +623,12 @@ final class PipelineBench {
             lat.add(now - r.timestamp());
             if (TRACE && now - r.timestamp() > 50) {
               System.err.printf(
-                  "trace %s t=%d ms latency %d ms partition %d%n",
-                  guarantee, r.timestamp() - skipBefore, now - r.timestamp(), r.partition());
+                  "trace %s t=%d ms sent at %d ms since the epoch latency %d ms partition %d%n",
+                  guarantee,
+                  r.timestamp() - skipBefore,
+                  r.timestamp(),
+                  now - r.timestamp(),
+                  r.partition());
             }
           }
         }

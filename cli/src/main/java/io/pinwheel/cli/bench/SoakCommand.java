@@ -56,6 +56,16 @@ final class SoakCommand implements Callable<Integer> {
   @Option(names = "--model", description = "Encoder file (default: the reference workload, LCN).")
   Path model;
 
+  @Option(
+      names = "--reload-every",
+      defaultValue = "0",
+      paramLabel = "N",
+      description = {
+        "Every N frames, read the model again from its file bytes and swap in a new encoder,"
+            + " closing the old one, as a hot reload does; 0 for never (default: ${DEFAULT-VALUE})."
+      })
+  int reloadEvery;
+
   @Option(names = "--json", description = "Print one JSON object instead of a table.")
   boolean json;
 
@@ -65,6 +75,7 @@ final class SoakCommand implements Callable<Integer> {
   /** The whole run; growth is measured from the first sample (after warm-up) to the last. */
   record Result(
       long frames,
+      long reloads,
       double framesPerSecond,
       List<Sample> samples,
       long rssGrowthBytes,
@@ -72,12 +83,13 @@ final class SoakCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (frames < samples || samples < 2) {
+    if (frames < samples || samples < 2 || reloadEvery < 0) {
       throw new picocli.CommandLine.ParameterException(
-          spec.commandLine(), "--samples must be >= 2 and --frames >= --samples");
+          spec.commandLine(),
+          "--samples must be >= 2, --frames >= --samples and --reload-every >= 0");
     }
     EncoderModel m = model != null ? EncoderFile.read(model) : defaultModel();
-    Result result = run(m, frames, samples);
+    Result result = run(m, frames, samples, reloadEvery);
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
       out.println(BenchCommand.json().writeValueAsString(result));
@@ -94,8 +106,9 @@ final class SoakCommand implements Callable<Integer> {
       }
       out.printf(
           Locale.ROOT,
-          "%d frames at %.0f frames/s; growth after warm-up: RSS %+.1f MB, physical %+.1f MB%n",
+          "%d frames%s at %.0f frames/s; growth after warm-up: RSS %+.1f MB, physical %+.1f MB%n",
           result.frames(),
+          result.reloads() == 0 ? "" : " and " + result.reloads() + " reloads",
           result.framesPerSecond(),
           result.rssGrowthBytes() / 1e6,
           result.physicalGrowthBytes() / 1e6);
@@ -117,15 +130,27 @@ final class SoakCommand implements Callable<Integer> {
         w.trainingTensors());
   }
 
-  static Result run(EncoderModel model, long frames, int samples) throws Exception {
+  static Result run(EncoderModel model, long frames, int samples, int reloadEvery)
+      throws Exception {
     List<byte[]> jpegs = syntheticJpegs(16, 3);
     FrameDecoder decoder = new FrameDecoder(model.input());
+    byte[] file = reloadEvery > 0 ? EncoderFile.toBytes(model) : new byte[0];
     List<Sample> taken = new ArrayList<>();
     long every = frames / samples;
     long start = System.nanoTime();
     long nnz = 0;
-    try (Encoder encoder = new Encoder(model)) {
+    long reloads = 0;
+    Encoder encoder = new Encoder(model);
+    try {
       for (long i = 1; i <= frames; i++) {
+        if (reloadEvery > 0 && i % reloadEvery == 0) {
+          // What a reload costs the extractor: the file parsed and verified, a new encoder's
+          // native buffers allocated, the old one's freed.
+          Encoder fresh = new Encoder(EncoderFile.read(file, "reload " + (reloads + 1)));
+          encoder.close();
+          encoder = fresh;
+          reloads++;
+        }
         nnz += encoder.encode(decoder.decode(jpegs.get((int) (i % jpegs.size())))).nnz();
         if (i % every == 0) {
           taken.add(
@@ -136,6 +161,8 @@ final class SoakCommand implements Callable<Integer> {
                   Pointer.physicalBytes()));
         }
       }
+    } finally {
+      encoder.close();
     }
     if (nnz == 0) {
       throw new IllegalStateException(
@@ -146,6 +173,7 @@ final class SoakCommand implements Callable<Integer> {
     Sample last = taken.get(taken.size() - 1);
     return new Result(
         frames,
+        reloads,
         frames / seconds,
         taken,
         last.rssBytes() - first.rssBytes(),

@@ -59,5 +59,16 @@ class BenchCommandTest {
     assertThat(json.get("samples")).hasSize(4);
     assertThat(json.get("samples").get(3).get("rss_bytes").asLong()).isPositive();
     assertThat(json.get("samples").get(3).get("physical_bytes").asLong()).isPositive();
+    assertThat(json.get("reloads").asLong()).isZero();
+  }
+
+  @Test
+  void shouldSwapInAFreshEncoderAtTheSoakReloadInterval() throws Exception {
+    JsonNode json =
+        runJson(
+            "bench", "soak", "--json", "--frames", "200", "--samples", "4", "--reload-every", "50");
+
+    assertThat(json.get("frames").asLong()).isEqualTo(200);
+    assertThat(json.get("reloads").asLong()).isEqualTo(4);
   }
 }
