@@ -159,22 +159,12 @@ final class PipelineBench {
       MachineCpu machine = MachineCpu.start();
       if (latencyRate == null) {
         alone.add(decodeEncode(model, jpegs, threads, plan));
-        for (int round = 0; round < rounds; round++) {
-          for (int i = 0; i < 2; i++) {
-            boolean exactlyOnceNow = (i == 0) == (round % 2 == 1);
-            double fps =
-                throughput(
-                    kafka,
-                    model,
-                    jpegs,
-                    threads,
-                    partitions,
-                    backlog,
-                    exactlyOnceNow,
-                    Integer.toString(round));
-            (exactlyOnceNow ? exactlyOnce : atLeastOnce).add(fps);
-          }
-        }
+        alternating(
+            rounds,
+            (eos, round) ->
+                throughput(kafka, model, jpegs, threads, partitions, backlog, eos, round),
+            atLeastOnce,
+            exactlyOnce);
         alone.add(decodeEncode(model, jpegs, threads, plan));
       }
       double others = machine.othersPercent();
@@ -185,23 +175,12 @@ final class PipelineBench {
       // single pause of the shared machine can fill; the median over rounds does not.
       List<Latency> atLeastOnceLatency = new ArrayList<>();
       List<Latency> exactlyOnceLatency = new ArrayList<>();
-      for (int round = 0; round < rounds; round++) {
-        for (int i = 0; i < 2; i++) {
-          boolean exactlyOnceNow = (i == 0) == (round % 2 == 1);
-          Latency l =
-              latency(
-                  kafka,
-                  model,
-                  jpegs,
-                  threads,
-                  partitions,
-                  rate,
-                  latencyRun,
-                  exactlyOnceNow,
-                  Integer.toString(round));
-          (exactlyOnceNow ? exactlyOnceLatency : atLeastOnceLatency).add(l);
-        }
-      }
+      alternating(
+          rounds,
+          (eos, round) ->
+              latency(kafka, model, jpegs, threads, partitions, rate, latencyRun, eos, round),
+          atLeastOnceLatency,
+          exactlyOnceLatency);
       return new Result(
           threads,
           partitions,
@@ -215,6 +194,27 @@ final class PipelineBench {
           exactlyOnce,
           others,
           List.of(Latency.of(atLeastOnceLatency), Latency.of(exactlyOnceLatency)));
+    }
+  }
+
+  /** One timed run of a guarantee in a round. */
+  @FunctionalInterface
+  private interface TimedRun<T> {
+    T run(boolean exactlyOnce, String round) throws Exception;
+  }
+
+  /**
+   * Runs {@code rounds} rounds of both guarantees, at_least_once first in even rounds and
+   * exactly_once_v2 first in odd ones, so that neither always runs on the warmer machine.
+   */
+  private static <T> void alternating(
+      int rounds, TimedRun<T> run, List<T> atLeastOnce, List<T> exactlyOnce) throws Exception {
+    for (int round = 0; round < rounds; round++) {
+      for (int i = 0; i < 2; i++) {
+        boolean exactlyOnceNow = (i == 0) == (round % 2 == 1);
+        T result = run.run(exactlyOnceNow, Integer.toString(round));
+        (exactlyOnceNow ? exactlyOnce : atLeastOnce).add(result);
+      }
     }
   }
 
