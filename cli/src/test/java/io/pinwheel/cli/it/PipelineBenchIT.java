@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pinwheel.topology.broker.EmbeddedKafka;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -23,24 +25,7 @@ class PipelineBenchIT {
   void shouldBenchThePipelineThroughAnOutsideBrokerOnTopicsOfItsOwn() throws Exception {
     try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
       RunResult run =
-          RunResult.run(
-              "bench",
-              "pipeline",
-              "--bootstrap-servers",
-              kafka.bootstrapServers(),
-              "--threads",
-              "1",
-              "--partitions",
-              "1",
-              "--backlog",
-              "300",
-              "--rounds",
-              "1",
-              "--latency-seconds",
-              "2",
-              "-p",
-              "producer.batch.size=65536",
-              "--json");
+          bench(kafka, "--backlog", "300", "--rounds", "1", "-p", "producer.batch.size=65536");
 
       assertThat(run.result().exitCode()).as(run.err()).isZero();
       JsonNode r = RunResult.JSON.readTree(run.out());
@@ -68,25 +53,7 @@ class PipelineBenchIT {
   @Test
   void shouldMeasureLatencyAtAGivenRateWithoutTheThroughputRuns() throws Exception {
     try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-      RunResult run =
-          RunResult.run(
-              "bench",
-              "pipeline",
-              "--bootstrap-servers",
-              kafka.bootstrapServers(),
-              "--threads",
-              "1",
-              "--partitions",
-              "1",
-              "--backlog",
-              "100",
-              "--rounds",
-              "2",
-              "--latency-seconds",
-              "2",
-              "--rate",
-              "25",
-              "--json");
+      RunResult run = bench(kafka, "--backlog", "100", "--rounds", "2", "--rate", "25");
 
       assertThat(run.result().exitCode()).as(run.err()).isZero();
       JsonNode r = RunResult.JSON.readTree(run.out());
@@ -101,6 +68,26 @@ class PipelineBenchIT {
         assertThat(l.get("startup_p99_millis").asDouble()).isPositive();
       }
     }
+  }
+
+  /** A short one-thread run against {@code kafka}, printing JSON, with {@code options} added. */
+  private static RunResult bench(EmbeddedKafka kafka, String... options) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "bench",
+                "pipeline",
+                "--bootstrap-servers",
+                kafka.bootstrapServers(),
+                "--threads",
+                "1",
+                "--partitions",
+                "1",
+                "--latency-seconds",
+                "2",
+                "--json"));
+    args.addAll(List.of(options));
+    return RunResult.run(args.toArray(new String[0]));
   }
 
   @Test
