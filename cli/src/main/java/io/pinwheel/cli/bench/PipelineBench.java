@@ -13,7 +13,6 @@ import io.pinwheel.topology.stream.FeatureTopology;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -157,6 +156,10 @@ final class PipelineBench {
       throughput(kafka, model, jpegs, threads, partitions, warmup, true, "warmup");
       awaitQuietJit(Duration.ofSeconds(20));
       MachineCpu machine = MachineCpu.start();
+      Double reference = null;
+      Double atLeastOnceMedian = null;
+      Double pipeline = null;
+      double rate;
       if (latencyRate == null) {
         alone.add(decodeEncode(model, jpegs, threads, plan));
         alternating(
@@ -166,11 +169,14 @@ final class PipelineBench {
             atLeastOnce,
             exactlyOnce);
         alone.add(decodeEncode(model, jpegs, threads, plan));
+        reference = median(alone);
+        atLeastOnceMedian = median(atLeastOnce);
+        pipeline = median(exactlyOnce);
+        rate = pipeline / 2;
+      } else {
+        rate = latencyRate;
       }
       double others = machine.othersPercent();
-      Double reference = latencyRate == null ? median(alone) : null;
-      Double pipeline = latencyRate == null ? median(exactlyOnce) : null;
-      double rate = latencyRate == null ? pipeline / 2 : latencyRate;
       // Rounds alternate as the throughput runs do. One run's p99 rests on its slowest 1%, which a
       // single pause of the shared machine can fill; the median over rounds does not.
       List<Latency> atLeastOnceLatency = new ArrayList<>();
@@ -185,9 +191,9 @@ final class PipelineBench {
           threads,
           partitions,
           reference,
-          latencyRate == null ? median(atLeastOnce) : null,
+          atLeastOnceMedian,
           pipeline,
-          latencyRate == null ? pipeline / reference : null,
+          pipeline == null ? null : pipeline / reference,
           PinwheelConfig.DEFAULT_COMMIT_INTERVAL_MS,
           alone,
           atLeastOnce,
@@ -640,17 +646,17 @@ final class PipelineBench {
       if (seen < total) {
         throw new IllegalStateException("only " + seen + " of " + total + " frames came out");
       }
-      long[] sorted = lat.stream().mapToLong(Long::longValue).toArray();
-      Arrays.sort(sorted);
+      long[] sorted = lat.stream().mapToLong(Long::longValue).sorted().toArray();
       long[] first = startup.stream().mapToLong(Long::longValue).sorted().toArray();
+      double p99 = percentile(sorted, 0.99);
       return new Latency(
           guarantee,
           rate,
           sorted.length,
           percentile(sorted, 0.5),
-          percentile(sorted, 0.99),
+          p99,
           sorted.length == 0 ? 0 : sorted[sorted.length - 1],
-          List.of(percentile(sorted, 0.99)),
+          List.of(p99),
           percentile(first, 0.99),
           rssStart,
           ProcessMemoryMetrics.residentBytes());

@@ -212,15 +212,11 @@ public final class Demo {
             : "",
         !options.reload()
             ? ""
-            : options.reloadEvery().isZero()
-                ? "; at "
-                    + words(half)
-                    + " a new model version is published to "
-                    + config.modelsTopic()
-                : "; every "
-                    + words(options.reloadEvery())
-                    + " a new model version is published to "
-                    + config.modelsTopic());
+            : (options.reloadEvery().isZero()
+                    ? "; at " + words(half)
+                    : "; every " + words(options.reloadEvery()))
+                + " a new model version is published to "
+                + config.modelsTopic());
     try (OutputTally tally =
         OutputTally.start(
             client, config.featuresTopic(), config.deadLetterTopic(), config.featureFormat())) {

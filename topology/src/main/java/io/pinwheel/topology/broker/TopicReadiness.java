@@ -1,12 +1,12 @@
 package io.pinwheel.topology.broker;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -50,14 +50,14 @@ public final class TopicReadiness {
     List<String> names = List.copyOf(topics);
     long deadline = System.nanoTime() + timeout.toNanos();
     Map<String, TopicDescription> described = awaitLeaders(admin, names, deadline, timeout);
-    List<TopicPartition> partitions = new ArrayList<>();
+    Map<TopicPartition, OffsetSpec> latest = new LinkedHashMap<>();
     described.forEach(
         (name, d) ->
-            d.partitions().forEach(p -> partitions.add(new TopicPartition(name, p.partition()))));
-    Map<TopicPartition, OffsetSpec> latest = new LinkedHashMap<>();
-    partitions.forEach(tp -> latest.put(tp, OffsetSpec.latest()));
-    while (!attempt(
-        admin.listOffsets(latest).all(), deadline, "read the end offsets of " + names)) {
+            d.partitions()
+                .forEach(
+                    p -> latest.put(new TopicPartition(name, p.partition()), OffsetSpec.latest())));
+    while (attempt(admin.listOffsets(latest).all(), deadline, "read the end offsets of " + names)
+        .isEmpty()) {
       pause(deadline, timeout, "topics " + names + " are not served by their leaders");
     }
     return described;
@@ -66,11 +66,12 @@ public final class TopicReadiness {
   private static Map<String, TopicDescription> awaitLeaders(
       Admin admin, List<String> names, long deadline, Duration timeout) {
     while (true) {
-      Map<String, TopicDescription> described = new LinkedHashMap<>();
-      Future<Map<String, TopicDescription>> future = admin.describeTopics(names).allTopicNames();
-      if (attempt(future, deadline, "describe topics " + names)) {
-        Map<String, TopicDescription> all = join(future);
-        names.forEach(n -> described.put(n, all.get(n)));
+      Optional<Map<String, TopicDescription>> all =
+          attempt(
+              admin.describeTopics(names).allTopicNames(), deadline, "describe topics " + names);
+      if (all.isPresent()) {
+        Map<String, TopicDescription> described = new LinkedHashMap<>();
+        names.forEach(n -> described.put(n, all.get().get(n)));
         boolean led =
             described.values().stream()
                 .flatMap(d -> d.partitions().stream())
@@ -84,31 +85,25 @@ public final class TopicReadiness {
     }
   }
 
-  /** True once {@code future} succeeded; false on a retriable error (unknown topic, no leader). */
-  private static boolean attempt(Future<?> future, long deadline, String what) {
+  /**
+   * The value of {@code future} once it succeeds; empty on a retriable error (unknown topic, no
+   * leader) or when the deadline passes first.
+   */
+  private static <T> Optional<T> attempt(Future<T> future, long deadline, String what) {
     long left = Math.max(1, deadline - System.nanoTime());
     try {
-      future.get(left, TimeUnit.NANOSECONDS);
-      return true;
+      return Optional.of(future.get(left, TimeUnit.NANOSECONDS));
     } catch (ExecutionException e) {
       if (e.getCause() instanceof RetriableException) {
-        return false;
+        return Optional.empty();
       }
       throw new KafkaException(
           "could not " + what + ": " + e.getCause().getMessage(), e.getCause());
     } catch (TimeoutException e) {
-      return false;
+      return Optional.empty();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new KafkaException("interrupted while trying to " + what, e);
-    }
-  }
-
-  private static <T> T join(Future<T> done) {
-    try {
-      return done.get();
-    } catch (ExecutionException | InterruptedException e) {
-      throw new IllegalStateException("a completed future failed", e);
     }
   }
 
