@@ -94,7 +94,12 @@ import org.apache.kafka.streams.StreamsConfig;
  * {@code max.message.bytes}, for larger frames), producer {@code batch.size} of {@value
  * #DEFAULT_BATCH_BYTES} bytes (a feature record is 10 to 40 KB, so Kafka's 16 KB batches would send
  * each one in a request of its own), and producer {@code linger.ms} of {@value #DEFAULT_LINGER_MS}
- * ms instead of Kafka Streams' 100 ms, which would dominate the latency under at-least-once. The
+ * ms under at-least-once, instead of Kafka Streams' 100 ms, which would dominate its latency, or
+ * {@value #DEFAULT_EXACTLY_ONCE_LINGER_MS} ms under exactly-once. There a {@code read_committed}
+ * consumer sees a record only when its transaction commits, and a commit sends whatever is still
+ * waiting, so lingering up to half the commit interval costs no latency; it sends a feature record
+ * in a request of some ten instead of one or two, which took the broker's and producer's CPU per
+ * frame from about a third of a core to a fifth on the two-core bench (BENCHMARKS.md). The
  * consumer's {@code max.partition.fetch.bytes} stays at Kafka's 1 MiB: a fetch returns a larger
  * record whole anyway, and 16 MiB fetch buffers are humongous objects to the garbage collector.
  *
@@ -215,8 +220,11 @@ public record PinwheelConfig(
   /** Producer {@code batch.size} default. */
   public static final int DEFAULT_BATCH_BYTES = 1 << 20;
 
-  /** Producer {@code linger.ms} default. */
+  /** Producer {@code linger.ms} default under at-least-once. */
   public static final int DEFAULT_LINGER_MS = 5;
+
+  /** Producer {@code linger.ms} default under exactly-once: half the default commit interval. */
+  public static final int DEFAULT_EXACTLY_ONCE_LINGER_MS = 50;
 
   /** The smallest directory poll interval: anything shorter is a busy loop over a directory. */
   private static final long MIN_POLL_INTERVAL_MS = 100;
@@ -424,7 +432,10 @@ public record PinwheelConfig(
     putUnlessGiven(
         p,
         StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG),
-        Integer.toString(DEFAULT_LINGER_MS),
+        Integer.toString(
+            processingGuarantee.equals(StreamsConfig.AT_LEAST_ONCE)
+                ? DEFAULT_LINGER_MS
+                : DEFAULT_EXACTLY_ONCE_LINGER_MS),
         ProducerConfig.LINGER_MS_CONFIG);
     putUnlessGiven(
         p,

@@ -230,10 +230,19 @@ class PinwheelConfigTest {
         .containsEntry("commit.interval.ms", "100")
         .containsEntry("num.stream.threads", "1")
         .containsEntry("producer.max.request.size", Integer.toString(16 << 20))
-        .containsEntry("producer.linger.ms", "5")
+        .containsEntry("producer.linger.ms", "50")
         .containsEntry("producer.batch.size", Integer.toString(1 << 20))
         .containsEntry("processing.exception.handler.global.enabled", "true")
         .doesNotContainKey("consumer.max.partition.fetch.bytes");
+  }
+
+  @Test
+  void shouldLingerOnlyFiveMillisecondsUnderAtLeastOnce() {
+    Properties p =
+        PinwheelConfig.fromProperties(with("processing.guarantee", "at_least_once"))
+            .toStreamsProperties();
+
+    assertThat(p).containsEntry("producer.linger.ms", "5");
   }
 
   @Test
@@ -243,13 +252,13 @@ class PinwheelConfigTest {
                 with(
                     "max.request.size", "1000",
                     "batch.size", "2000",
-                    "producer.linger.ms", "50"))
+                    "producer.linger.ms", "20"))
             .toStreamsProperties();
 
     assertThat(p)
         .containsEntry("max.request.size", "1000")
         .containsEntry("batch.size", "2000")
-        .containsEntry("producer.linger.ms", "50")
+        .containsEntry("producer.linger.ms", "20")
         .doesNotContainKey("producer.max.request.size")
         .doesNotContainKey("producer.batch.size");
   }
