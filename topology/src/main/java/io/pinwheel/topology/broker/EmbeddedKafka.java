@@ -202,6 +202,7 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     private int port;
     private Path logDir;
+    private Path temporaryParent;
     private final Map<String, String> overrides = new LinkedHashMap<>();
 
     private Builder() {}
@@ -230,6 +231,19 @@ public final class EmbeddedKafka implements AutoCloseable {
      */
     public Builder logDir(Path logDir) {
       this.logDir = logDir;
+      return this;
+    }
+
+    /**
+     * Sets where the temporary log directory is created, e.g. a memory-backed file system such as
+     * {@code /dev/shm}, so that a benchmark's records are never written back to a disk. It is still
+     * deleted on close. Has no effect with {@link #logDir(Path)}.
+     *
+     * @param parent an existing directory, or null (the default) for the system's temporary one
+     * @return this builder
+     */
+    public Builder temporaryLogDirIn(Path parent) {
+      this.temporaryParent = parent;
       return this;
     }
 
@@ -283,7 +297,12 @@ public final class EmbeddedKafka implements AutoCloseable {
       boolean temporary = logDir == null;
       Path dir;
       try {
-        dir = temporary ? Files.createTempDirectory("pinwheel-kafka-") : logDir;
+        dir =
+            !temporary
+                ? logDir
+                : temporaryParent == null
+                    ? Files.createTempDirectory("pinwheel-kafka-")
+                    : Files.createTempDirectory(temporaryParent, "pinwheel-kafka-");
         Files.createDirectories(dir);
       } catch (IOException e) {
         throw new KafkaException("could not create the log directory", e);

@@ -251,6 +251,19 @@ class EmbeddedKafkaIT {
   }
 
   @Test
+  void shouldCreateTemporaryLogDirInGivenParentAndDeleteItOnClose(@TempDir Path parent) {
+    EmbeddedKafka other = EmbeddedKafka.builder().temporaryLogDirIn(parent).start();
+    Path dir = other.logDir();
+    assertThat(dir.getParent()).isEqualTo(parent);
+    assertThat(dir.resolve("data")).isDirectory();
+
+    other.close();
+
+    assertThat(dir).doesNotExist();
+    assertThat(parent).isEmptyDirectory();
+  }
+
+  @Test
   void shouldKeepRecordsAcrossRestartOnSameLogDirAndPort(@TempDir Path dir) throws Exception {
     int port;
     try (ServerSocket s = new ServerSocket(0)) {
