@@ -11,6 +11,8 @@ import io.pinwheel.topology.model.ModelRegistry;
 import io.pinwheel.topology.service.PinwheelService;
 import io.pinwheel.topology.stream.FeatureTopology;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -25,6 +27,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -98,12 +103,17 @@ final class PipelineBench {
   /**
    * The whole run. Throughput figures are medians over {@code rounds} timed runs of each guarantee,
    * taken in alternating order (at_least_once first in even rounds, exactly_once_v2 first in odd
-   * ones) after an untimed warm-up run of each, so neither guarantee pays for the broker's and the
-   * JIT's warm-up. Decode + encode alone is measured before and after them, with the broker running
-   * idle, and its reference figure is the median of both. The throughput fields are null when the
-   * latency rate was given rather than measured.
+   * ones) after untimed warm-up runs ({@link #warmUp}), so neither guarantee pays for the broker's
+   * and the JIT's warm-up. Decode + encode alone is measured before and after them, with the broker
+   * running idle, and its reference figure is the median of both. {@code otherProcessesCpuPercent}
+   * and {@code jitCpuPercent} are what other processes and this JVM's JIT compilers used over those
+   * timed runs, in percent of one core; {@code warmupRuns} is how many untimed runs {@link #warmUp}
+   * took. The throughput fields and {@code jitCpuPercent} are null when the latency rate was given
+   * rather than measured. {@code brokerLogDir} is where the in-process broker kept its logs, null
+   * for an outside broker.
    */
   record Result(
+      String brokerLogDir,
       int threads,
       int partitions,
       Double decodeEncodeFramesPerSecond,
@@ -115,7 +125,64 @@ final class PipelineBench {
       List<Double> atLeastOnceRuns,
       List<Double> exactlyOnceRuns,
       double otherProcessesCpuPercent,
+      Double jitCpuPercent,
+      int warmupRuns,
       List<Latency> latency) {}
+
+  /**
+   * The most untimed warm-up runs (pairs of both guarantees) {@link #warmUp} makes before it gives
+   * up waiting for the JIT to settle.
+   */
+  static final int MAX_WARMUP_PAIRS = 6;
+
+  /**
+   * The JIT compilation, in percent of one core over a warm-up pair, below which the pair counts as
+   * warm.
+   */
+  static final double WARM_JIT_PERCENT = 10;
+
+  /**
+   * Untimed runs of both guarantees, repeated until the JIT compiles for less than {@link
+   * #WARM_JIT_PERCENT} of a core while they run (at most {@link #MAX_WARMUP_PAIRS} pairs). The JIT
+   * compiles the broker's, the clients' and Kafka Streams' code only as that code runs, and a fixed
+   * warm-up was not enough: after one pair of 2,000-frame runs it still took 40% of a core in the
+   * first timed run and 17% in the second, which the timed runs would charge to the pipeline. A
+   * quiet JIT while nothing runs says nothing, so the test is made under load. Returns the number
+   * of runs made.
+   */
+  private static int warmUp(
+      Cluster kafka,
+      EncoderModel model,
+      List<byte[]> jpegs,
+      int threads,
+      int partitions,
+      int backlog)
+      throws Exception {
+    int frames = Math.max(2, Math.min(backlog, 4000));
+    for (int pair = 1; ; pair++) {
+      long wall = System.nanoTime();
+      long jit = jitMillis();
+      throughput(kafka, model, jpegs, threads, partitions, frames, false, "warmup-" + pair);
+      throughput(kafka, model, jpegs, threads, partitions, frames, true, "warmup-" + pair);
+      double percent = 100.0 * (jitMillis() - jit) / ((System.nanoTime() - wall) / 1e6);
+      if (TRACE) {
+        System.err.printf(
+            java.util.Locale.ROOT, "trace warm-up pair %d: JIT %.1f%% of a core%n", pair, percent);
+      }
+      if (percent < WARM_JIT_PERCENT || pair == MAX_WARMUP_PAIRS) {
+        return 2 * pair;
+      }
+    }
+  }
+
+  /** Milliseconds the JIT compilers have worked since the JVM started, or 0 if not monitored. */
+  private static long jitMillis() {
+    java.lang.management.CompilationMXBean jit =
+        java.lang.management.ManagementFactory.getCompilationMXBean();
+    return jit != null && jit.isCompilationTimeMonitoringSupported()
+        ? jit.getTotalCompilationTime()
+        : 0;
+  }
 
   /**
    * The whole run against {@code bootstrapServers}, or against an in-process broker started for it
@@ -136,26 +203,32 @@ final class PipelineBench {
       int rounds,
       Duration latencyRun,
       Double latencyRate,
+      Path brokerLogParent,
       Measure.Plan plan)
       throws Exception {
     List<Double> alone = new ArrayList<>();
     List<Double> atLeastOnce = new ArrayList<>();
     List<Double> exactlyOnce = new ArrayList<>();
-    try (EmbeddedKafka embedded = bootstrapServers == null ? EmbeddedKafka.start() : null) {
+    try (EmbeddedKafka embedded =
+        bootstrapServers == null
+            ? EmbeddedKafka.builder()
+                .temporaryLogDirIn(brokerLogParent)
+                // A deleted run's segments go after a second rather than the default minute, so
+                // that at most one run's frames occupy the log directory. (With 0 the broker's
+                // scheduler re-ran its deletion task without pause: 3% of a core.)
+                .config("log.segment.delete.delay.ms", "1000")
+                .start()
+            : null) {
       Cluster kafka =
           new Cluster(
               embedded == null ? bootstrapServers : embedded.bootstrapServers(),
               runId,
-              Map.copyOf(properties));
-      // Untimed: the broker's first topics, transactions and the JIT's compilation of the client
-      // and broker code would otherwise land on whichever guarantee runs first.
-      // Without the timed throughput runs to warm it, the JIT needs as long a warm-up before
-      // latency is measured: after 2000 frames a run at 280 frames/s fell seconds behind.
-      int warmup = latencyRate == null ? Math.max(2, Math.min(backlog, 2000)) : backlog;
-      throughput(kafka, model, jpegs, threads, partitions, warmup, false, "warmup");
-      throughput(kafka, model, jpegs, threads, partitions, warmup, true, "warmup");
+              Map.copyOf(properties),
+              embedded == null ? null : embedded.logDir().resolve("data"));
+      int warmupRuns = warmUp(kafka, model, jpegs, threads, partitions, backlog);
       awaitQuietJit(Duration.ofSeconds(20));
       MachineCpu machine = MachineCpu.start();
+      long jitStart = jitMillis();
       Double reference = null;
       Double atLeastOnceMedian = null;
       Double pipeline = null;
@@ -177,6 +250,8 @@ final class PipelineBench {
         rate = latencyRate;
       }
       double others = machine.othersPercent();
+      Double jit =
+          latencyRate == null ? 100.0 * (jitMillis() - jitStart) / machine.elapsedMillis() : null;
       // Rounds alternate as the throughput runs do. One run's p99 rests on its slowest 1%, which a
       // single pause of the shared machine can fill; the median over rounds does not.
       List<Latency> atLeastOnceLatency = new ArrayList<>();
@@ -188,17 +263,21 @@ final class PipelineBench {
           atLeastOnceLatency,
           exactlyOnceLatency);
       return new Result(
+          embedded == null ? null : embedded.logDir().getParent().toString(),
           threads,
           partitions,
           reference,
           atLeastOnceMedian,
           pipeline,
           pipeline == null ? null : pipeline / reference,
-          PinwheelConfig.DEFAULT_COMMIT_INTERVAL_MS,
+          // What the runs used: -p commit.interval.ms may have changed it.
+          config(kafka, "bench", threads, true).commitIntervalMs(),
           alone,
           atLeastOnce,
           exactlyOnce,
           others,
+          jit,
+          warmupRuns,
           List.of(Latency.of(atLeastOnceLatency), Latency.of(exactlyOnceLatency)));
     }
   }
@@ -262,6 +341,10 @@ final class PipelineBench {
   record MachineCpu(long wallStart, long busyTicksStart, long ownNanosStart) {
     static MachineCpu start() {
       return new MachineCpu(System.nanoTime(), busyTicks(), ownNanos());
+    }
+
+    double elapsedMillis() {
+      return (System.nanoTime() - wallStart) / 1e6;
     }
 
     double othersPercent() {
@@ -333,8 +416,12 @@ final class PipelineBench {
     }
   }
 
-  /** Where a run's topics live, and the prefix that keeps its names apart from other runs'. */
-  record Cluster(String bootstrapServers, String runId, Map<String, String> properties) {
+  /**
+   * Where a run's topics live, and the prefix that keeps its names apart from other runs'. {@code
+   * brokerData} is the in-process broker's data directory, null for an outside broker.
+   */
+  record Cluster(
+      String bootstrapServers, String runId, Map<String, String> properties, Path brokerData) {
     String app(String name) {
       return runId.isEmpty() ? name : name + "-" + runId;
     }
@@ -406,9 +493,7 @@ final class PipelineBench {
     p.put(PinwheelConfig.FEATURES_TOPIC, app + ".features");
     p.put(PinwheelConfig.DEAD_LETTER_TOPIC, app + ".dlq");
     p.put(PinwheelConfig.NUM_STREAM_THREADS, Integer.toString(threads));
-    p.put(
-        PinwheelConfig.PROCESSING_GUARANTEE,
-        exactlyOnce ? StreamsConfig.EXACTLY_ONCE_V2 : StreamsConfig.AT_LEAST_ONCE);
+    p.put(PinwheelConfig.PROCESSING_GUARANTEE, guarantee(exactlyOnce));
     p.put(StreamsConfig.STATE_DIR_CONFIG, System.getProperty("java.io.tmpdir") + "/pinwheel-bench");
     return PinwheelConfig.fromProperties(p);
   }
@@ -421,8 +506,15 @@ final class PipelineBench {
     return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
   }
 
+  /**
+   * The bench's reader of the features and dead-letter topics, returned once it owns their {@code
+   * partitions} partitions each. Joining the group takes a second or more; a consumer started with
+   * the service would then read a start-up's worth of records in one poll, which a throughput run
+   * would count as if made in its first 50 ms. Runs of 4,000 frames came out above decode + encode
+   * alone that way.
+   */
   private static KafkaConsumer<byte[], byte[]> consumer(
-      Cluster kafka, PinwheelConfig c, boolean readCommitted) {
+      Cluster kafka, PinwheelConfig c, boolean readCommitted, int partitions) {
     Properties p = new Properties();
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
     p.put(ConsumerConfig.GROUP_ID_CONFIG, c.applicationId() + "-reader");
@@ -434,6 +526,14 @@ final class PipelineBench {
     KafkaConsumer<byte[], byte[]> consumer =
         new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     consumer.subscribe(List.of(c.featuresTopic(), c.deadLetterTopic()));
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (consumer.assignment().size() < 2 * partitions) {
+      if (System.nanoTime() > deadline) {
+        consumer.close(CloseOptions.timeout(Duration.ZERO));
+        throw new IllegalStateException("the bench's consumer got no partitions within a minute");
+      }
+      consumer.poll(Duration.ofMillis(50));
+    }
     return consumer;
   }
 
@@ -475,6 +575,24 @@ final class PipelineBench {
             threads,
             exactlyOnce);
     PinwheelService.ensureTopics(c, partitions);
+    try {
+      return workOff(kafka, c, model, jpegs, threads, partitions, backlog, exactlyOnce);
+    } finally {
+      deleteTopics(kafka, c);
+    }
+  }
+
+  /** {@link #throughput} on its topics, created. */
+  private static double workOff(
+      Cluster kafka,
+      PinwheelConfig c,
+      EncoderModel model,
+      List<byte[]> jpegs,
+      int threads,
+      int partitions,
+      int backlog,
+      boolean exactlyOnce)
+      throws Exception {
     List<byte[]> keys = balancedKeys(partitions, 4);
     try (KafkaProducer<byte[], byte[]> producer = producer(kafka)) {
       SendFailures failures = new SendFailures();
@@ -487,8 +605,8 @@ final class PipelineBench {
       producer.flush();
       failures.check(backlog);
     }
-    try (KafkaStreams streams = startStreams(c, model);
-        KafkaConsumer<byte[], byte[]> consumer = consumer(kafka, c, exactlyOnce)) {
+    try (KafkaConsumer<byte[], byte[]> consumer = consumer(kafka, c, exactlyOnce, partitions);
+        KafkaStreams streams = startStreams(c, model)) {
       Map<String, Long> cpuBefore = TRACE ? threadCpu() : Map.of();
       long wallBefore = System.nanoTime();
       // The clock starts once the stream threads each own a partition. Each thread's consumer joins
@@ -505,12 +623,14 @@ final class PipelineBench {
         requireAlive(streams);
         int n = consumer.poll(Duration.ofMillis(50)).count();
         long now = System.nanoTime();
-        if (counted < 0 && balanced(streams, threads, partitions)) {
-          counted = 0;
-          first = now;
-        }
         seen += n;
-        if (n > 0 && counted >= 0) {
+        // The poll that finds the threads balanced brought records made before: not counted.
+        if (counted < 0) {
+          if (balanced(streams, threads, partitions)) {
+            counted = 0;
+            first = now;
+          }
+        } else if (n > 0) {
           counted += n;
           last = now;
         }
@@ -531,6 +651,37 @@ final class PipelineBench {
         traceCpu(c.applicationId(), fps, cpuBefore, threadCpu(), System.nanoTime() - wallBefore);
       }
       return fps;
+    }
+  }
+
+  /**
+   * Deletes a finished run's topics. A run leaves nothing on a broker it was pointed at, and the
+   * in-process broker holds one run's frames at a time: a full bench writes about 9 GB of frames
+   * and features, and their writeback to disk took both cores for seconds in the middle of later
+   * runs. With the in-process broker this waits until the files are gone too: freeing them took 3%
+   * of a core during the next run otherwise.
+   */
+  private static void deleteTopics(Cluster kafka, PinwheelConfig c) throws Exception {
+    try (Admin admin = Admin.create(c.clientProperties())) {
+      admin
+          .deleteTopics(
+              List.of(c.framesTopic(), c.featuresTopic(), c.deadLetterTopic(), c.modelsTopic()))
+          .all()
+          .get(30, TimeUnit.SECONDS);
+    }
+    if (kafka.brokerData() == null) {
+      return;
+    }
+    // Every topic of the run, and so every partition directory, starts with its application id.
+    String prefix = c.applicationId() + ".";
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (System.nanoTime() < deadline) {
+      try (Stream<Path> dirs = Files.list(kafka.brokerData())) {
+        if (dirs.noneMatch(d -> d.getFileName().toString().startsWith(prefix))) {
+          return;
+        }
+      }
+      Thread.sleep(50);
     }
   }
 
@@ -570,22 +721,40 @@ final class PipelineBench {
       boolean exactlyOnce,
       String round)
       throws Exception {
-    String guarantee = exactlyOnce ? "exactly_once_v2" : "at_least_once";
     PinwheelConfig c =
         config(
             kafka,
-            kafka.app("bench-latency-" + guarantee.replace('_', '-') + "-" + round),
+            kafka.app("bench-latency-" + guarantee(exactlyOnce).replace('_', '-') + "-" + round),
             threads,
             exactlyOnce);
     PinwheelService.ensureTopics(c, partitions);
+    try {
+      return paced(kafka, c, model, jpegs, threads, partitions, rate, run, exactlyOnce);
+    } finally {
+      deleteTopics(kafka, c);
+    }
+  }
+
+  /** {@link #latency} on its topics, created. */
+  private static Latency paced(
+      Cluster kafka,
+      PinwheelConfig c,
+      EncoderModel model,
+      List<byte[]> jpegs,
+      int threads,
+      int partitions,
+      double rate,
+      Duration run,
+      boolean exactlyOnce)
+      throws Exception {
+    String guarantee = guarantee(exactlyOnce);
     List<byte[]> keys = balancedKeys(partitions, 4);
     long rssStart = ProcessMemoryMetrics.residentBytes();
-    try (KafkaStreams streams = startStreams(c, model);
-        KafkaConsumer<byte[], byte[]> consumer = consumer(kafka, c, exactlyOnce);
+    try (KafkaConsumer<byte[], byte[]> consumer = consumer(kafka, c, exactlyOnce, partitions);
+        KafkaStreams streams = startStreams(c, model);
         KafkaProducer<byte[], byte[]> producer = producer(kafka)) {
       // As in the throughput runs: the paced frames start once each thread owns a partition.
       awaitBalanced(streams, threads, partitions);
-      consumer.poll(Duration.ofMillis(200));
       ExecutorService pacer = Executors.newSingleThreadExecutor();
       long total = (long) (rate * run.plus(LATENCY_STARTUP).toMillis() / 1000.0);
       SendFailures failures = new SendFailures();
@@ -661,6 +830,10 @@ final class PipelineBench {
           rssStart,
           ProcessMemoryMetrics.residentBytes());
     }
+  }
+
+  private static String guarantee(boolean exactlyOnce) {
+    return exactlyOnce ? StreamsConfig.EXACTLY_ONCE_V2 : StreamsConfig.AT_LEAST_ONCE;
   }
 
   /** CPU nanoseconds of every live thread, by thread name with ids and numbers folded. */

@@ -7,6 +7,7 @@ import io.pinwheel.extractor.model.EncoderModel;
 import io.pinwheel.topology.config.PinwheelConfigException;
 import io.pinwheel.trainer.InitialModels;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -107,6 +108,24 @@ final class PipelineCommand implements Callable<Integer> {
   String bootstrapServers;
 
   @Option(
+      names = "--broker-log-dir",
+      paramLabel = "DIR",
+      description = {
+        "Where the in-process broker keeps its logs, in a temporary directory deleted at the end"
+            + " (default: /dev/shm where it is a writable directory, else the system's temporary"
+            + " directory). A full run writes some 10 GB of frames and features; each run's topics"
+            + " are deleted after it, but on a disk their writeback still took both cores for"
+            + " seconds in the middle of later runs. Pass a disk directory to include it."
+      })
+  Path brokerLogDir = defaultBrokerLogDir();
+
+  /** {@code /dev/shm} where it is a writable directory (Linux), else null. */
+  static Path defaultBrokerLogDir() {
+    Path shm = Path.of("/dev/shm");
+    return Files.isDirectory(shm) && Files.isWritable(shm) ? shm : null;
+  }
+
+  @Option(
       names = {"-p", "--property"},
       paramLabel = "KEY=VALUE",
       description = {
@@ -137,6 +156,17 @@ final class PipelineCommand implements Callable<Integer> {
       throw new picocli.CommandLine.ParameterException(
           spec.commandLine(), "--rate must be above 0 and at most " + MAX_RATE + ", got " + rate);
     }
+    if (spec.commandLine().getParseResult().hasMatchedOption("--broker-log-dir")) {
+      if (bootstrapServers != null) {
+        throw new picocli.CommandLine.ParameterException(
+            spec.commandLine(),
+            "--broker-log-dir is for the in-process broker; it cannot go with --bootstrap-servers");
+      }
+      if (!Files.isDirectory(brokerLogDir)) {
+        throw new picocli.CommandLine.ParameterException(
+            spec.commandLine(), "--broker-log-dir: not a directory: " + brokerLogDir);
+      }
+    }
     PipelineBench.Result r;
     try {
       r =
@@ -152,6 +182,7 @@ final class PipelineCommand implements Callable<Integer> {
               rounds,
               Duration.ofSeconds(latencySeconds),
               rate,
+              brokerLogDir,
               new Measure.Plan(1, 5, 1000));
     } catch (PinwheelConfigException e) {
       throw new picocli.CommandLine.ParameterException(
@@ -192,6 +223,20 @@ final class PipelineCommand implements Callable<Integer> {
             l.rssEndBytes() / 1e6);
       }
       out.printf(Locale.ROOT, "commit.interval.ms = %d%n", r.commitIntervalMs());
+      if (r.brokerLogDir() != null) {
+        out.printf(
+            Locale.ROOT,
+            "the in-process broker kept its logs in %s, deleting each run's topics after it%n",
+            r.brokerLogDir());
+      }
+      if (r.jitCpuPercent() != null) {
+        out.printf(
+            Locale.ROOT,
+            "the JIT compiled for %.1f%% of one core during the timed throughput runs, after %d"
+                + " warm-up runs%n",
+            r.jitCpuPercent(),
+            r.warmupRuns());
+      }
       if (r.decodeEncodeFramesPerSecond() != null && !Double.isNaN(r.otherProcessesCpuPercent())) {
         out.printf(
             Locale.ROOT,
