@@ -31,7 +31,9 @@ import picocli.CommandLine.Spec;
           + " analytic Gabor reference by default) and JPEG frames of 96x96 to 336x456 pixels. Measures, in one run: decode + encode"
           + " alone on --threads threads; the pipeline's throughput working off a backlog; and"
           + " end-to-end latency as a consumer sees it at half that throughput (or at --rate),"
-          + " under at_least_once and exactly_once_v2."
+          + " under at_least_once and exactly_once_v2. Untimed runs come first, until the JIT"
+          + " compiles for less than 10% of a core while they run (at most 12). About 8 minutes"
+          + " with the defaults on 2 cores."
     })
 final class PipelineCommand implements Callable<Integer> {
   /** A rate no 2-core machine reaches; above it the pacing is meaningless. */
