@@ -49,7 +49,8 @@ public final class Main {
         code, stats.imagesEncoded, stats.imagesFailed, Optional.ofNullable(stats.modelWritten));
   }
 
-  private static CommandLine commandLine(PrintWriter out, PrintWriter err, RunStats stats) {
+  /** The command tree, its commands writing to {@code out} and {@code err}; tests walk it too. */
+  static CommandLine commandLine(PrintWriter out, PrintWriter err, RunStats stats) {
     CliContext context = new CliContext(out, err, stats);
     IFactory defaults = CommandLine.defaultFactory();
     IFactory factory =

@@ -2,7 +2,15 @@ package io.pinwheel.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 class MainTest {
 
@@ -23,6 +31,33 @@ class MainTest {
     Cli cli = Cli.run("encode", "--help");
     assertThat(cli.exitCode()).isZero();
     assertThat(cli.out()).contains("Usage: pinwheel encode", "--model=FILE.pwe", "--dense");
+  }
+
+  @Test
+  void everyCommandsHelpFormatsWithoutWarnings() {
+    // picocli formats descriptions with String.format: a lone '%' makes it print the raw text
+    // and a warning on System.err, which no test of the command's output would notice.
+    StringWriter sink = new StringWriter();
+    CommandLine root =
+        Main.commandLine(new PrintWriter(sink), new PrintWriter(sink), new RunStats());
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    PrintStream original = System.err;
+    List<String> names = new ArrayList<>();
+    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    try {
+      usageOfAll(root, names);
+    } finally {
+      System.setErr(original);
+    }
+
+    assertThat(names).contains("pinwheel", "pinwheel bench pipeline");
+    assertThat(err.toString(StandardCharsets.UTF_8)).doesNotContain("picocli WARN");
+  }
+
+  private static void usageOfAll(CommandLine command, List<String> names) {
+    names.add(command.getCommandSpec().qualifiedName());
+    command.getUsageMessage();
+    command.getSubcommands().values().forEach(sub -> usageOfAll(sub, names));
   }
 
   @Test

@@ -32,7 +32,7 @@ import picocli.CommandLine.Spec;
           + " alone on --threads threads; the pipeline's throughput working off a backlog; and"
           + " end-to-end latency as a consumer sees it at half that throughput (or at --rate),"
           + " under at_least_once and exactly_once_v2. Untimed runs come first, until the JIT"
-          + " compiles for less than 10% of a core while they run (at most 12). About 8 minutes"
+          + " compiles for less than 10%% of a core while they run (at most 12). About 8 minutes"
           + " with the defaults on 2 cores."
     })
 final class PipelineCommand implements Callable<Integer> {
@@ -114,17 +114,31 @@ final class PipelineCommand implements Callable<Integer> {
       paramLabel = "DIR",
       description = {
         "Where the in-process broker keeps its logs, in a temporary directory deleted at the end"
-            + " (default: /dev/shm where it is a writable directory, else the system's temporary"
-            + " directory). A full run writes some 10 GB of frames and features; each run's topics"
+            + " (default: /dev/shm where it is a writable directory with 2 GiB free, else the"
+            + " system's temporary directory). A full run writes about 9 GB of frames and features; each run's topics"
             + " are deleted after it, but on a disk their writeback still took both cores for"
             + " seconds in the middle of later runs. Pass a disk directory to include it."
       })
   Path brokerLogDir = defaultBrokerLogDir();
 
-  /** {@code /dev/shm} where it is a writable directory (Linux), else null. */
+  /** The free space {@code /dev/shm} needs to hold a throughput run's topics (about 1 GB). */
+  private static final long MIN_SHM_BYTES = 2L << 30;
+
+  /**
+   * {@code /dev/shm} where it is a writable directory (Linux) with room for a run's frames, else
+   * null. Containers often mount a 64 MiB one.
+   */
   static Path defaultBrokerLogDir() {
     Path shm = Path.of("/dev/shm");
-    return Files.isDirectory(shm) && Files.isWritable(shm) ? shm : null;
+    try {
+      return Files.isDirectory(shm)
+              && Files.isWritable(shm)
+              && Files.getFileStore(shm).getUsableSpace() >= MIN_SHM_BYTES
+          ? shm
+          : null;
+    } catch (java.io.IOException e) {
+      return null;
+    }
   }
 
   @Option(
