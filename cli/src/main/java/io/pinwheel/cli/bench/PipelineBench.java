@@ -175,13 +175,16 @@ final class PipelineBench {
     }
   }
 
-  /** Milliseconds the JIT compilers have worked since the JVM started, or 0 if not monitored. */
+  /**
+   * Milliseconds the JIT compilers have worked since the JVM started, or -1 if this JVM does not
+   * monitor them (so that differences between two readings are 0).
+   */
   private static long jitMillis() {
     java.lang.management.CompilationMXBean jit =
         java.lang.management.ManagementFactory.getCompilationMXBean();
     return jit != null && jit.isCompilationTimeMonitoringSupported()
         ? jit.getTotalCompilationTime()
-        : 0;
+        : -1;
   }
 
   /**
@@ -309,17 +312,15 @@ final class PipelineBench {
    * for a minute or more and takes up to half a core while it does; that is not the service's cost.
    */
   static void awaitQuietJit(Duration max) throws InterruptedException {
-    java.lang.management.CompilationMXBean jit =
-        java.lang.management.ManagementFactory.getCompilationMXBean();
-    if (jit == null || !jit.isCompilationTimeMonitoringSupported()) {
+    long before = jitMillis();
+    if (before < 0) {
       return;
     }
     long start = System.nanoTime();
     long deadline = start + max.toNanos();
-    long before = jit.getTotalCompilationTime();
     while (System.nanoTime() < deadline) {
       Thread.sleep(500);
-      long now = jit.getTotalCompilationTime();
+      long now = jitMillis();
       if (now - before < 20) {
         break;
       }
@@ -858,10 +859,7 @@ final class PipelineBench {
   private static Map<String, Long> threadCpu() {
     java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
     Map<String, Long> cpu = new HashMap<>();
-    cpu.put(
-        "(JIT compilation, ms of CPU as ns/1e6)#0",
-        java.lang.management.ManagementFactory.getCompilationMXBean().getTotalCompilationTime()
-            * 1_000_000L);
+    cpu.put("(JIT compilation, ms of CPU as ns/1e6)#0", Math.max(0, jitMillis()) * 1_000_000L);
     if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
         instanceof com.sun.management.OperatingSystemMXBean os) {
       cpu.put("(whole process)#0", os.getProcessCpuTime());
