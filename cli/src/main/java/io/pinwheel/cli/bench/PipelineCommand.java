@@ -67,8 +67,8 @@ final class PipelineCommand implements Callable<Integer> {
       names = "--rounds",
       defaultValue = "3",
       description =
-          "Timed throughput runs, and then latency runs, of each guarantee, after an untimed"
-              + " warm-up run of each; medians are reported (default: ${DEFAULT-VALUE}).")
+          "Timed throughput runs, and then latency runs, of each guarantee, after the untimed"
+              + " warm-up runs; medians are reported (default: ${DEFAULT-VALUE}).")
   int rounds;
 
   @Option(
@@ -115,9 +115,10 @@ final class PipelineCommand implements Callable<Integer> {
       description = {
         "Where the in-process broker keeps its logs, in a temporary directory deleted at the end"
             + " (default: /dev/shm where it is a writable directory with 2 GiB free, else the"
-            + " system's temporary directory). A full run writes about 9 GB of frames and features; each run's topics"
-            + " are deleted after it, but on a disk their writeback still took both cores for"
-            + " seconds in the middle of later runs. Pass a disk directory to include it."
+            + " system's temporary directory). A full run writes about 9 GB of frames and"
+            + " features; each run's topics are deleted after it, but on a disk their writeback"
+            + " still took both cores for seconds in the middle of later runs. Pass a disk"
+            + " directory to include it."
       })
   Path brokerLogDir = defaultBrokerLogDir();
 

@@ -9,9 +9,7 @@ import io.pinwheel.cli.Main;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The bench commands run and report every field; their figures are not asserted (noisy hosts). */
 class BenchCommandTest {
@@ -26,40 +24,6 @@ class BenchCommandTest {
             args);
     assertThat(result.exitCode()).as(err.toString(StandardCharsets.UTF_8)).isZero();
     return new ObjectMapper().readTree(out.toString(StandardCharsets.UTF_8));
-  }
-
-  /** Runs {@code args}, expecting a usage error, and returns what it printed on stderr. */
-  private static String usageError(String... args) {
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    CliResult result =
-        Main.run(
-            new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8),
-            args);
-    assertThat(result.exitCode()).isEqualTo(2);
-    return err.toString(StandardCharsets.UTF_8);
-  }
-
-  @Test
-  void shouldRefuseBrokerLogDirWithAnOutsideBroker(@TempDir Path dir) {
-    assertThat(
-            usageError(
-                "bench",
-                "pipeline",
-                "--bootstrap-servers",
-                "127.0.0.1:1",
-                "--broker-log-dir",
-                dir.toString()))
-        .contains("--broker-log-dir")
-        .contains("--bootstrap-servers");
-  }
-
-  @Test
-  void shouldRefuseBrokerLogDirThatIsNotADirectory(@TempDir Path dir) {
-    Path missing = dir.resolve("missing");
-
-    assertThat(usageError("bench", "pipeline", "--broker-log-dir", missing.toString()))
-        .contains("--broker-log-dir: not a directory: " + missing);
   }
 
   @Test
