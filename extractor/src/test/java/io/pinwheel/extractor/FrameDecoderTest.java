@@ -352,7 +352,7 @@ class FrameDecoderTest {
   void shouldDecodeReducedJpegCloseToFullDecode() throws Exception {
     byte[] jpeg = TestImages.colorJpeg(512, 384);
     InputSpec spec = new InputSpec(48, 64, 1, NONE);
-    FrameDecoder full = new FrameDecoder(spec);
+    FrameDecoder full = new FrameDecoder(spec, DecoderOptions.fullResolution());
     FrameDecoder reduced =
         new FrameDecoder(spec, DecoderOptions.defaults().withReducedJpegDecode(true));
 
@@ -364,6 +364,22 @@ class FrameDecoderTest {
       sum += Math.abs(a[i] - b[i]);
     }
     assertThat(sum / a.length).isLessThan(1.0 / 255);
+  }
+
+  @Test
+  void shouldDecodeLargeJpegAtReducedScaleByDefault() throws Exception {
+    byte[] jpeg = TestImages.colorJpeg(512, 384);
+    InputSpec spec = new InputSpec(48, 64, 1, NONE);
+    float[] reduced =
+        new FrameDecoder(spec, DecoderOptions.defaults().withReducedJpegDecode(true))
+            .decode(jpeg)
+            .toArray();
+    float[] full = new FrameDecoder(spec, DecoderOptions.fullResolution()).decode(jpeg).toArray();
+
+    float[] byDefault = new FrameDecoder(spec).decode(jpeg).toArray();
+
+    assertThat(byDefault).containsExactly(reduced);
+    assertThat(byDefault).isNotEqualTo(full);
   }
 
   @Test
