@@ -268,16 +268,52 @@ public final class Encoder implements AutoCloseable {
           band.outBuffer.get(k * n, mapScratch[k], 0, n);
         }
       }
-      groupSums(st, n);
       int rows = n / st.inWidth;
-      for (int j = 0; j < st.pools; j++) {
-        for (int r = 0; r < rows; r++) {
-          System.arraycopy(
-              poolScratch[j], r * st.inWidth, st.energy[j][band.firstRow + r], 0, st.inWidth);
+      if (st.windowFirst) {
+        // Keep each map's squares; the pools are summed after the windows (below).
+        squaredRelu(st, n);
+        for (int k = 0; k < st.maps; k++) {
+          if (st.mapUsed[k]) {
+            for (int r = 0; r < rows; r++) {
+              System.arraycopy(
+                  mapScratch[k], r * st.inWidth, st.energy[k][band.firstRow + r], 0, st.inWidth);
+            }
+          }
+        }
+      } else {
+        groupSums(st, n);
+        for (int j = 0; j < st.pools; j++) {
+          for (int r = 0; r < rows; r++) {
+            System.arraycopy(
+                poolScratch[j], r * st.inWidth, st.energy[j][band.firstRow + r], 0, st.inWidth);
+          }
         }
       }
     }
-    windowPool(st, dst);
+    int area = st.poolHeight * st.poolWidth;
+    if (st.windowFirst) {
+      // Window sums and group sums are both linear, so they commute: summing each map over its
+      // windows first leaves the group sums stride^2 times fewer positions to cover.
+      for (int k = 0; k < st.maps; k++) {
+        if (st.mapUsed[k]) {
+          windowSum(st, st.energy[k], st.pooledMaps[k], 0);
+        }
+      }
+      for (int j = 0; j < st.pools; j++) {
+        memberSums(st, st.pooledMaps, st.poolRow, area, j);
+        System.arraycopy(st.poolRow, 0, dst, j * area, area);
+      }
+    } else {
+      for (int j = 0; j < st.pools; j++) {
+        windowSum(st, st.energy[j], dst, j * area);
+      }
+    }
+    // The square roots in one pass from index 0: a float square root C2 vectorizes, where one per
+    // strided window sum stayed scalar.
+    int size = st.pools * area;
+    for (int i = 0; i < size; i++) {
+      dst[i] = (float) Math.sqrt(dst[i]);
+    }
   }
 
   // The loops below index every array from 0 with the same index: HotSpot's C2 (JDK 17) only
@@ -309,33 +345,39 @@ public final class Encoder implements AutoCloseable {
 
   /**
    * energy_j(pos) = sum_i w_ji * h_{g_ji}(pos) over the band, into {@code poolScratch[j]}, after
-   * {@link #squaredRelu}. Members are summed four at a time so each pass over the energy row does
-   * four members' work.
+   * {@link #squaredRelu}.
    */
   private void groupSums(Stage st, int n) {
     squaredRelu(st, n);
-    int m = st.groupSize;
     for (int j = 0; j < st.pools; j++) {
-      float[] e = poolScratch[j];
-      for (int q = 0; q < m; q += 4) {
-        int take = Math.min(4, m - q);
-        int g = j * m + q;
-        if (take == 4) {
-          addFour(st, e, n, g, q == 0);
-        } else {
-          for (int t = 0; t < take; t++) {
-            addOne(st, e, n, g + t, q == 0 && t == 0);
-          }
+      memberSums(st, mapScratch, poolScratch[j], n, j);
+    }
+  }
+
+  /**
+   * e = sum_i w_ji * maps[g_ji] over the first n values, for pool j. Members are summed four at a
+   * time so each pass over e does four members' work.
+   */
+  private static void memberSums(Stage st, float[][] maps, float[] e, int n, int j) {
+    int m = st.groupSize;
+    for (int q = 0; q < m; q += 4) {
+      int take = Math.min(4, m - q);
+      int g = j * m + q;
+      if (take == 4) {
+        addFour(st, maps, e, n, g, q == 0);
+      } else {
+        for (int t = 0; t < take; t++) {
+          addOne(st, maps, e, n, g + t, q == 0 && t == 0);
         }
       }
     }
   }
 
-  private void addFour(Stage st, float[] e, int n, int g, boolean first) {
-    float[] h0 = mapScratch[st.groups[g]];
-    float[] h1 = mapScratch[st.groups[g + 1]];
-    float[] h2 = mapScratch[st.groups[g + 2]];
-    float[] h3 = mapScratch[st.groups[g + 3]];
+  private static void addFour(Stage st, float[][] maps, float[] e, int n, int g, boolean first) {
+    float[] h0 = maps[st.groups[g]];
+    float[] h1 = maps[st.groups[g + 1]];
+    float[] h2 = maps[st.groups[g + 2]];
+    float[] h3 = maps[st.groups[g + 3]];
     float w0 = st.groupWeights[g];
     float w1 = st.groupWeights[g + 1];
     float w2 = st.groupWeights[g + 2];
@@ -351,8 +393,8 @@ public final class Encoder implements AutoCloseable {
     }
   }
 
-  private void addOne(Stage st, float[] e, int n, int g, boolean first) {
-    float[] h = mapScratch[st.groups[g]];
+  private static void addOne(Stage st, float[][] maps, float[] e, int n, int g, boolean first) {
+    float[] h = maps[st.groups[g]];
     float w = st.groupWeights[g];
     if (first) {
       for (int i = 0; i < n; i++) {
@@ -365,43 +407,38 @@ public final class Encoder implements AutoCloseable {
     }
   }
 
-  /** p_j(u,v) = sqrt(sum of energy_j over the window at (s*u, s*v)), into {@code dst} (planar). */
-  private static void windowPool(Stage st, float[] dst) {
+  /**
+   * The sums of one plane {@code e} (rows of the conv output) over every window at (s*u, s*v), into
+   * {@code out} from {@code offset}, row-major.
+   */
+  private static void windowSum(Stage st, float[][] e, float[] out, int offset) {
     float[] rows = st.rowSums;
     int win = st.window;
     int s = st.stride;
     int span = (st.poolWidth - 1) * s + win;
-    int o = 0;
-    for (int j = 0; j < st.pools; j++) {
-      float[][] e = st.energy[j];
-      for (int u = 0; u < st.poolHeight; u++) {
-        // Sum the window's rows first (vectorized), then the columns.
-        System.arraycopy(e[u * s], 0, rows, 0, span);
-        for (int a = 1; a < win; a++) {
-          float[] r = e[u * s + a];
-          for (int x = 0; x < span; x++) {
-            rows[x] += r[x];
-          }
-        }
-        if (win == 2 && s == 2) {
-          for (int v = 0; v < st.poolWidth; v++) {
-            dst[o++] = rows[2 * v] + rows[2 * v + 1];
-          }
-        } else {
-          for (int v = 0; v < st.poolWidth; v++) {
-            float sum = 0;
-            for (int b = 0; b < win; b++) {
-              sum += rows[v * s + b];
-            }
-            dst[o++] = sum;
-          }
+    int o = offset;
+    for (int u = 0; u < st.poolHeight; u++) {
+      // Sum the window's rows first (vectorized), then the columns.
+      System.arraycopy(e[u * s], 0, rows, 0, span);
+      for (int a = 1; a < win; a++) {
+        float[] r = e[u * s + a];
+        for (int x = 0; x < span; x++) {
+          rows[x] += r[x];
         }
       }
-    }
-    // The square roots in one pass from index 0: a float square root C2 vectorizes, where one per
-    // strided window sum above stayed scalar.
-    for (int i = 0; i < o; i++) {
-      dst[i] = (float) Math.sqrt(dst[i]);
+      if (win == 2 && s == 2) {
+        for (int v = 0; v < st.poolWidth; v++) {
+          out[o++] = rows[2 * v] + rows[2 * v + 1];
+        }
+      } else {
+        for (int v = 0; v < st.poolWidth; v++) {
+          float sum = 0;
+          for (int b = 0; b < win; b++) {
+            sum += rows[v * s + b];
+          }
+          out[o++] = sum;
+        }
+      }
     }
   }
 
@@ -607,7 +644,22 @@ public final class Encoder implements AutoCloseable {
     final int poolHeight;
     final int poolWidth;
     final float[] input;
+
+    /**
+     * Whether each map is summed over its windows before the pools sum their members (see
+     * runStage): chosen when it is the fewer passes over the band, as for topographic pools of many
+     * members with a large stride.
+     */
+    final boolean windowFirst;
+
+    /** Per pool (or, window first, per map) the squares of the whole conv output, by row. */
     final float[][][] energy;
+
+    /** Window first: each used map summed over its windows, [maps][poolHeight * poolWidth]. */
+    final float[][] pooledMaps;
+
+    /** Window first: one pool's sums over its members. */
+    final float[] poolRow;
 
     Stage(ConvLayer conv, L2PoolLayer pool, int[] in, int[] convOut, int[] poolOut) {
       channels = in[0];
@@ -642,7 +694,30 @@ public final class Encoder implements AutoCloseable {
       poolWidth = poolOut[2];
       // Slices of B run up to kw-1 floats past the last plane (columns that are dropped).
       input = new float[channels * planeSize + kw - 1];
-      energy = new float[pools][convHeight][inWidth];
+      int used = 0;
+      for (boolean u : mapUsed) {
+        used += u ? 1 : 0;
+      }
+      // Passes over a band position: group first, the squares (used), the member sums (members)
+      // and copying and window-summing each pool (2 pools); window first, the squares, copying and
+      // window-summing each map (3 used), then the member sums on stride^2 times fewer positions.
+      int members = pools * groupSize;
+      windowFirst = 3 * used + members / (stride * stride) < used + members + 2 * pools;
+      if (windowFirst) {
+        energy = new float[maps][][];
+        pooledMaps = new float[maps][];
+        for (int k = 0; k < maps; k++) {
+          if (mapUsed[k]) {
+            energy[k] = new float[convHeight][inWidth];
+            pooledMaps[k] = new float[poolHeight * poolWidth];
+          }
+        }
+        poolRow = new float[poolHeight * poolWidth];
+      } else {
+        energy = new float[pools][convHeight][inWidth];
+        pooledMaps = null;
+        poolRow = null;
+      }
       rowSums = new float[inWidth];
     }
 

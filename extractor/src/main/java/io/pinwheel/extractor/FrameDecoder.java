@@ -272,20 +272,34 @@ public final class FrameDecoder {
   }
 
   /**
-   * IMREAD_GRAYSCALE or IMREAD_COLOR, or their REDUCED variants when {@link
-   * DecoderOptions#reducedJpegDecode()} allows it: see the class comment.
+   * The scale libjpeg decodes a JPEG stored at {@code width} x {@code height} at, as a divisor: 8,
+   * 4, 2, or 1 for a full decode (always 1 when {@link DecoderOptions#reducedJpegDecode()} is off).
+   * The largest factor f for which both sides are at least f times the larger side of the frame:
+   * see the class comment.
+   */
+  public int jpegReduction(int width, int height) {
+    if (!options.reducedJpegDecode()) {
+      return 1;
+    }
+    long shortSide = Math.min(width, height);
+    int longTarget = Math.max(spec.width(), spec.height());
+    for (int f = 8; f >= 2; f /= 2) {
+      if (shortSide >= (long) f * longTarget) {
+        return f;
+      }
+    }
+    return 1;
+  }
+
+  /**
+   * IMREAD_GRAYSCALE or IMREAD_COLOR, or their REDUCED variants for a JPEG when {@link
+   * #jpegReduction} allows it.
    */
   private int readFlags(Optional<ImageHeaders.Size> header) {
     boolean gray = spec.channels() == 1;
     int factor = 1;
-    if (options.reducedJpegDecode() && header.isPresent() && header.get().format().equals("jpeg")) {
-      int shortSide = Math.min(header.get().width(), header.get().height());
-      int longTarget = Math.max(spec.width(), spec.height());
-      for (int f = 8; f >= 2 && factor == 1; f /= 2) {
-        if (shortSide >= (long) f * longTarget) {
-          factor = f;
-        }
-      }
+    if (header.isPresent() && header.get().format().equals("jpeg")) {
+      factor = jpegReduction(header.get().width(), header.get().height());
     }
     return switch (factor) {
       case 8 -> gray ? Imgcodecs.IMREAD_REDUCED_GRAYSCALE_8 : Imgcodecs.IMREAD_REDUCED_COLOR_8;

@@ -383,6 +383,25 @@ class FrameDecoderTest {
   }
 
   @Test
+  void shouldReduceByTheLargestFactorThatKeepsBothSidesAtLeastTheFrame() {
+    FrameDecoder decoder = new FrameDecoder(new InputSpec(96, 96, 1, NONE));
+
+    assertThat(decoder.jpegReduction(1920, 1080)).isEqualTo(8);
+    assertThat(decoder.jpegReduction(1280, 720)).isEqualTo(4);
+    assertThat(decoder.jpegReduction(640, 480)).isEqualTo(4);
+    assertThat(decoder.jpegReduction(300, 200)).isEqualTo(2);
+    assertThat(decoder.jpegReduction(1000, 191)).isEqualTo(1);
+  }
+
+  @Test
+  void shouldNotReduceWhenReducedDecodingIsOff() {
+    FrameDecoder decoder =
+        new FrameDecoder(new InputSpec(96, 96, 1, NONE), DecoderOptions.fullResolution());
+
+    assertThat(decoder.jpegReduction(1920, 1080)).isEqualTo(1);
+  }
+
+  @Test
   void shouldDecodeTheSameFrameFromManyThreads() throws Exception {
     FrameDecoder decoder = new FrameDecoder(new InputSpec(24, 32, 3, new Normalization.Lcn(2)));
     byte[] jpeg = TestImages.colorJpeg(200, 150);
