@@ -18,7 +18,12 @@ import picocli.CommandLine.Spec;
     name = "bench",
     description = "Benchmarks: encoder speed against the alternatives; native memory over a soak.",
     mixinStandardHelpOptions = true,
-    subcommands = {BenchCommand.EncoderCommand.class, SoakCommand.class, PipelineCommand.class})
+    subcommands = {
+      BenchCommand.EncoderCommand.class,
+      SoakCommand.class,
+      PipelineCommand.class,
+      DecodeCommand.class
+    })
 public final class BenchCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
