@@ -20,6 +20,7 @@ import picocli.CommandLine.Spec;
     subcommands = {
       EncodeCommand.class,
       InitModelCommand.class,
+      ExportOnnxCommand.class,
       TrainCommand.class,
       ServeCommand.class,
       DemoCommand.class,
