@@ -118,6 +118,27 @@ class BenchCommandTest {
   }
 
   @Test
+  void shouldSoakOnCameraFramesWhenAsked(@TempDir Path dir) throws Exception {
+    JsonNode json =
+        runJson(
+            "bench",
+            "soak",
+            "--json",
+            "--frames",
+            "40",
+            "--samples",
+            "2",
+            "--workload",
+            "720p",
+            "--camera-dir",
+            dir.resolve("camera").toString());
+
+    assertThat(json.get("workload").asText()).isEqualTo("720p");
+    assertThat(json.get("frame_source").asText()).contains("synthetic");
+    assertThat(json.get("frames").asLong()).isEqualTo(40);
+  }
+
+  @Test
   void shouldSwapInAFreshEncoderAtTheSoakReloadInterval() throws Exception {
     JsonNode json =
         runJson(
