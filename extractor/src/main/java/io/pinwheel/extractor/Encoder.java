@@ -430,6 +430,11 @@ public final class Encoder implements AutoCloseable {
         for (int v = 0; v < st.poolWidth; v++) {
           out[o++] = rows[2 * v] + rows[2 * v + 1];
         }
+      } else if (win == 4 && s == 4) {
+        for (int v = 0; v < st.poolWidth; v++) {
+          int x = 4 * v;
+          out[o++] = (rows[x] + rows[x + 1]) + (rows[x + 2] + rows[x + 3]);
+        }
       } else {
         for (int v = 0; v < st.poolWidth; v++) {
           float sum = 0;
