@@ -11,7 +11,7 @@ package io.pinwheel.extractor;
  *     refusing it. OpenCV then returns the full-size image with the missing part filled with grey,
  *     which is rarely what a feature extractor should see. Default false.
  * @param reducedJpegDecode let libjpeg decode a JPEG at 1/2, 1/4 or 1/8 scale (DCT scaling) when it
- *     is that many times larger than the frame, before the INTER_AREA resize. Three to six times
+ *     is that many times larger than the frame, before the INTER_AREA resize. Three to four times
  *     faster for camera frames, and not the same pixels as a full decode followed by the resize,
  *     but codes within cosine 0.998 of a full decode's on average for every shipped model: see
  *     {@link FrameDecoder}. Default true; {@link #fullResolution()} turns it off.
