@@ -53,8 +53,11 @@ public final class BenchCommand implements Callable<Integer>, AddOnCommand {
             + " thread count (one encoder per thread), its conv GFLOP/s and their fraction of this"
             + " machine's SGEMM peak, and the same frames/s for ND4J's conv2d op (the better of one"
             + " caller with that many OpenMP threads and that many single-threaded callers) and"
-            + " OpenCV filter2D (one caller per thread); 'speedup' is against the best alternative"
-            + " at the same batch size.",
+            + " ONNX Runtime 1.20 running the graph `pinwheel export-onnx` writes for the workload"
+            + " (the better of one caller with that many intra-op threads and that many"
+            + " single-threaded callers, the batch in one call; it must agree with the encoder to"
+            + " 1e-5) and OpenCV filter2D (one caller per thread); 'speedup' is against the best"
+            + " alternative at the same batch size.",
         "'best' compares each side at its own best batch size for each thread count.",
         "SGEMM peak: a 1024^3 product through Nd4j.gemm and cblas_sgemm with that many BLAS"
             + " threads, and, for 2 or more threads, that many single-threaded callers at once (as"
@@ -173,7 +176,7 @@ public final class BenchCommand implements Callable<Integer>, AddOnCommand {
           r.maxRelativeDifference());
       out.printf(
           Locale.ROOT,
-          "%5s %7s %10s %9s %9s %7s %12s %12s %8s%n",
+          "%5s %7s %10s %9s %9s %7s %12s %12s %12s %8s%n",
           "batch",
           "threads",
           "frames/s",
@@ -181,12 +184,13 @@ public final class BenchCommand implements Callable<Integer>, AddOnCommand {
           "peak GF/s",
           "of peak",
           "nd4j-conv2d",
+          "onnxruntime",
           "cv-filter2d",
           "speedup");
       for (EncoderBench.Row row : r.rows()) {
         out.printf(
             Locale.ROOT,
-            "%5d %7d %10.0f %9.1f %9.1f %6.0f%% %12.0f %12.0f %7.2fx%n",
+            "%5d %7d %10.0f %9.1f %9.1f %6.0f%% %12.0f %12.0f %12.0f %7.2fx%n",
             row.batch(),
             row.threads(),
             row.framesPerSecond(),
@@ -194,6 +198,7 @@ public final class BenchCommand implements Callable<Integer>, AddOnCommand {
             row.sgemmPeakGflops(),
             100 * row.fractionOfPeak(),
             row.alternatives().get("nd4j-conv2d"),
+            row.alternatives().get(EncoderBench.ONNX_RUNTIME),
             row.alternatives().get("opencv-filter2d"),
             row.speedupOverBestAlternative());
       }

@@ -22,6 +22,9 @@ final class EncoderBench {
   /** The product the encoder runs per band on the reference workload: 64 x 81 x (44 rows x 96). */
   static final int BAND_COLUMNS = 44 * ReferenceWorkload.SIZE;
 
+  /** The ONNX Runtime alternative's name in the figures. */
+  static final String ONNX_RUNTIME = "onnxruntime";
+
   private EncoderBench() {}
 
   /** One (batch, threads) configuration's figures. */
@@ -127,6 +130,24 @@ final class EncoderBench {
                       plan));
         }
         alternatives.put("nd4j-conv2d", nd4j);
+        // ONNX Runtime, like ND4J: one caller with that many intra-op threads, or that many
+        // single-threaded callers; the better.
+        double ort =
+            Measure.framesPerSecond(
+                () -> Workers.onnxRuntime(w, batch, threads), 1, batch, frames, mapSize, plan);
+        if (threads > 1) {
+          ort =
+              Math.max(
+                  ort,
+                  Measure.framesPerSecond(
+                      () -> Workers.onnxRuntime(w, batch, 1),
+                      threads,
+                      batch,
+                      frames,
+                      mapSize,
+                      plan));
+        }
+        alternatives.put(ONNX_RUNTIME, ort);
         alternatives.put(
             "opencv-filter2d",
             Measure.framesPerSecond(
@@ -260,8 +281,13 @@ final class EncoderBench {
     try (FrameWorker cv = Workers.opencvFilter2d(w)) {
       diffs.put("opencv-filter2d", maxRelativeDifference(cv, one, expected));
     }
+    try (FrameWorker ort = Workers.onnxRuntime(w, 1, 1)) {
+      diffs.put(ONNX_RUNTIME, maxRelativeDifference(ort, one, expected));
+    }
     for (Map.Entry<String, Double> e : diffs.entrySet()) {
-      if (!(e.getValue() <= 1e-3)) {
+      // ONNX Runtime runs pinwheel's own graph (export-onnx), so it must agree to 1e-5.
+      double tolerance = e.getKey().equals(ONNX_RUNTIME) ? 1e-5 : 1e-3;
+      if (!(e.getValue() <= tolerance)) {
         throw new IllegalStateException(
             "alternative " + e.getKey() + " disagrees with the encoder by " + e.getValue());
       }
