@@ -114,7 +114,8 @@ public final class DemoCommand implements Callable<Integer> {
       defaultValue = "9464",
       paramLabel = "PORT",
       description = {
-        "Port of the Prometheus endpoint on 127.0.0.1 (/metrics, /health); a free one if taken.",
+        "Port of the live page (/) and the Prometheus endpoint (/metrics, /health) on 127.0.0.1;"
+            + " a free one if taken.",
         "Default: ${DEFAULT-VALUE}."
       })
   int metricsPort;

@@ -104,7 +104,8 @@ public final class ServeCommand implements Callable<Integer> {
       defaultValue = PinwheelService.DEFAULT_METRICS_HOST,
       paramLabel = "HOST",
       description = {
-        "Address of the Prometheus endpoint (/metrics, /health); 0.0.0.0 for every interface.",
+        "Address of the live page (/) and the Prometheus endpoint (/metrics, /health); 0.0.0.0"
+            + " for every interface.",
         "Default: ${DEFAULT-VALUE}, this machine only."
       })
   String metricsHost;
@@ -114,7 +115,8 @@ public final class ServeCommand implements Callable<Integer> {
       defaultValue = "" + PinwheelService.DEFAULT_METRICS_PORT,
       paramLabel = "PORT",
       description =
-          "Port of the Prometheus endpoint, 0 for any free one. Default: ${DEFAULT-VALUE}.")
+          "Port of the live page and the Prometheus endpoint, 0 for any free one. Default:"
+              + " ${DEFAULT-VALUE}.")
   int metricsPort;
 
   public ServeCommand(CliContext context) {
@@ -261,7 +263,9 @@ public final class ServeCommand implements Callable<Integer> {
                 + service.servingModel().map(m -> m.name() + " v" + m.version()).orElse("none")
                 + ", "
                 + pinwheel.processingGuarantee()
-                + "; metrics at "
+                + "; live page at "
+                + service.pageUri()
+                + ", metrics at "
                 + service.metricsUri()
                 + ", health at "
                 + service.healthUri()

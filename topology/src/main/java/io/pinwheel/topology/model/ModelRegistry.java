@@ -69,9 +69,13 @@ import org.slf4j.LoggerFactory;
 public final class ModelRegistry implements EncoderSource, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ModelRegistry.class);
 
+  /** How many decisions {@link #reloads()} remembers. */
+  public static final int RELOADS_KEPT = 100;
+
   private final PinwheelMetrics metrics;
   private final AtomicReference<ServingModel> serving = new AtomicReference<>();
   private final List<AutoCloseable> sources = new ArrayList<>();
+  private final ReloadLog log = new ReloadLog(RELOADS_KEPT);
 
   /** Whether the serving model came from {@link #offerDefault}; guarded by {@code this}. */
   private boolean servingIsDefault;
@@ -113,6 +117,15 @@ public final class ModelRegistry implements EncoderSource, AutoCloseable {
   }
 
   /**
+   * Returns the latest decisions, oldest first: every offer, accepted, rejected or ignored.
+   *
+   * @return at most {@value #RELOADS_KEPT} events
+   */
+  public List<ReloadEvent> reloads() {
+    return log.events();
+  }
+
+  /**
    * Offers the bytes of an encoder file ({@code .pwe}).
    *
    * @param pweBytes the whole file
@@ -124,13 +137,13 @@ public final class ModelRegistry implements EncoderSource, AutoCloseable {
   public ReloadResult offer(byte[] pweBytes, String origin, boolean force) {
     Objects.requireNonNull(origin, "origin");
     if (pweBytes == null || pweBytes.length == 0) {
-      return finish(Outcome.REJECTED, origin + ": no model bytes", null, false);
+      return finish(Outcome.REJECTED, origin + ": no model bytes", null, false, null, origin);
     }
     EncoderModel model;
     try {
       model = EncoderFile.read(pweBytes, origin);
     } catch (InvalidModelException e) {
-      return finish(Outcome.REJECTED, e.getMessage(), null, false);
+      return finish(Outcome.REJECTED, e.getMessage(), null, false, null, origin);
     } catch (RuntimeException e) {
       // The reader promises InvalidModelException for bad files; anything else is still the
       // file's fault as far as serving is concerned, and must not reach a source's thread.
@@ -143,7 +156,9 @@ public final class ModelRegistry implements EncoderSource, AutoCloseable {
               + e.getMessage()
               + ")",
           null,
-          false);
+          false,
+          null,
+          origin);
     }
     return offer(model, origin, force);
   }
@@ -252,7 +267,7 @@ public final class ModelRegistry implements EncoderSource, AutoCloseable {
       EncoderModel model, String origin, boolean force, boolean asDefault) {
     String what = describe(model) + " from " + origin;
     if (closed) {
-      return finish(Outcome.IGNORED, what + ": the registry is closed", null, false);
+      return finish(Outcome.IGNORED, what + ": the registry is closed", null, false, model, origin);
     }
     ServingModel now = serving.get();
     if (now != null) {
@@ -261,7 +276,9 @@ public final class ModelRegistry implements EncoderSource, AutoCloseable {
             Outcome.IGNORED,
             what + " is a default and " + now + " is already serving",
             null,
-            false);
+            false,
+            model,
+            origin);
       }
       if (!model.input().equals(now.model().input())) {
         return finish(
@@ -276,18 +293,21 @@ public final class ModelRegistry implements EncoderSource, AutoCloseable {
                 + "; codes of another input would mean something else to consumers (restart"
                 + " with the new model to change the input)",
             null,
-            false);
+            false,
+            model,
+            origin);
       }
       String notNewer = force ? null : notNewer(model, now);
       if (notNewer != null) {
-        return finish(Outcome.IGNORED, what + " " + notNewer, null, false);
+        return finish(Outcome.IGNORED, what + " " + notNewer, null, false, model, origin);
       }
     }
     long t0 = System.nanoTime();
     String failure = warmUp(model);
     long warmMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
     if (failure != null) {
-      return finish(Outcome.REJECTED, what + " failed its warm-up: " + failure, null, false);
+      return finish(
+          Outcome.REJECTED, what + " failed its warm-up: " + failure, null, false, model, origin);
     }
     ServingModel next = new ServingModel(model, origin, Instant.now());
     String message =
@@ -298,7 +318,7 @@ public final class ModelRegistry implements EncoderSource, AutoCloseable {
             + (now == null ? "" : "; replaces " + now)
             + (force && now != null ? "; forced" : "")
             + ")";
-    return finish(Outcome.ACCEPTED, message, next, asDefault);
+    return finish(Outcome.ACCEPTED, message, next, asDefault, model, origin);
   }
 
   /** Why {@code model} is not newer than {@code now}, or null when it is. */
@@ -360,13 +380,26 @@ public final class ModelRegistry implements EncoderSource, AutoCloseable {
   }
 
   private ReloadResult finish(
-      Outcome outcome, String message, ServingModel next, boolean asDefault) {
+      Outcome outcome,
+      String message,
+      ServingModel next,
+      boolean asDefault,
+      EncoderModel offered,
+      String origin) {
     if (next != null) {
       serving.set(next);
       servingIsDefault = asDefault;
       metrics.servingModel(next.name(), next.version());
     }
     metrics.modelReload(outcome.tag());
+    log.add(
+        new ReloadEvent(
+            Instant.now(),
+            outcome,
+            offered == null ? null : offered.name(),
+            offered == null ? 0 : offered.version(),
+            origin,
+            message));
     switch (outcome) {
       case ACCEPTED -> LOG.info("model accepted: {}", message);
       case IGNORED -> LOG.info("model ignored: {}", message);

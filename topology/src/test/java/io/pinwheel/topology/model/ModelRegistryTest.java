@@ -256,4 +256,19 @@ class ModelRegistryTest {
     assertThat(r.outcome()).isEqualTo(Outcome.IGNORED);
     assertThat(registry.current().version()).isEqualTo(1);
   }
+
+  @Test
+  void shouldRememberEveryDecisionWithItsModelAndReason() {
+    offer(TestModels.model("alpha", 2));
+    offer(TestModels.model("alpha", 1));
+    registry.offer(new byte[0], "nothing", false);
+
+    assertThat(registry.reloads())
+        .extracting(ReloadEvent::outcome, ReloadEvent::modelName, ReloadEvent::modelVersion)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(Outcome.ACCEPTED, "alpha", 2),
+            org.assertj.core.groups.Tuple.tuple(Outcome.IGNORED, "alpha", 1),
+            org.assertj.core.groups.Tuple.tuple(Outcome.REJECTED, null, 0));
+    assertThat(registry.reloads().get(2).message()).contains("no model bytes");
+  }
 }
