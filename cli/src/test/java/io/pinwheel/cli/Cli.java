@@ -36,19 +36,32 @@ public record Cli(CliResult result, String out, String err) {
     return result.exitCode();
   }
 
+  /**
+   * The last line of standard output, parsed as JSON: the summary of a command whose other lines
+   * may be a table.
+   */
+  public JsonNode lastLine() {
+    String[] lines = out.strip().split("\n");
+    return json(lines[lines.length - 1]);
+  }
+
   /** Every line of standard output, parsed as JSON. */
   public List<JsonNode> lines() {
     List<JsonNode> nodes = new ArrayList<>();
     for (String line : out.split("\n")) {
       if (!line.isEmpty()) {
-        try {
-          nodes.add(JSON.readTree(line));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-          throw new UncheckedIOException("not a JSON line: " + line, e);
-        }
+        nodes.add(json(line));
       }
     }
     return nodes;
+  }
+
+  private static JsonNode json(String line) {
+    try {
+      return JSON.readTree(line);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new UncheckedIOException("not a JSON line: " + line, e);
+    }
   }
 
   /** A JSON array of numbers as the floats that were printed. */

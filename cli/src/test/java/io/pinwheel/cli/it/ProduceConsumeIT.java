@@ -3,7 +3,8 @@ package io.pinwheel.cli.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.pinwheel.broker.EmbeddedKafka;
+import io.pinwheel.broker.EmbeddedKafkaExtension;
+import io.pinwheel.cli.Cli;
 import io.pinwheel.client.FeatureRecord;
 import io.pinwheel.client.FeatureRecordSerde;
 import io.pinwheel.topology.stream.PinwheelHeaders;
@@ -24,34 +25,21 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 @Tag("integration")
 class ProduceConsumeIT {
   private static final Path SAMPLES = Path.of("..", "samples", "images");
 
-  private static EmbeddedKafka kafka;
-
-  @BeforeAll
-  static void startBroker() {
-    kafka = EmbeddedKafka.start();
-  }
-
-  @AfterAll
-  static void stopBroker() {
-    if (kafka != null) {
-      kafka.close();
-    }
-  }
+  @RegisterExtension static final EmbeddedKafkaExtension kafka = new EmbeddedKafkaExtension();
 
   @Test
   void shouldProduceTheSampleImagesWithFrameIdsAndCaptureTimestamps() throws Exception {
     long before = System.currentTimeMillis();
-    RunResult run =
-        RunResult.run(
+    Cli run =
+        Cli.run(
             "produce",
             "--bootstrap-servers",
             kafka.bootstrapServers(),
@@ -82,8 +70,8 @@ class ProduceConsumeIT {
 
   @Test
   void shouldPrintProgressAtTheGivenRate() {
-    RunResult run =
-        RunResult.run(
+    Cli run =
+        Cli.run(
             "produce",
             "--bootstrap-servers",
             kafka.bootstrapServers(),
@@ -110,8 +98,8 @@ class ProduceConsumeIT {
   void shouldPrintFeatureRecordsSkipBadBytesAndReportLatencyPercentiles() throws Exception {
     List<FeatureRecord> written = writeFeatures("features-a", 5);
 
-    RunResult json =
-        RunResult.run(
+    Cli json =
+        Cli.run(
             "consume",
             "--bootstrap-servers",
             kafka.bootstrapServers(),
@@ -124,8 +112,8 @@ class ProduceConsumeIT {
             "--from-beginning",
             "--run-for",
             "60s");
-    RunResult stats =
-        RunResult.run(
+    Cli stats =
+        Cli.run(
             "consume",
             "--bootstrap-servers",
             kafka.bootstrapServers(),
@@ -142,10 +130,7 @@ class ProduceConsumeIT {
 
     assertThat(json.exitCode()).as(json.err()).isZero();
     assertThat(json.err()).contains("not a FeatureRecord");
-    List<JsonNode> lines = new ArrayList<>();
-    for (String line : json.out().strip().split("\n")) {
-      lines.add(RunResult.JSON.readTree(line));
-    }
+    List<JsonNode> lines = json.lines();
     assertThat(lines).hasSize(5);
     for (int i = 0; i < 5; i++) {
       FeatureRecord f = written.get(i);

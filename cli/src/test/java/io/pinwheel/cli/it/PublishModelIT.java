@@ -3,7 +3,8 @@ package io.pinwheel.cli.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.pinwheel.broker.EmbeddedKafka;
+import io.pinwheel.broker.EmbeddedKafkaExtension;
+import io.pinwheel.cli.Cli;
 import io.pinwheel.extractor.model.EncoderFile;
 import io.pinwheel.trainer.GaborModelOptions;
 import io.pinwheel.trainer.InitialModels;
@@ -23,37 +24,24 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 @Tag("integration")
 class PublishModelIT {
-  private static EmbeddedKafka kafka;
+  @RegisterExtension static final EmbeddedKafkaExtension kafka = new EmbeddedKafkaExtension();
 
   @TempDir Path dir;
-
-  @BeforeAll
-  static void startBroker() {
-    kafka = EmbeddedKafka.start();
-  }
-
-  @AfterAll
-  static void stopBroker() {
-    if (kafka != null) {
-      kafka.close();
-    }
-  }
 
   @Test
   void shouldPublishTheFileToACompactedTopicAndSayWhere() throws Exception {
     Path model = dir.resolve("gabor.pwe");
     EncoderFile.write(InitialModels.gabor(GaborModelOptions.defaults().withVersion(3)), model);
 
-    RunResult run =
-        RunResult.run(
+    Cli run =
+        Cli.run(
             "publish-model",
             model.toString(),
             "--bootstrap-servers",
@@ -79,8 +67,8 @@ class PublishModelIT {
   void shouldPublishAFreshlyTrainedEncoderWhenTrainingIsDone() throws Exception {
     Path data = io.pinwheel.cli.models.TrainCommandTest.gratingsIdx(dir.resolve("idx"), 32, 4);
     Path model = dir.resolve("fresh.pwe");
-    RunResult run =
-        RunResult.run(
+    Cli run =
+        Cli.run(
             "train",
             "--data",
             "fashion-mnist:" + data,
@@ -116,8 +104,8 @@ class PublishModelIT {
     EncoderFile.write(InitialModels.gabor(GaborModelOptions.defaults().withVersion(2)), v2);
     String b = kafka.bootstrapServers();
 
-    RunResult first = RunResult.run("publish-model", v1.toString(), "--bootstrap-servers", b);
-    RunResult second = RunResult.run("publish-model", v2.toString(), "--bootstrap-servers", b);
+    Cli first = Cli.run("publish-model", v1.toString(), "--bootstrap-servers", b);
+    Cli second = Cli.run("publish-model", v2.toString(), "--bootstrap-servers", b);
 
     assertThat(first.exitCode()).as(first.err()).isZero();
     assertThat(second.exitCode()).as(second.err()).isZero();
