@@ -1,29 +1,27 @@
 package io.pinwheel.cli.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.pinwheel.broker.CommittedReader;
 import io.pinwheel.broker.EmbeddedKafkaExtension;
 import io.pinwheel.cli.Cli;
 import io.pinwheel.extractor.model.EncoderFile;
 import io.pinwheel.trainer.GaborModelOptions;
 import io.pinwheel.trainer.InitialModels;
+import io.pinwheel.trainer.data.Idx;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -65,7 +63,7 @@ class PublishModelIT {
 
   @Test
   void shouldPublishAFreshlyTrainedEncoderWhenTrainingIsDone() throws Exception {
-    Path data = io.pinwheel.cli.models.TrainCommandTest.gratingsIdx(dir.resolve("idx"), 32, 4);
+    Path data = Idx.gratings(dir.resolve("idx"), 32, 4);
     Path model = dir.resolve("fresh.pwe");
     Cli run =
         Cli.run(
@@ -116,25 +114,10 @@ class PublishModelIT {
   }
 
   private static ConsumerRecord<byte[], byte[]> readOne(String topic) {
-    try (KafkaConsumer<byte[], byte[]> c =
-        new KafkaConsumer<>(
-            Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                kafka.bootstrapServers(),
-                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG,
-                64 << 20),
-            new ByteArrayDeserializer(),
-            new ByteArrayDeserializer())) {
-      TopicPartition tp = new TopicPartition(topic, 0);
-      c.assign(List.of(tp));
-      c.seekToBeginning(List.of(tp));
-      List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-      while (records.isEmpty() && System.nanoTime() < deadline) {
-        c.poll(Duration.ofMillis(200)).forEach(records::add);
-      }
-      assertThat(records).hasSize(1);
-      return records.get(0);
+    try (CommittedReader reader = new CommittedReader(kafka.bootstrapServers(), topic)) {
+      await().atMost(Duration.ofSeconds(30)).until(() -> !reader.poll().isEmpty());
+      assertThat(reader.records()).hasSize(1);
+      return reader.records().get(0);
     }
   }
 
