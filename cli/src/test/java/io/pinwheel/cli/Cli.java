@@ -11,6 +11,7 @@ import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import picocli.CommandLine;
 
@@ -30,6 +31,19 @@ public record Cli(CliResult result, String out, String err) {
     }
     return new Cli(
         result, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Runs a test's usual command line {@code base} with {@code extra} arguments appended.
+   *
+   * @param base the command and the options every run of the test class gives
+   * @param extra what this run adds or overrides (picocli keeps an option's last value)
+   * @return the run
+   */
+  public static Cli run(String[] base, String... extra) {
+    String[] args = Arrays.copyOf(base, base.length + extra.length);
+    System.arraycopy(extra, 0, args, base.length, extra.length);
+    return run(args);
   }
 
   public int exitCode() {

@@ -68,10 +68,7 @@ class EvalCommandTest {
       "--pre-pooling-train-limit",
       "20"
     };
-    String[] args = new String[base.length + extra.length];
-    System.arraycopy(base, 0, args, 0, base.length);
-    System.arraycopy(extra, 0, args, base.length, extra.length);
-    return Cli.run(args);
+    return Cli.run(base, extra);
   }
 
   @Test

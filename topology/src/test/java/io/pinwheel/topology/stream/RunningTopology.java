@@ -15,11 +15,13 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.awaitility.core.ThrowingRunnable;
 
 /**
  * {@link FeatureTopology} running under Kafka Streams on a real broker, and what a {@code
  * read_committed} consumer reads of its features and dead-letter topics: the part the exactly-once
- * integration tests share. A stream thread's uncaught error fails the next wait at once.
+ * integration tests share. A wait that ends while a stream thread's uncaught error is on record
+ * fails naming that error.
  */
 final class RunningTopology implements AutoCloseable {
   private static final Duration DEADLINE = Duration.ofSeconds(60);
@@ -69,15 +71,10 @@ final class RunningTopology implements AutoCloseable {
    * @throws InterruptedException if interrupted
    */
   void awaitOutputs(int count) throws InterruptedException {
-    await()
-        .atMost(DEADLINE)
-        .pollInterval(Duration.ofMillis(50))
-        .untilAsserted(
-            () -> {
-              assertThat(streamError.get()).isNull();
-              assertThat(features.poll().size() + deadLetters.poll().size())
-                  .isGreaterThanOrEqualTo(count);
-            });
+    awaitStreaming(
+        () ->
+            assertThat(features.poll().size() + deadLetters.poll().size())
+                .isGreaterThanOrEqualTo(count));
     Thread.sleep(500);
     features.poll();
     deadLetters.poll();
@@ -89,15 +86,22 @@ final class RunningTopology implements AutoCloseable {
    * @param version the model version
    */
   void awaitFeatureOfVersion(int version) {
+    awaitStreaming(
+        () ->
+            assertThat(features.poll())
+                .extracting(r -> feature(r).modelVersion())
+                .contains(version));
+  }
+
+  /** Waits until {@code check} passes and no stream thread has died. */
+  private void awaitStreaming(ThrowingRunnable check) {
     await()
         .atMost(DEADLINE)
         .pollInterval(Duration.ofMillis(50))
         .untilAsserted(
             () -> {
               assertThat(streamError.get()).isNull();
-              assertThat(features.poll())
-                  .extracting(r -> feature(r).modelVersion())
-                  .contains(version);
+              check.run();
             });
   }
 
