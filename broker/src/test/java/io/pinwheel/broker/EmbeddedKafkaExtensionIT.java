@@ -132,13 +132,13 @@ class EmbeddedKafkaExtensionIT {
     @RegisterExtension static final EmbeddedKafkaExtension kafka = new EmbeddedKafkaExtension();
 
     @Test
-    void first() {
+    void shouldCreateATopic() {
       record(kafka);
       kafka.createTopic("first", 1, Map.of());
     }
 
     @Test
-    void second() {
+    void shouldCreateAnotherTopic() {
       record(kafka);
       kafka.createTopic("second", 1, Map.of());
     }
@@ -153,7 +153,7 @@ class EmbeddedKafkaExtensionIT {
                 .config("auto.create.topics.enable", "false"));
 
     @Test
-    void brokerHasTheConfiguredProperty() throws Exception {
+    void shouldRunWithTheConfiguredProperty() throws Exception {
       record(kafka);
       assertThat(Files.isDirectory(kafka.get().logDir())).isTrue();
       try (Admin admin =
@@ -177,14 +177,14 @@ class EmbeddedKafkaExtensionIT {
     @RegisterExtension static final EmbeddedKafkaExtension kafka = new EmbeddedKafkaExtension();
 
     @Test
-    void outer() {
+    void shouldSeeTheBroker() {
       record(kafka);
     }
 
     @Nested
     class Inner {
       @Test
-      void inner() {
+      void shouldSeeTheEnclosingClassesBroker() {
         record(kafka);
       }
     }
