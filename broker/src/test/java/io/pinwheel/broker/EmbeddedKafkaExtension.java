@@ -26,10 +26,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  *
  * <p>Options (a kept log directory, broker properties) are those of {@link EmbeddedKafka.Builder}:
  * {@code new EmbeddedKafkaExtension(EmbeddedKafka.builder().config(key, value))}. The field must be
- * static: JUnit calls before-all and after-all callbacks only on extensions registered that way (or
- * on any field of a class with a per-class test instance). {@code @Nested} classes share the
- * enclosing class's broker. A test that needs a broker of its own, to restart it for instance,
- * still starts one with {@link EmbeddedKafka#start()}.
+ * static: JUnit calls before-all and after-all callbacks only on extensions registered that way.
+ * {@code @Nested} classes share the enclosing class's broker. A test that needs a broker of its
+ * own, to restart it for instance, still starts one with {@link EmbeddedKafka#start()}.
  */
 public final class EmbeddedKafkaExtension implements BeforeAllCallback, AfterAllCallback {
 
