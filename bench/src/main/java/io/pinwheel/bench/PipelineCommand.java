@@ -18,6 +18,7 @@ import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import org.apache.kafka.common.KafkaException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -151,6 +152,8 @@ final class PipelineCommand implements Callable<Integer> {
       })
   Map<String, String> properties = new LinkedHashMap<>();
 
+  @Mixin FrameWorkload workload;
+
   @Option(names = "--json", description = "Print one JSON object instead of a table.")
   boolean json;
 
@@ -184,6 +187,13 @@ final class PipelineCommand implements Callable<Integer> {
             spec.commandLine(), "--broker-log-dir: not a directory: " + brokerLogDir);
       }
     }
+    FrameWorkload.Frames frames;
+    try {
+      frames = workload.frames();
+    } catch (IllegalArgumentException e) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+    }
+    spec.commandLine().getErr().println("pinwheel bench pipeline: frames: " + frames.source());
     PipelineBench.Result r;
     try {
       r =
@@ -192,7 +202,7 @@ final class PipelineCommand implements Callable<Integer> {
               bootstrapServers == null ? "" : Long.toString(System.currentTimeMillis(), 36),
               properties,
               encoderModel(),
-              SoakCommand.syntheticJpegs(16, 3),
+              frames.jpegs(),
               threads,
               partitions,
               backlog,
