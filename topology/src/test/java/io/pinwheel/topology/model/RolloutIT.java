@@ -4,18 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.pinwheel.broker.EmbeddedKafka;
+import io.pinwheel.broker.EmbeddedKafkaExtension;
 import io.pinwheel.topology.metrics.PinwheelMetrics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Rollbacks and pins through the models topic of a real broker: a running instance follows them,
@@ -24,19 +23,9 @@ import org.junit.jupiter.api.Test;
 @Tag("integration")
 class RolloutIT {
   private static final Duration DEADLINE = Duration.ofSeconds(60);
-  private static EmbeddedKafka kafka;
+  @RegisterExtension static final EmbeddedKafkaExtension kafka = new EmbeddedKafkaExtension();
 
   private final List<ModelRegistry> registries = new ArrayList<>();
-
-  @BeforeAll
-  static void startBroker() {
-    kafka = EmbeddedKafka.start();
-  }
-
-  @AfterAll
-  static void stopBroker() {
-    kafka.close();
-  }
 
   @AfterEach
   void closeRegistries() {
