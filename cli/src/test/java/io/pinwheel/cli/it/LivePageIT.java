@@ -171,7 +171,7 @@ class LivePageIT {
     Files.write(target, png);
     String copyTo = System.getProperty("pinwheel.screenshots");
     if (copyTo != null) {
-      Path dir = RunningServe.repositoryRoot().resolve(copyTo);
+      Path dir = DeployFiles.ROOT.resolve(copyTo);
       Files.createDirectories(dir);
       Files.write(dir.resolve("live-page.png"), png);
     }

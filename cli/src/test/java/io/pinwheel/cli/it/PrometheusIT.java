@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -23,7 +22,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -48,12 +46,10 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(RunningServe.Extension.class)
 class PrometheusIT {
   private static final Path PROMETHEUS = Path.of("/usr/bin/prometheus");
-  private static final Path ROOT = RunningServe.repositoryRoot();
-  private static final Path CONFIG = ROOT.resolve("deploy/prometheus/prometheus.yml");
-  private static final Path ALERTS = ROOT.resolve("deploy/prometheus/alerts.yml");
-  private static final Path DASHBOARD = ROOT.resolve("deploy/grafana/dashboards/pinwheel.json");
+  private static final Path CONFIG = DeployFiles.PROMETHEUS_CONFIG;
+  private static final Path ALERTS = DeployFiles.ALERTS;
   private static final Duration DEADLINE = Duration.ofSeconds(150);
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  private static final ObjectMapper YAML = DeployFiles.YAML;
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final HttpClient http = HttpClient.newHttpClient();
@@ -141,8 +137,7 @@ class PrometheusIT {
 
   @Test
   void shouldReturnDataForEveryDashboardExpression() throws Exception {
-    List<String> expressions = new ArrayList<>();
-    collectExpressions(JSON.readTree(DASHBOARD.toFile()), expressions);
+    List<String> expressions = DeployFiles.dashboardExpressions();
     assertThat(expressions).hasSizeGreaterThan(20);
     // Grafana's $__rate_interval is at least four scrape intervals; the config scrapes every 5 s.
     String rateInterval = 4 * scrapeSeconds() + "s";
@@ -155,16 +150,13 @@ class PrometheusIT {
   @Test
   void shouldReturnDataForEveryOperandOfTheAlertConditions() throws Exception {
     List<String> operands = new ArrayList<>();
-    for (JsonNode group : YAML.readTree(ALERTS.toFile()).path("groups")) {
-      for (JsonNode rule : group.path("rules")) {
-        String expr = rule.path("expr").asText();
-        // The whole condition is valid PromQL (it may rightly select nothing) ...
-        assertThat(api("query?query=" + encode(expr)).path("status").asText())
-            .as(expr)
-            .isEqualTo("success");
-        // ... and each of its operands has data.
-        operands.addAll(PromQl.operands(expr));
-      }
+    for (String expr : DeployFiles.alertExpressions()) {
+      // The whole condition is valid PromQL (it may rightly select nothing) ...
+      assertThat(api("query?query=" + encode(expr)).path("status").asText())
+          .as(expr)
+          .isEqualTo("success");
+      // ... and each of its operands has data.
+      operands.addAll(PromQl.operands(expr));
     }
     assertThat(operands).contains("pinwheel_model_version", "up{job=\"pinwheel\"}");
 
@@ -258,21 +250,6 @@ class PrometheusIT {
 
   private static String encode(String s) {
     return URLEncoder.encode(s, StandardCharsets.UTF_8);
-  }
-
-  /** Every {@code expr} field anywhere in the dashboard. */
-  private static void collectExpressions(JsonNode node, List<String> out) {
-    if (node.isObject()) {
-      for (Map.Entry<String, JsonNode> e : node.properties()) {
-        if (e.getKey().equals("expr") && e.getValue().isTextual()) {
-          out.add(e.getValue().asText());
-        } else {
-          collectExpressions(e.getValue(), out);
-        }
-      }
-    } else if (node.isArray()) {
-      node.forEach(n -> collectExpressions(n, out));
-    }
   }
 
   private static int freePort() throws IOException {

@@ -1,9 +1,6 @@
 package io.pinwheel.cli.it;
 
-import static org.awaitility.Awaitility.await;
-
 import io.pinwheel.broker.EmbeddedKafka;
-import io.pinwheel.cli.Main;
 import io.pinwheel.cli.support.FrameSource;
 import io.pinwheel.extractor.model.EncoderFile;
 import io.pinwheel.extractor.model.EncoderModel;
@@ -14,22 +11,14 @@ import io.pinwheel.topology.service.PinwheelService;
 import io.pinwheel.topology.stream.PinwheelHeaders;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -59,8 +48,7 @@ final class RunningServe implements AutoCloseable {
   private final EmbeddedKafka kafka;
   private final PinwheelConfig config;
   private final Path dir;
-  private final int port;
-  private final Process process;
+  private final ServeProcess serve;
   private final Thread streamer;
   private final AtomicBoolean stop = new AtomicBoolean();
   private final AtomicLong sent = new AtomicLong();
@@ -74,14 +62,8 @@ final class RunningServe implements AutoCloseable {
     properties.put("state.dir", dir.resolve("state").toString());
     this.config = PinwheelConfig.fromProperties(properties);
     PinwheelService.ensureTopics(config, 2);
-    Path file = dir.resolve("serve.properties");
-    Properties p = new Properties();
-    p.putAll(properties);
-    try (var w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-      p.store(w, "RunningServe");
-    }
-    this.port = freePort();
-    this.process = serve(file);
+    Path file = ServeProcess.writeConfig(dir.resolve("serve.properties"), properties);
+    this.serve = ServeProcess.start(file, dir.resolve("serve.log"));
     this.streamer = new Thread(this::stream, "operations-it-frames");
     streamer.setDaemon(true);
   }
@@ -98,7 +80,7 @@ final class RunningServe implements AutoCloseable {
 
   /** {@code 127.0.0.1:port} of the live page and {@code /metrics}. */
   String metricsAddress() {
-    return "127.0.0.1:" + port;
+    return serve.address();
   }
 
   /** The live page. */
@@ -122,12 +104,7 @@ final class RunningServe implements AutoCloseable {
 
   /** What {@code serve} has printed so far. */
   String log() {
-    try {
-      Path f = dir.resolve("serve.log");
-      return Files.exists(f) ? Files.readString(f, StandardCharsets.UTF_8) : "";
-    } catch (IOException e) {
-      return "(unreadable: " + e + ")";
-    }
+    return serve.log();
   }
 
   @Override
@@ -135,12 +112,8 @@ final class RunningServe implements AutoCloseable {
     stop.set(true);
     try {
       streamer.join(10_000);
-      process.destroy();
-      if (!process.waitFor(30, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-      }
+      serve.close();
     } catch (InterruptedException e) {
-      process.destroyForcibly();
       Thread.currentThread().interrupt();
     } finally {
       kafka.close();
@@ -150,55 +123,10 @@ final class RunningServe implements AutoCloseable {
     }
   }
 
-  private void awaitHealthy() {
-    HttpClient http = HttpClient.newHttpClient();
-    URI health = URI.create("http://" + metricsAddress() + "/health");
-    await()
-        .atMost(STARTUP)
-        .pollInterval(Duration.ofMillis(250))
-        .until(
-            () -> {
-              if (!process.isAlive()) {
-                throw new IllegalStateException("serve exited:\n" + log());
-              }
-              try {
-                return http.send(
-                            HttpRequest.newBuilder(health).timeout(Duration.ofSeconds(5)).build(),
-                            HttpResponse.BodyHandlers.discarding())
-                        .statusCode()
-                    == 200;
-              } catch (IOException e) {
-                return false;
-              }
-            });
-  }
-
-  private Process serve(Path file) throws IOException {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-Xmx1g");
-    command.add("-Dorg.bytedeco.javacpp.maxbytes=2G");
-    command.add("-Dorg.bytedeco.javacpp.maxphysicalbytes=4G");
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add(Main.class.getName());
-    command.add("serve");
-    command.add("--config");
-    command.add(file.toString());
-    command.add("--metrics-port");
-    command.add(Integer.toString(port));
-    ProcessBuilder pb =
-        new ProcessBuilder(command)
-            .redirectErrorStream(true)
-            .redirectOutput(dir.resolve("serve.log").toFile());
-    pb.environment().put("OMP_NUM_THREADS", "1");
-    return pb.start();
-  }
-
   /** Streams the sample photographs at {@link #RATE} frames a second until closed. */
   private void stream() {
     FrameSource frames;
-    try (Stream<Path> files = Files.list(repositoryRoot().resolve("samples/images"))) {
+    try (Stream<Path> files = Files.list(DeployFiles.ROOT.resolve("samples/images"))) {
       frames = FrameSource.fromFiles(files.sorted().toList(), "samples/images", CORRUPT_EVERY);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -232,23 +160,6 @@ final class RunningServe implements AutoCloseable {
     }
   }
 
-  static Path repositoryRoot() {
-    Path d = Path.of("").toAbsolutePath();
-    while (d != null && !Files.isDirectory(d.resolve("samples/images"))) {
-      d = d.getParent();
-    }
-    if (d == null) {
-      throw new IllegalStateException("no samples/images above " + Path.of("").toAbsolutePath());
-    }
-    return d;
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
-  }
-
   /** Starts the shared instance on first use and closes it when the test run ends. */
   static final class Extension implements ParameterResolver {
     private static final ExtensionContext.Namespace NAMESPACE =
@@ -273,7 +184,7 @@ final class RunningServe implements AutoCloseable {
         Path dir = Files.createTempDirectory("pinwheel-operations-it");
         RunningServe serve = new RunningServe(kafka, dir);
         try {
-          serve.awaitHealthy();
+          serve.serve.awaitHealthy(STARTUP);
           serve.streamer.start();
           return serve;
         } catch (RuntimeException | Error e) {
