@@ -5,7 +5,7 @@
 # exits nonzero on the first failure. Installs what it needs with apt, only when missing:
 # docker-compose, python3, python3-yaml, prometheus (for promtool). Whether the dashboard's and
 # alerts' metric names are really exported is checked against a live scrape by DeploymentIT, and
-# every expression is evaluated by a real Prometheus against a running serve by PrometheusIT
+# every expression is evaluated by a real Prometheus against a running serve by OperationsIT
 # (mvn verify).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code publish-model --rollback}, {@code --pin} and {@code --unpin} against a running service on
- * the embedded broker: the service follows each, and a service started afterwards agrees.
+ * the embedded broker: the service follows each (that a restarted instance agrees is RolloutIT's).
  */
 @Tag("integration")
 class RollbackIT {
@@ -32,7 +32,7 @@ class RollbackIT {
   @TempDir Path dir;
 
   @Test
-  void shouldRollBackPinAndUnpinARunningServiceAndAgreeAfterARestart() throws Exception {
+  void shouldRollBackPinAndUnpinARunningService() throws Exception {
     String brokers = kafka.bootstrapServers();
     PinwheelConfig config =
         PinwheelConfig.fromProperties(
@@ -78,9 +78,6 @@ class RollbackIT {
       Cli again = Cli.run("publish-model", "--rollback", "natural", "--bootstrap-servers", brokers);
       assertThat(again.exitCode()).as(again.err()).isEqualTo(0);
       awaitVersion(service, 2);
-    }
-    try (PinwheelService restarted = start(config)) {
-      assertThat(restarted.servingModel().orElseThrow().version()).isEqualTo(2);
     }
     Cli missing = Cli.run("publish-model", "--pin", "natural@9", "--bootstrap-servers", brokers);
     assertThat(missing.exitCode()).isEqualTo(2);

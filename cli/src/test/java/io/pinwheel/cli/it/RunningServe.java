@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -34,11 +35,13 @@ import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
- * A real {@code pinwheel serve} for the operations tests, started once per test run and shared by
- * every class that asks for it ({@code @ExtendWith(RunningServe.Extension.class)} and a {@code
- * RunningServe} parameter): the embedded broker, {@code serve} in its own JVM with its live page
- * and metrics on a free port, and the sample photographs streamed into the frames topic at {@value
- * #RATE} frames a second, one in {@value #CORRUPT_EVERY} corrupt, until the run ends.
+ * A running deployment on this machine for the operations tests: the embedded broker, {@code serve}
+ * in its own JVM with its live page and metrics on a free port, the sample photographs streamed
+ * into the frames topic at {@value #RATE} frames a second (one in {@value #CORRUPT_EVERY} corrupt),
+ * and, where Debian's {@code prometheus} is installed, Prometheus scraping it with the project's
+ * configuration ({@link PrometheusProcess}). One per top-level test class that asks for it
+ * ({@code @ExtendWith(RunningServe.Extension.class)} and a {@code RunningServe} parameter), shared
+ * by its nested classes, closed after it.
  */
 final class RunningServe implements AutoCloseable {
   static final double RATE = 20;
@@ -49,6 +52,7 @@ final class RunningServe implements AutoCloseable {
   private final PinwheelConfig config;
   private final Path dir;
   private final ServeProcess serve;
+  private PrometheusProcess prometheus;
   private final Thread streamer;
   private final AtomicBoolean stop = new AtomicBoolean();
   private final AtomicLong sent = new AtomicLong();
@@ -88,6 +92,11 @@ final class RunningServe implements AutoCloseable {
     return URI.create("http://" + metricsAddress() + "/");
   }
 
+  /** Prometheus scraping {@code serve}, where its binary is installed. */
+  Optional<PrometheusProcess> prometheus() {
+    return Optional.ofNullable(prometheus);
+  }
+
   /** Frames sent so far. */
   long sent() {
     return sent.get();
@@ -110,6 +119,9 @@ final class RunningServe implements AutoCloseable {
   @Override
   public void close() throws IOException {
     stop.set(true);
+    if (prometheus != null) {
+      prometheus.close();
+    }
     try {
       streamer.join(10_000);
       serve.close();
@@ -160,7 +172,7 @@ final class RunningServe implements AutoCloseable {
     }
   }
 
-  /** Starts the shared instance on first use and closes it when the test run ends. */
+  /** Starts the instance of a top-level class on first use and closes it after that class. */
   static final class Extension implements ParameterResolver {
     private static final ExtensionContext.Namespace NAMESPACE =
         ExtensionContext.Namespace.create(RunningServe.class);
@@ -172,9 +184,11 @@ final class RunningServe implements AutoCloseable {
 
     @Override
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-      return context
-          .getRoot()
-          .getStore(NAMESPACE)
+      ExtensionContext top = context;
+      while (top.getParent().isPresent() && top.getParent().get().getParent().isPresent()) {
+        top = top.getParent().get();
+      }
+      return top.getStore(NAMESPACE)
           .getOrComputeIfAbsent(RunningServe.class, k -> start(), RunningServe.class);
     }
 
@@ -186,6 +200,9 @@ final class RunningServe implements AutoCloseable {
         try {
           serve.serve.awaitHealthy(STARTUP);
           serve.streamer.start();
+          if (Files.isExecutable(PrometheusProcess.BINARY)) {
+            serve.prometheus = PrometheusProcess.start(dir, serve.metricsAddress());
+          }
           return serve;
         } catch (RuntimeException | Error e) {
           System.out.println("serve:\n" + serve.log());

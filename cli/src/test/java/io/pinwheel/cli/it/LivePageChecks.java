@@ -19,11 +19,9 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
@@ -34,17 +32,15 @@ import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 
 /**
- * The live page in a real browser: Debian's headless Chromium, driven through its chromedriver,
- * opens the page of a running {@code serve} fed with photographs, waits for every chart to show
- * data, publishes a new model version and a model that must be rejected, and checks the model card
- * and the reload timeline; then saves a screenshot ({@code target/live-page.png}; with {@code
- * -Dpinwheel.screenshots=docs/images} also the README's).
+ * The live page in a real browser ({@link OperationsIT}): Debian's headless Chromium, driven
+ * through its chromedriver, opens the page of a running {@code serve} fed with photographs, waits
+ * for every chart to show data, publishes a new model version and a model that must be rejected,
+ * and checks the model card and the reload timeline; then saves a screenshot ({@code
+ * target/live-page.png}; with {@code -Dpinwheel.screenshots=docs/images} also the README's).
  */
-@Tag("integration")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-@ExtendWith(RunningServe.Extension.class)
-class LivePageIT {
+abstract class LivePageChecks {
   private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
   private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
   private static final Duration DEADLINE = Duration.ofSeconds(90);
