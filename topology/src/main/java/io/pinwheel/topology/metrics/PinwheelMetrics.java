@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.distribution.HistogramSnapshot;
 import io.micrometer.core.instrument.distribution.ValueAtPercentile;
+import io.pinwheel.topology.DeadLetterReason;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -34,8 +35,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *     <tr><td>{@code pinwheel.features.out} ({@code pinwheel_features_out_total})</td>
  *       <td>counter</td><td>-</td><td>-</td><td>Feature records produced.</td></tr>
  *     <tr><td>{@code pinwheel.frames.dead.letter} ({@code pinwheel_frames_dead_letter_total})</td>
- *       <td>counter</td><td>-</td><td>{@code reason}: {@code empty}, {@code undecodable}, {@code
- *       truncated}, {@code too-large}, {@code wrong-shape}, {@code encode-error}, {@code internal},
+ *       <td>counter</td><td>-</td><td>{@code reason}: each {@link DeadLetterReason#tag()}, and
  *       {@code other}</td><td>Frames sent to the dead-letter topic, by reason.</td></tr>
  *     <tr><td>{@code pinwheel.code.density} ({@code pinwheel_code_density_ratio})</td>
  *       <td>distribution summary with p50, p95, p99</td><td>ratio</td><td>-</td><td>Fraction of
@@ -89,15 +89,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class PinwheelMetrics implements MeterBinder {
 
   /** Dead-letter reasons with their own series; anything else is counted as {@link #OTHER}. */
-  static final List<String> DEAD_LETTER_REASONS =
-      List.of(
-          "empty",
-          "undecodable",
-          "truncated",
-          "too-large",
-          "wrong-shape",
-          "encode-error",
-          "internal");
+  private static final DeadLetterReason[] DEAD_LETTER_REASONS = DeadLetterReason.values();
 
   /** Model reload results with their own series; anything else is counted as {@link #OTHER}. */
   static final List<String> RELOAD_RESULTS = List.of("accepted", "rejected", "ignored");
@@ -173,14 +165,15 @@ public final class PinwheelMetrics implements MeterBinder {
   /**
    * Counts a frame sent to the dead-letter topic.
    *
-   * @param reason one of {@code empty}, {@code undecodable}, {@code truncated}, {@code too-large},
-   *     {@code wrong-shape}, {@code encode-error}, {@code internal}; anything else, null included,
-   *     is counted as {@code other}
+   * @param reason a {@link DeadLetterReason#tag()}, as the {@code pinwheel.error.reason} header
+   *     holds it; anything else, null included, is counted as {@code other}
    */
   public void deadLettered(String reason) {
     Meters m = meters;
     if (m != null) {
-      m.deadLetter[deadLetterIndex(reason)].increment();
+      // A map lookup on the tag's cached hash: nothing is allocated on the hot path.
+      DeadLetterReason r = DeadLetterReason.fromTag(reason);
+      m.deadLetter[r == null ? DEAD_LETTER_REASONS.length : r.ordinal()].increment();
     }
   }
 
@@ -293,23 +286,6 @@ public final class PinwheelMetrics implements MeterBinder {
     return (long) total;
   }
 
-  // A string switch hashes the (cached) hash code and compares: no allocation on the hot path.
-  private static int deadLetterIndex(String reason) {
-    if (reason == null) {
-      return DEAD_LETTER_REASONS.size();
-    }
-    return switch (reason) {
-      case "empty" -> 0;
-      case "undecodable" -> 1;
-      case "truncated" -> 2;
-      case "too-large" -> 3;
-      case "wrong-shape" -> 4;
-      case "encode-error" -> 5;
-      case "internal" -> 6;
-      default -> DEAD_LETTER_REASONS.size();
-    };
-  }
-
   private static int reloadIndex(String result) {
     if (result == null) {
       return RELOAD_RESULTS.size();
@@ -342,9 +318,10 @@ public final class PinwheelMetrics implements MeterBinder {
           Counter.builder("pinwheel.features.out")
               .description("Sparse feature records produced")
               .register(registry);
-      deadLetter = new Counter[DEAD_LETTER_REASONS.size() + 1];
+      // Indexed by DeadLetterReason.ordinal(), with OTHER last.
+      deadLetter = new Counter[DEAD_LETTER_REASONS.length + 1];
       for (int i = 0; i < deadLetter.length; i++) {
-        String reason = i < DEAD_LETTER_REASONS.size() ? DEAD_LETTER_REASONS.get(i) : OTHER;
+        String reason = i < DEAD_LETTER_REASONS.length ? DEAD_LETTER_REASONS[i].tag() : OTHER;
         deadLetter[i] =
             Counter.builder("pinwheel.frames.dead.letter")
                 .description("Frames sent to the dead-letter topic, by reason")
