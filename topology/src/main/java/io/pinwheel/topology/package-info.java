@@ -17,10 +17,11 @@
  * <p>The packages below it, each using only those listed before it: {@link
  * io.pinwheel.topology.config} (the configuration: the record, its reader and validator, the Kafka
  * clients' properties derived from it), {@link io.pinwheel.topology.metrics} (the meters and the
- * {@code /metrics} and {@code /health} endpoint), {@link io.pinwheel.topology.model} (which encoder
- * serves, and hot-reloading new ones), {@link io.pinwheel.topology.stream} (the topology factory,
- * decoding, encoding and dead-lettering each frame) and {@link io.pinwheel.topology.service}
- * (wiring them together and owning them). This package itself holds what several of them name:
- * {@link io.pinwheel.topology.DeadLetterReason}.
+ * {@code /metrics} and {@code /health} endpoint), {@link io.pinwheel.topology.admin} (creating and
+ * checking the service's topics), {@link io.pinwheel.topology.model} (which encoder serves, and
+ * hot-reloading new ones), {@link io.pinwheel.topology.stream} (the topology factory, decoding,
+ * encoding and dead-lettering each frame) and {@link io.pinwheel.topology.service} (wiring them
+ * together and owning them). This package itself holds what several of them name: {@link
+ * io.pinwheel.topology.DeadLetterReason}.
  */
 package io.pinwheel.topology;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.pinwheel.broker.EmbeddedKafka;
+import io.pinwheel.topology.admin.PinwheelTopics;
 import io.pinwheel.topology.config.PinwheelConfig;
 import io.pinwheel.topology.service.PinwheelService;
 import io.pinwheel.trainer.InitialModels;
@@ -34,7 +35,7 @@ class TwoInstancesIT {
     try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
       PinwheelConfig one = config(kafka, stateOne);
       PinwheelConfig two = config(kafka, stateTwo);
-      PinwheelService.ensureTopics(one, PARTITIONS);
+      PinwheelTopics.ensure(one, PARTITIONS);
       try (PinwheelService first = start(one);
           PinwheelService second = start(two);
           Outputs outputs =

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.pinwheel.broker.EmbeddedKafka;
+import io.pinwheel.topology.admin.MissingTopicsException;
+import io.pinwheel.topology.admin.PinwheelTopics;
 import io.pinwheel.topology.config.PinwheelConfig;
 import io.pinwheel.topology.model.TestModels;
 import io.pinwheel.topology.stream.TestFrames;
@@ -89,8 +91,8 @@ class PinwheelServiceIT {
   void shouldCreateTopicsOnlyWhereMissing() throws Exception {
     PinwheelConfig config = names("create");
 
-    List<String> first = PinwheelService.ensureTopics(config, 3);
-    List<String> second = PinwheelService.ensureTopics(config, 3);
+    List<String> first = PinwheelTopics.ensure(config, 3);
+    List<String> second = PinwheelTopics.ensure(config, 3);
 
     assertThat(first)
         .containsExactly(
@@ -147,7 +149,7 @@ class PinwheelServiceIT {
   /** A configuration of fresh topics, created, and a fresh application id. */
   private PinwheelConfig config() {
     PinwheelConfig config = names("svc");
-    PinwheelService.ensureTopics(config, 2);
+    PinwheelTopics.ensure(config, 2);
     return config;
   }
 

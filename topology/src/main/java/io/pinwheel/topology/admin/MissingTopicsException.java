@@ -1,4 +1,4 @@
-package io.pinwheel.topology.service;
+package io.pinwheel.topology.admin;
 
 import java.util.List;
 import org.apache.kafka.common.KafkaException;
