@@ -1,15 +1,13 @@
 package io.pinwheel.bench;
 
+import io.pinwheel.cli.support.ModelOption;
 import io.pinwheel.extractor.Encoder;
 import io.pinwheel.extractor.FrameDecoder;
 import io.pinwheel.extractor.OpenCv;
 import io.pinwheel.extractor.model.EncoderFile;
 import io.pinwheel.extractor.model.EncoderModel;
-import io.pinwheel.extractor.model.InputSpec;
-import io.pinwheel.extractor.model.Normalization;
 import io.pinwheel.topology.metrics.ProcessMemoryMetrics;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -21,6 +19,7 @@ import org.opencv.core.Mat;
 import org.opencv.core.MatOfByte;
 import org.opencv.imgcodecs.Imgcodecs;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -53,8 +52,7 @@ final class SoakCommand implements Callable<Integer> {
       description = "Memory samples over the run (default: ${DEFAULT-VALUE}).")
   int samples;
 
-  @Option(names = "--model", description = "Encoder file (default: the reference workload, LCN).")
-  Path model;
+  @Mixin ModelOption model;
 
   @Option(
       names = "--reload-every",
@@ -88,7 +86,12 @@ final class SoakCommand implements Callable<Integer> {
           spec.commandLine(),
           "--samples must be >= 2, --frames >= --samples and --reload-every >= 0");
     }
-    EncoderModel m = model != null ? EncoderFile.read(model) : defaultModel();
+    EncoderModel m;
+    try {
+      m = model.load().model();
+    } catch (ModelOption.UnusableModelException e) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+    }
     Result result = run(m, frames, samples, reloadEvery);
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
@@ -115,19 +118,6 @@ final class SoakCommand implements Callable<Integer> {
     }
     out.flush();
     return 0;
-  }
-
-  static EncoderModel defaultModel() {
-    EncoderModel w = ReferenceWorkload.create(42).model();
-    return new EncoderModel(
-        "soak-reference",
-        1,
-        w.createdAt(),
-        new InputSpec(96, 96, 1, new Normalization.Lcn(2)),
-        w.layers(),
-        w.output(),
-        w.training(),
-        w.trainingTensors());
   }
 
   static Result run(EncoderModel model, long frames, int samples, int reloadEvery)
