@@ -3,8 +3,8 @@
  * io.pinwheel.cli.support.CliContext}), exit codes, JSON lines, the progress line, image file
  * discovery and the frames the demo streams, the shipped models, stopping on Ctrl-C or SIGTERM,
  * duration options, latency percentiles and the log filter for Kafka's noise; and the picocli
- * mixins of the options several commands take, each with one name, type, label and default:
- * {@link io.pinwheel.cli.support.ModelOption} ({@code --model}, the one model loader), {@link
+ * mixins of the options several commands take, each with one name, type, label and default: {@link
+ * io.pinwheel.cli.support.ModelOption} ({@code --model}, the one model loader), {@link
  * io.pinwheel.cli.support.KafkaOptions} ({@code --bootstrap-servers}, {@code --client-config}),
  * {@link io.pinwheel.cli.support.MetricsOptions}, {@link io.pinwheel.cli.support.ServiceOverrides}
  * ({@code --set}), {@link io.pinwheel.cli.support.PartitionsOption}, {@link

@@ -111,24 +111,8 @@ final class ExtractProcessor implements Processor<byte[], byte[], byte[], byte[]
     SparseCode code;
     try {
       code = encoder.encode(frame);
-      // A model without a head gives empty scores and label: the record's defaults. The record
-      // copies the code's arrays, so they are read in place rather than copied twice.
-      String frameId = frameId(record);
-      long sourceTimestamp = record.timestamp();
-      feature =
-          code.read(
-              (shape, indices, values, scores, label) ->
-                  new FeatureRecord(
-                      frameId,
-                      sourceTimestamp,
-                      model.name(),
-                      model.version(),
-                      shape,
-                      indices,
-                      values,
-                      scores,
-                      label,
-                      System.currentTimeMillis()));
+      // A model without a head gives empty scores and label: the record's defaults.
+      feature = toRecord(code, frameId(record), record.timestamp(), model);
     } catch (FrameDecodeException e) {
       deadLetter(record, DeadLetterReason.of(e.reason()), e);
       return;
@@ -230,6 +214,27 @@ final class ExtractProcessor implements Processor<byte[], byte[], byte[], byte[]
           message,
           e.getClass().getSimpleName());
     }
+  }
+
+  /**
+   * The feature record of a frame's code: the same code (the record copies its arrays, so they are
+   * read in place rather than copied twice), with where it came from and which model made it.
+   */
+  static FeatureRecord toRecord(
+      SparseCode code, String frameId, long sourceTimestamp, ServingModel model) {
+    return code.read(
+        (shape, indices, values, scores, label) ->
+            new FeatureRecord(
+                frameId,
+                sourceTimestamp,
+                model.name(),
+                model.version(),
+                shape,
+                indices,
+                values,
+                scores,
+                label,
+                System.currentTimeMillis()));
   }
 
   private String frameId(Record<byte[], byte[]> record) {
