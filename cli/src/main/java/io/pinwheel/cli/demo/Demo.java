@@ -186,7 +186,7 @@ public final class Demo {
                   + service.failure().map(f -> ": " + f).orElse(""));
         }
         say(
-            "service running with model %s; topics %s (%d partitions) -> %s, dead letters %s",
+            "service running with model %s; topics %s (%d partitions) -> %s, dead-letter topic %s",
             describe(service.servingModel()),
             config.framesTopic(),
             options.partitions(),

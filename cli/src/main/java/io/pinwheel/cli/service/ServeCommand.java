@@ -84,8 +84,8 @@ public final class ServeCommand implements Callable<Integer> {
       fallbackValue = "",
       paramLabel = "PARTITIONS",
       description = {
-        "Create missing topics: frames, features and dead letters with --partitions partitions,"
-            + " the models topic compacted with 1, all with the cluster's replication factor."
+        "Create missing topics: the frames, features and dead-letter topics with --partitions"
+            + " partitions, the models topic compacted with 1, all with the cluster's replication factor."
             + " --create-topics N, the older spelling, is --create-topics --partitions N.",
         "Default: refuse to start when the frames, features or dead-letter topic is missing."
       })
@@ -247,7 +247,7 @@ public final class ServeCommand implements Callable<Integer> {
                 + pinwheel.framesTopic()
                 + " -> "
                 + pinwheel.featuresTopic()
-                + " (dead letters "
+                + " (dead-letter topic "
                 + pinwheel.deadLetterTopic()
                 + "), model "
                 + service.servingModel().map(m -> m.name() + " v" + m.version()).orElse("none")

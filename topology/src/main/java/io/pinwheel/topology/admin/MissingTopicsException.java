@@ -36,7 +36,7 @@ public final class MissingTopicsException extends KafkaException {
   /**
    * Returns the topics that do not exist.
    *
-   * @return their names, in the order frames, features, dead letters
+   * @return their names, in the order frames, features, dead-letter topic
    */
   public List<String> topics() {
     return topics;

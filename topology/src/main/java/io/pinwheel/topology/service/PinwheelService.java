@@ -445,7 +445,7 @@ public final class PinwheelService implements AutoCloseable {
       }
       PinwheelService service = new PinwheelService(s);
       LOG.info(
-          "pinwheel service {} started: {} -> {} (dead letters {}), model {}; metrics at {}",
+          "pinwheel service {} started: {} -> {} (dead-letter topic {}), model {}; metrics at {}",
           config.applicationId(),
           config.framesTopic(),
           config.featuresTopic(),
