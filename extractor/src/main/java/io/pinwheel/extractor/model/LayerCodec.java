@@ -151,11 +151,7 @@ abstract class LayerCodec<L extends Layer> {
           tensors.floats(label + ".weights", f.layerFile(layer, "weights", label));
       FloatTensor bias = tensors.floats(label + ".bias", f.layerFile(layer, "bias", label));
       FloatTensor gain = tensors.floats(label + ".gain", f.layerFile(layer, "gain", label));
-      try {
-        return new ConvLayer(weights, bias, gain);
-      } catch (IllegalArgumentException e) {
-        throw f.fail(label + ": " + e.getMessage(), e);
-      }
+      return f.built(label, () -> new ConvLayer(weights, bias, gain));
     }
   }
 
@@ -188,13 +184,12 @@ abstract class LayerCodec<L extends Layer> {
           layer.has("weights")
               ? tensors.floats(label + ".weights", f.layerFile(layer, "weights", label))
               : null;
-      try {
-        return weights == null
-            ? L2PoolLayer.unweighted(groups, window, stride)
-            : new L2PoolLayer(groups, weights, window, stride);
-      } catch (IllegalArgumentException e) {
-        throw f.fail(label + ": " + e.getMessage(), e);
-      }
+      return f.built(
+          label,
+          () ->
+              weights == null
+                  ? L2PoolLayer.unweighted(groups, window, stride)
+                  : new L2PoolLayer(groups, weights, window, stride));
     }
   }
 
@@ -226,11 +221,7 @@ abstract class LayerCodec<L extends Layer> {
       FloatTensor lateral =
           tensors.floats(label + ".lateral", f.layerFile(layer, "lateral", label));
       FloatTensor bias = tensors.floats(label + ".bias", f.layerFile(layer, "bias", label));
-      try {
-        return new RecurrentLayer(encoder, lateral, bias, steps);
-      } catch (IllegalArgumentException e) {
-        throw f.fail(label + ": " + e.getMessage(), e);
-      }
+      return f.built(label, () -> new RecurrentLayer(encoder, lateral, bias, steps));
     }
   }
 
@@ -260,11 +251,7 @@ abstract class LayerCodec<L extends Layer> {
       FloatTensor weights =
           tensors.floats(label + ".weights", f.layerFile(layer, "weights", label));
       FloatTensor bias = tensors.floats(label + ".bias", f.layerFile(layer, "bias", label));
-      try {
-        return new LinearLayer(weights, bias, labels);
-      } catch (IllegalArgumentException e) {
-        throw f.fail(label + ": " + e.getMessage(), e);
-      }
+      return f.built(label, () -> new LinearLayer(weights, bias, labels));
     }
   }
 }

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Typed, checked reads of one manifest's JSON fields; every error message starts with the source
@@ -99,6 +100,19 @@ final class ManifestFields {
       throw fail(label + "." + key + " (" + path + "): layer tensors may not be under training/");
     }
     return path;
+  }
+
+  /**
+   * Builds a value whose constructor validates, reporting its refusal as this manifest's error.
+   *
+   * @param label how messages name the value, {@code layers[2]}
+   */
+  <T> T built(String label, Supplier<T> make) throws InvalidModelException {
+    try {
+      return make.get();
+    } catch (IllegalArgumentException e) {
+      throw fail(label + ": " + e.getMessage(), e);
+    }
   }
 
   InvalidModelException fail(String message) {
