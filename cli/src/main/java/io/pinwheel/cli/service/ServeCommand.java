@@ -105,6 +105,10 @@ public final class ServeCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     metrics.validate(spec);
     Integer topicPartitions = null;
+    if (createTopics == null
+        && spec.commandLine().getParseResult().hasMatchedOption("--partitions")) {
+      return usage("--partitions is for the topics --create-topics creates; add --create-topics");
+    }
     if (createTopics != null) {
       if (createTopics.isEmpty()) {
         partitions.validate(spec);

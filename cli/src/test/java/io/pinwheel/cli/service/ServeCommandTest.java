@@ -112,6 +112,16 @@ class ServeCommandTest {
   }
 
   @Test
+  void shouldRefusePartitionsWithoutCreateTopics() throws IOException {
+    Path config = write("serve.properties", "bootstrap.servers=127.0.0.1:1");
+
+    Cli cli = Cli.run("serve", "--config", config.toString(), "--partitions", "4");
+
+    assertThat(cli.exitCode()).isEqualTo(2);
+    assertThat(cli.err()).contains("--partitions is for the topics --create-topics creates");
+  }
+
+  @Test
   void shouldRefuseANegativeTopicPartitionCount() throws IOException {
     Path config = write("serve.properties", "bootstrap.servers=127.0.0.1:1");
 
