@@ -127,6 +127,8 @@ final class PipelineCommand implements Callable<Integer> {
 
   @Mixin ServiceOverrides overrides;
 
+  @Mixin FrameWorkload workload;
+
   @Option(names = "--json", description = "Print one JSON object instead of a table.")
   boolean json;
 
@@ -163,6 +165,13 @@ final class PipelineCommand implements Callable<Integer> {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
     }
     String bootstrapServers = kafka.bootstrapServers();
+    FrameWorkload.Frames frames;
+    try {
+      frames = workload.frames();
+    } catch (IllegalArgumentException e) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+    }
+    spec.commandLine().getErr().println("pinwheel bench pipeline: frames: " + frames.source());
     PipelineBench.Result r;
     try {
       r =
@@ -171,7 +180,7 @@ final class PipelineCommand implements Callable<Integer> {
               bootstrapServers == null ? "" : Long.toString(System.currentTimeMillis(), 36),
               overrides.values(),
               encoderModel,
-              SoakCommand.syntheticJpegs(16, 3),
+              frames.jpegs(),
               threads,
               partitions.partitions(),
               backlog,

@@ -33,7 +33,8 @@ import picocli.CommandLine.Spec;
     name = "soak",
     mixinStandardHelpOptions = true,
     description = {
-      "Decode (OpenCV) and encode (ND4J) --frames JPEG frames on one thread, sampling the"
+      "Decode (OpenCV) and encode (ND4J) --frames JPEG frames (the --workload: synthetic, or"
+          + " camera frames) on one thread, sampling the"
           + " process's resident memory (VmRSS, and javacpp's physical bytes); reports growth from"
           + " the first sample (after warm-up) to the last."
     })
@@ -64,6 +65,8 @@ final class SoakCommand implements Callable<Integer> {
       })
   int reloadEvery;
 
+  @Mixin FrameWorkload workload;
+
   @Option(names = "--json", description = "Print one JSON object instead of a table.")
   boolean json;
 
@@ -72,6 +75,8 @@ final class SoakCommand implements Callable<Integer> {
 
   /** The whole run; growth is measured from the first sample (after warm-up) to the last. */
   record Result(
+      String workload,
+      String frameSource,
       long frames,
       long reloads,
       double framesPerSecond,
@@ -92,11 +97,18 @@ final class SoakCommand implements Callable<Integer> {
     } catch (ModelOption.UnusableModelException e) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
     }
-    Result result = run(m, frames, samples, reloadEvery);
+    FrameWorkload.Frames jpegs;
+    try {
+      jpegs = workload.frames();
+    } catch (IllegalArgumentException e) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+    }
+    Result result = run(m, jpegs, frames, samples, reloadEvery);
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
       out.println(BenchCommand.json().writeValueAsString(result));
     } else {
+      out.printf(Locale.ROOT, "frames: %s%n", result.frameSource());
       out.printf(Locale.ROOT, "%10s %8s %10s %14s%n", "frames", "seconds", "RSS MB", "physical MB");
       for (Sample s : result.samples()) {
         out.printf(
@@ -120,9 +132,10 @@ final class SoakCommand implements Callable<Integer> {
     return 0;
   }
 
-  static Result run(EncoderModel model, long frames, int samples, int reloadEvery)
+  static Result run(
+      EncoderModel model, FrameWorkload.Frames workload, long frames, int samples, int reloadEvery)
       throws Exception {
-    List<byte[]> jpegs = syntheticJpegs(16, 3);
+    List<byte[]> jpegs = workload.jpegs();
     FrameDecoder decoder = new FrameDecoder(model.input());
     byte[] file = reloadEvery > 0 ? EncoderFile.toBytes(model) : new byte[0];
     List<Sample> taken = new ArrayList<>();
@@ -162,6 +175,8 @@ final class SoakCommand implements Callable<Integer> {
     Sample first = taken.get(0);
     Sample last = taken.get(taken.size() - 1);
     return new Result(
+        workload.name(),
+        workload.source(),
         frames,
         reloads,
         frames / seconds,

@@ -21,6 +21,9 @@
  *       with the head's scores and label when the model has one.
  * </ol>
  *
+ * <p>A model can also be written as an ONNX graph that computes the same dense code ({@link
+ * io.pinwheel.extractor.onnx.OnnxExport}), to run where ONNX runs.
+ *
  * <p>Thread safety: {@link io.pinwheel.extractor.FrameDecoder} is stateless and thread-safe, so one
  * instance can serve every thread; {@link io.pinwheel.extractor.Frame} and {@link
  * io.pinwheel.extractor.SparseCode} are immutable. {@link io.pinwheel.extractor.Encoder} is not
