@@ -62,6 +62,17 @@ public final class ModelOption {
    * @throws UnusableModelException if the file is missing, unreadable or not a valid model
    */
   public Loaded load() throws UnusableModelException {
+    return load(model);
+  }
+
+  /**
+   * Loads a model as {@code --model} names it: a shipped one by name, else the file, verified. The
+   * one loader of every {@code --model}.
+   *
+   * @param model a name of {@link ShippedModels#names()} or a path
+   * @throws UnusableModelException if the file is missing, unreadable or not a valid model
+   */
+  public static Loaded load(String model) throws UnusableModelException {
     Optional<EncoderModel> shipped = ShippedModels.named(model);
     if (shipped.isPresent()) {
       return new Loaded(shipped.get(), ShippedModels.origin(model));
