@@ -6,8 +6,8 @@ import static org.awaitility.Awaitility.await;
 import io.pinwheel.broker.EmbeddedKafka;
 import io.pinwheel.broker.EmbeddedKafkaExtension;
 import io.pinwheel.cli.Main;
+import io.pinwheel.topology.admin.PinwheelTopics;
 import io.pinwheel.topology.config.PinwheelConfig;
-import io.pinwheel.topology.service.PinwheelService;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -67,7 +67,7 @@ class ServeRestartIT {
       properties.put("producer.transaction.timeout.ms", "5000");
       Path config = write(properties);
       PinwheelConfig pinwheel = PinwheelConfig.fromProperties(properties);
-      PinwheelService.ensureTopics(pinwheel, 2);
+      PinwheelTopics.ensure(pinwheel, 2);
 
       try (Outputs outputs =
           new Outputs(
