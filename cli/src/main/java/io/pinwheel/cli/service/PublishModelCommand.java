@@ -3,6 +3,7 @@ package io.pinwheel.cli.service;
 import io.pinwheel.cli.support.CliContext;
 import io.pinwheel.cli.support.ExitCodes;
 import io.pinwheel.cli.support.JsonLines;
+import io.pinwheel.cli.support.KafkaOptions;
 import io.pinwheel.extractor.model.EncoderFile;
 import io.pinwheel.extractor.model.EncoderModel;
 import io.pinwheel.extractor.model.InvalidModelException;
@@ -13,15 +14,15 @@ import io.pinwheel.topology.model.ModelRollouts;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.apache.kafka.clients.CommonClientConfigs;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.KafkaException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** {@code pinwheel publish-model}: sends an encoder file to the models topic. */
 @Command(
@@ -77,12 +78,9 @@ public final class PublishModelCommand implements Callable<Integer> {
       description = "Remove the pin: the newest version not rolled back serves again.")
   boolean unpin;
 
-  @Option(
-      names = "--bootstrap-servers",
-      required = true,
-      paramLabel = "HOST:PORT[,...]",
-      description = "The Kafka brokers.")
-  String bootstrapServers;
+  @Mixin KafkaOptions kafka;
+
+  @Spec CommandSpec spec;
 
   @Option(
       names = "--topic",
@@ -91,20 +89,13 @@ public final class PublishModelCommand implements Callable<Integer> {
       description = "The models topic. Default: ${DEFAULT-VALUE}.")
   String topic;
 
-  @Option(
-      names = "--client-config",
-      paramLabel = "FILE",
-      description =
-          "A properties file of Kafka client settings, such as security.protocol, sasl.* and"
-              + " ssl.*; a serve configuration file will do (its other keys are ignored).")
-  Path clientConfig;
-
   public PublishModelCommand(CliContext context) {
     this.context = context;
   }
 
   @Override
   public Integer call() {
+    kafka.require(spec);
     int actions =
         (file != null ? 1 : 0)
             + (rollback != null ? 1 : 0)
@@ -128,9 +119,9 @@ public final class PublishModelCommand implements Callable<Integer> {
     }
     Map<String, Object> client;
     try {
-      client = clientProperties();
+      client = kafka.clientProperties();
     } catch (IOException | IllegalArgumentException e) {
-      return usage("cannot read " + clientConfig + ": " + e.getMessage());
+      return usage("cannot read " + kafka.clientConfig() + ": " + e.getMessage());
     }
     context
         .err()
@@ -142,7 +133,7 @@ public final class PublishModelCommand implements Callable<Integer> {
                 + " to "
                 + topic
                 + " on "
-                + bootstrapServers
+                + kafka.bootstrapServers()
                 + " ...");
     ModelPublisher.Published p;
     try {
@@ -170,18 +161,6 @@ public final class PublishModelCommand implements Callable<Integer> {
     return ExitCodes.OK;
   }
 
-  /** The Kafka client settings: the --client-config file's client keys and the brokers. */
-  private Map<String, Object> clientProperties() throws IOException {
-    Map<String, Object> client = new LinkedHashMap<>();
-    if (clientConfig != null) {
-      ServeCommand.readProperties(clientConfig).forEach(client::put);
-      // Keys of the service (pinwheel.*, application.id, ...) mean nothing to a plain client.
-      client.keySet().removeIf(k -> !AdminClientConfig.configNames().contains(k));
-    }
-    client.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    return client;
-  }
-
   /** --rollback, --pin or --unpin: the rollout record. */
   private int rollout() {
     ModelKey pinned = null;
@@ -194,9 +173,9 @@ public final class PublishModelCommand implements Callable<Integer> {
     }
     Map<String, Object> client;
     try {
-      client = clientProperties();
+      client = kafka.clientProperties();
     } catch (IOException | IllegalArgumentException e) {
-      return usage("cannot read " + clientConfig + ": " + e.getMessage());
+      return usage("cannot read " + kafka.clientConfig() + ": " + e.getMessage());
     }
     ModelRollouts.Change change;
     try {

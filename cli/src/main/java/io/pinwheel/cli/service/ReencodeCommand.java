@@ -4,34 +4,30 @@ import io.pinwheel.cli.support.CliContext;
 import io.pinwheel.cli.support.DurationConverter;
 import io.pinwheel.cli.support.ExitCodes;
 import io.pinwheel.cli.support.JsonLines;
+import io.pinwheel.cli.support.KafkaOptions;
+import io.pinwheel.cli.support.ModelOption;
 import io.pinwheel.cli.support.StopSignal;
 import io.pinwheel.client.FeatureRecordFormat;
 import io.pinwheel.extractor.DecoderOptions;
-import io.pinwheel.extractor.model.EncoderFile;
 import io.pinwheel.extractor.model.EncoderModel;
-import io.pinwheel.extractor.model.InvalidModelException;
 import io.pinwheel.topology.config.PinwheelConfig;
 import io.pinwheel.topology.reencode.ReencodeProgress;
 import io.pinwheel.topology.reencode.ReencodeResult;
 import io.pinwheel.topology.reencode.ReencodeStart;
 import io.pinwheel.topology.reencode.Reencoder;
 import java.io.IOException;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.apache.kafka.clients.CommonClientConfigs;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.KafkaException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code pinwheel reencode}: the retained frames, encoded again with one model version. */
 @Command(
@@ -64,27 +60,11 @@ public final class ReencodeCommand implements Callable<Integer> {
 
   private final CliContext context;
 
-  @Option(
-      names = "--bootstrap-servers",
-      required = true,
-      paramLabel = "HOST:PORT[,...]",
-      description = "The Kafka brokers.")
-  String bootstrapServers;
+  @Mixin KafkaOptions kafka;
 
-  @Option(
-      names = "--client-config",
-      paramLabel = "FILE",
-      description =
-          "A properties file of Kafka client settings, such as security.protocol, sasl.* and"
-              + " ssl.*; a serve configuration file will do (its other keys are ignored).")
-  Path clientConfig;
+  @Mixin ModelOption model;
 
-  @Option(
-      names = "--model",
-      required = true,
-      paramLabel = "FILE.pwe",
-      description = "The encoder model to encode with.")
-  Path model;
+  @Spec CommandSpec spec;
 
   @Option(
       names = "--from-offset",
@@ -143,6 +123,7 @@ public final class ReencodeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    kafka.require(spec);
     if (fromOffset != null && fromTime != null) {
       return usage("give --from-offset or --from-time, not both");
     }
@@ -165,11 +146,9 @@ public final class ReencodeCommand implements Callable<Integer> {
     }
     EncoderModel encoder;
     try {
-      encoder = EncoderFile.read(model);
-    } catch (NoSuchFileException e) {
-      return usage("no such model file: " + model);
-    } catch (InvalidModelException e) {
-      return usage("cannot use model " + e.getMessage());
+      encoder = model.load().model();
+    } catch (ModelOption.UnusableModelException e) {
+      return usage(e.getMessage());
     }
     String target = toTopic != null ? toTopic : Reencoder.Job.targetTopic(featuresTopic, encoder);
     Reencoder.Job job;
@@ -187,22 +166,12 @@ public final class ReencodeCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       return usage(e.getMessage());
     }
-    Map<String, Object> client = new LinkedHashMap<>();
-    if (clientConfig != null) {
-      try {
-        ServeCommand.readProperties(clientConfig).forEach(client::put);
-      } catch (IOException | IllegalArgumentException e) {
-        return usage("cannot read " + clientConfig + ": " + e.getMessage());
-      }
-      client
-          .keySet()
-          .removeIf(
-              k ->
-                  !AdminClientConfig.configNames().contains(k)
-                      && !ConsumerConfig.configNames().contains(k)
-                      && !ProducerConfig.configNames().contains(k));
+    Map<String, Object> client;
+    try {
+      client = kafka.clientProperties();
+    } catch (IOException | IllegalArgumentException e) {
+      return usage("cannot read " + kafka.clientConfig() + ": " + e.getMessage());
     }
-    client.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     context
         .err()
         .println(

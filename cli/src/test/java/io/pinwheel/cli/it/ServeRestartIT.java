@@ -5,8 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.pinwheel.broker.EmbeddedKafka;
 import io.pinwheel.broker.EmbeddedKafkaExtension;
+import io.pinwheel.topology.admin.PinwheelTopics;
 import io.pinwheel.topology.config.PinwheelConfig;
-import io.pinwheel.topology.service.PinwheelService;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -58,7 +58,7 @@ class ServeRestartIT {
       properties.put("producer.transaction.timeout.ms", "5000");
       Path config = ServeProcess.writeConfig(dir.resolve("serve.properties"), properties);
       PinwheelConfig pinwheel = PinwheelConfig.fromProperties(properties);
-      PinwheelService.ensureTopics(pinwheel, 2);
+      PinwheelTopics.ensure(pinwheel, 2);
 
       try (Outputs outputs =
           new Outputs(

@@ -10,8 +10,8 @@ import io.pinwheel.extractor.FrameDecodeException;
 import io.pinwheel.extractor.FrameDecoder;
 import io.pinwheel.extractor.SparseCode;
 import io.pinwheel.extractor.model.EncoderModel;
+import io.pinwheel.topology.DeadLetterReason;
 import io.pinwheel.topology.stream.FeatureRecords;
-import io.pinwheel.topology.stream.PinwheelHeaders;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -255,10 +255,10 @@ public final class Reencoder {
       Frame frame = decoder.decode(r.value());
       code = encoder.encode(frame);
     } catch (FrameDecodeException e) {
-      batch.skip(e.reason().tag());
+      batch.skip(DeadLetterReason.of(e.reason()).tag());
       return;
     } catch (RuntimeException e) {
-      batch.skip(PinwheelHeaders.REASON_ENCODE_ERROR);
+      batch.skip(DeadLetterReason.ENCODE_ERROR.tag());
       return;
     }
     FeatureRecord feature =
