@@ -32,10 +32,11 @@ import java.util.function.ToDoubleFunction;
  *       {@code name}, {@code version}, {@code origin}, {@code since}, {@code createdAt}), {@code
  *       totals} ({@code framesIn}, {@code featuresOut}, {@code deadLetters} by reason), {@code
  *       reloads} (the registry's decisions: {@code at}, {@code result}, {@code model}, {@code
- *       version}, {@code origin}, {@code message}) and {@code samples}: one array per series, in
- *       the columnar form charts take ({@code t}, {@code framesIn}, {@code featuresOut}, {@code
- *       deadLetters}, {@code deadLettersByReason}, {@code decodeP50} ... {@code latencyP99}, {@code
- *       densityP50}, {@code densityP99}, {@code lag}, {@code modelVersion});
+ *       version}, {@code origin}, {@code message}, {@code trigger}: offer, default or rollout) and
+ *       {@code samples}: one array per series, in the columnar form charts take ({@code t}, {@code
+ *       framesIn}, {@code featuresOut}, {@code deadLetters}, {@code deadLettersByReason}, {@code
+ *       decodeP50} ... {@code latencyP99}, {@code densityP50}, {@code densityP99}, {@code lag},
+ *       {@code modelVersion});
  *   <li>model ({@code /api/model}): the serving model's card (input, layers, output rule) and its
  *       {@link FilterTiles filters}.
  * </ul>
@@ -103,6 +104,7 @@ final class LiveJson {
             g.writeNumberField("version", r.modelVersion());
             g.writeStringField("origin", r.origin());
             g.writeStringField("message", r.message());
+            g.writeStringField("trigger", r.trigger().tag());
             g.writeEndObject();
           }
           g.writeEndArray();

@@ -12,6 +12,7 @@ import io.pinwheel.extractor.model.InvalidModelException;
 import io.pinwheel.extractor.model.Normalization;
 import io.pinwheel.topology.metrics.PinwheelMetrics;
 import io.pinwheel.topology.model.ModelHistory.Candidate;
+import io.pinwheel.topology.model.ReloadEvent.Trigger;
 import io.pinwheel.topology.model.ReloadResult.Outcome;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -150,13 +151,14 @@ public final class ModelRegistry implements EncoderSource, AutoCloseable {
   public ReloadResult offer(byte[] pweBytes, String origin, boolean force) {
     Objects.requireNonNull(origin, "origin");
     if (pweBytes == null || pweBytes.length == 0) {
-      return finish(Outcome.REJECTED, origin + ": no model bytes", null, null, origin);
+      return finish(
+          Outcome.REJECTED, origin + ": no model bytes", null, null, origin, Trigger.OFFER);
     }
     EncoderModel model;
     try {
       model = EncoderFile.read(pweBytes, origin);
     } catch (InvalidModelException e) {
-      return finish(Outcome.REJECTED, e.getMessage(), null, null, origin);
+      return finish(Outcome.REJECTED, e.getMessage(), null, null, origin, Trigger.OFFER);
     } catch (RuntimeException e) {
       // The reader promises InvalidModelException for bad files; anything else is still the
       // file's fault as far as serving is concerned, and must not reach a source's thread.
@@ -170,7 +172,8 @@ public final class ModelRegistry implements EncoderSource, AutoCloseable {
               + ")",
           null,
           null,
-          origin);
+          origin,
+          Trigger.OFFER);
     }
     return offer(model, origin, force);
   }
@@ -278,8 +281,10 @@ public final class ModelRegistry implements EncoderSource, AutoCloseable {
   private synchronized ReloadResult decide(
       EncoderModel model, String origin, boolean force, boolean asDefault) {
     String what = describe(model) + " from " + origin;
+    Trigger trigger = asDefault ? Trigger.DEFAULT : Trigger.OFFER;
     if (closed) {
-      return finish(Outcome.IGNORED, what + ": the registry is closed", null, model, origin);
+      return finish(
+          Outcome.IGNORED, what + ": the registry is closed", null, model, origin, trigger);
     }
     ServingModel now = serving.get();
     Candidate offered = new Candidate(model, origin);
@@ -292,15 +297,17 @@ public final class ModelRegistry implements EncoderSource, AutoCloseable {
             what + " is a default and " + now + " is already serving",
             null,
             model,
-            origin);
+            origin,
+            trigger);
       }
       if (now != null && !model.input().equals(now.model().input())) {
-        return finish(Outcome.REJECTED, what + otherInput(model, now), null, model, origin);
+        return finish(
+            Outcome.REJECTED, what + otherInput(model, now), null, model, origin, trigger);
       }
-      return serve(offered, what, now, "", null);
+      return serve(offered, what, now, "", null, trigger);
     }
     if (now != null && !model.input().equals(now.model().input())) {
-      return finish(Outcome.REJECTED, what + otherInput(model, now), null, model, origin);
+      return finish(Outcome.REJECTED, what + otherInput(model, now), null, model, origin, trigger);
     }
     ModelKey key = offered.key();
     history.remember(offered);
@@ -313,7 +320,8 @@ public final class ModelRegistry implements EncoderSource, AutoCloseable {
               + " on the models topic); pin it to serve it again",
           null,
           model,
-          origin);
+          origin,
+          trigger);
     }
     boolean pinnedHere = rollout.pin().map(key::equals).orElse(false);
     String notNewer = force ? null : notNewer(model);
@@ -333,10 +341,11 @@ public final class ModelRegistry implements EncoderSource, AutoCloseable {
               + " is pinned (publish-model --unpin serves the newest again)",
           null,
           model,
-          origin);
+          origin,
+          trigger);
     }
     if (notNewer != null && !pinnedHere) {
-      return finish(Outcome.IGNORED, what + " " + notNewer, null, model, origin);
+      return finish(Outcome.IGNORED, what + " " + notNewer, null, model, origin, trigger);
     }
     if (notNewer == null) {
       history.accept(offered);
@@ -346,7 +355,8 @@ public final class ModelRegistry implements EncoderSource, AutoCloseable {
         what,
         now,
         (force && now != null ? "; forced" : "") + (pinnedHere ? "; pinned" : ""),
-        key);
+        key,
+        trigger);
   }
 
   /**
@@ -369,7 +379,8 @@ public final class ModelRegistry implements EncoderSource, AutoCloseable {
           origin + ": unreadable rollout record: " + e.getMessage(),
           null,
           null,
-          origin);
+          origin,
+          Trigger.ROLLOUT);
     }
     rollout = next;
     ServingModel now = serving.get();
@@ -383,15 +394,21 @@ public final class ModelRegistry implements EncoderSource, AutoCloseable {
               + (now == null ? "" : "; " + now + " keeps serving until a default is offered"),
           null,
           null,
-          origin);
+          origin,
+          Trigger.ROLLOUT);
     }
     Candidate t = target.get();
     if (now != null && ModelKey.of(now.model()).equals(t.key())) {
       return finish(
-          Outcome.IGNORED, change + ": " + now + " keeps serving", null, t.model(), origin);
+          Outcome.IGNORED,
+          change + ": " + now + " keeps serving",
+          null,
+          t.model(),
+          origin,
+          Trigger.ROLLOUT);
     }
-    ReloadResult r =
-        serve(t, change + ": " + describe(t.model()) + " from " + t.origin(), now, "", null);
+    String what = change + ": " + describe(t.model()) + " from " + t.origin();
+    ReloadResult r = serve(t, what, now, "", null, Trigger.ROLLOUT);
     if (!r.accepted()) {
       history.unaccept(t.key());
     }
@@ -409,7 +426,12 @@ public final class ModelRegistry implements EncoderSource, AutoCloseable {
 
   /** Warms {@code c} up and swaps it in; the outcome, counted and logged. */
   private ReloadResult serve(
-      Candidate c, String what, ServingModel now, String note, ModelKey unacceptOnFailure) {
+      Candidate c,
+      String what,
+      ServingModel now,
+      String note,
+      ModelKey unacceptOnFailure,
+      Trigger trigger) {
     long t0 = System.nanoTime();
     String failure = warmUp(c.model());
     long warmMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
@@ -418,7 +440,12 @@ public final class ModelRegistry implements EncoderSource, AutoCloseable {
         history.unaccept(unacceptOnFailure);
       }
       return finish(
-          Outcome.REJECTED, what + " failed its warm-up: " + failure, null, c.model(), c.origin());
+          Outcome.REJECTED,
+          what + " failed its warm-up: " + failure,
+          null,
+          c.model(),
+          c.origin(),
+          trigger);
     }
     ServingModel next = new ServingModel(c.model(), c.origin(), Instant.now());
     String message =
@@ -429,7 +456,7 @@ public final class ModelRegistry implements EncoderSource, AutoCloseable {
             + (now == null ? "" : "; replaces " + now)
             + note
             + ")";
-    return finish(Outcome.ACCEPTED, message, next, c.model(), c.origin());
+    return finish(Outcome.ACCEPTED, message, next, c.model(), c.origin(), trigger);
   }
 
   private static String otherInput(EncoderModel model, ServingModel now) {
@@ -523,7 +550,12 @@ public final class ModelRegistry implements EncoderSource, AutoCloseable {
   }
 
   private ReloadResult finish(
-      Outcome outcome, String message, ServingModel next, EncoderModel offered, String origin) {
+      Outcome outcome,
+      String message,
+      ServingModel next,
+      EncoderModel offered,
+      String origin,
+      Trigger trigger) {
     if (next != null) {
       serving.set(next);
       metrics.servingModel(next.name(), next.version());
@@ -536,7 +568,8 @@ public final class ModelRegistry implements EncoderSource, AutoCloseable {
             offered == null ? null : offered.name(),
             offered == null ? 0 : offered.version(),
             origin,
-            message));
+            message,
+            trigger));
     switch (outcome) {
       case ACCEPTED -> LOG.info("model accepted: {}", message);
       case IGNORED -> LOG.info("model ignored: {}", message);

@@ -14,6 +14,7 @@ import java.util.Objects;
  * @param origin where the model came from: {@code topic/partition@offset}, a file, {@code
  *     built-in}, or the models topic's rollback or pin record
  * @param message why, in words (for a rejection: the reason)
+ * @param trigger what asked for the decision
  */
 public record ReloadEvent(
     Instant at,
@@ -21,7 +22,27 @@ public record ReloadEvent(
     String modelName,
     int modelVersion,
     String origin,
-    String message) {
+    String message,
+    Trigger trigger) {
+
+  /** What asked the registry to decide. */
+  public enum Trigger {
+    /** A model offered by a source (the models topic, the directory, the caller). */
+    OFFER,
+    /** The default model offered at start-up. */
+    DEFAULT,
+    /** The models topic's rollout record: a rollback, a pin or an unpin. */
+    ROLLOUT;
+
+    /**
+     * Returns the lowercase name, as the live page's JSON has it.
+     *
+     * @return {@code offer}, {@code default} or {@code rollout}
+     */
+    public String tag() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
 
   /** Checks that every component but the model's name is present. */
   public ReloadEvent {
@@ -29,5 +50,6 @@ public record ReloadEvent(
     Objects.requireNonNull(outcome, "outcome");
     Objects.requireNonNull(origin, "origin");
     Objects.requireNonNull(message, "message");
+    Objects.requireNonNull(trigger, "trigger");
   }
 }

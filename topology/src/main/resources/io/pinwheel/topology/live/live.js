@@ -329,12 +329,18 @@
       res.className = 'result';
       res.textContent = r.result;
       li.appendChild(res);
+      if (r.trigger === 'rollout') {
+        var tag = document.createElement('span');
+        tag.className = 'trigger';
+        tag.textContent = 'rollout';
+        li.appendChild(tag);
+      }
       li.appendChild(document.createTextNode(r.model ? r.model + ' v' + r.version + ' ' : 'unreadable model '));
       var origin = document.createElement('span');
       origin.className = 'muted';
       origin.textContent = 'from ' + r.origin;
       li.appendChild(origin);
-      if (r.result !== 'accepted') {
+      if (r.result !== 'accepted' || r.trigger === 'rollout') {
         var msg = document.createElement('div');
         msg.className = 'message';
         msg.textContent = r.message;

@@ -84,6 +84,7 @@ class LivePageTest {
     assertThat(status.path("totals").path("deadLetters").path("truncated").asLong()).isEqualTo(1);
     assertThat(status.path("reloads")).hasSize(2);
     assertThat(status.path("reloads").get(0).path("result").asText()).isEqualTo("accepted");
+    assertThat(status.path("reloads").get(0).path("trigger").asText()).isEqualTo("offer");
     assertThat(status.path("reloads").get(1).path("result").asText()).isEqualTo("rejected");
     assertThat(status.path("reloads").get(1).path("model").isNull()).isTrue();
     assertThat(status.path("reloads").get(1).path("message").asText()).startsWith("junk");

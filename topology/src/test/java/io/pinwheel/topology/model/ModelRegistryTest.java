@@ -6,8 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pinwheel.extractor.model.EncoderModel;
 import io.pinwheel.topology.metrics.PinwheelMetrics;
+import io.pinwheel.topology.model.ReloadEvent.Trigger;
 import io.pinwheel.topology.model.ReloadResult.Outcome;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -288,6 +290,21 @@ class ModelRegistryTest {
     assertThat(r.outcome()).isEqualTo(Outcome.ACCEPTED);
     assertThat(r.message()).contains("rollback alpha@2");
     assertThat(registry.current().version()).isEqualTo(1);
+  }
+
+  @Test
+  void shouldRecordWhatTriggeredEachDecision() {
+    registry.offerDefault(TestModels.model("builtin", 1), "built-in");
+    offer(TestModels.model("alpha", 1));
+    offer(TestModels.model("alpha", 2));
+    registry.applyRollout(
+        rollout(RolloutState.NONE.withdraw(new ModelKey("alpha", 2))), "models/0@9");
+
+    List<ReloadEvent> events = registry.reloads();
+
+    assertThat(events)
+        .extracting(ReloadEvent::trigger)
+        .containsExactly(Trigger.DEFAULT, Trigger.OFFER, Trigger.OFFER, Trigger.ROLLOUT);
   }
 
   @Test
