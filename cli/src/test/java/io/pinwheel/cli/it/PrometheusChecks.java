@@ -106,6 +106,7 @@ abstract class PrometheusChecks {
   }
 
   private void awaitFiniteData(String expression) {
+    long t0 = System.nanoTime();
     await()
         .atMost(DEADLINE)
         .pollInterval(Duration.ofSeconds(1))
@@ -117,6 +118,10 @@ abstract class PrometheusChecks {
                   .as("finite values of %s", expression)
                   .isNotEmpty();
             });
+    double waited = (System.nanoTime() - t0) / 1e9;
+    if (waited > 2) {
+      System.out.printf("PromQL with data after %.1f s more: %s%n", waited, expression);
+    }
   }
 
   private static List<Double> finiteValues(JsonNode data) {
