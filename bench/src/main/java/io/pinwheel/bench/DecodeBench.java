@@ -7,6 +7,7 @@ import io.pinwheel.extractor.FrameDecoder;
 import io.pinwheel.extractor.Normalizer;
 import io.pinwheel.extractor.model.EncoderModel;
 import io.pinwheel.extractor.model.InputSpec;
+import io.pinwheel.trainer.eval.Invariance;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -125,7 +126,8 @@ final class DecodeBench {
     for (int i = 0; i < jpegs.size(); i++) {
       float[] a = encoder.encodeDense(full.decode(jpegs.get(i)));
       float[] b = encoder.encodeDense(reduced.decode(jpegs.get(i)));
-      cosines[i] = cosine(a, b);
+      // 1 when both codes are all zeros, 0 when only one is.
+      cosines[i] = Invariance.cosine(a, b);
     }
     double[] sorted = cosines.clone();
     Arrays.sort(sorted);
@@ -135,22 +137,6 @@ final class DecodeBench {
         Arrays.stream(cosines).average().orElse(Double.NaN),
         sorted[(int) Math.floor(0.01 * (sorted.length - 1))],
         sorted[0]);
-  }
-
-  /** The cosine of two codes; 1 when both are all zeros, 0 when only one is. */
-  static double cosine(float[] a, float[] b) {
-    double ab = 0;
-    double aa = 0;
-    double bb = 0;
-    for (int i = 0; i < a.length; i++) {
-      ab += (double) a[i] * b[i];
-      aa += (double) a[i] * a[i];
-      bb += (double) b[i] * b[i];
-    }
-    if (aa == 0 || bb == 0) {
-      return aa == bb ? 1 : 0;
-    }
-    return ab / Math.sqrt(aa * bb);
   }
 
   private static int readFlag(boolean gray, int reduction) {
