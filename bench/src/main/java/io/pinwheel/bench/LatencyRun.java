@@ -72,13 +72,9 @@ final class LatencyRun {
    */
   static Latency run(PipelineSetup s, double rate, Duration run, boolean exactlyOnce, String round)
       throws Exception {
-    return s.cluster()
-        .onFreshTopics(
-            "bench-latency-" + BenchCluster.guarantee(exactlyOnce).replace('_', '-') + "-" + round,
-            s.threads(),
-            s.partitions(),
-            exactlyOnce,
-            c -> paced(s, c, rate, run, exactlyOnce));
+    String app =
+        "bench-latency-" + BenchCluster.guarantee(exactlyOnce).replace('_', '-') + "-" + round;
+    return s.onFreshTopics(app, exactlyOnce, c -> paced(s, c, rate, run, exactlyOnce));
   }
 
   /** {@link #run} on its topics, created. */

@@ -23,13 +23,8 @@ final class ThroughputRun {
    */
   static double run(PipelineSetup s, int backlog, boolean exactlyOnce, String run, boolean timed)
       throws Exception {
-    return s.cluster()
-        .onFreshTopics(
-            "bench-throughput-" + (exactlyOnce ? "eos" : "alos") + "-" + run,
-            s.threads(),
-            s.partitions(),
-            exactlyOnce,
-            c -> workOff(s, c, backlog, exactlyOnce, timed));
+    String app = "bench-throughput-" + (exactlyOnce ? "eos" : "alos") + "-" + run;
+    return s.onFreshTopics(app, exactlyOnce, c -> workOff(s, c, backlog, exactlyOnce, timed));
   }
 
   /** {@link #run} on its topics, created. */
