@@ -84,16 +84,17 @@ final class DecodeBench {
       int fullFlag = gray ? Imgcodecs.IMREAD_GRAYSCALE : Imgcodecs.IMREAD_COLOR;
       int reducedFlag = readFlag(gray, reduction);
       Size size = new Size(spec.width(), spec.height());
-      stages.put("imdecodeFull", micros(jpegs, b -> release(decode(b, fullFlag)), plan));
+      stages.put("imdecodeFull", Measure.micros(jpegs, b -> release(decode(b, fullFlag)), plan));
       stages.put("resizeFull", resizeMicros(jpegs.get(0), fullFlag, size, plan));
-      stages.put("imdecodeReduced", micros(jpegs, b -> release(decode(b, reducedFlag)), plan));
+      stages.put(
+          "imdecodeReduced", Measure.micros(jpegs, b -> release(decode(b, reducedFlag)), plan));
       stages.put("resizeReduced", resizeMicros(jpegs.get(0), reducedFlag, size, plan));
       Frame frame = reduced.decode(jpegs.get(0));
       float[] raw = rawPixels(jpegs.get(0), reducedFlag, spec);
       float[] work = new float[raw.length];
       stages.put(
           "normalize",
-          micros(
+          Measure.micros(
               jpegs,
               b -> {
                 System.arraycopy(raw, 0, work, 0, raw.length);
@@ -101,9 +102,9 @@ final class DecodeBench {
                     spec.normalize(), work, spec.channels(), spec.height(), spec.width());
               },
               plan));
-      stages.put("encode", micros(jpegs, b -> encoder.encode(frame), plan));
-      stages.put("decoderFull", micros(jpegs, full::decode, plan));
-      stages.put("decoderReduced", micros(jpegs, reduced::decode, plan));
+      stages.put("encode", Measure.micros(jpegs, b -> encoder.encode(frame), plan));
+      stages.put("decoderFull", Measure.micros(jpegs, full::decode, plan));
+      stages.put("decoderReduced", Measure.micros(jpegs, reduced::decode, plan));
     }
     double fullPath =
         FullPath.framesPerSecond(model, jpegs, DecoderOptions.fullResolution(), 1, plan);
@@ -166,7 +167,7 @@ final class DecodeBench {
     Mat source = decode(jpeg, flag);
     Mat target = new Mat();
     try {
-      return micros(
+      return Measure.micros(
           List.of(jpeg), b -> Imgproc.resize(source, target, size, 0, 0, Imgproc.INTER_AREA), plan);
     } finally {
       source.release();
@@ -195,30 +196,5 @@ final class DecodeBench {
       decoded.release();
       resized.release();
     }
-  }
-
-  /** One unit of work on one input. */
-  interface Step {
-    void run(byte[] input) throws Exception;
-  }
-
-  /** Median over the plan's rounds of the time a step takes, cycling through the inputs. */
-  static double micros(List<byte[]> inputs, Step step, Measure.Plan plan) throws Exception {
-    int total = plan.warmupRounds() + plan.rounds();
-    double[] rounds = new double[plan.rounds()];
-    int next = 0;
-    for (int r = 0; r < total; r++) {
-      long start = System.nanoTime();
-      long deadline = start + plan.roundMillis() * 1_000_000L;
-      long n = 0;
-      do {
-        step.run(inputs.get(next++ % inputs.size()));
-        n++;
-      } while (System.nanoTime() < deadline);
-      if (r >= plan.warmupRounds()) {
-        rounds[r - plan.warmupRounds()] = (System.nanoTime() - start) / 1e3 / n;
-      }
-    }
-    return Measure.median(rounds);
   }
 }
