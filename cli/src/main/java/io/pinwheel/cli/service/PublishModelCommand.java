@@ -4,10 +4,10 @@ import io.pinwheel.cli.support.CliContext;
 import io.pinwheel.cli.support.ExitCodes;
 import io.pinwheel.cli.support.JsonLines;
 import io.pinwheel.cli.support.KafkaOptions;
+import io.pinwheel.cli.support.ModelsTopicOption;
 import io.pinwheel.extractor.model.EncoderFile;
 import io.pinwheel.extractor.model.EncoderModel;
 import io.pinwheel.extractor.model.InvalidModelException;
-import io.pinwheel.topology.config.PinwheelConfig;
 import io.pinwheel.topology.model.ModelKey;
 import io.pinwheel.topology.model.ModelPublisher;
 import io.pinwheel.topology.model.ModelRollouts;
@@ -82,12 +82,7 @@ public final class PublishModelCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(
-      names = "--topic",
-      defaultValue = PinwheelConfig.DEFAULT_MODELS_TOPIC,
-      paramLabel = "TOPIC",
-      description = "The models topic. Default: ${DEFAULT-VALUE}.")
-  String topic;
+  @Mixin ModelsTopicOption modelsTopic;
 
   public PublishModelCommand(CliContext context) {
     this.context = context;
@@ -131,13 +126,13 @@ public final class PublishModelCommand implements Callable<Integer> {
                 + " v"
                 + model.version()
                 + " to "
-                + topic
+                + modelsTopic.topic()
                 + " on "
                 + kafka.bootstrapServers()
                 + " ...");
     ModelPublisher.Published p;
     try {
-      p = ModelPublisher.publish(client, topic, file);
+      p = ModelPublisher.publish(client, modelsTopic.topic(), file);
     } catch (InvalidModelException e) {
       return usage("refusing to publish " + e.getMessage());
     } catch (IOException e) {
@@ -180,11 +175,11 @@ public final class PublishModelCommand implements Callable<Integer> {
     ModelRollouts.Change change;
     try {
       if (rollback != null) {
-        change = ModelRollouts.rollback(client, topic, rollback);
+        change = ModelRollouts.rollback(client, modelsTopic.topic(), rollback);
       } else if (pinned != null) {
-        change = ModelRollouts.pin(client, topic, pinned);
+        change = ModelRollouts.pin(client, modelsTopic.topic(), pinned);
       } else {
-        change = ModelRollouts.unpin(client, topic);
+        change = ModelRollouts.unpin(client, modelsTopic.topic());
       }
     } catch (IllegalStateException e) {
       return usage(e.getMessage());

@@ -44,7 +44,7 @@ class PublishModelIT {
             model.toString(),
             "--bootstrap-servers",
             kafka.bootstrapServers(),
-            "--topic",
+            "--models-topic",
             "models-a");
 
     assertThat(run.exitCode()).as(run.err()).isZero();

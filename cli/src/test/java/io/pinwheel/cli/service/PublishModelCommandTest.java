@@ -75,4 +75,13 @@ class PublishModelCommandTest {
     assertThat(cli.exitCode()).isEqualTo(2);
     assertThat(cli.err()).contains("--pin: not a model name and version such as natural@2");
   }
+
+  @Test
+  void shouldNameTheModelsTopicAsTrainDoes() {
+    Cli cli =
+        Cli.run("publish-model", "m.pwe", "--topic", "models-a", "--bootstrap-servers", NOWHERE);
+
+    assertThat(cli.exitCode()).isEqualTo(2);
+    assertThat(cli.err()).contains("Unknown options: '--topic'");
+  }
 }
