@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -199,5 +200,23 @@ class ReencoderIT {
     assertThat(second.complete()).isTrue();
     assertThat(first.progress().done() + second.progress().done()).isEqualTo(200);
     assertThat(ids(readAll("frames-resume.alpha.v2", 180))).isEqualTo(expectedIds(0, 200));
+  }
+
+  @Test
+  void shouldReportProgressOfCommittedFramesUpToTheTotal() throws Exception {
+    kafka.createTopic("frames-progress", 2, Map.of());
+    send("frames-progress", 0, 120);
+    List<ReencodeProgress> reports = new CopyOnWriteArrayList<>();
+
+    ReencodeResult r =
+        Reencoder.run(
+            client(), job("frames-progress", ReencodeStart.beginning()), reports::add, () -> false);
+
+    assertThat(r.complete()).isTrue();
+    assertThat(reports).isNotEmpty().allSatisfy(p -> assertThat(p.total()).isEqualTo(120));
+    assertThat(reports).extracting(ReencodeProgress::done).isSorted();
+    assertThat(reports).allSatisfy(p -> assertThat(p.features() + p.skipped()).isEqualTo(p.done()));
+    assertThat(reports.get(reports.size() - 1)).isEqualTo(r.progress());
+    assertThat(r.progress().done()).isEqualTo(120);
   }
 }
