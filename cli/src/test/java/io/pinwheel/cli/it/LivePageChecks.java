@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
 
+import io.pinwheel.cli.Cli;
 import io.pinwheel.cli.support.ShippedModels;
 import io.pinwheel.extractor.model.EncoderModel;
 import java.awt.image.BufferedImage;
@@ -35,8 +36,9 @@ import org.openqa.selenium.chrome.ChromeOptions;
  * The live page in a real browser ({@link OperationsIT}): Debian's headless Chromium, driven
  * through its chromedriver, opens the page of a running {@code serve} fed with photographs, waits
  * for every chart to show data, publishes a new model version and a model that must be rejected,
- * and checks the model card and the reload timeline; then saves a screenshot ({@code
- * target/live-page.png}; with {@code -Dpinwheel.screenshots=docs/images} also the README's).
+ * rolls the new version back, and checks the model card and the reload timeline; then saves a
+ * screenshot ({@code target/live-page.png}; with {@code -Dpinwheel.screenshots=docs/images} also
+ * the README's).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -145,6 +147,32 @@ abstract class LivePageChecks {
 
   @Test
   @Order(4)
+  void shouldMarkARollbackInTheReloadTimeline() {
+    await().atMost(DEADLINE).until(() -> text("model-version").equals("2"));
+
+    Cli rollback =
+        Cli.run(
+            "publish-model",
+            "--rollback",
+            "natural",
+            "--bootstrap-servers",
+            serve.bootstrapServers());
+
+    assertThat(rollback.exitCode()).as(rollback.err()).isZero();
+    await()
+        .atMost(DEADLINE)
+        .pollInterval(Duration.ofMillis(250))
+        .untilAsserted(
+            () -> {
+              assertThat(text("model-version")).isEqualTo("1");
+              assertThat(reloads())
+                  .anySatisfy(
+                      r -> assertThat(r).contains("accepted", "rollout", "rollback natural@2"));
+            });
+  }
+
+  @Test
+  @Order(5)
   void shouldSaveAScreenshotOfThePageWithData() throws Exception {
     // Two more seconds of samples after the reloads, so the markers sit inside the charts; then a
     // window as tall as the page, so the picture shows all of it.
