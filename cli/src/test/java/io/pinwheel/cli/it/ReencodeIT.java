@@ -52,6 +52,7 @@ class ReencodeIT {
     assertThat(line.path("features").asLong()).isEqualTo(25);
     assertThat(line.path("skippedByReason").path("undecodable").asLong()).isEqualTo(5);
     assertThat(line.path("partitions")).hasSize(2);
+    assertThat(cli.err()).contains("pinwheel reencode: 30 / 30 frames (100%)");
     try (CommittedReader reader =
         new CommittedReader(kafka.bootstrapServers(), "pinwheel.features.natural.v3")) {
       await().atMost(Duration.ofSeconds(30)).until(() -> reader.poll().size() >= 25);

@@ -73,6 +73,7 @@ final class ServeProcess implements AutoCloseable {
     return "127.0.0.1:" + port;
   }
 
+  /** The JVM it runs in. */
   Process process() {
     return process;
   }
