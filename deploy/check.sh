@@ -3,8 +3,10 @@
 # docker-compose 1.29 `config`), the Dockerfile against the launcher's build, the Prometheus
 # config and alert rules, the Grafana provisioning and the dashboard JSON. Prints each check;
 # exits nonzero on the first failure. Installs what it needs with apt, only when missing:
-# docker-compose, python3, python3-yaml. Whether the dashboard's and alerts' metric names are
-# really exported is checked against a live scrape by DeploymentIT (mvn verify).
+# docker-compose, python3, python3-yaml, prometheus (for promtool). Whether the dashboard's and
+# alerts' metric names are really exported is checked against a live scrape by DeploymentIT, and
+# every expression is evaluated by a real Prometheus against a running serve by OperationsIT
+# (mvn verify).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
 cd "$root"
@@ -40,6 +42,16 @@ echo "== docker-compose $(docker-compose version --short 2>/dev/null || echo '?'
 # No engine is contacted: config only interpolates and validates against the schema.
 docker-compose -f docker-compose.yml config -q
 echo "ok   docker-compose.yml is a valid compose file"
+
+command -v promtool >/dev/null 2>&1 || apt_install prometheus
+echo "== $(promtool --version 2>&1 | head -1)"
+promtool check rules deploy/prometheus/alerts.yml
+# The compose stack mounts deploy/prometheus at /etc/prometheus: check the config as it is there.
+promtool_dir=$(mktemp -d)
+trap 'rm -rf "$promtool_dir"' EXIT
+sed "s#/etc/prometheus/#$root/deploy/prometheus/#g" deploy/prometheus/prometheus.yml >"$promtool_dir/prometheus.yml"
+promtool check config "$promtool_dir/prometheus.yml"
+echo "ok   promtool check rules and check config pass"
 
 echo "== python checks ($("$py" -c 'import sys, yaml; print("python", sys.version.split()[0], "PyYAML", yaml.__version__)'))"
 "$py" -m json.tool deploy/grafana/dashboards/pinwheel.json >/dev/null

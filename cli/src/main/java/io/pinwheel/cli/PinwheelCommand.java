@@ -10,6 +10,7 @@ import io.pinwheel.cli.models.InitModelCommand;
 import io.pinwheel.cli.models.TrainCommand;
 import io.pinwheel.cli.service.BrokerCommand;
 import io.pinwheel.cli.service.PublishModelCommand;
+import io.pinwheel.cli.service.ReencodeCommand;
 import io.pinwheel.cli.service.ServeCommand;
 import io.pinwheel.cli.support.ExitCodes;
 import java.util.concurrent.Callable;
@@ -37,6 +38,7 @@ import picocli.CommandLine.Spec;
       DemoCommand.class,
       BrokerCommand.class,
       PublishModelCommand.class,
+      ReencodeCommand.class,
       ProduceCommand.class,
       ConsumeCommand.class,
       EvalCommand.class

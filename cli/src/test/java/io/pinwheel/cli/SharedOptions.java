@@ -25,6 +25,7 @@ public final class SharedOptions {
           "--seed",
           "--data",
           "--partitions",
+          "--models-topic",
           "--normalize");
 
   private SharedOptions() {}

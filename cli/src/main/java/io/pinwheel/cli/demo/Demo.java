@@ -192,7 +192,9 @@ public final class Demo {
             options.partitions(),
             config.featuresTopic(),
             config.deadLetterTopic());
-        say("metrics at %s, health at %s", service.metricsUri(), service.healthUri());
+        say(
+            "live page at %s; metrics at %s, health at %s",
+            service.pageUri(), service.metricsUri(), service.healthUri());
         return stream(config, service);
       }
     } finally {

@@ -3,10 +3,10 @@ package io.pinwheel.cli.models;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pinwheel.cli.support.CliContext;
 import io.pinwheel.cli.support.ExitCodes;
+import io.pinwheel.cli.support.ModelsTopicOption;
 import io.pinwheel.cli.support.ProgressLine;
 import io.pinwheel.extractor.model.EncoderFile;
 import io.pinwheel.extractor.model.InvalidModelException;
-import io.pinwheel.topology.config.PinwheelConfig;
 import io.pinwheel.topology.model.ModelPublisher;
 import io.pinwheel.trainer.data.DataException;
 import java.io.IOException;
@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.common.KafkaException;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -71,12 +72,7 @@ public final class TrainOutputOptions {
       })
   String publishTo;
 
-  @Option(
-      names = "--models-topic",
-      defaultValue = PinwheelConfig.DEFAULT_MODELS_TOPIC,
-      paramLabel = "TOPIC",
-      description = "With --publish-to: the models topic. Default: ${DEFAULT-VALUE}.")
-  String modelsTopic;
+  @Mixin ModelsTopicOption modelsTopic;
 
   @Option(
       names = "--threads",
@@ -160,7 +156,9 @@ public final class TrainOutputOptions {
       try {
         ModelPublisher.Published p =
             ModelPublisher.publish(
-                Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, publishTo), modelsTopic, out);
+                Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, publishTo),
+                modelsTopic.topic(),
+                out);
         ObjectNode published = summary.putObject("published");
         published.put("topic", p.topic());
         published.put("partition", p.partition());

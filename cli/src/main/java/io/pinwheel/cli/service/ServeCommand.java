@@ -257,7 +257,9 @@ public final class ServeCommand implements Callable<Integer> {
                 + service.servingModel().map(m -> m.name() + " v" + m.version()).orElse("none")
                 + ", "
                 + pinwheel.processingGuarantee()
-                + "; metrics at "
+                + "; live page at "
+                + service.pageUri()
+                + ", metrics at "
                 + service.metricsUri()
                 + ", health at "
                 + service.healthUri()

@@ -5,14 +5,18 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
-/** Where a command that runs the service serves {@code /metrics} and {@code /health}. */
+/**
+ * Where a command that runs the service serves its live page ({@code /}), {@code /metrics} and
+ * {@code /health}.
+ */
 public final class MetricsOptions {
   @Option(
       names = "--metrics-host",
       defaultValue = PinwheelService.DEFAULT_METRICS_HOST,
       paramLabel = "HOST",
       description = {
-        "Address of the Prometheus endpoint (/metrics, /health); 0.0.0.0 for every interface.",
+        "Address of the live page (/) and the Prometheus endpoint (/metrics, /health); 0.0.0.0"
+            + " for every interface.",
         "Default: ${DEFAULT-VALUE}, this machine only."
       })
   String host;
@@ -22,7 +26,8 @@ public final class MetricsOptions {
       defaultValue = "" + PinwheelService.DEFAULT_METRICS_PORT,
       paramLabel = "PORT",
       description =
-          "Port of the Prometheus endpoint, 0 for any free one. Default: ${DEFAULT-VALUE}.")
+          "Port of the live page and the Prometheus endpoint, 0 for any free one. Default:"
+              + " ${DEFAULT-VALUE}.")
   int port;
 
   /** {@code --metrics-host}. */

@@ -7,8 +7,9 @@
  * io.pinwheel.cli.support.ModelOption} ({@code --model}, the one model loader, and {@link
  * io.pinwheel.cli.support.ModelsOption} where it repeats), {@link
  * io.pinwheel.cli.support.KafkaOptions} ({@code --bootstrap-servers}, {@code --client-config}),
- * {@link io.pinwheel.cli.support.MetricsOptions}, {@link io.pinwheel.cli.support.ServiceOverrides}
- * ({@code --set}), {@link io.pinwheel.cli.support.PartitionsOption}, {@link
+ * {@link io.pinwheel.cli.support.ModelsTopicOption} ({@code --models-topic}), {@link
+ * io.pinwheel.cli.support.MetricsOptions}, {@link io.pinwheel.cli.support.ServiceOverrides} ({@code
+ * --set}), {@link io.pinwheel.cli.support.PartitionsOption}, {@link
  * io.pinwheel.cli.support.DataOption}, {@link io.pinwheel.cli.support.SeedOption} and {@link
  * io.pinwheel.cli.support.NormalizeOption}. Nothing here imports a command.
  */

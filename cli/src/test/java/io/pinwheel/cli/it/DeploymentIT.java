@@ -3,9 +3,6 @@ package io.pinwheel.cli.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.pinwheel.broker.EmbeddedKafkaExtension;
 import io.pinwheel.topology.config.PinwheelConfig;
 import io.pinwheel.topology.service.PinwheelService;
@@ -15,7 +12,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -43,9 +39,6 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("integration")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DeploymentIT {
-  private static final Path ROOT = repositoryRoot();
-  private static final Path DASHBOARD = ROOT.resolve("deploy/grafana/dashboards/pinwheel.json");
-  private static final Path ALERTS = ROOT.resolve("deploy/prometheus/alerts.yml");
   private static final int FRAMES = 40;
   private static final Duration DEADLINE = Duration.ofSeconds(60);
 
@@ -122,7 +115,7 @@ class DeploymentIT {
 
   @Test
   void shouldFindMetricNamesInDashboardExpressions() throws IOException {
-    Set<String> names = metricNames(dashboardExpressions());
+    Set<String> names = metricNames(DeployFiles.dashboardExpressions());
 
     assertThat(names)
         .contains(
@@ -136,7 +129,7 @@ class DeploymentIT {
 
   @Test
   void shouldExportEveryMetricTheDashboardUses() throws IOException {
-    Set<String> names = metricNames(dashboardExpressions());
+    Set<String> names = metricNames(DeployFiles.dashboardExpressions());
     names.removeAll(SYNTHETIC);
 
     assertThat(exportedNames()).containsAll(names);
@@ -144,7 +137,7 @@ class DeploymentIT {
 
   @Test
   void shouldExportEveryMetricTheAlertRulesUse() throws IOException {
-    Set<String> names = metricNames(alertExpressions());
+    Set<String> names = metricNames(DeployFiles.alertExpressions());
     names.removeAll(SYNTHETIC);
 
     assertThat(names).isNotEmpty();
@@ -153,8 +146,8 @@ class DeploymentIT {
 
   @Test
   void shouldMatchSeriesWithEveryLabelSelectorInDashboardAndAlerts() throws IOException {
-    List<String> expressions = new ArrayList<>(dashboardExpressions());
-    expressions.addAll(alertExpressions());
+    List<String> expressions = new ArrayList<>(DeployFiles.dashboardExpressions());
+    expressions.addAll(DeployFiles.alertExpressions());
     List<String> empty = new ArrayList<>();
     for (String expression : expressions) {
       Matcher m = SELECTOR.matcher(stripStrings(expression, true));
@@ -200,39 +193,6 @@ class DeploymentIT {
       }
     }
     return samples;
-  }
-
-  private static List<String> dashboardExpressions() throws IOException {
-    List<String> out = new ArrayList<>();
-    collectExpressions(new ObjectMapper().readTree(DASHBOARD.toFile()), out);
-    assertThat(out).as("expressions in " + DASHBOARD).isNotEmpty();
-    return out;
-  }
-
-  private static List<String> alertExpressions() throws IOException {
-    List<String> out = new ArrayList<>();
-    JsonNode rules = new ObjectMapper(new YAMLFactory()).readTree(ALERTS.toFile());
-    for (JsonNode group : rules.path("groups")) {
-      for (JsonNode rule : group.path("rules")) {
-        out.add(rule.path("expr").asText());
-      }
-    }
-    return out;
-  }
-
-  /** Every {@code expr} field anywhere in the dashboard: panels, rows' panels, variables. */
-  private static void collectExpressions(JsonNode node, List<String> out) {
-    if (node.isObject()) {
-      for (Map.Entry<String, JsonNode> e : node.properties()) {
-        if (e.getKey().equals("expr") && e.getValue().isTextual()) {
-          out.add(e.getValue().asText());
-        } else {
-          collectExpressions(e.getValue(), out);
-        }
-      }
-    } else if (node.isArray()) {
-      node.forEach(n -> collectExpressions(n, out));
-    }
   }
 
   /**
@@ -290,18 +250,6 @@ class DeploymentIT {
       }
     }
     return out.toString();
-  }
-
-  private static Path repositoryRoot() {
-    Path dir = Path.of("").toAbsolutePath();
-    while (dir != null && !Files.isRegularFile(dir.resolve("docker-compose.yml"))) {
-      dir = dir.getParent();
-    }
-    if (dir == null) {
-      throw new IllegalStateException(
-          "no docker-compose.yml above " + Path.of("").toAbsolutePath());
-    }
-    return dir;
   }
 
   /** One exposed sample: its name and the raw text between its braces. */

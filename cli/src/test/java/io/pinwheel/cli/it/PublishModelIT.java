@@ -44,7 +44,7 @@ class PublishModelIT {
             model.toString(),
             "--bootstrap-servers",
             kafka.bootstrapServers(),
-            "--topic",
+            "--models-topic",
             "models-a");
 
     assertThat(run.exitCode()).as(run.err()).isZero();
@@ -56,7 +56,7 @@ class PublishModelIT {
     assertThat(line.get("partition").asInt()).isZero();
     assertThat(line.get("offset").asLong()).isZero();
     ConsumerRecord<byte[], byte[]> record = readOne("models-a");
-    assertThat(new String(record.key(), StandardCharsets.UTF_8)).isEqualTo("gabor");
+    assertThat(new String(record.key(), StandardCharsets.UTF_8)).isEqualTo("gabor@3");
     assertThat(record.value()).isEqualTo(Files.readAllBytes(model));
     assertThat(topicConfig("models-a", TopicConfig.CLEANUP_POLICY_CONFIG)).isEqualTo("compact");
   }
@@ -90,7 +90,7 @@ class PublishModelIT {
     assertThat(run.exitCode()).as(run.err()).isZero();
     assertThat(run.lastLine().get("published").get("topic").asText()).isEqualTo("models-trained");
     ConsumerRecord<byte[], byte[]> record = readOne("models-trained");
-    assertThat(new String(record.key(), StandardCharsets.UTF_8)).isEqualTo("fresh");
+    assertThat(new String(record.key(), StandardCharsets.UTF_8)).startsWith("fresh@");
     assertThat(record.value()).isEqualTo(Files.readAllBytes(model));
   }
 

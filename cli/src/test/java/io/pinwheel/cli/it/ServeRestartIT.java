@@ -5,25 +5,13 @@ import static org.awaitility.Awaitility.await;
 
 import io.pinwheel.broker.EmbeddedKafka;
 import io.pinwheel.broker.EmbeddedKafkaExtension;
-import io.pinwheel.cli.Main;
 import io.pinwheel.topology.admin.PinwheelTopics;
 import io.pinwheel.topology.config.PinwheelConfig;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
@@ -53,6 +41,9 @@ class ServeRestartIT {
 
   @TempDir Path dir;
 
+  private ServeProcess first;
+  private ServeProcess second;
+
   @Test
   void shouldNotLoseOrDuplicateAfterSigkill() throws Exception {
     try {
@@ -65,17 +56,16 @@ class ServeRestartIT {
       properties.put("session.timeout.ms", "6000");
       properties.put("heartbeat.interval.ms", "1500");
       properties.put("producer.transaction.timeout.ms", "5000");
-      Path config = write(properties);
+      Path config = ServeProcess.writeConfig(dir.resolve("serve.properties"), properties);
       PinwheelConfig pinwheel = PinwheelConfig.fromProperties(properties);
       PinwheelTopics.ensure(pinwheel, 2);
 
       try (Outputs outputs =
           new Outputs(
               kafka.bootstrapServers(), pinwheel.featuresTopic(), pinwheel.deadLetterTopic())) {
-        Process first = serve(config, "first");
-        Process second = null;
+        first = ServeProcess.start(config, dir.resolve("first.log"));
         try {
-          awaitHealthy(first, "first");
+          first.awaitHealthy(DEADLINE);
           CompletableFuture<List<String>> sending =
               CompletableFuture.supplyAsync(
                   () -> {
@@ -88,13 +78,13 @@ class ServeRestartIT {
                   });
           // Mid-stream: some frames are out, most are still to come.
           await().atMost(DEADLINE).until(() -> outputs.distinct() >= 60);
-          first.destroyForcibly();
-          assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
+          first.kill();
+          assertThat(first.process().isAlive()).isFalse();
           int atKill = outputs.distinct();
           System.out.printf("killed the first instance with %d frames out%n", atKill);
           assertThat(atKill).isLessThan(FRAMES);
 
-          second = serve(config, "second");
+          second = ServeProcess.start(config, dir.resolve("second.log"));
           List<String> sent = sending.get(60, TimeUnit.SECONDS);
           await().atMost(DEADLINE).until(() -> outputs.distinct() >= FRAMES);
           // Anything the first instance wrote but did not commit must never show up: give it
@@ -108,108 +98,20 @@ class ServeRestartIT {
           assertThat(outputs.featureRecords() + outputs.deadLetterRecords()).isEqualTo(FRAMES);
 
           // SIGTERM: the shutdown hook closes the service cleanly.
-          second.destroy();
-          assertThat(second.waitFor(30, TimeUnit.SECONDS)).isTrue();
-          assertThat(log("second")).contains("pinwheel serve: stopped cleanly");
-          System.out.println("second instance:\n" + log("second"));
+          assertThat(second.stop()).isTrue();
+          assertThat(second.log()).contains("pinwheel serve: stopped cleanly");
+          System.out.println("second instance:\n" + second.log());
         } finally {
-          kill(first);
-          kill(second);
+          first.kill();
+          if (second != null) {
+            second.kill();
+          }
         }
       }
     } catch (AssertionError | RuntimeException e) {
-      System.out.println("first instance:\n" + log("first"));
-      System.out.println("second instance:\n" + log("second"));
+      System.out.println("first instance:\n" + (first == null ? "" : first.log()));
+      System.out.println("second instance:\n" + (second == null ? "" : second.log()));
       throw e;
-    }
-  }
-
-  private Process serve(Path config, String name) throws IOException {
-    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    List<String> command = new ArrayList<>();
-    command.add(java.toString());
-    command.add("-Xmx1g");
-    command.add("-Dorg.bytedeco.javacpp.maxbytes=2G");
-    command.add("-Dorg.bytedeco.javacpp.maxphysicalbytes=4G");
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add(Main.class.getName());
-    command.add("serve");
-    command.add("--config");
-    command.add(config.toString());
-    command.add("--metrics-port");
-    command.add(Integer.toString(freePort()));
-    ProcessBuilder pb =
-        new ProcessBuilder(command)
-            .redirectErrorStream(true)
-            .redirectOutput(dir.resolve(name + ".log").toFile());
-    pb.environment().put("OMP_NUM_THREADS", "1");
-    return pb.start();
-  }
-
-  private void awaitHealthy(Process process, String name) {
-    HttpClient http = HttpClient.newHttpClient();
-    await()
-        .atMost(DEADLINE)
-        .pollInterval(Duration.ofMillis(200))
-        .until(
-            () -> {
-              assertThat(process.isAlive()).as("the %s instance is alive", name).isTrue();
-              URI health = healthUri(log(name));
-              if (health == null) {
-                return false;
-              }
-              try {
-                return http.send(
-                            HttpRequest.newBuilder(health).timeout(Duration.ofSeconds(5)).build(),
-                            HttpResponse.BodyHandlers.discarding())
-                        .statusCode()
-                    == 200;
-              } catch (IOException e) {
-                return false;
-              }
-            });
-  }
-
-  /** The health address the instance printed once running, or null before then. */
-  private static URI healthUri(String log) {
-    int at = log.indexOf("health at ");
-    if (at < 0) {
-      return null;
-    }
-    String rest = log.substring(at + "health at ".length());
-    return URI.create(rest.substring(0, rest.indexOf(';')));
-  }
-
-  private String log(String name) {
-    Path file = dir.resolve(name + ".log");
-    try {
-      return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
-    } catch (IOException e) {
-      return "(unreadable: " + e + ")";
-    }
-  }
-
-  private Path write(Map<String, String> properties) throws IOException {
-    Properties p = new Properties();
-    p.putAll(properties);
-    Path file = dir.resolve("serve.properties");
-    try (var w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-      p.store(w, "ServeRestartIT");
-    }
-    return file;
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
-  }
-
-  private static void kill(Process p) throws InterruptedException {
-    if (p != null && p.isAlive()) {
-      p.destroyForcibly();
-      p.waitFor(30, TimeUnit.SECONDS);
     }
   }
 }

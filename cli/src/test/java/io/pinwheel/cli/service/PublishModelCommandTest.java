@@ -58,4 +58,30 @@ class PublishModelCommandTest {
     assertThat(cli.exitCode()).isEqualTo(2);
     assertThat(cli.err()).contains("--bootstrap-servers");
   }
+
+  @Test
+  void shouldRefuseAFileAndARollbackTogether() {
+    Cli cli =
+        Cli.run("publish-model", "m.pwe", "--rollback", "natural", "--bootstrap-servers", NOWHERE);
+
+    assertThat(cli.exitCode()).isEqualTo(2);
+    assertThat(cli.err()).contains("give one of FILE.pwe, --rollback NAME, --pin NAME@VERSION");
+  }
+
+  @Test
+  void shouldRefuseAPinWithoutAVersion() {
+    Cli cli = Cli.run("publish-model", "--pin", "natural", "--bootstrap-servers", NOWHERE);
+
+    assertThat(cli.exitCode()).isEqualTo(2);
+    assertThat(cli.err()).contains("--pin: not a model name and version such as natural@2");
+  }
+
+  @Test
+  void shouldNameTheModelsTopicAsTrainDoes() {
+    Cli cli =
+        Cli.run("publish-model", "m.pwe", "--topic", "models-a", "--bootstrap-servers", NOWHERE);
+
+    assertThat(cli.exitCode()).isEqualTo(2);
+    assertThat(cli.err()).contains("Unknown options: '--topic'");
+  }
 }

@@ -11,6 +11,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -19,13 +20,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A minimal HTTP endpoint for Prometheus and for liveness probes, on the JDK's built-in server.
+ * A minimal HTTP endpoint for Prometheus, liveness probes and the live page, on the JDK's built-in
+ * server.
  *
  * <ul>
  *   <li>{@code GET /metrics}: the registry in the Prometheus text exposition format 0.0.4.
  *   <li>{@code GET /health}: {@code 200 {"status":"UP"}} while the health check holds, else {@code
  *       503 {"status":"DOWN"}}. A health check that throws counts as down.
- *   <li>Any other path: 404. Another method on one of the two paths: 405.
+ *   <li>Any other path: what the {@link Pages} given to {@link #start(String, int,
+ *       PrometheusMeterRegistry, BooleanSupplier, Pages)} return for it (the live page, for {@code
+ *       serve} and {@code demo}), else 404.
+ *   <li>Any method but {@code GET}: 405. Nothing served here changes the service.
  * </ul>
  *
  * <p>Requests are served by two daemon threads, so a stuck scrape cannot keep the JVM alive and a
@@ -53,10 +58,48 @@ public final class MetricsServer implements AutoCloseable {
   private static final int THREADS = 2;
   private static final AtomicInteger SERVERS = new AtomicInteger();
 
+  /** No pages: every path but {@code /metrics} and {@code /health} is a 404. */
+  private static final Pages NO_PAGES = (path, query) -> Optional.empty();
+
+  /**
+   * Read-only content served beside {@code /metrics} and {@code /health}, such as the live page.
+   * Called from the server's threads, so implementations must be thread-safe.
+   */
+  @FunctionalInterface
+  public interface Pages {
+    /**
+     * Returns what to answer a {@code GET} of {@code path}.
+     *
+     * @param path the request's decoded path, such as {@code /} or {@code /api/status}
+     * @param query the request's raw query string, or null without one
+     * @return the response, or empty for a 404
+     */
+    Optional<Page> get(String path, String query);
+  }
+
+  /**
+   * One response of {@link Pages}.
+   *
+   * @param status the HTTP status, such as 200 or 400
+   * @param contentType its {@code Content-Type}
+   * @param body the whole body
+   */
+  public record Page(int status, String contentType, byte[] body) {
+    /** Checks the components. */
+    public Page {
+      if (status < 100 || status > 599) {
+        throw new IllegalArgumentException("not an HTTP status: " + status);
+      }
+      Objects.requireNonNull(contentType, "contentType");
+      Objects.requireNonNull(body, "body");
+    }
+  }
+
   private final HttpServer server;
   private final ExecutorService executor;
   private final PrometheusMeterRegistry registry;
   private final BooleanSupplier healthy;
+  private final Pages pages;
   private final URI metricsUri;
   private final URI healthUri;
   private final AtomicInteger closed = new AtomicInteger();
@@ -66,11 +109,13 @@ public final class MetricsServer implements AutoCloseable {
       ExecutorService executor,
       String host,
       PrometheusMeterRegistry registry,
-      BooleanSupplier healthy) {
+      BooleanSupplier healthy,
+      Pages pages) {
     this.server = server;
     this.executor = executor;
     this.registry = registry;
     this.healthy = healthy;
+    this.pages = pages;
     int port = server.getAddress().getPort();
     this.metricsUri = uri(host, port, METRICS_PATH);
     this.healthUri = uri(host, port, HEALTH_PATH);
@@ -91,7 +136,26 @@ public final class MetricsServer implements AutoCloseable {
   public static MetricsServer start(
       String host, int port, PrometheusMeterRegistry registry, BooleanSupplier healthy)
       throws IOException {
+    return start(host, port, registry, healthy, NO_PAGES);
+  }
+
+  /**
+   * Binds to {@code host:port} and starts serving, with {@code pages} on every other path.
+   *
+   * @param host the address or name to listen on, such as {@code 127.0.0.1}; {@code 0.0.0.0}
+   *     listens on every interface
+   * @param port the port, or 0 for any free one (see {@link #port()})
+   * @param registry the registry that {@code /metrics} scrapes
+   * @param healthy the health check behind {@code /health}
+   * @param pages what to serve on the other paths
+   * @return the running server
+   * @throws IOException if the address cannot be bound, for instance because the port is taken
+   */
+  public static MetricsServer start(
+      String host, int port, PrometheusMeterRegistry registry, BooleanSupplier healthy, Pages pages)
+      throws IOException {
     Objects.requireNonNull(host, "host");
+    Objects.requireNonNull(pages, "pages");
     Objects.requireNonNull(registry, "registry");
     Objects.requireNonNull(healthy, "healthy");
     if (port < 0 || port > 65_535) {
@@ -115,7 +179,8 @@ public final class MetricsServer implements AutoCloseable {
               return thread;
             });
     server.setExecutor(executor);
-    MetricsServer metricsServer = new MetricsServer(server, executor, host, registry, healthy);
+    MetricsServer metricsServer =
+        new MetricsServer(server, executor, host, registry, healthy, pages);
     server.createContext("/", metricsServer::handle);
     server.start();
     return metricsServer;
@@ -140,6 +205,15 @@ public final class MetricsServer implements AutoCloseable {
   }
 
   /**
+   * Returns the address of the root page, the live page when the server has one.
+   *
+   * @return {@code http://host:port/}, with the host as given to {@link #start}
+   */
+  public URI rootUri() {
+    return metricsUri.resolve("/");
+  }
+
+  /**
    * Returns where a liveness or readiness probe should look.
    *
    * @return {@code http://host:port/health}, with the host as given to {@link #start}
@@ -160,10 +234,7 @@ public final class MetricsServer implements AutoCloseable {
   private void handle(HttpExchange exchange) {
     try {
       String path = exchange.getRequestURI().getPath();
-      boolean known = METRICS_PATH.equals(path) || HEALTH_PATH.equals(path);
-      if (!known) {
-        respond(exchange, 404, "text/plain; charset=utf-8", bytes("Not found\n"));
-      } else if (!"GET".equals(exchange.getRequestMethod())) {
+      if (!"GET".equals(exchange.getRequestMethod())) {
         exchange.getResponseHeaders().set("Allow", "GET");
         respond(exchange, 405, "text/plain; charset=utf-8", bytes("Method not allowed\n"));
       } else if (METRICS_PATH.equals(path)) {
@@ -172,9 +243,21 @@ public final class MetricsServer implements AutoCloseable {
         ByteArrayOutputStream body = new ByteArrayOutputStream(64 * 1024);
         registry.scrape(body, PROMETHEUS_TEXT);
         respond(exchange, 200, PROMETHEUS_TEXT, body.toByteArray());
-      } else {
+      } else if (HEALTH_PATH.equals(path)) {
         boolean up = isHealthy();
         respond(exchange, up ? 200 : 503, JSON, up ? UP : DOWN);
+      } else {
+        Optional<Page> page = pages.get(path, exchange.getRequestURI().getRawQuery());
+        if (page.isEmpty()) {
+          respond(exchange, 404, "text/plain; charset=utf-8", bytes("Not found\n"));
+        } else {
+          // The pages come from this jar; nothing else may run in them, nor be fetched by them.
+          exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
+          exchange
+              .getResponseHeaders()
+              .set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:");
+          respond(exchange, page.get().status(), page.get().contentType(), page.get().body());
+        }
       }
     } catch (IOException | RuntimeException e) {
       LOG.warn("Failed to serve {} {}", exchange.getRequestMethod(), exchange.getRequestURI(), e);

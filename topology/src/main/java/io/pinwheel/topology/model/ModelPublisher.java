@@ -29,13 +29,13 @@ import org.slf4j.LoggerFactory;
  * Publishes an encoder file to the models topic, from which every running instance loads it.
  *
  * <p>The file is verified first ({@link EncoderFile#read(byte[], String)}), so a bad model never
- * reaches the topic. The topic is created if missing: compacted (key = model name, so the topic
- * keeps the latest record of each name and replays fast), one partition (models are few; one
- * partition keeps them in publish order) and {@code max.message.bytes} of {@value
- * PinwheelTopics#MODELS_MAX_MESSAGE_BYTES}. The record is sent by an idempotent producer with
- * {@code acks=all}, and {@link #publish} returns once the broker has acknowledged it. Headers
- * {@code pinwheel.model.name} and {@code pinwheel.model.version} let tools see what a record holds
- * without reading it.
+ * reaches the topic. The topic is created if missing: compacted (key = {@code NAME@VERSION}, see
+ * {@link ModelKey}, so the topic keeps every version once, for rollbacks and pins to reach back to,
+ * and a version published twice once), one partition (models are few; one partition keeps them in
+ * publish order) and {@code max.message.bytes} of {@value PinwheelTopics#MODELS_MAX_MESSAGE_BYTES}.
+ * The record is sent by an idempotent producer with {@code acks=all}, and {@link #publish} returns
+ * once the broker has acknowledged it. Headers {@code pinwheel.model.name} and {@code
+ * pinwheel.model.version} let tools see what a record holds without reading it.
  *
  * <p>Whether the running instances then serve it is theirs to decide ({@link ModelRegistry}): a
  * published model that is not newer than theirs is ignored.
@@ -159,7 +159,7 @@ public final class ModelPublisher {
                   new ProducerRecord<>(
                       topic,
                       null,
-                      model.name().getBytes(StandardCharsets.UTF_8),
+                      ModelKey.of(model).toString().getBytes(StandardCharsets.UTF_8),
                       pweBytes,
                       headers)),
               "publish " + source + " to " + topic,

@@ -11,6 +11,8 @@ import io.pinwheel.extractor.model.InputSpec;
 import io.pinwheel.extractor.model.InvalidModelException;
 import io.pinwheel.extractor.model.Normalization;
 import io.pinwheel.topology.metrics.PinwheelMetrics;
+import io.pinwheel.topology.model.ModelHistory.Candidate;
+import io.pinwheel.topology.model.ReloadEvent.Trigger;
 import io.pinwheel.topology.model.ReloadResult.Outcome;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -53,6 +55,15 @@ import org.slf4j.LoggerFactory;
  *       thread sees it at its next record, so no record is dropped and none waits on the warm-up.
  * </ol>
  *
+ * <p><b>Rollbacks and pins</b> come from the models topic's rollout record ({@link RolloutState},
+ * written by {@link ModelRollouts}, applied by {@link #applyRollout}). The registry remembers the
+ * models it accepted, in order, and the default: a rolled-back version is never served again (nor
+ * accepted when offered again) unless pinned, and when the serving one is rolled back the newest
+ * accepted one left serves, else the default. A pinned version serves whatever arrives after it;
+ * newer models arriving meanwhile are set aside and the newest serves once unpinned. Since the
+ * rollout record holds the whole state and the topic keeps every version, an instance that reads
+ * the topic from its start ends on the same model as one that followed it live.
+ *
  * <p>Every offer counts once in {@link PinwheelMetrics#modelReload(String)} by outcome, and is
  * logged (accepted and ignored at INFO, rejected at WARN). A model that is not accepted changes
  * nothing: the serving one keeps serving.
@@ -69,12 +80,19 @@ import org.slf4j.LoggerFactory;
 public final class ModelRegistry implements EncoderSource, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ModelRegistry.class);
 
+  /** How many decisions {@link #reloads()} remembers. */
+  public static final int RELOADS_KEPT = 100;
+
   private final PinwheelMetrics metrics;
   private final AtomicReference<ServingModel> serving = new AtomicReference<>();
   private final List<AutoCloseable> sources = new ArrayList<>();
+  private final ReloadLog log = new ReloadLog(RELOADS_KEPT);
 
-  /** Whether the serving model came from {@link #offerDefault}; guarded by {@code this}. */
-  private boolean servingIsDefault;
+  /** The models to roll back to and pin; guarded by {@code this}. */
+  private final ModelHistory history = new ModelHistory();
+
+  /** The latest rollout record read; guarded by {@code this}. */
+  private RolloutState rollout = RolloutState.NONE;
 
   /** Guarded by {@code this}. */
   private boolean closed;
@@ -113,6 +131,15 @@ public final class ModelRegistry implements EncoderSource, AutoCloseable {
   }
 
   /**
+   * Returns the latest decisions, oldest first: every offer, accepted, rejected or ignored.
+   *
+   * @return at most {@value #RELOADS_KEPT} events
+   */
+  public List<ReloadEvent> reloads() {
+    return log.events();
+  }
+
+  /**
    * Offers the bytes of an encoder file ({@code .pwe}).
    *
    * @param pweBytes the whole file
@@ -124,13 +151,14 @@ public final class ModelRegistry implements EncoderSource, AutoCloseable {
   public ReloadResult offer(byte[] pweBytes, String origin, boolean force) {
     Objects.requireNonNull(origin, "origin");
     if (pweBytes == null || pweBytes.length == 0) {
-      return finish(Outcome.REJECTED, origin + ": no model bytes", null, false);
+      return finish(
+          Outcome.REJECTED, origin + ": no model bytes", null, null, origin, Trigger.OFFER);
     }
     EncoderModel model;
     try {
       model = EncoderFile.read(pweBytes, origin);
     } catch (InvalidModelException e) {
-      return finish(Outcome.REJECTED, e.getMessage(), null, false);
+      return finish(Outcome.REJECTED, e.getMessage(), null, null, origin, Trigger.OFFER);
     } catch (RuntimeException e) {
       // The reader promises InvalidModelException for bad files; anything else is still the
       // file's fault as far as serving is concerned, and must not reach a source's thread.
@@ -143,7 +171,9 @@ public final class ModelRegistry implements EncoderSource, AutoCloseable {
               + e.getMessage()
               + ")",
           null,
-          false);
+          null,
+          origin,
+          Trigger.OFFER);
     }
     return offer(model, origin, force);
   }
@@ -251,74 +281,234 @@ public final class ModelRegistry implements EncoderSource, AutoCloseable {
   private synchronized ReloadResult decide(
       EncoderModel model, String origin, boolean force, boolean asDefault) {
     String what = describe(model) + " from " + origin;
+    Trigger trigger = asDefault ? Trigger.DEFAULT : Trigger.OFFER;
     if (closed) {
-      return finish(Outcome.IGNORED, what + ": the registry is closed", null, false);
+      return finish(
+          Outcome.IGNORED, what + ": the registry is closed", null, model, origin, trigger);
     }
     ServingModel now = serving.get();
-    if (now != null) {
-      if (asDefault) {
+    Candidate offered = new Candidate(model, origin);
+    if (asDefault) {
+      history.setFallback(offered);
+      Optional<Candidate> target = history.target(rollout);
+      if (now != null && target.isPresent() && target.get() != offered) {
         return finish(
             Outcome.IGNORED,
             what + " is a default and " + now + " is already serving",
             null,
-            false);
+            model,
+            origin,
+            trigger);
       }
-      if (!model.input().equals(now.model().input())) {
+      if (now != null && !model.input().equals(now.model().input())) {
         return finish(
-            Outcome.REJECTED,
-            what
-                + " reads "
-                + describe(model.input())
-                + " but the serving "
-                + now
-                + " reads "
-                + describe(now.model().input())
-                + "; codes of another input would mean something else to consumers (restart"
-                + " with the new model to change the input)",
-            null,
-            false);
+            Outcome.REJECTED, what + otherInput(model, now), null, model, origin, trigger);
       }
-      String notNewer = force ? null : notNewer(model, now);
-      if (notNewer != null) {
-        return finish(Outcome.IGNORED, what + " " + notNewer, null, false);
-      }
+      return serve(offered, what, now, "", null, trigger);
     }
+    if (now != null && !model.input().equals(now.model().input())) {
+      return finish(Outcome.REJECTED, what + otherInput(model, now), null, model, origin, trigger);
+    }
+    ModelKey key = offered.key();
+    history.remember(offered);
+    if (!force && rollout.isWithdrawn(key)) {
+      return finish(
+          Outcome.IGNORED,
+          what
+              + " was rolled back ("
+              + rollout.change()
+              + " on the models topic); pin it to serve it again",
+          null,
+          model,
+          origin,
+          trigger);
+    }
+    boolean pinnedHere = rollout.pin().map(key::equals).orElse(false);
+    String notNewer = force ? null : notNewer(model);
+    Optional<ModelKey> otherPin =
+        rollout.pin().filter(p -> !p.equals(key) && history.known(p).isPresent());
+    if (otherPin.isPresent()) {
+      if (notNewer == null) {
+        // Next in line once unpinned; warmed up then.
+        history.accept(offered);
+      }
+      return finish(
+          Outcome.IGNORED,
+          what
+              + (notNewer == null ? " is newer" : " " + notNewer)
+              + ", but "
+              + otherPin.get()
+              + " is pinned (publish-model --unpin serves the newest again)",
+          null,
+          model,
+          origin,
+          trigger);
+    }
+    if (notNewer != null && !pinnedHere) {
+      return finish(Outcome.IGNORED, what + " " + notNewer, null, model, origin, trigger);
+    }
+    if (notNewer == null) {
+      history.accept(offered);
+    }
+    return serve(
+        offered,
+        what,
+        now,
+        (force && now != null ? "; forced" : "") + (pinnedHere ? "; pinned" : ""),
+        key,
+        trigger);
+  }
+
+  /**
+   * Applies the models topic's rollout record: rollbacks and pins. Whatever should then serve (the
+   * pinned model, else the newest accepted one not rolled back, else the default) is swapped in.
+   *
+   * @param json the record's value ({@link RolloutState})
+   * @param origin where the record is, {@code topic/partition@offset}
+   * @return accepted when another model now serves, ignored when the serving one stays, rejected
+   *     for an unreadable record or a model that fails its warm-up
+   */
+  public synchronized ReloadResult applyRollout(byte[] json, String origin) {
+    Objects.requireNonNull(origin, "origin");
+    RolloutState next;
+    try {
+      next = RolloutState.parse(json);
+    } catch (IllegalArgumentException e) {
+      return finish(
+          Outcome.REJECTED,
+          origin + ": unreadable rollout record: " + e.getMessage(),
+          null,
+          null,
+          origin,
+          Trigger.ROLLOUT);
+    }
+    rollout = next;
+    ServingModel now = serving.get();
+    Optional<Candidate> target = history.target(next);
+    String change = next.change() + " (from " + origin + ")";
+    if (target.isEmpty()) {
+      return finish(
+          Outcome.IGNORED,
+          change
+              + ": nothing left to serve"
+              + (now == null ? "" : "; " + now + " keeps serving until a default is offered"),
+          null,
+          null,
+          origin,
+          Trigger.ROLLOUT);
+    }
+    Candidate t = target.get();
+    if (now != null && ModelKey.of(now.model()).equals(t.key())) {
+      return finish(
+          Outcome.IGNORED,
+          change + ": " + now + " keeps serving",
+          null,
+          t.model(),
+          origin,
+          Trigger.ROLLOUT);
+    }
+    String what = change + ": " + describe(t.model()) + " from " + t.origin();
+    ReloadResult r = serve(t, what, now, "", null, Trigger.ROLLOUT);
+    if (!r.accepted()) {
+      history.unaccept(t.key());
+    }
+    return r;
+  }
+
+  /**
+   * Returns the rollout state the registry applies: rolled-back versions and the pin.
+   *
+   * @return the latest rollout record read, or {@link RolloutState#NONE}
+   */
+  public synchronized RolloutState rollout() {
+    return rollout;
+  }
+
+  /** Warms {@code c} up and swaps it in; the outcome, counted and logged. */
+  private ReloadResult serve(
+      Candidate c,
+      String what,
+      ServingModel now,
+      String note,
+      ModelKey unacceptOnFailure,
+      Trigger trigger) {
     long t0 = System.nanoTime();
-    String failure = warmUp(model);
+    String failure = warmUp(c.model());
     long warmMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
     if (failure != null) {
-      return finish(Outcome.REJECTED, what + " failed its warm-up: " + failure, null, false);
+      if (unacceptOnFailure != null) {
+        history.unaccept(unacceptOnFailure);
+      }
+      return finish(
+          Outcome.REJECTED,
+          what + " failed its warm-up: " + failure,
+          null,
+          c.model(),
+          c.origin(),
+          trigger);
     }
-    ServingModel next = new ServingModel(model, origin, Instant.now());
+    ServingModel next = new ServingModel(c.model(), c.origin(), Instant.now());
     String message =
         what
             + " now serving (warm-up "
             + warmMs
             + " ms"
             + (now == null ? "" : "; replaces " + now)
-            + (force && now != null ? "; forced" : "")
+            + note
             + ")";
-    return finish(Outcome.ACCEPTED, message, next, asDefault);
+    return finish(Outcome.ACCEPTED, message, next, c.model(), c.origin(), trigger);
   }
 
-  /** Why {@code model} is not newer than {@code now}, or null when it is. */
-  private String notNewer(EncoderModel model, ServingModel now) {
-    EncoderModel s = now.model();
+  private static String otherInput(EncoderModel model, ServingModel now) {
+    return " reads "
+        + describe(model.input())
+        + " but the serving "
+        + now
+        + " reads "
+        + describe(now.model().input())
+        + "; codes of another input would mean something else to consumers (restart"
+        + " with the new model to change the input)";
+  }
+
+  /**
+   * Why {@code model} is not newer than the model the rules choose now (the newest accepted one not
+   * rolled back, else the default), or null when it is.
+   */
+  private String notNewer(EncoderModel model) {
+    Optional<Candidate> newest = history.newestAccepted(rollout);
+    if (newest.isEmpty()) {
+      Optional<Candidate> fallback = history.fallback();
+      if (fallback.isEmpty()) {
+        return null;
+      }
+      EncoderModel d = fallback.get().model();
+      // A default gives way to any model of another name, and to a higher version of its own.
+      if (!model.name().equals(d.name()) || model.version() > d.version()) {
+        return null;
+      }
+      return "is not newer than the default " + describe(d) + " (publish a higher version)";
+    }
+    EncoderModel s = newest.get().model();
+    String chosen = describe(s) + " from " + newest.get().origin();
     if (model.name().equals(s.name())) {
       if (model.version() > s.version()) {
         return null;
       }
-      return "is not newer than the serving version "
+      ServingModel now = serving.get();
+      boolean isServing = now != null && ModelKey.of(now.model()).equals(ModelKey.of(s));
+      return "is not newer than the "
+          + (isServing ? "serving " : "accepted ")
+          + "version "
           + s.version()
           + " (publish a higher version, or force it)";
     }
-    if (servingIsDefault || model.createdAt().isAfter(s.createdAt())) {
+    if (model.createdAt().isAfter(s.createdAt())) {
       return null;
     }
     return "was created at "
         + model.createdAt()
-        + ", not after the serving "
-        + now
+        + ", not after "
+        + chosen
         + " created at "
         + s.createdAt()
         + " (a model of another name replaces the serving one only if created later; force it to"
@@ -360,13 +550,26 @@ public final class ModelRegistry implements EncoderSource, AutoCloseable {
   }
 
   private ReloadResult finish(
-      Outcome outcome, String message, ServingModel next, boolean asDefault) {
+      Outcome outcome,
+      String message,
+      ServingModel next,
+      EncoderModel offered,
+      String origin,
+      Trigger trigger) {
     if (next != null) {
       serving.set(next);
-      servingIsDefault = asDefault;
       metrics.servingModel(next.name(), next.version());
     }
     metrics.modelReload(outcome.tag());
+    log.add(
+        new ReloadEvent(
+            Instant.now(),
+            outcome,
+            offered == null ? null : offered.name(),
+            offered == null ? 0 : offered.version(),
+            origin,
+            message,
+            trigger));
     switch (outcome) {
       case ACCEPTED -> LOG.info("model accepted: {}", message);
       case IGNORED -> LOG.info("model ignored: {}", message);

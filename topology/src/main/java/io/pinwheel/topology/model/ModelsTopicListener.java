@@ -1,5 +1,6 @@
 package io.pinwheel.topology.model;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -17,6 +18,7 @@ import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,9 +35,11 @@ import org.slf4j.LoggerFactory;
  * (the broker's automatic creation would make it without compaction or the size limit it needs);
  * while the topic is missing it counts as read and is looked for again every few seconds.
  *
- * <p>Tombstones (null values) are skipped: deleting a model's record does not unload the serving
- * model. The listener runs on one daemon thread; errors are logged and the consumer is recreated
- * after a pause, which replays the topic (replayed models are ignored as not newer).
+ * <p>The rollout record ({@link RolloutState}, marked by its header) is applied rather than
+ * offered: rollbacks and pins. Tombstones (null values) are skipped: deleting a model's record does
+ * not unload the serving model. The listener runs on one daemon thread; errors are logged and the
+ * consumer is recreated after a pause, which replays the topic (replayed models are ignored as not
+ * newer).
  */
 public final class ModelsTopicListener implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ModelsTopicListener.class);
@@ -123,7 +127,7 @@ public final class ModelsTopicListener implements AutoCloseable {
   /**
    * Returns how many model records have been offered so far.
    *
-   * @return the count, tombstones excluded
+   * @return the count, tombstones and rollout records excluded
    */
   public long offered() {
     return offered.get();
@@ -213,6 +217,12 @@ public final class ModelsTopicListener implements AutoCloseable {
         String origin = r.topic() + "/" + r.partition() + "@" + r.offset();
         if (r.value() == null) {
           LOG.debug("skipping tombstone at {}", origin);
+          continue;
+        }
+        Header kind = r.headers().lastHeader(RolloutState.HEADER);
+        if (kind != null
+            && RolloutState.HEADER_VALUE.equals(new String(kind.value(), StandardCharsets.UTF_8))) {
+          registry.applyRollout(r.value(), origin);
           continue;
         }
         offered.incrementAndGet();

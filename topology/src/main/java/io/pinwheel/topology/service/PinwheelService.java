@@ -5,6 +5,9 @@ import io.pinwheel.extractor.model.EncoderModel;
 import io.pinwheel.topology.admin.MissingTopicsException;
 import io.pinwheel.topology.admin.PinwheelTopics;
 import io.pinwheel.topology.config.PinwheelConfig;
+import io.pinwheel.topology.live.LivePage;
+import io.pinwheel.topology.live.LiveSampler;
+import io.pinwheel.topology.live.ServiceInfo;
 import io.pinwheel.topology.metrics.MetricsServer;
 import io.pinwheel.topology.metrics.PinwheelMetrics;
 import io.pinwheel.topology.metrics.PinwheelRegistries;
@@ -61,7 +64,8 @@ import org.slf4j.LoggerFactory;
  *       at most {@value #MODELS_CATCH_UP_SECONDS} s), and the models directory watcher when {@code
  *       pinwheel.models.dir} is set; then the initial model is offered as the default, which serves
  *       only when neither source had a model, and gives way to any later one;
- *   <li>the {@link MetricsServer} ({@code /metrics}, {@code /health});
+ *   <li>the {@link MetricsServer} ({@code /metrics}, {@code /health}) with the {@link LivePage}
+ *       ({@code /}) and the {@link LiveSampler} behind it;
  *   <li>{@link KafkaStreams} running {@link FeatureTopology}, with its Kafka meters bound.
  * </ol>
  *
@@ -187,6 +191,15 @@ public final class PinwheelService implements AutoCloseable {
    */
   public URI metricsUri() {
     return metricsServer.metricsUri();
+  }
+
+  /**
+   * Returns the live page's address.
+   *
+   * @return {@code http://host:port/}
+   */
+  public URI pageUri() {
+    return metricsServer.rootUri();
   }
 
   /**
@@ -505,8 +518,23 @@ public final class PinwheelService implements AutoCloseable {
         throw new IllegalStateException("no encoder model to serve: " + initial.message());
       }
 
+      LiveSampler sampler = LiveSampler.start(meters, models, config.framesTopic());
+      s.resources.push(new Resource("live page sampler", sampler));
+      LivePage page =
+          new LivePage(
+              new ServiceInfo(
+                  config.applicationId(),
+                  config.framesTopic(),
+                  config.featuresTopic(),
+                  config.deadLetterTopic()),
+              meters,
+              sampler,
+              models,
+              () -> s.streams == null ? "STARTING" : s.streams.state().name(),
+              () -> healthy(s));
       try {
-        s.metricsServer = MetricsServer.start(metricsHost, metricsPort, meters, () -> healthy(s));
+        s.metricsServer =
+            MetricsServer.start(metricsHost, metricsPort, meters, () -> healthy(s), page);
       } catch (IOException e) {
         throw new UncheckedIOException(
             "could not serve metrics on "

@@ -16,9 +16,7 @@ import io.pinwheel.topology.model.ServingModel;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.Optional;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -46,7 +44,7 @@ final class ExtractProcessor implements Processor<byte[], byte[], byte[], byte[]
   private final DecoderOptions decoderOptions;
   private final FeatureRecordSerializer serializer;
   private final String featuresTopic;
-  private final byte[] contentType;
+  private final FeatureRecordFormat format;
 
   private ProcessorContext<byte[], byte[]> context;
   private ServingModel serving;
@@ -69,11 +67,7 @@ final class ExtractProcessor implements Processor<byte[], byte[], byte[], byte[]
     this.decoderOptions = Objects.requireNonNull(decoderOptions, "decoderOptions");
     this.serializer = new FeatureRecordSerializer(format);
     this.featuresTopic = Objects.requireNonNull(featuresTopic, "featuresTopic");
-    this.contentType =
-        (format == FeatureRecordFormat.JSON
-                ? PinwheelHeaders.JSON_CONTENT_TYPE
-                : PinwheelHeaders.PROTOBUF_CONTENT_TYPE)
-            .getBytes(StandardCharsets.UTF_8);
+    this.format = Objects.requireNonNull(format, "format");
   }
 
   @Override
@@ -133,9 +127,7 @@ final class ExtractProcessor implements Processor<byte[], byte[], byte[], byte[]
       deadLetter(record, DeadLetterReason.INTERNAL, e);
       return;
     }
-    Headers headers = withoutPinwheelHeaders(record.headers());
-    headers.remove(PinwheelHeaders.CONTENT_TYPE);
-    headers.add(PinwheelHeaders.CONTENT_TYPE, contentType);
+    Headers headers = FeatureRecords.headers(record.headers(), format);
     context.forward(record.withValue(bytes).withHeaders(headers), FeatureTopology.FEATURES_SINK);
     metrics.featureOut(
         code.density(), Math.max(0, feature.producedTimestampMs() - record.timestamp()));
@@ -186,7 +178,7 @@ final class ExtractProcessor implements Processor<byte[], byte[], byte[], byte[]
   }
 
   private void deadLetter(Record<byte[], byte[]> record, DeadLetterReason reason, Exception e) {
-    Headers headers = withoutPinwheelHeaders(record.headers());
+    Headers headers = FeatureRecords.withoutPinwheelHeaders(record.headers());
     String message = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
     if (message.length() > PinwheelHeaders.MAX_MESSAGE_CHARS) {
       message = message.substring(0, PinwheelHeaders.MAX_MESSAGE_CHARS - 3) + "...";
@@ -222,46 +214,16 @@ final class ExtractProcessor implements Processor<byte[], byte[], byte[], byte[]
    */
   static FeatureRecord toRecord(
       SparseCode code, String frameId, long sourceTimestamp, ServingModel model) {
-    return code.read(
-        (shape, indices, values, scores, label) ->
-            new FeatureRecord(
-                frameId,
-                sourceTimestamp,
-                model.name(),
-                model.version(),
-                shape,
-                indices,
-                values,
-                scores,
-                label,
-                System.currentTimeMillis()));
+    return FeatureRecords.of(code, frameId, sourceTimestamp, model.name(), model.version());
   }
 
   private String frameId(Record<byte[], byte[]> record) {
-    Header h = record.headers().lastHeader(PinwheelHeaders.FRAME_ID);
-    if (h != null && h.value() != null && h.value().length > 0) {
-      return new String(h.value(), StandardCharsets.UTF_8);
-    }
-    return context
-        .recordMetadata()
-        .map(m -> m.topic() + "/" + m.partition() + "/" + m.offset())
-        .orElse("");
-  }
-
-  /**
-   * A copy of {@code in} without pinwheel's own dead-letter headers: a dead letter fed back into
-   * the frames topic must not carry its old diagnosis into its new outcome.
-   */
-  private static Headers withoutPinwheelHeaders(Headers in) {
-    RecordHeaders out = new RecordHeaders();
-    for (Header h : in) {
-      String k = h.key();
-      if (!k.startsWith(PinwheelHeaders.ERROR_PREFIX)
-          && !k.startsWith(PinwheelHeaders.SOURCE_PREFIX)) {
-        out.add(h);
-      }
-    }
-    return out;
+    Optional<RecordMetadata> meta = context.recordMetadata();
+    return FeatureRecords.frameId(
+        record.headers(),
+        meta.map(RecordMetadata::topic).orElse(""),
+        meta.map(RecordMetadata::partition).orElse(-1),
+        meta.map(RecordMetadata::offset).orElse(-1L));
   }
 
   private static void add(Headers headers, String key, String value) {

@@ -11,6 +11,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
@@ -173,5 +174,33 @@ class MetricsServerTest {
   private HttpResponse<String> get(URI uri) throws IOException, InterruptedException {
     HttpRequest request = HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET().build();
     return client.send(request, HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void shouldServeThePagesOnOtherPathsWithAPolicyThatKeepsThemToThisServer() throws Exception {
+    MetricsServer withPages =
+        MetricsServer.start(
+            "127.0.0.1",
+            0,
+            registry,
+            healthy::get,
+            (path, query) ->
+                path.equals("/page")
+                    ? java.util.Optional.of(
+                        new MetricsServer.Page(
+                            200, "text/plain", ("q=" + query).getBytes(StandardCharsets.UTF_8)))
+                    : java.util.Optional.empty());
+    try {
+      HttpResponse<String> page = get(withPages.rootUri().resolve("/page?since=5"));
+      HttpResponse<String> missing = get(withPages.rootUri().resolve("/other"));
+
+      assertThat(page.statusCode()).isEqualTo(200);
+      assertThat(page.body()).isEqualTo("q=since=5");
+      assertThat(page.headers().firstValue("Content-Security-Policy"))
+          .hasValueSatisfying(v -> assertThat(v).contains("default-src 'self'"));
+      assertThat(missing.statusCode()).isEqualTo(404);
+    } finally {
+      withPages.close();
+    }
   }
 }

@@ -6,8 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pinwheel.extractor.model.EncoderModel;
 import io.pinwheel.topology.metrics.PinwheelMetrics;
+import io.pinwheel.topology.model.ReloadEvent.Trigger;
 import io.pinwheel.topology.model.ReloadResult.Outcome;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -254,6 +256,129 @@ class ModelRegistryTest {
     ReloadResult r = offer(TestModels.model("alpha", 2));
 
     assertThat(r.outcome()).isEqualTo(Outcome.IGNORED);
+    assertThat(registry.current().version()).isEqualTo(1);
+  }
+
+  @Test
+  void shouldRememberEveryDecisionWithItsModelAndReason() {
+    offer(TestModels.model("alpha", 2));
+    offer(TestModels.model("alpha", 1));
+    registry.offer(new byte[0], "nothing", false);
+
+    assertThat(registry.reloads())
+        .extracting(ReloadEvent::outcome, ReloadEvent::modelName, ReloadEvent::modelVersion)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(Outcome.ACCEPTED, "alpha", 2),
+            org.assertj.core.groups.Tuple.tuple(Outcome.IGNORED, "alpha", 1),
+            org.assertj.core.groups.Tuple.tuple(Outcome.REJECTED, null, 0));
+    assertThat(registry.reloads().get(2).message()).contains("no model bytes");
+  }
+
+  private static byte[] rollout(RolloutState state) {
+    return state.toJson();
+  }
+
+  @Test
+  void shouldGoBackToThePreviousAcceptedVersionOnARollback() {
+    offer(TestModels.model("alpha", 1));
+    offer(TestModels.model("alpha", 2));
+
+    ReloadResult r =
+        registry.applyRollout(
+            rollout(RolloutState.NONE.withdraw(new ModelKey("alpha", 2))), "models/0@9");
+
+    assertThat(r.outcome()).isEqualTo(Outcome.ACCEPTED);
+    assertThat(r.message()).contains("rollback alpha@2");
+    assertThat(registry.current().version()).isEqualTo(1);
+  }
+
+  @Test
+  void shouldRecordWhatTriggeredEachDecision() {
+    registry.offerDefault(TestModels.model("builtin", 1), "built-in");
+    offer(TestModels.model("alpha", 1));
+    offer(TestModels.model("alpha", 2));
+    registry.applyRollout(
+        rollout(RolloutState.NONE.withdraw(new ModelKey("alpha", 2))), "models/0@9");
+
+    List<ReloadEvent> events = registry.reloads();
+
+    assertThat(events)
+        .extracting(ReloadEvent::trigger)
+        .containsExactly(Trigger.DEFAULT, Trigger.OFFER, Trigger.OFFER, Trigger.ROLLOUT);
+  }
+
+  @Test
+  void shouldGoBackToTheDefaultWhenEveryPublishedVersionIsRolledBack() {
+    registry.offerDefault(TestModels.model("builtin", 1), "built-in");
+    offer(TestModels.model("alpha", 1));
+
+    registry.applyRollout(
+        rollout(RolloutState.NONE.withdraw(new ModelKey("alpha", 1))), "models/0@9");
+
+    assertThat(registry.current().name()).isEqualTo("builtin");
+  }
+
+  @Test
+  void shouldIgnoreARolledBackVersionOfferedAgain() {
+    offer(TestModels.model("alpha", 1));
+    offer(TestModels.model("alpha", 2));
+    registry.applyRollout(
+        rollout(RolloutState.NONE.withdraw(new ModelKey("alpha", 2))), "models/0@9");
+
+    ReloadResult r = offer(TestModels.model("alpha", 2));
+
+    assertThat(r.outcome()).isEqualTo(Outcome.IGNORED);
+    assertThat(r.message()).contains("was rolled back");
+    assertThat(registry.current().version()).isEqualTo(1);
+  }
+
+  @Test
+  void shouldKeepThePinnedVersionWhenANewerOneArrives() {
+    offer(TestModels.model("alpha", 1));
+    offer(TestModels.model("alpha", 2));
+    registry.applyRollout(rollout(RolloutState.NONE.pinned(new ModelKey("alpha", 1))), "m/0@9");
+
+    ReloadResult r = offer(TestModels.model("alpha", 3));
+
+    assertThat(r.outcome()).isEqualTo(Outcome.IGNORED);
+    assertThat(r.message()).contains("alpha@1 is pinned");
+    assertThat(registry.current().version()).isEqualTo(1);
+  }
+
+  @Test
+  void shouldServeTheNewestVersionAgainOnceUnpinned() {
+    offer(TestModels.model("alpha", 1));
+    RolloutState pinned = RolloutState.NONE.pinned(new ModelKey("alpha", 1));
+    registry.applyRollout(rollout(pinned), "m/0@9");
+    offer(TestModels.model("alpha", 3));
+
+    ReloadResult r = registry.applyRollout(rollout(pinned.unpinned()), "m/0@10");
+
+    assertThat(r.outcome()).isEqualTo(Outcome.ACCEPTED);
+    assertThat(registry.current().version()).isEqualTo(3);
+  }
+
+  @Test
+  void shouldServeAPinnedVersionThatArrivesAfterThePin() {
+    offer(TestModels.model("alpha", 2));
+    registry.applyRollout(rollout(RolloutState.NONE.pinned(new ModelKey("alpha", 1))), "m/0@9");
+
+    ReloadResult r = offer(TestModels.model("alpha", 1));
+
+    assertThat(r.outcome()).isEqualTo(Outcome.ACCEPTED);
+    assertThat(registry.current().version()).isEqualTo(1);
+  }
+
+  @Test
+  void shouldRejectAnUnreadableRolloutRecordAndKeepServing() {
+    offer(TestModels.model("alpha", 1));
+
+    ReloadResult r =
+        registry.applyRollout(
+            "{\"pin\":3}".getBytes(java.nio.charset.StandardCharsets.UTF_8), "m/0@9");
+
+    assertThat(r.outcome()).isEqualTo(Outcome.REJECTED);
+    assertThat(r.message()).contains("unreadable rollout record");
     assertThat(registry.current().version()).isEqualTo(1);
   }
 }
