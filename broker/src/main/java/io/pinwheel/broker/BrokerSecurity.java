@@ -29,8 +29,16 @@ import org.apache.kafka.common.KafkaException;
  * listener, which only the broker uses, listens on the loopback address with SASL PLAIN and the
  * same user. A directory kept across restarts keeps its CA, certificate and passwords.
  *
- * <p>Files: {@code ca.pem} (the CA certificate, for clients), {@code broker.p12} (the broker's key
- * and chain) and {@code broker.secrets} (the broker's passwords; owner-only on POSIX file systems).
+ * <p>A second client listener, {@code SSL}, authenticates clients by certificate instead (mutual
+ * TLS): a client presents a certificate the CA issued ({@link
+ * EmbeddedKafka#issueClientCertificate}) and is the user its common name names, with the same ACLs
+ * as a SCRAM login of that name. It serves clients that cannot log in with SCRAM to a Kafka 4
+ * broker, such as librdkafka before 2.6.1 (Debian 12 ships 2.0.2).
+ *
+ * <p>Files: {@code ca.pem} (the CA certificate, for clients), {@code ca.p12} (the CA's key, to
+ * issue client certificates), {@code broker.p12} (the broker's key and chain) and {@code
+ * broker.secrets} (the broker's passwords); all but {@code ca.pem} owner-only on POSIX file
+ * systems.
  */
 public final class BrokerSecurity {
   /** The SASL mechanism of the client listener. */
@@ -42,11 +50,15 @@ public final class BrokerSecurity {
   /** The security protocol of the client listener. */
   public static final String PROTOCOL = "SASL_SSL";
 
+  /** The security protocol of the listener that authenticates clients by certificate. */
+  public static final String TLS_PROTOCOL = "SSL";
+
   /** The authorizer of a secured broker. */
   static final String AUTHORIZER = "org.apache.kafka.metadata.authorizer.StandardAuthorizer";
 
   private static final String DIR = "security";
   private static final String CA_FILE = "ca.pem";
+  private static final String CA_KEY_FILE = "ca.p12";
   private static final String KEYSTORE_FILE = "broker.p12";
   private static final String SECRETS_FILE = "broker.secrets";
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -56,11 +68,14 @@ public final class BrokerSecurity {
   private final Path dir;
   private final String brokerPassword;
   private final String keystorePassword;
+  private final CertificateAuthority ca;
 
-  private BrokerSecurity(Path dir, String brokerPassword, String keystorePassword) {
+  private BrokerSecurity(
+      Path dir, String brokerPassword, String keystorePassword, CertificateAuthority ca) {
     this.dir = dir;
     this.brokerPassword = brokerPassword;
     this.keystorePassword = keystorePassword;
+    this.ca = ca;
   }
 
   /**
@@ -76,6 +91,7 @@ public final class BrokerSecurity {
     try {
       if (Files.isRegularFile(secrets)
           && Files.isRegularFile(dir.resolve(CA_FILE))
+          && Files.isRegularFile(dir.resolve(CA_KEY_FILE))
           && Files.isRegularFile(dir.resolve(KEYSTORE_FILE))) {
         Properties p = new Properties();
         try (InputStream in = Files.newInputStream(secrets)) {
@@ -86,11 +102,13 @@ public final class BrokerSecurity {
         if (broker == null || keystore == null) {
           throw new KafkaException(secrets + " lacks broker.password or keystore.password");
         }
-        return new BrokerSecurity(dir, broker, keystore);
+        CertificateAuthority ca =
+            CertificateAuthority.load(dir.resolve(CA_KEY_FILE), keystore.toCharArray());
+        return new BrokerSecurity(dir, broker, keystore, ca);
       }
       Files.createDirectories(dir);
-      BrokerSecurity s = new BrokerSecurity(dir, password(), password());
       CertificateAuthority ca = CertificateAuthority.create("pinwheel embedded broker CA");
+      BrokerSecurity s = new BrokerSecurity(dir, password(), password(), ca);
       ca.issue(
               "pinwheel embedded broker",
               List.of("localhost"),
@@ -98,6 +116,8 @@ public final class BrokerSecurity {
           .writePkcs12(s.keystore(), "broker", s.keystorePassword.toCharArray());
       ownerOnly(s.keystore());
       ca.writeCertificatePem(s.caCertificate());
+      ca.save(dir.resolve(CA_KEY_FILE), s.keystorePassword.toCharArray());
+      ownerOnly(dir.resolve(CA_KEY_FILE));
       Properties p = new Properties();
       p.setProperty("broker.password", s.brokerPassword);
       p.setProperty("keystore.password", s.keystorePassword);
@@ -120,6 +140,17 @@ public final class BrokerSecurity {
     return dir.resolve(CA_FILE);
   }
 
+  /**
+   * Issues a client certificate whose common name is {@code user}, for the {@code SSL} listener.
+   */
+  void issueClientCertificate(String user, Path keyFile, Path chainFile) throws IOException {
+    if (!user.matches("[A-Za-z0-9._-]+")) {
+      throw new IllegalArgumentException(
+          "a user name is letters, digits, '.', '_' and '-', got '" + user + "'");
+    }
+    ca.issue(user, List.of(user), List.of()).writePem(keyFile, chainFile);
+  }
+
   private Path keystore() {
     return dir.resolve(KEYSTORE_FILE);
   }
@@ -131,22 +162,26 @@ public final class BrokerSecurity {
   }
 
   /** The broker properties of the secured listeners, the authorizer and the super user. */
-  Map<String, String> serverProperties(String host, int brokerPort, int controllerPort) {
+  Map<String, String> serverProperties(
+      String host, int brokerPort, int tlsPort, int controllerPort) {
     Map<String, String> p = new LinkedHashMap<>();
+    String client = PROTOCOL + "://" + host + ":" + brokerPort;
+    String tls = TLS_PROTOCOL + "://" + host + ":" + tlsPort;
+    p.put("listeners", client + "," + tls + ",CONTROLLER://" + host + ":" + controllerPort);
+    p.put("advertised.listeners", client + "," + tls);
     p.put(
-        "listeners",
+        "listener.security.protocol.map",
         PROTOCOL
-            + "://"
-            + host
             + ":"
-            + brokerPort
-            + ",CONTROLLER://"
-            + host
+            + PROTOCOL
+            + ","
+            + TLS_PROTOCOL
             + ":"
-            + controllerPort);
-    p.put("advertised.listeners", PROTOCOL + "://" + host + ":" + brokerPort);
-    p.put(
-        "listener.security.protocol.map", PROTOCOL + ":" + PROTOCOL + ",CONTROLLER:SASL_PLAINTEXT");
+            + TLS_PROTOCOL
+            + ",CONTROLLER:SASL_PLAINTEXT");
+    // Mutual TLS: a client certificate from the CA, whose common name is the user.
+    p.put("listener.name.ssl.ssl.client.auth", "required");
+    p.put("ssl.principal.mapping.rules", "RULE:^CN=([^,]+)$/$1/,DEFAULT");
     p.put("inter.broker.listener.name", PROTOCOL);
     p.put("sasl.mechanism.inter.broker.protocol", MECHANISM);
     p.put("listener.name.sasl_ssl.sasl.enabled.mechanisms", MECHANISM);
@@ -172,7 +207,8 @@ public final class BrokerSecurity {
     p.put("ssl.keystore.location", keystore().toString());
     p.put("ssl.keystore.password", keystorePassword);
     p.put("ssl.key.password", keystorePassword);
-    // The broker is its own client on the inter-broker listener (transaction markers).
+    // The broker is its own client on the inter-broker listener (transaction markers), and checks
+    // client certificates on the SSL listener against the same CA.
     p.put("ssl.truststore.type", "PEM");
     p.put("ssl.truststore.location", caCertificate().toString());
     p.put("authorizer.class.name", AUTHORIZER);

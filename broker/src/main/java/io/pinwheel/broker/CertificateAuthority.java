@@ -2,12 +2,15 @@ package io.pinwheel.broker;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.math.BigInteger;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -73,6 +76,7 @@ public final class CertificateAuthority {
   private static final Duration CLOCK_SKEW = Duration.ofHours(1);
 
   private static final SecureRandom RANDOM = new SecureRandom();
+  private static final String CA_ALIAS = "ca";
 
   private final String name;
   private final KeyPair keys;
@@ -103,6 +107,41 @@ public final class CertificateAuthority {
             extension(SUBJECT_KEY_IDENTIFIER, false, Der.octetString(keyId(keys.getPublic()))));
     X509Certificate cert = sign(dn, dn, keys.getPublic(), extensions, keys.getPrivate());
     return new CertificateAuthority(name, keys, cert);
+  }
+
+  /**
+   * Reads a CA that {@link #save} wrote.
+   *
+   * @param file the PKCS#12 key store
+   * @param password its password
+   * @return the CA, ready to issue certificates again
+   * @throws IOException if it cannot be read, or holds no CA entry
+   */
+  public static CertificateAuthority load(Path file, char[] password) throws IOException {
+    try (InputStream in = Files.newInputStream(file)) {
+      KeyStore store = KeyStore.getInstance("PKCS12");
+      store.load(in, password);
+      if (!(store.getKey(CA_ALIAS, password) instanceof PrivateKey key)
+          || !(store.getCertificate(CA_ALIAS) instanceof X509Certificate cert)) {
+        throw new IOException(file + " holds no CA key and certificate");
+      }
+      String name = cert.getSubjectX500Principal().getName().replaceFirst("^CN=", "");
+      return new CertificateAuthority(name, new KeyPair(cert.getPublicKey(), key), cert);
+    } catch (GeneralSecurityException e) {
+      throw new IOException("cannot read the CA in " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Writes the CA's key and certificate as a PKCS#12 key store, for {@link #load} to read.
+   *
+   * @param file where to write it; replaced if present
+   * @param password the store's and the key's password
+   * @throws IOException if it cannot be written
+   */
+  public void save(Path file, char[] password) throws IOException {
+    new Issued(keys.getPrivate(), new X509Certificate[] {certificate})
+        .writePkcs12(file, CA_ALIAS, password);
   }
 
   /**
@@ -238,6 +277,33 @@ public final class CertificateAuthority {
       } catch (GeneralSecurityException e) {
         throw new IOException("cannot make a PKCS#12 key store: " + e.getMessage(), e);
       }
+    }
+
+    /**
+     * Writes the private key (unencrypted PKCS#8) and the chain as PEM files, the form OpenSSL and
+     * librdkafka read ({@code ssl.key.location}, {@code ssl.certificate.location}).
+     *
+     * @param keyFile where to write the key; readable by its owner only on POSIX file systems
+     * @param chainFile where to write the chain, the certificate first
+     * @throws IOException if they cannot be written
+     */
+    public void writePem(Path keyFile, Path chainFile) throws IOException {
+      StringBuilder chainPem = new StringBuilder();
+      for (X509Certificate c : chain) {
+        chainPem.append(pem(c));
+      }
+      Files.writeString(chainFile, chainPem, StandardCharsets.US_ASCII);
+      Files.deleteIfExists(keyFile);
+      Files.createFile(keyFile);
+      if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+        Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-------"));
+      }
+      Files.writeString(
+          keyFile,
+          "-----BEGIN PRIVATE KEY-----\n"
+              + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(key.getEncoded())
+              + "\n-----END PRIVATE KEY-----\n",
+          StandardCharsets.US_ASCII);
     }
 
     @Override

@@ -77,6 +77,7 @@ public final class EmbeddedKafka implements AutoCloseable {
   private final int port;
   private final Duration startupTime;
   private final BrokerSecurity security;
+  private final int tlsPort;
   private boolean closed;
 
   private EmbeddedKafka(
@@ -86,7 +87,8 @@ public final class EmbeddedKafka implements AutoCloseable {
       boolean deleteLogDir,
       int port,
       Duration startupTime,
-      BrokerSecurity security) {
+      BrokerSecurity security,
+      int tlsPort) {
     this.server = server;
     this.admin = admin;
     this.logDir = logDir;
@@ -94,6 +96,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     this.port = port;
     this.startupTime = startupTime;
     this.security = security;
+    this.tlsPort = tlsPort;
   }
 
   /**
@@ -171,6 +174,36 @@ public final class EmbeddedKafka implements AutoCloseable {
    */
   public Path caCertificate() {
     return requireSecurity().caCertificate();
+  }
+
+  /**
+   * Returns the address of a secured broker's {@code SSL} listener, where clients log in with a
+   * certificate ({@link #issueClientCertificate}) instead of a password.
+   *
+   * @return {@code 127.0.0.1:<port>}
+   * @throws IllegalStateException if the broker is not secured
+   */
+  public String tlsBootstrapServers() {
+    requireSecurity();
+    return HOST + ":" + tlsPort;
+  }
+
+  /**
+   * Issues a client certificate for {@code user} from the broker's CA: on the {@code SSL} listener,
+   * its holder is that user, with that user's ACLs.
+   *
+   * @param user the user name, the certificate's common name
+   * @param keyFile where to write the private key (PEM, PKCS#8, unencrypted; owner-only)
+   * @param chainFile where to write the certificate and the CA's (PEM)
+   * @throws IllegalStateException if the broker is not secured
+   * @throws UncheckedIOException if the files cannot be written
+   */
+  public void issueClientCertificate(String user, Path keyFile, Path chainFile) {
+    try {
+      requireSecurity().issueClientCertificate(user, keyFile, chainFile);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the certificate of " + user, e);
+    }
   }
 
   /**
@@ -405,9 +438,10 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     private EmbeddedKafka startOnce() {
       long t0 = System.nanoTime();
-      int[] free = freePorts(port == 0 ? 2 : 1);
+      int[] free = freePorts(port == 0 ? 3 : 2);
       int brokerPort = port == 0 ? free[0] : port;
       int controllerPort = port == 0 ? free[1] : free[0];
+      int tlsPort = port == 0 ? free[2] : free[1];
       boolean temporary = logDir == null;
       Path dir;
       try {
@@ -425,7 +459,7 @@ public final class EmbeddedKafka implements AutoCloseable {
       Admin admin = null;
       try {
         BrokerSecurity security = secured ? BrokerSecurity.prepare(dir) : null;
-        Properties props = serverProperties(dir, brokerPort, controllerPort, security);
+        Properties props = serverProperties(dir, brokerPort, tlsPort, controllerPort, security);
         format(dir, props, security == null ? List.of() : security.formatArguments());
         server = new KafkaRaftServer(new KafkaConfig(props, false), Time.SYSTEM);
         server.startup();
@@ -438,7 +472,8 @@ public final class EmbeddedKafka implements AutoCloseable {
             temporary,
             brokerPort,
             Duration.ofNanos(System.nanoTime() - t0),
-            security);
+            security,
+            tlsPort);
       } catch (RuntimeException e) {
         if (admin != null) {
           admin.close(Duration.ZERO);
@@ -464,7 +499,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     private Properties serverProperties(
-        Path dir, int brokerPort, int controllerPort, BrokerSecurity security) {
+        Path dir, int brokerPort, int tlsPort, int controllerPort, BrokerSecurity security) {
       Map<String, String> p = new LinkedHashMap<>();
       // Defaults that suit one node on a small machine, and that overrides may change.
       p.put("num.partitions", "1");
@@ -514,7 +549,7 @@ public final class EmbeddedKafka implements AutoCloseable {
       p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
       p.put("log.dirs", dir.resolve("data").toString());
       if (security != null) {
-        p.putAll(security.serverProperties(HOST, brokerPort, controllerPort));
+        p.putAll(security.serverProperties(HOST, brokerPort, tlsPort, controllerPort));
       }
       Properties props = new Properties();
       props.putAll(p);

@@ -4,8 +4,10 @@ import io.pinwheel.cli.support.CliContext;
 import io.pinwheel.cli.support.ExitCodes;
 import io.pinwheel.cli.support.ImageFiles;
 import io.pinwheel.cli.support.JsonLines;
+import io.pinwheel.cli.support.KafkaOptions;
 import io.pinwheel.cli.support.StopSignal;
 import io.pinwheel.topology.config.PinwheelConfig;
+import io.pinwheel.topology.security.SecurityFailure;
 import io.pinwheel.topology.stream.PinwheelHeaders;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -18,6 +20,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -28,8 +31,11 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** {@code pinwheel produce}: streams image files, a video file or a camera to the frames topic. */
 @Command(
@@ -51,7 +57,8 @@ import picocli.CommandLine.Parameters;
     exitCodeListHeading = "%nExit status:%n",
     exitCodeList = {
       ExitCodes.OK_HELP,
-      "1:some frames could not be sent (the broker refused them or timed out)",
+      "1:some frames could not be sent (the broker refused them or timed out), or a secured"
+          + " cluster refused the login, the TLS handshake or the write (the run stops at once)",
       "2:nothing sent: invalid options, a missing path, no images, a video or camera OpenCV"
           + " cannot open",
       ExitCodes.INTERNAL_HELP
@@ -80,12 +87,9 @@ public final class ProduceCommand implements Callable<Integer> {
   @ArgGroup(exclusive = true, multiplicity = "1")
   Source source;
 
-  @Option(
-      names = "--bootstrap-servers",
-      required = true,
-      paramLabel = "HOST:PORT[,...]",
-      description = "The Kafka brokers.")
-  String bootstrapServers;
+  @Mixin KafkaOptions kafka;
+
+  @Spec CommandSpec spec;
 
   @Option(
       names = "--topic",
@@ -128,6 +132,13 @@ public final class ProduceCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    kafka.require(spec);
+    Map<String, Object> client;
+    try {
+      client = kafka.clientProperties();
+    } catch (IOException | IllegalArgumentException e) {
+      return usage("cannot read " + kafka.clientConfig() + ": " + e.getMessage());
+    }
     if (!(rate >= 0) || Double.isInfinite(rate)) {
       return usage("--rate must be a number >= 0, got " + rate);
     }
@@ -182,13 +193,13 @@ public final class ProduceCommand implements Callable<Integer> {
       }
     }
     try (frames) {
-      return stream(frames, streamKey);
+      return stream(frames, streamKey, client);
     }
   }
 
-  private int stream(FrameStream frames, String streamKey) throws IOException {
-    Map<String, Object> p = new HashMap<>();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+  private int stream(FrameStream frames, String streamKey, Map<String, Object> client)
+      throws IOException {
+    Map<String, Object> p = new HashMap<>(client);
     p.put(ProducerConfig.CLIENT_ID_CONFIG, "pinwheel-produce");
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -197,6 +208,8 @@ public final class ProduceCommand implements Callable<Integer> {
     p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
     AtomicLong acked = new AtomicLong();
     AtomicLong failed = new AtomicLong();
+    // A refusal by a secured cluster (login, certificate, ACL) would only repeat for every frame.
+    AtomicReference<Throwable> refused = new AtomicReference<>();
     long periodNanos = rate > 0 ? Math.max(1, Math.round(1e9 / rate)) : 0;
     context
         .err()
@@ -204,7 +217,7 @@ public final class ProduceCommand implements Callable<Integer> {
             "pinwheel produce: streaming %s to %s on %s as key %s%s ...%n",
             frames.description(),
             topic,
-            bootstrapServers,
+            kafka.bootstrapServers(),
             streamKey,
             rate > 0 ? String.format(" at %.1f frames/s", rate) : "");
     long start = System.nanoTime();
@@ -219,6 +232,9 @@ public final class ProduceCommand implements Callable<Integer> {
         long lastProgressCount = 0;
         long lastProgressTime = start;
         while (max == 0 || sequence < max) {
+          if (refused.get() != null) {
+            break;
+          }
           if (stop.stopRequested()) {
             stoppedEarly = true;
             break;
@@ -245,6 +261,9 @@ public final class ProduceCommand implements Callable<Integer> {
                 (metadata, exception) -> {
                   if (exception == null) {
                     acked.incrementAndGet();
+                  } else if (SecurityFailure.of(exception).isPresent()) {
+                    failed.incrementAndGet();
+                    refused.compareAndSet(null, exception);
                   } else {
                     if (failed.getAndIncrement() < 5) {
                       context
@@ -256,7 +275,11 @@ public final class ProduceCommand implements Callable<Integer> {
                 });
           } catch (KafkaException e) {
             failed.incrementAndGet();
-            context.err().println("pinwheel produce: frame " + frameId + " not sent: " + e);
+            if (SecurityFailure.of(e).isPresent()) {
+              refused.compareAndSet(null, e);
+            } else {
+              context.err().println("pinwheel produce: frame " + frameId + " not sent: " + e);
+            }
           }
           sequence++;
           long now = System.nanoTime();
@@ -277,7 +300,16 @@ public final class ProduceCommand implements Callable<Integer> {
             nextProgress = now + PROGRESS_NANOS;
           }
         }
-        producer.flush();
+        if (refused.get() == null) {
+          producer.flush();
+        }
+      }
+      if (refused.get() != null) {
+        context
+            .err()
+            .println(
+                "pinwheel produce: stopped, the cluster refused it: "
+                    + SecurityFailure.describe(refused.get()));
       }
       double seconds = (System.nanoTime() - start) / 1e9;
       long sent = acked.get();
@@ -308,7 +340,7 @@ public final class ProduceCommand implements Callable<Integer> {
         context.err().println("pinwheel produce: no image among " + frames.description());
         return ExitCodes.USAGE;
       }
-      return notSent > 0 ? ExitCodes.FAILED : ExitCodes.OK;
+      return notSent > 0 || refused.get() != null ? ExitCodes.FAILED : ExitCodes.OK;
     }
   }
 

@@ -10,6 +10,7 @@ import io.pinwheel.extractor.model.EncoderModel;
 import io.pinwheel.extractor.model.InvalidModelException;
 import io.pinwheel.topology.config.PinwheelConfig;
 import io.pinwheel.topology.config.PinwheelConfigException;
+import io.pinwheel.topology.security.SecurityFailure;
 import io.pinwheel.topology.service.MissingTopicsException;
 import io.pinwheel.topology.service.PinwheelService;
 import java.io.IOException;
@@ -216,7 +217,7 @@ public final class ServeCommand implements Callable<Integer> {
       } catch (UncheckedIOException e) {
         return usage(e.getMessage());
       } catch (KafkaException e) {
-        context.err().println("pinwheel serve: cannot start: " + e.getMessage());
+        context.err().println("pinwheel serve: cannot start: " + SecurityFailure.describe(e));
         return ExitCodes.FAILED;
       } catch (IllegalStateException e) {
         return usage(e.getMessage());
@@ -239,7 +240,9 @@ public final class ServeCommand implements Callable<Integer> {
       if (service.failure().isPresent()) {
         context
             .err()
-            .println("pinwheel serve: stopped after a failure: " + service.failure().get());
+            .println(
+                "pinwheel serve: stopped after a failure: "
+                    + SecurityFailure.describe(service.failure().get()));
         return ExitCodes.FAILED;
       }
       context.err().println("pinwheel serve: stopped cleanly");

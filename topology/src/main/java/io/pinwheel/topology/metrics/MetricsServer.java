@@ -15,6 +15,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@code GET /metrics}: the registry in the Prometheus text exposition format 0.0.4.
  *   <li>{@code GET /health}: {@code 200 {"status":"UP"}} while the health check holds, else {@code
- *       503 {"status":"DOWN"}}. A health check that throws counts as down.
+ *       503 {"status":"DOWN","reason":"..."}} saying why ({@link Health}). A health check that
+ *       throws counts as down.
  *   <li>Any other path: 404. Another method on one of the two paths: 405.
  * </ul>
  *
@@ -48,15 +50,13 @@ public final class MetricsServer implements AutoCloseable {
   private static final String METRICS_PATH = "/metrics";
   private static final String HEALTH_PATH = "/health";
   private static final String JSON = "application/json";
-  private static final byte[] UP = "{\"status\":\"UP\"}".getBytes(StandardCharsets.UTF_8);
-  private static final byte[] DOWN = "{\"status\":\"DOWN\"}".getBytes(StandardCharsets.UTF_8);
   private static final int THREADS = 2;
   private static final AtomicInteger SERVERS = new AtomicInteger();
 
   private final HttpServer server;
   private final ExecutorService executor;
   private final PrometheusMeterRegistry registry;
-  private final BooleanSupplier healthy;
+  private final Supplier<Health> health;
   private final URI metricsUri;
   private final URI healthUri;
   private final AtomicInteger closed = new AtomicInteger();
@@ -66,11 +66,11 @@ public final class MetricsServer implements AutoCloseable {
       ExecutorService executor,
       String host,
       PrometheusMeterRegistry registry,
-      BooleanSupplier healthy) {
+      Supplier<Health> health) {
     this.server = server;
     this.executor = executor;
     this.registry = registry;
-    this.healthy = healthy;
+    this.health = health;
     int port = server.getAddress().getPort();
     this.metricsUri = uri(host, port, METRICS_PATH);
     this.healthUri = uri(host, port, HEALTH_PATH);
@@ -91,9 +91,32 @@ public final class MetricsServer implements AutoCloseable {
   public static MetricsServer start(
       String host, int port, PrometheusMeterRegistry registry, BooleanSupplier healthy)
       throws IOException {
+    Objects.requireNonNull(healthy, "healthy");
+    return startWithHealth(
+        host,
+        port,
+        registry,
+        () -> healthy.getAsBoolean() ? Health.UP : Health.down("the health check failed"));
+  }
+
+  /**
+   * Binds to {@code host:port} and starts serving, with a health check that says why it is down.
+   *
+   * @param host the address or name to listen on, such as {@code 127.0.0.1}; {@code 0.0.0.0}
+   *     listens on every interface
+   * @param port the port, or 0 for any free one (see {@link #port()})
+   * @param registry the registry that {@code /metrics} scrapes
+   * @param health the health check behind {@code /health}; called on every probe, from a server
+   *     thread, so it should be cheap and thread-safe
+   * @return the running server
+   * @throws IOException if the address cannot be bound, for instance because the port is taken
+   */
+  public static MetricsServer startWithHealth(
+      String host, int port, PrometheusMeterRegistry registry, Supplier<Health> health)
+      throws IOException {
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(registry, "registry");
-    Objects.requireNonNull(healthy, "healthy");
+    Objects.requireNonNull(health, "health");
     if (port < 0 || port > 65_535) {
       throw new IllegalArgumentException("port must be in [0, 65535]: " + port);
     }
@@ -115,7 +138,7 @@ public final class MetricsServer implements AutoCloseable {
               return thread;
             });
     server.setExecutor(executor);
-    MetricsServer metricsServer = new MetricsServer(server, executor, host, registry, healthy);
+    MetricsServer metricsServer = new MetricsServer(server, executor, host, registry, health);
     server.createContext("/", metricsServer::handle);
     server.start();
     return metricsServer;
@@ -173,8 +196,8 @@ public final class MetricsServer implements AutoCloseable {
         registry.scrape(body, PROMETHEUS_TEXT);
         respond(exchange, 200, PROMETHEUS_TEXT, body.toByteArray());
       } else {
-        boolean up = isHealthy();
-        respond(exchange, up ? 200 : 503, JSON, up ? UP : DOWN);
+        Health h = health();
+        respond(exchange, h.up() ? 200 : 503, JSON, h.json());
       }
     } catch (IOException | RuntimeException e) {
       LOG.warn("Failed to serve {} {}", exchange.getRequestMethod(), exchange.getRequestURI(), e);
@@ -189,12 +212,12 @@ public final class MetricsServer implements AutoCloseable {
     }
   }
 
-  private boolean isHealthy() {
+  private Health health() {
     try {
-      return healthy.getAsBoolean();
+      return Objects.requireNonNull(health.get(), "the health check returned null");
     } catch (RuntimeException e) {
       LOG.warn("Health check failed; reporting DOWN", e);
-      return false;
+      return Health.down("the health check failed: " + e);
     }
   }
 

@@ -29,7 +29,9 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
@@ -198,31 +200,45 @@ public final class ModelPublisher {
    *     max.message.bytes}
    */
   static void ensureTopic(Admin admin, String topic, int recordBytes) {
-    NewTopic t =
-        new NewTopic(topic, Optional.of(1), Optional.empty())
-            .configs(
-                Map.of(
-                    TopicConfig.CLEANUP_POLICY_CONFIG,
-                    TopicConfig.CLEANUP_POLICY_COMPACT,
-                    TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
-                    Integer.toString(TOPIC_MAX_MESSAGE_BYTES)));
-    try {
-      get(admin.createTopics(List.of(t)).all(), "create topic " + topic);
-      TopicReadiness.await(admin, List.of(topic), TIMEOUT);
-      LOG.info(
-          "created models topic {} (compacted, max.message.bytes {})",
-          topic,
-          TOPIC_MAX_MESSAGE_BYTES);
-      return;
-    } catch (KafkaException e) {
-      if (!(e.getCause() instanceof TopicExistsException)) {
-        throw e;
+    // Described before created: a publisher allowed to write the topic but not to create topics
+    // would be refused a creation even of a topic that exists.
+    if (!exists(admin, topic)) {
+      NewTopic t =
+          new NewTopic(topic, Optional.of(1), Optional.empty())
+              .configs(
+                  Map.of(
+                      TopicConfig.CLEANUP_POLICY_CONFIG,
+                      TopicConfig.CLEANUP_POLICY_COMPACT,
+                      TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
+                      Integer.toString(TOPIC_MAX_MESSAGE_BYTES)));
+      try {
+        get(admin.createTopics(List.of(t)).all(), "create topic " + topic);
+        TopicReadiness.await(admin, List.of(topic), TIMEOUT);
+        LOG.info(
+            "created models topic {} (compacted, max.message.bytes {})",
+            topic,
+            TOPIC_MAX_MESSAGE_BYTES);
+        return;
+      } catch (KafkaException e) {
+        if (!(e.getCause() instanceof TopicExistsException)) {
+          throw e;
+        }
       }
     }
+    Config config;
     ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
-    Config config =
-        get(admin.describeConfigs(List.of(resource)).all(), "describe topic " + topic)
-            .get(resource);
+    try {
+      config =
+          get(admin.describeConfigs(List.of(resource)).all(), "describe topic " + topic)
+              .get(resource);
+    } catch (KafkaException e) {
+      if (!(e.getCause() instanceof TopicAuthorizationException)) {
+        throw e;
+      }
+      // DESCRIBE_CONFIGS is not needed to publish: the broker refuses a record that is too large.
+      LOG.debug("not allowed to read the configuration of topic {}; not checked", topic);
+      return;
+    }
     ConfigEntry max = config.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
     if (max != null && max.value() != null && Long.parseLong(max.value()) < recordBytes) {
       throw new KafkaException(
@@ -249,6 +265,18 @@ public final class ModelPublisher {
               + " deleted by retention and then missing after a restart",
           topic,
           policy.value());
+    }
+  }
+
+  private static boolean exists(Admin admin, String topic) {
+    try {
+      get(admin.describeTopics(List.of(topic)).allTopicNames(), "describe topic " + topic);
+      return true;
+    } catch (KafkaException e) {
+      if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+        return false;
+      }
+      throw e;
     }
   }
 
