@@ -1,8 +1,9 @@
 package io.pinwheel.bench;
 
-import io.pinwheel.cli.support.ShippedModels;
-import io.pinwheel.extractor.model.EncoderFile;
+import io.pinwheel.cli.support.ModelOption;
+import io.pinwheel.cli.support.ModelsOption;
 import io.pinwheel.extractor.model.EncoderModel;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -36,14 +38,9 @@ import picocli.CommandLine.Spec;
 final class DecodeCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(
-      names = "--model",
-      paramLabel = "FILE.pwe",
-      description = {
-        "A model to measure; repeat for several. Default: every .pwe under ./models (the shipped"
-            + " ones in a checkout), else the bundled natural and fashion-mnist models."
-      })
-  List<Path> models = new ArrayList<>();
+  // Without --model: every .pwe under ./models (the shipped ones in a checkout), else the bundled
+  // natural and fashion-mnist models.
+  @Mixin ModelsOption models;
 
   @Option(
       names = "--camera-dir",
@@ -77,9 +74,15 @@ final class DecodeCommand implements Callable<Integer> {
       throw new picocli.CommandLine.ParameterException(
           spec.commandLine(), "--rounds and --round-millis must be >= 1");
     }
+    List<EncoderModel> chosen;
+    try {
+      chosen = models();
+    } catch (ModelOption.UnusableModelException e) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+    }
     DecodeBench.Result result =
         DecodeBench.run(
-            models(), CameraFrames.load(cameraDir), new Measure.Plan(1, rounds, roundMillis));
+            chosen, CameraFrames.load(cameraDir), new Measure.Plan(1, rounds, roundMillis));
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
       out.println(BenchCommand.json().writeValueAsString(result));
@@ -90,20 +93,21 @@ final class DecodeCommand implements Callable<Integer> {
     return 0;
   }
 
-  private List<EncoderModel> models() throws Exception {
-    List<EncoderModel> loaded = new ArrayList<>();
-    List<Path> files = new ArrayList<>(models);
-    if (files.isEmpty() && Files.isDirectory(Path.of("models"))) {
+  private List<EncoderModel> models() throws IOException, ModelOption.UnusableModelException {
+    List<String> chosen = new ArrayList<>(models.choices());
+    if (chosen.isEmpty() && Files.isDirectory(Path.of("models"))) {
       try (Stream<Path> walk = Files.walk(Path.of("models"))) {
-        files.addAll(walk.filter(p -> p.toString().endsWith(".pwe")).sorted().toList());
+        walk.filter(p -> p.toString().endsWith(".pwe"))
+            .sorted()
+            .forEach(p -> chosen.add(p.toString()));
       }
     }
-    for (Path f : files) {
-      loaded.add(EncoderFile.read(f));
+    if (chosen.isEmpty()) {
+      chosen.addAll(List.of("natural", "fashion-mnist"));
     }
-    if (loaded.isEmpty()) {
-      loaded.add(ShippedModels.natural());
-      loaded.add(ShippedModels.load(ShippedModels.FASHION));
+    List<EncoderModel> loaded = new ArrayList<>();
+    for (String m : chosen) {
+      loaded.add(ModelOption.load(m).model());
     }
     return loaded;
   }

@@ -1,15 +1,13 @@
 package io.pinwheel.bench;
 
+import io.pinwheel.cli.support.ModelOption;
 import io.pinwheel.extractor.Encoder;
 import io.pinwheel.extractor.FrameDecoder;
 import io.pinwheel.extractor.OpenCv;
 import io.pinwheel.extractor.model.EncoderFile;
 import io.pinwheel.extractor.model.EncoderModel;
-import io.pinwheel.extractor.model.InputSpec;
-import io.pinwheel.extractor.model.Normalization;
 import io.pinwheel.topology.metrics.ProcessMemoryMetrics;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -55,8 +53,7 @@ final class SoakCommand implements Callable<Integer> {
       description = "Memory samples over the run (default: ${DEFAULT-VALUE}).")
   int samples;
 
-  @Option(names = "--model", description = "Encoder file (default: the reference workload, LCN).")
-  Path model;
+  @Mixin ModelOption model;
 
   @Option(
       names = "--reload-every",
@@ -94,7 +91,12 @@ final class SoakCommand implements Callable<Integer> {
           spec.commandLine(),
           "--samples must be >= 2, --frames >= --samples and --reload-every >= 0");
     }
-    EncoderModel m = model != null ? EncoderFile.read(model) : defaultModel();
+    EncoderModel m;
+    try {
+      m = model.load().model();
+    } catch (ModelOption.UnusableModelException e) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+    }
     FrameWorkload.Frames jpegs;
     try {
       jpegs = workload.frames();
@@ -128,19 +130,6 @@ final class SoakCommand implements Callable<Integer> {
     }
     out.flush();
     return 0;
-  }
-
-  static EncoderModel defaultModel() {
-    EncoderModel w = ReferenceWorkload.create(42).model();
-    return new EncoderModel(
-        "soak-reference",
-        1,
-        w.createdAt(),
-        new InputSpec(96, 96, 1, new Normalization.Lcn(2)),
-        w.layers(),
-        w.output(),
-        w.training(),
-        w.trainingTensors());
   }
 
   static Result run(

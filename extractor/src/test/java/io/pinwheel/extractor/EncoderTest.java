@@ -428,7 +428,7 @@ class EncoderTest {
     EncoderModel model = RandomModels.recurrent(rnd, 1, 4, 4, 6, 2, KEEP_ALL);
     try (Encoder encoder = new Encoder(model)) {
       SparseCode code = encoder.encode(RandomModels.frame(rnd, 1, 4, 4));
-      assertThat(code.hasScores()).isFalse();
+      assertThat(code.hasClassifierOutput()).isFalse();
       assertThat(code.scores()).isEmpty();
       assertThat(code.label()).isEmpty();
     }

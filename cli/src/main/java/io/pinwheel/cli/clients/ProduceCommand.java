@@ -247,7 +247,7 @@ public final class ProduceCommand implements Callable<Integer> {
               continue;
             }
           }
-          FrameStream.Frame frame = frames.next();
+          FrameStream.EncodedFrame frame = frames.next();
           if (frame == null) {
             break;
           }

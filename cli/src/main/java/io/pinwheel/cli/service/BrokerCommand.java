@@ -29,7 +29,7 @@ import picocli.CommandLine.Option;
           + " only, without security unless --secured, and takes records up to 64 MiB. Not for"
           + " production.",
       "The first line on standard output gives its address:",
-      "  {\"bootstrap.servers\":\"127.0.0.1:9092\",\"logDir\":DIR,\"persistent\":true|false}",
+      "  {\"bootstrapServers\":\"127.0.0.1:9092\",\"logDir\":DIR,\"persistent\":true|false}",
       "Without --log-dir the data lives in a temporary directory deleted on exit; with it, topics"
           + " and records survive a restart.",
       "--secured: the listener is SASL_SSL (SCRAM-SHA-512 over TLS, with a CA made for the log"
@@ -121,7 +121,7 @@ public final class BrokerCommand implements Callable<Integer> {
             .println(
                 JsonLines.line(
                     g -> {
-                      g.writeStringField("bootstrap.servers", kafka.bootstrapServers());
+                      g.writeStringField("bootstrapServers", kafka.bootstrapServers());
                       g.writeStringField("logDir", kafka.logDir().toString());
                       g.writeBooleanField("persistent", logDir != null);
                       if (secured) {
@@ -144,7 +144,7 @@ public final class BrokerCommand implements Callable<Integer> {
                       + " s); data in %s%s.%n"
                       + "pinwheel broker: clients trust %s; each role's user and settings are in"
                       + " %s:%n"
-                      + "pinwheel broker: try  pinwheel serve --config %s --create-topics 4%n"
+                      + "pinwheel broker: try  pinwheel serve --config %s --create-topics%n"
                       + "pinwheel broker:  or  pinwheel publish-model MODEL.pwe"
                       + " --bootstrap-servers %s --client-config %s.%n"
                       + "pinwheel broker: stop with Ctrl-C.%n",
@@ -162,7 +162,7 @@ public final class BrokerCommand implements Callable<Integer> {
               .err()
               .printf(
                   "pinwheel broker: Kafka listening on %s (started in %.1f s); data in %s%s.%n"
-                      + "pinwheel broker: try  pinwheel serve --config FILE --create-topics 4"
+                      + "pinwheel broker: try  pinwheel serve --config FILE --create-topics"
                       + "  with bootstrap.servers=%s in FILE,%n"
                       + "pinwheel broker:  or  pinwheel publish-model MODEL.pwe"
                       + " --bootstrap-servers %s.%n"

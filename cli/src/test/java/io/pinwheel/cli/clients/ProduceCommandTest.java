@@ -159,7 +159,7 @@ class ProduceCommandTest {
     assertThat(stream).isNotNull();
     List<byte[]> out = new ArrayList<>();
     try (stream) {
-      FrameStream.Frame f;
+      FrameStream.EncodedFrame f;
       while (out.size() < atMost && (f = stream.next()) != null) {
         assertThat(f.captureTimeMs()).isPositive();
         out.add(f.bytes());

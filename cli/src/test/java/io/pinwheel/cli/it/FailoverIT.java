@@ -5,8 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.pinwheel.broker.EmbeddedKafka;
 import io.pinwheel.broker.EmbeddedKafkaExtension;
+import io.pinwheel.topology.admin.PinwheelTopics;
 import io.pinwheel.topology.config.PinwheelConfig;
-import io.pinwheel.topology.service.PinwheelService;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -59,7 +59,7 @@ class FailoverIT {
     properties.put("heartbeat.interval.ms", "1500");
     properties.put("producer.transaction.timeout.ms", "5000");
     PinwheelConfig pinwheel = PinwheelConfig.fromProperties(properties);
-    PinwheelService.ensureTopics(pinwheel, PARTITIONS);
+    PinwheelTopics.ensure(pinwheel, PARTITIONS);
 
     List<ServeProcess> all = new ArrayList<>();
     List<Long> takeOvers = new ArrayList<>();

@@ -9,8 +9,8 @@ import io.pinwheel.broker.CertificateAuthority;
 import io.pinwheel.broker.EmbeddedKafka;
 import io.pinwheel.broker.EmbeddedKafkaExtension;
 import io.pinwheel.cli.Cli;
+import io.pinwheel.topology.admin.PinwheelTopics;
 import io.pinwheel.topology.config.PinwheelConfig;
-import io.pinwheel.topology.model.ModelPublisher;
 import io.pinwheel.topology.security.PinwheelAcls;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -68,7 +68,7 @@ class SecuredClusterIT {
             "cleanup.policy",
             "compact",
             "max.message.bytes",
-            Integer.toString(ModelPublisher.TOPIC_MAX_MESSAGE_BYTES)));
+            Integer.toString(PinwheelTopics.MODELS_MAX_MESSAGE_BYTES)));
     user("serve", PinwheelAcls.serve("User:serve", topics));
     user("producer", PinwheelAcls.produce("User:producer", topics.framesTopic()));
     List<org.apache.kafka.common.acl.AclBinding> reader = new ArrayList<>();

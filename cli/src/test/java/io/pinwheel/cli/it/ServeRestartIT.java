@@ -5,8 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.pinwheel.broker.EmbeddedKafka;
 import io.pinwheel.broker.EmbeddedKafkaExtension;
+import io.pinwheel.topology.admin.PinwheelTopics;
 import io.pinwheel.topology.config.PinwheelConfig;
-import io.pinwheel.topology.service.PinwheelService;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -53,7 +53,7 @@ class ServeRestartIT {
     properties.put("heartbeat.interval.ms", "1500");
     properties.put("producer.transaction.timeout.ms", "5000");
     PinwheelConfig pinwheel = PinwheelConfig.fromProperties(properties);
-    PinwheelService.ensureTopics(pinwheel, 2);
+    PinwheelTopics.ensure(pinwheel, 2);
 
     ServeProcess first = null;
     ServeProcess second = null;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.pinwheel.broker.EmbeddedKafkaExtension;
+import io.pinwheel.topology.admin.PinwheelTopics;
 import io.pinwheel.topology.config.PinwheelConfig;
 import io.pinwheel.topology.service.PinwheelService;
 import io.pinwheel.trainer.InitialModels;
@@ -36,7 +37,7 @@ class TwoInstancesIT {
   void shouldShareFramePartitionsBetweenTwoInstances() throws Exception {
     PinwheelConfig one = config(stateOne);
     PinwheelConfig two = config(stateTwo);
-    PinwheelService.ensureTopics(one, PARTITIONS);
+    PinwheelTopics.ensure(one, PARTITIONS);
     try (PinwheelService first = start(one);
         PinwheelService second = start(two);
         Outputs outputs =

@@ -116,4 +116,12 @@ class EvalCommandTest {
     assertThat(cli.exitCode()).isEqualTo(2);
     assertThat(cli.err()).contains("--data");
   }
+
+  @Test
+  void shouldPointToTheFashionMnistModelsWhenGivenNone() {
+    Cli cli = Cli.run("eval", "--data", "fashion-mnist:" + data);
+
+    assertThat(cli.exitCode()).isEqualTo(2);
+    assertThat(cli.err()).contains("natural", "96x96x1", "--model fashion-mnist or drsae");
+  }
 }

@@ -202,7 +202,7 @@ class TrainLateralCommandTest {
     assertThat(cli.exitCode()).isEqualTo(2);
     assertThat(cli.err())
         .contains(
-            "pinwheel train lateral: Missing required options: '--data=DIR', '--out=FILE.pwe'");
+            "pinwheel train lateral: Missing required options: '--data=SOURCE', '--out=FILE.pwe'");
   }
 
   @Test

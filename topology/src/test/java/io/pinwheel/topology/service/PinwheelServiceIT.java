@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.pinwheel.broker.CommittedReader;
 import io.pinwheel.broker.EmbeddedKafkaExtension;
+import io.pinwheel.topology.admin.MissingTopicsException;
+import io.pinwheel.topology.admin.PinwheelTopics;
 import io.pinwheel.topology.config.PinwheelConfig;
 import io.pinwheel.topology.model.TestModels;
 import io.pinwheel.topology.stream.TestFrames;
@@ -72,8 +74,8 @@ class PinwheelServiceIT {
   void shouldCreateTopicsOnlyWhereMissing() throws Exception {
     PinwheelConfig config = names("create");
 
-    List<String> first = PinwheelService.ensureTopics(config, 3);
-    List<String> second = PinwheelService.ensureTopics(config, 3);
+    List<String> first = PinwheelTopics.ensure(config, 3);
+    List<String> second = PinwheelTopics.ensure(config, 3);
 
     assertThat(first)
         .containsExactly(
@@ -130,7 +132,7 @@ class PinwheelServiceIT {
   /** A configuration of fresh topics, created, and a fresh application id. */
   private PinwheelConfig config() {
     PinwheelConfig config = names("svc");
-    PinwheelService.ensureTopics(config, 2);
+    PinwheelTopics.ensure(config, 2);
     return config;
   }
 
