@@ -260,6 +260,11 @@ public final class ServeCommand implements Callable<Integer> {
                 + service.servingModel().map(m -> m.name() + " v" + m.version()).orElse("none")
                 + ", "
                 + pinwheel.processingGuarantee()
+                + (service.verifiesModels()
+                    ? ", models must be signed by a trusted key ("
+                        + pinwheel.trustedKeys().size()
+                        + ")"
+                    : ", models not verified (no " + PinwheelConfig.TRUSTED_KEYS + ")")
                 + "; metrics at "
                 + service.metricsUri()
                 + ", health at "

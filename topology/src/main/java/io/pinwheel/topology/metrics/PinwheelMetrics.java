@@ -59,7 +59,14 @@ public final class PinwheelMetrics implements MeterBinder {
   private static final DeadLetterReason[] DEAD_LETTER_REASONS = DeadLetterReason.values();
 
   /** Model reload results with their own series; anything else is counted as {@link #OTHER}. */
-  static final List<String> RELOAD_RESULTS = List.of("accepted", "rejected", "ignored");
+  static final List<String> RELOAD_RESULTS =
+      List.of(
+          "accepted/none",
+          "ignored/none",
+          "rejected/invalid",
+          "rejected/unsigned",
+          "rejected/untrusted-key",
+          "rejected/bad-signature");
 
   /** The tag value that unknown reasons and results fold into. */
   static final String OTHER = "other";
@@ -175,9 +182,21 @@ public final class PinwheelMetrics implements MeterBinder {
    *     included, is counted as {@code other}
    */
   public void modelReload(String result) {
+    modelReload(result, "rejected".equals(result) ? "invalid" : "none");
+  }
+
+  /**
+   * Counts an encoder model reload attempt, with why.
+   *
+   * @param result {@code accepted}, {@code rejected} or {@code ignored}
+   * @param reason {@code none} for an accepted or ignored model; for a rejected one {@code
+   *     invalid}, {@code unsigned}, {@code untrusted-key} or {@code bad-signature}. Any other pair
+   *     is counted as {@code other}, {@code other}
+   */
+  public void modelReload(String result, String reason) {
     Meters m = meters;
     if (m != null) {
-      m.reloads[reloadIndex(result)].increment();
+      m.reloads[reloadIndex(result, reason)].increment();
     }
   }
 
@@ -253,16 +272,9 @@ public final class PinwheelMetrics implements MeterBinder {
     return (long) total;
   }
 
-  private static int reloadIndex(String result) {
-    if (result == null) {
-      return RELOAD_RESULTS.size();
-    }
-    return switch (result) {
-      case "accepted" -> 0;
-      case "rejected" -> 1;
-      case "ignored" -> 2;
-      default -> RELOAD_RESULTS.size();
-    };
+  private static int reloadIndex(String result, String reason) {
+    int i = RELOAD_RESULTS.indexOf(result + "/" + reason);
+    return i < 0 ? RELOAD_RESULTS.size() : i;
   }
 
   /** Every meter, registered at once so that recording never looks anything up. */
@@ -327,11 +339,16 @@ public final class PinwheelMetrics implements MeterBinder {
               registry);
       reloads = new Counter[RELOAD_RESULTS.size() + 1];
       for (int i = 0; i < reloads.length; i++) {
-        String result = i < RELOAD_RESULTS.size() ? RELOAD_RESULTS.get(i) : OTHER;
+        String[] pair =
+            i < RELOAD_RESULTS.size()
+                ? RELOAD_RESULTS.get(i).split("/")
+                : new String[] {OTHER, OTHER};
         reloads[i] =
             Counter.builder("pinwheel.model.reloads")
-                .description("Encoder model hot-reload attempts, by result")
-                .tag("result", result)
+                .description(
+                    "Encoder model hot-reload attempts, by result and, for rejections, reason")
+                .tag("result", pair[0])
+                .tag("reason", pair[1])
                 .register(registry);
       }
       Gauge.builder("pinwheel.model.version", modelVersion, AtomicInteger::get)

@@ -9,10 +9,12 @@ import io.pinwheel.extractor.model.EncoderFile;
 import io.pinwheel.extractor.model.EncoderModel;
 import io.pinwheel.extractor.model.InputSpec;
 import io.pinwheel.extractor.model.InvalidModelException;
+import io.pinwheel.extractor.model.ModelSignatures;
 import io.pinwheel.extractor.model.Normalization;
 import io.pinwheel.topology.metrics.PinwheelMetrics;
 import io.pinwheel.topology.model.ReloadResult.Outcome;
 import java.nio.file.Path;
+import java.security.PublicKey;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -77,6 +79,8 @@ public final class ModelRegistry implements EncoderSource, AutoCloseable {
   private boolean servingIsDefault;
 
   /** Guarded by {@code this}. */
+  private final Map<String, PublicKey> trustedKeys;
+
   private boolean closed;
 
   /**
@@ -85,7 +89,29 @@ public final class ModelRegistry implements EncoderSource, AutoCloseable {
    * @param metrics where reloads and the serving model are recorded
    */
   public ModelRegistry(PinwheelMetrics metrics) {
+    this(metrics, Map.of());
+  }
+
+  /**
+   * Creates a registry serving nothing yet that accepts from files ({@link #offer(byte[], String,
+   * boolean)}: the models topic, the watched directory) only models signed by a trusted key.
+   *
+   * @param metrics where reloads and the serving model are recorded
+   * @param trustedKeys Ed25519 public keys by {@link ModelSignatures#keyId}; empty to accept
+   *     unsigned models, as without signatures
+   */
+  public ModelRegistry(PinwheelMetrics metrics, Map<String, PublicKey> trustedKeys) {
     this.metrics = Objects.requireNonNull(metrics, "metrics");
+    this.trustedKeys = Map.copyOf(trustedKeys);
+  }
+
+  /**
+   * Tells whether models from files must be signed by a trusted key.
+   *
+   * @return true when the registry was given trusted keys
+   */
+  public boolean verifiesSignatures() {
+    return !trustedKeys.isEmpty();
   }
 
   /**
@@ -125,6 +151,18 @@ public final class ModelRegistry implements EncoderSource, AutoCloseable {
     Objects.requireNonNull(origin, "origin");
     if (pweBytes == null || pweBytes.length == 0) {
       return finish(Outcome.REJECTED, origin + ": no model bytes", null, false);
+    }
+    if (!trustedKeys.isEmpty()) {
+      ModelSignatures.Verdict verdict = ModelSignatures.verify(pweBytes, trustedKeys);
+      if (!verdict.trusted()) {
+        return finish(
+            new ReloadResult(
+                Outcome.REJECTED,
+                origin + ": " + verdict.status().tag() + ": " + verdict.message(),
+                verdict.status().tag()),
+            null,
+            false);
+      }
     }
     EncoderModel model;
     try {
@@ -361,18 +399,22 @@ public final class ModelRegistry implements EncoderSource, AutoCloseable {
 
   private ReloadResult finish(
       Outcome outcome, String message, ServingModel next, boolean asDefault) {
+    return finish(new ReloadResult(outcome, message), next, asDefault);
+  }
+
+  private ReloadResult finish(ReloadResult result, ServingModel next, boolean asDefault) {
     if (next != null) {
       serving.set(next);
       servingIsDefault = asDefault;
       metrics.servingModel(next.name(), next.version());
     }
-    metrics.modelReload(outcome.tag());
-    switch (outcome) {
-      case ACCEPTED -> LOG.info("model accepted: {}", message);
-      case IGNORED -> LOG.info("model ignored: {}", message);
-      case REJECTED -> LOG.warn("model rejected: {}", message);
+    metrics.modelReload(result.outcome().tag(), result.reason());
+    switch (result.outcome()) {
+      case ACCEPTED -> LOG.info("model accepted: {}", result.message());
+      case IGNORED -> LOG.info("model ignored: {}", result.message());
+      case REJECTED -> LOG.warn("model rejected: {}", result.message());
     }
-    return new ReloadResult(outcome, message);
+    return result;
   }
 
   private static String describe(EncoderModel model) {

@@ -8,8 +8,17 @@ import java.util.Objects;
  *
  * @param outcome accepted, rejected or ignored
  * @param message why, in words, naming the model and its origin
+ * @param reason why, as a metric tag: {@code none} unless rejected; a rejected model is {@code
+ *     unsigned}, {@code untrusted-key} or {@code bad-signature} when its signature failed ({@link
+ *     io.pinwheel.extractor.model.ModelSignatures}), else {@code invalid}
  */
-public record ReloadResult(Outcome outcome, String message) {
+public record ReloadResult(Outcome outcome, String message, String reason) {
+
+  /** The reason of a model that was not rejected. */
+  public static final String NONE = "none";
+
+  /** The reason of a model rejected for anything but its signature. */
+  public static final String INVALID = "invalid";
 
   /** What became of an offered model. */
   public enum Outcome {
@@ -30,10 +39,21 @@ public record ReloadResult(Outcome outcome, String message) {
     }
   }
 
-  /** Checks that both components are present. */
+  /** Checks that the components are present. */
   public ReloadResult {
     Objects.requireNonNull(outcome, "outcome");
     Objects.requireNonNull(message, "message");
+    Objects.requireNonNull(reason, "reason");
+  }
+
+  /**
+   * A result with the usual reason of its outcome: {@code none}, or {@code invalid} if rejected.
+   *
+   * @param outcome accepted, rejected or ignored
+   * @param message why, in words
+   */
+  public ReloadResult(Outcome outcome, String message) {
+    this(outcome, message, outcome == Outcome.REJECTED ? INVALID : NONE);
   }
 
   /**

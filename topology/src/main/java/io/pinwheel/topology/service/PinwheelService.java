@@ -2,6 +2,7 @@ package io.pinwheel.topology.service;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.pinwheel.extractor.model.EncoderModel;
+import io.pinwheel.extractor.model.ModelSignatures;
 import io.pinwheel.topology.admin.MissingTopicsException;
 import io.pinwheel.topology.admin.PinwheelTopics;
 import io.pinwheel.topology.config.PinwheelConfig;
@@ -18,10 +19,14 @@ import io.pinwheel.topology.stream.FeatureTopology;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.file.Path;
+import java.security.PublicKey;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Comparator;
 import java.util.Deque;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
@@ -146,6 +151,15 @@ public final class PinwheelService implements AutoCloseable {
    */
   public PinwheelMetrics metrics() {
     return metrics;
+  }
+
+  /**
+   * Tells whether models from the models topic and directory must be signed by a trusted key.
+   *
+   * @return true when {@code pinwheel.models.trusted-keys} names keys
+   */
+  public boolean verifiesModels() {
+    return models.verifiesSignatures();
   }
 
   /**
@@ -493,7 +507,7 @@ public final class PinwheelService implements AutoCloseable {
         PinwheelTopics.require(config);
       }
 
-      ModelRegistry models = new ModelRegistry(s.metrics);
+      ModelRegistry models = new ModelRegistry(s.metrics, trustedKeys(config));
       s.models = models;
       s.resources.push(new Resource("model registry", models));
       ModelsTopicListener listener = models.listen(config.modelsTopic(), config.clientProperties());
@@ -582,6 +596,29 @@ public final class PinwheelService implements AutoCloseable {
             }
           });
       streams.start();
+    }
+
+    /** The keys of {@code pinwheel.models.trusted-keys}, by key id. */
+    private static Map<String, PublicKey> trustedKeys(PinwheelConfig config) {
+      Map<String, PublicKey> keys = new HashMap<>();
+      for (Path file : config.trustedKeys()) {
+        try {
+          PublicKey key = ModelSignatures.readPublicKey(file);
+          keys.put(ModelSignatures.keyId(key), key);
+        } catch (IOException | IllegalArgumentException e) {
+          throw new IllegalStateException(
+              "cannot read the trusted key " + file + ": " + e.getMessage(), e);
+        }
+      }
+      if (keys.isEmpty()) {
+        LOG.info("models are not verified: no {} set", PinwheelConfig.TRUSTED_KEYS);
+      } else {
+        LOG.info(
+            "models from the models topic and directory must be signed by one of {} trusted"
+                + " key(s)",
+            keys.size());
+      }
+      return keys;
     }
 
     static Health health(Started s) {
