@@ -36,6 +36,12 @@ final class Archive {
   /** Whether entries are deflated instead of stored. */
   boolean deflate;
 
+  /** manifest.json as it was in the file taken apart. */
+  byte[] manifestBytes;
+
+  /** The archive comment (where a signature lives), or null for none. */
+  String comment;
+
   private Archive() {}
 
   /** Takes apart a well-formed encoder file. */
@@ -46,6 +52,7 @@ final class Archive {
       while ((e = zip.getNextEntry()) != null) {
         byte[] data = zip.readAllBytes();
         if (e.getName().equals("manifest.json")) {
+          a.manifestBytes = data;
           a.manifest = (ObjectNode) JSON.readTree(data);
         } else {
           a.entries.put(e.getName(), data);
@@ -54,7 +61,21 @@ final class Archive {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    a.comment = comment(pwe);
     return a;
+  }
+
+  /** The comment of the end-of-central-directory record at the end of a ZIP file, or null. */
+  private static String comment(byte[] zip) {
+    for (int p = zip.length - 22; p >= 0; p--) {
+      if (zip[p] == 'P' && zip[p + 1] == 'K' && zip[p + 2] == 5 && zip[p + 3] == 6) {
+        int length = (zip[p + 20] & 0xff) | (zip[p + 21] & 0xff) << 8;
+        if (p + 22 + length == zip.length) {
+          return length == 0 ? null : new String(zip, p + 22, length, StandardCharsets.UTF_8);
+        }
+      }
+    }
+    return null;
   }
 
   /** The manifest's "files" object. */
@@ -105,6 +126,9 @@ final class Archive {
       }
       if (manifestLast) {
         put(zip, "manifest.json", manifestBytes);
+      }
+      if (comment != null) {
+        zip.setComment(comment);
       }
     }
     return out.toByteArray();

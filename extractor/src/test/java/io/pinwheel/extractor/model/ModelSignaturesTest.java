@@ -3,23 +3,14 @@ package io.pinwheel.extractor.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pinwheel.extractor.model.ModelSignatures.Status;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.PublicKey;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
-import java.util.zip.CRC32;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipFile;
-import java.util.zip.ZipInputStream;
-import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -79,13 +70,9 @@ class ModelSignaturesTest {
 
   @Test
   void shouldRefuseAManifestChangedAfterSigningAsBadSignature() throws Exception {
-    byte[] file = signed(TestModels.tiny(), KEYS);
-    Map<String, byte[]> entries = entries(file);
-    String manifest = new String(entries.get("manifest.json"), StandardCharsets.UTF_8);
-    entries.put(
-        "manifest.json",
-        manifest.replace("\"threshold\" : ", "\"threshold\" : 1").getBytes(StandardCharsets.UTF_8));
-    byte[] forged = zip(entries, comment(file));
+    Archive a = Archive.of(signed(TestModels.tiny(), KEYS));
+    ((ObjectNode) a.manifest.get("output")).put("threshold", 0.5);
+    byte[] forged = a.toBytes();
 
     ModelSignatures.Verdict v = ModelSignatures.verify(forged, trusting(KEYS));
 
@@ -95,11 +82,10 @@ class ModelSignaturesTest {
 
   @Test
   void shouldLeaveATamperedTensorToTheChecksumsWhichRefuseIt() throws Exception {
-    byte[] file = signed(TestModels.tiny(), KEYS);
-    Map<String, byte[]> entries = entries(file);
-    byte[] weights = entries.get("layers/0/weights.npy");
+    Archive a = Archive.of(signed(TestModels.tiny(), KEYS));
+    byte[] weights = a.entries.get("layers/0/weights.npy");
     weights[weights.length - 1] ^= 0x01;
-    byte[] tampered = zip(entries, comment(file));
+    byte[] tampered = a.zip(a.manifestBytes);
 
     // The signature covers the manifest, which still verifies; its checksum of the tensor does not.
     assertThat(ModelSignatures.verify(tampered, trusting(KEYS)).trusted()).isTrue();
@@ -146,50 +132,5 @@ class ModelSignaturesTest {
 
     assertThat(ModelSignatures.verify(twice, trusting(KEYS)).trusted()).isTrue();
     assertThat(twice.length).isEqualTo(once.length);
-  }
-
-  /** Every entry of an archive, in order. */
-  static Map<String, byte[]> entries(byte[] zip) throws IOException {
-    Map<String, byte[]> entries = new LinkedHashMap<>();
-    try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(zip))) {
-      ZipEntry e;
-      while ((e = in.getNextEntry()) != null) {
-        entries.put(e.getName(), in.readAllBytes());
-      }
-    }
-    return entries;
-  }
-
-  /** The archive comment, where a signature lives. */
-  static String comment(byte[] zip) throws IOException {
-    Path file = Files.createTempFile("comment", ".zip");
-    try {
-      Files.write(file, zip);
-      try (ZipFile z = new ZipFile(file.toFile())) {
-        return z.getComment();
-      }
-    } finally {
-      Files.delete(file);
-    }
-  }
-
-  /** A stored archive of the entries with the comment, as an attacker would rebuild one. */
-  static byte[] zip(Map<String, byte[]> entries, String comment) throws IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try (ZipOutputStream zip = new ZipOutputStream(out)) {
-      for (Map.Entry<String, byte[]> e : entries.entrySet()) {
-        ZipEntry entry = new ZipEntry(e.getKey());
-        entry.setMethod(ZipEntry.STORED);
-        entry.setSize(e.getValue().length);
-        CRC32 crc = new CRC32();
-        crc.update(e.getValue());
-        entry.setCrc(crc.getValue());
-        zip.putNextEntry(entry);
-        zip.write(e.getValue());
-        zip.closeEntry();
-      }
-      zip.setComment(comment);
-    }
-    return out.toByteArray();
   }
 }
