@@ -22,27 +22,44 @@ import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code pinwheel serve} as a separate JVM, as an operator runs it, with its standard output and
- * error in a log file: so that a test can kill it with SIGKILL, or see it exit on its own.
+ * {@code pinwheel serve} in a JVM of its own, on this test's class path, its live page and metrics
+ * on a free port of 127.0.0.1, everything it prints in one log file.
  */
 final class ServeProcess implements AutoCloseable {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-  private final String name;
-  private final Path log;
   private final Process process;
-  private final long startNanos;
+  private final Path log;
+  private final int port;
+  private final String name;
+  private final long startNanos = System.nanoTime();
 
-  private ServeProcess(String name, Path log, Process process) {
-    this.name = name;
-    this.log = log;
+  private ServeProcess(Process process, Path log, int port) {
     this.process = process;
-    this.startNanos = System.nanoTime();
+    this.log = log;
+    this.port = port;
+    String file = log.getFileName().toString();
+    this.name = file.endsWith(".log") ? file.substring(0, file.length() - 4) : file;
+  }
+
+  /** Writes {@code properties} to {@code file}, UTF-8, for {@code serve --config}. */
+  static Path writeConfig(Path file, Map<String, String> properties) throws IOException {
+    Properties p = new Properties();
+    p.putAll(properties);
+    try (var w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+      p.store(w, "pinwheel serve, started by a test");
+    }
+    return file;
+  }
+
+  /** Starts {@code serve --config config}, printing to {@code log}. */
+  static ServeProcess start(Path config, Path log) throws IOException {
+    return start(config, log, List.of());
   }
 
   /**
-   * Writes {@code properties} to {@code dir/<name>.properties} and starts serve on them, with a
-   * free metrics port.
+   * Writes {@code properties} to {@code dir/<name>.properties} and starts serve on them, printing
+   * to {@code dir/<name>.log}.
    *
    * @param dir where the configuration and the log go
    * @param name the instance's name, for its files and messages
@@ -52,15 +69,14 @@ final class ServeProcess implements AutoCloseable {
    */
   static ServeProcess start(Path dir, String name, Map<String, String> properties, String... extra)
       throws IOException {
-    Properties p = new Properties();
-    p.putAll(properties);
-    Path config = dir.resolve(name + ".properties");
-    try (var w = Files.newBufferedWriter(config, StandardCharsets.UTF_8)) {
-      p.store(w, "serve " + name);
-    }
-    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    Path config = writeConfig(dir.resolve(name + ".properties"), properties);
+    return start(config, dir.resolve(name + ".log"), List.of(extra));
+  }
+
+  private static ServeProcess start(Path config, Path log, List<String> extra) throws IOException {
+    int port = freePort();
     List<String> command = new ArrayList<>();
-    command.add(java.toString());
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx1g");
     command.add("-Dorg.bytedeco.javacpp.maxbytes=2G");
     command.add("-Dorg.bytedeco.javacpp.maxphysicalbytes=4G");
@@ -71,31 +87,27 @@ final class ServeProcess implements AutoCloseable {
     command.add("--config");
     command.add(config.toString());
     command.add("--metrics-port");
-    command.add(Integer.toString(freePort()));
-    command.addAll(List.of(extra));
-    Path log = dir.resolve(name + ".log");
+    command.add(Integer.toString(port));
+    command.addAll(extra);
     ProcessBuilder pb =
         new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     pb.environment().put("OMP_NUM_THREADS", "1");
-    return new ServeProcess(name, log, pb.start());
+    return new ServeProcess(pb.start(), log, port);
   }
 
-  /** The operating system's process. */
+  /** {@code 127.0.0.1:port} of the live page and {@code /metrics}. */
+  String address() {
+    return "127.0.0.1:" + port;
+  }
+
   Process process() {
     return process;
   }
 
-  /** Everything the instance printed so far. */
-  String log() {
-    try {
-      return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
-    } catch (IOException e) {
-      return "(unreadable: " + e + ")";
-    }
-  }
-
-  /** Waits until {@code /health} answers 200, failing at once should the process end. */
+  /** Waits until {@code /health} answers 200; fails at once if the process exits. */
   void awaitHealthy(Duration deadline) {
+    HttpClient http = HttpClient.newHttpClient();
+    URI health = URI.create("http://" + address() + "/health");
     await()
         .atMost(deadline)
         .pollInterval(Duration.ofMillis(200))
@@ -104,10 +116,39 @@ final class ServeProcess implements AutoCloseable {
               assertThat(process.isAlive())
                   .as("the %s instance is alive; its log:%n%s", name, log())
                   .isTrue();
-              URI health = healthUri();
-              HttpResponse<String> r = health == null ? null : health(health);
-              return r != null && r.statusCode() == 200;
+              try {
+                return http.send(
+                            HttpRequest.newBuilder(health).timeout(Duration.ofSeconds(5)).build(),
+                            HttpResponse.BodyHandlers.discarding())
+                        .statusCode()
+                    == 200;
+              } catch (IOException e) {
+                return false;
+              }
             });
+  }
+
+  /** What it has printed so far. */
+  String log() {
+    try {
+      return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
+    } catch (IOException e) {
+      return "(unreadable: " + e + ")";
+    }
+  }
+
+  /** SIGKILL, and waits for the process to be gone. */
+  void kill() throws InterruptedException {
+    if (process.isAlive()) {
+      process.destroyForcibly();
+      process.waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+
+  /** SIGTERM: the shutdown hook closes the service; true if it exited within 30 s. */
+  boolean stop() throws InterruptedException {
+    process.destroy();
+    return process.waitFor(30, TimeUnit.SECONDS);
   }
 
   /** The health address the instance printed once running, or null before then. */
@@ -121,7 +162,26 @@ final class ServeProcess implements AutoCloseable {
     return URI.create(rest.substring(0, rest.indexOf(';')));
   }
 
-  /** {@code GET} of a health address; a status of 0 when nothing answers. */
+  /**
+   * How many frames the instance has read, from its {@code /metrics}: a sign that it holds
+   * partitions and works on them.
+   *
+   * @return {@code pinwheel_frames_in_total}, or -1 when the endpoint does not answer
+   */
+  long framesIn() throws InterruptedException {
+    HttpResponse<String> r = health(URI.create("http://" + address() + "/metrics"));
+    if (r == null || r.statusCode() != 200) {
+      return -1;
+    }
+    return r.body()
+        .lines()
+        .filter(l -> l.startsWith("pinwheel_frames_in_total "))
+        .mapToLong(l -> (long) Double.parseDouble(l.substring(l.indexOf(' ') + 1)))
+        .findFirst()
+        .orElse(-1);
+  }
+
+  /** {@code GET} of a health address; null when nothing answers. */
   static HttpResponse<String> health(URI uri) throws InterruptedException {
     try {
       return HTTP.send(
@@ -150,15 +210,7 @@ final class ServeProcess implements AutoCloseable {
     return Duration.ofNanos(System.nanoTime() - startNanos);
   }
 
-  /** SIGKILL, as a crash or an out-of-memory killer would, and waits for the process to go. */
-  void kill() throws InterruptedException {
-    if (process.isAlive()) {
-      process.destroyForcibly();
-      assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    }
-  }
-
-  /** SIGTERM: the shutdown hook closes the service cleanly. */
+  /** SIGTERM, then waits for the exit: the shutdown hook closes the service cleanly. */
   int terminate(Duration timeout) throws InterruptedException {
     process.destroy();
     return awaitExit(timeout);
@@ -169,11 +221,15 @@ final class ServeProcess implements AutoCloseable {
     return "serve " + name;
   }
 
+  /** Stops it (SIGTERM, then SIGKILL after 30 s) if still running. */
   @Override
   public void close() {
     try {
-      kill();
+      if (process.isAlive() && !stop()) {
+        kill();
+      }
     } catch (InterruptedException e) {
+      process.destroyForcibly();
       Thread.currentThread().interrupt();
     }
   }

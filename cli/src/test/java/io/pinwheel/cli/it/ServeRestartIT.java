@@ -41,72 +41,77 @@ class ServeRestartIT {
 
   @TempDir Path dir;
 
+  private ServeProcess first;
+  private ServeProcess second;
+
   @Test
   void shouldNotLoseOrDuplicateAfterSigkill() throws Exception {
-    Map<String, String> properties = new LinkedHashMap<>();
-    properties.put("bootstrap.servers", kafka.bootstrapServers());
-    properties.put("application.id", "restart-it");
-    properties.put("state.dir", dir.resolve("state").toString());
-    // The killed instance holds its partitions until the group notices it is gone, and its open
-    // transaction blocks read_committed readers until aborted: both bounds are short here.
-    properties.put("session.timeout.ms", "6000");
-    properties.put("heartbeat.interval.ms", "1500");
-    properties.put("producer.transaction.timeout.ms", "5000");
-    PinwheelConfig pinwheel = PinwheelConfig.fromProperties(properties);
-    PinwheelTopics.ensure(pinwheel, 2);
+    try {
+      Map<String, String> properties = new LinkedHashMap<>();
+      properties.put("bootstrap.servers", kafka.bootstrapServers());
+      properties.put("application.id", "restart-it");
+      properties.put("state.dir", dir.resolve("state").toString());
+      // The killed instance holds its partitions until the group notices it is gone, and its open
+      // transaction blocks read_committed readers until aborted: both bounds are short here.
+      properties.put("session.timeout.ms", "6000");
+      properties.put("heartbeat.interval.ms", "1500");
+      properties.put("producer.transaction.timeout.ms", "5000");
+      Path config = ServeProcess.writeConfig(dir.resolve("serve.properties"), properties);
+      PinwheelConfig pinwheel = PinwheelConfig.fromProperties(properties);
+      PinwheelTopics.ensure(pinwheel, 2);
 
-    ServeProcess first = null;
-    ServeProcess second = null;
-    try (Outputs outputs =
-        new Outputs(
-            kafka.bootstrapServers(), pinwheel.featuresTopic(), pinwheel.deadLetterTopic())) {
-      first = ServeProcess.start(dir, "first", properties);
-      first.awaitHealthy(DEADLINE);
-      CompletableFuture<List<String>> sending =
-          CompletableFuture.supplyAsync(
-              () -> {
-                try {
-                  return Frames.send(
-                      kafka.bootstrapServers(), pinwheel.framesTopic(), "f", FRAMES, 7, 4, 100);
-                } catch (Exception e) {
-                  throw new IllegalStateException(e);
-                }
-              });
-      // Mid-stream: some frames are out, most are still to come.
-      await().atMost(DEADLINE).until(() -> outputs.distinct() >= 60);
-      first.kill();
-      int atKill = outputs.distinct();
-      System.out.printf("killed the first instance with %d frames out%n", atKill);
-      assertThat(atKill).isLessThan(FRAMES);
+      try (Outputs outputs =
+          new Outputs(
+              kafka.bootstrapServers(), pinwheel.featuresTopic(), pinwheel.deadLetterTopic())) {
+        first = ServeProcess.start(config, dir.resolve("first.log"));
+        try {
+          first.awaitHealthy(DEADLINE);
+          CompletableFuture<List<String>> sending =
+              CompletableFuture.supplyAsync(
+                  () -> {
+                    try {
+                      return Frames.send(
+                          kafka.bootstrapServers(), pinwheel.framesTopic(), "f", FRAMES, 7, 4, 100);
+                    } catch (Exception e) {
+                      throw new IllegalStateException(e);
+                    }
+                  });
+          // Mid-stream: some frames are out, most are still to come.
+          await().atMost(DEADLINE).until(() -> outputs.distinct() >= 60);
+          first.kill();
+          assertThat(first.process().isAlive()).isFalse();
+          int atKill = outputs.distinct();
+          System.out.printf("killed the first instance with %d frames out%n", atKill);
+          assertThat(atKill).isLessThan(FRAMES);
 
-      second = ServeProcess.start(dir, "second", properties);
-      List<String> sent = sending.get(60, TimeUnit.SECONDS);
-      await().atMost(DEADLINE).until(() -> outputs.distinct() >= FRAMES);
-      // Anything the first instance wrote but did not commit must never show up: give it
-      // time to, were it going to.
-      Thread.sleep(2000);
+          second = ServeProcess.start(config, dir.resolve("second.log"));
+          List<String> sent = sending.get(60, TimeUnit.SECONDS);
+          await().atMost(DEADLINE).until(() -> outputs.distinct() >= FRAMES);
+          // Anything the first instance wrote but did not commit must never show up: give it
+          // time to, were it going to.
+          Thread.sleep(2000);
 
-      Map<String, Integer> counts = outputs.counts();
-      assertThat(counts.keySet()).containsExactlyInAnyOrderElementsOf(sent);
-      assertThat(counts).allSatisfy((id, n) -> assertThat(n).as(id).isEqualTo(1));
-      assertThat(outputs.deadLetterRecords()).isEqualTo(FRAMES / 7);
-      assertThat(outputs.featureRecords() + outputs.deadLetterRecords()).isEqualTo(FRAMES);
+          Map<String, Integer> counts = outputs.counts();
+          assertThat(counts.keySet()).containsExactlyInAnyOrderElementsOf(sent);
+          assertThat(counts).allSatisfy((id, n) -> assertThat(n).as(id).isEqualTo(1));
+          assertThat(outputs.deadLetterRecords()).isEqualTo(FRAMES / 7);
+          assertThat(outputs.featureRecords() + outputs.deadLetterRecords()).isEqualTo(FRAMES);
 
-      // SIGTERM: the shutdown hook closes the service cleanly.
-      second.terminate(Duration.ofSeconds(30));
-      assertThat(second.log()).contains("pinwheel serve: stopped cleanly");
-      System.out.println("second instance:\n" + second.log());
+          // SIGTERM: the shutdown hook closes the service cleanly.
+          assertThat(second.stop()).isTrue();
+          assertThat(second.log()).contains("pinwheel serve: stopped cleanly");
+          System.out.println("second instance:\n" + second.log());
+        } finally {
+          first.kill();
+          if (second != null) {
+            second.kill();
+          }
+        }
+      }
     } catch (AssertionError | RuntimeException e) {
       System.out.println("first instance:\n" + (first == null ? "" : first.log()));
       System.out.println("second instance:\n" + (second == null ? "" : second.log()));
       throw e;
-    } finally {
-      if (first != null) {
-        first.close();
-      }
-      if (second != null) {
-        second.close();
-      }
     }
   }
 }
