@@ -9,7 +9,9 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.distribution.HistogramSnapshot;
 import io.micrometer.core.instrument.distribution.ValueAtPercentile;
 import io.pinwheel.topology.DeadLetterReason;
+import io.pinwheel.topology.RejectReason;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -59,14 +61,7 @@ public final class PinwheelMetrics implements MeterBinder {
   private static final DeadLetterReason[] DEAD_LETTER_REASONS = DeadLetterReason.values();
 
   /** Model reload results with their own series; anything else is counted as {@link #OTHER}. */
-  static final List<String> RELOAD_RESULTS =
-      List.of(
-          "accepted/none",
-          "ignored/none",
-          "rejected/invalid",
-          "rejected/unsigned",
-          "rejected/untrusted-key",
-          "rejected/bad-signature");
+  static final List<String> RELOAD_RESULTS = reloadResults();
 
   /** The tag value that unknown reasons and results fold into. */
   static final String OTHER = "other";
@@ -182,16 +177,16 @@ public final class PinwheelMetrics implements MeterBinder {
    *     included, is counted as {@code other}
    */
   public void modelReload(String result) {
-    modelReload(result, "rejected".equals(result) ? "invalid" : "none");
+    modelReload(
+        result, ("rejected".equals(result) ? RejectReason.INVALID : RejectReason.NONE).tag());
   }
 
   /**
    * Counts an encoder model reload attempt, with why.
    *
    * @param result {@code accepted}, {@code rejected} or {@code ignored}
-   * @param reason {@code none} for an accepted or ignored model; for a rejected one {@code
-   *     invalid}, {@code unsigned}, {@code untrusted-key} or {@code bad-signature}. Any other pair
-   *     is counted as {@code other}, {@code other}
+   * @param reason a {@link RejectReason#tag()}: {@code none} for an accepted or ignored model,
+   *     another for a rejected one. Any other pair is counted as {@code other}, {@code other}
    */
   public void modelReload(String result, String reason) {
     Meters m = meters;
@@ -270,6 +265,17 @@ public final class PinwheelMetrics implements MeterBinder {
       total += counter.count();
     }
     return (long) total;
+  }
+
+  /** {@code accepted/none}, {@code ignored/none} and {@code rejected/<reason>} for every other. */
+  private static List<String> reloadResults() {
+    List<String> pairs = new ArrayList<>(List.of("accepted/none", "ignored/none"));
+    for (RejectReason r : RejectReason.values()) {
+      if (r != RejectReason.NONE) {
+        pairs.add("rejected/" + r.tag());
+      }
+    }
+    return List.copyOf(pairs);
   }
 
   private static int reloadIndex(String result, String reason) {

@@ -11,6 +11,7 @@ import io.pinwheel.extractor.model.InputSpec;
 import io.pinwheel.extractor.model.InvalidModelException;
 import io.pinwheel.extractor.model.ModelSignatures;
 import io.pinwheel.extractor.model.Normalization;
+import io.pinwheel.topology.RejectReason;
 import io.pinwheel.topology.metrics.PinwheelMetrics;
 import io.pinwheel.topology.model.ReloadResult.Outcome;
 import java.nio.file.Path;
@@ -78,9 +79,9 @@ public final class ModelRegistry implements EncoderSource, AutoCloseable {
   /** Whether the serving model came from {@link #offerDefault}; guarded by {@code this}. */
   private boolean servingIsDefault;
 
-  /** Guarded by {@code this}. */
   private final Map<String, PublicKey> trustedKeys;
 
+  /** Guarded by {@code this}. */
   private boolean closed;
 
   /**
@@ -159,7 +160,7 @@ public final class ModelRegistry implements EncoderSource, AutoCloseable {
             new ReloadResult(
                 Outcome.REJECTED,
                 origin + ": " + verdict.status().tag() + ": " + verdict.message(),
-                verdict.status().tag()),
+                RejectReason.of(verdict.status())),
             null,
             false);
       }
@@ -408,7 +409,7 @@ public final class ModelRegistry implements EncoderSource, AutoCloseable {
       servingIsDefault = asDefault;
       metrics.servingModel(next.name(), next.version());
     }
-    metrics.modelReload(result.outcome().tag(), result.reason());
+    metrics.modelReload(result.outcome().tag(), result.reason().tag());
     switch (result.outcome()) {
       case ACCEPTED -> LOG.info("model accepted: {}", result.message());
       case IGNORED -> LOG.info("model ignored: {}", result.message());

@@ -1,5 +1,6 @@
 package io.pinwheel.topology.model;
 
+import io.pinwheel.topology.RejectReason;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -8,17 +9,10 @@ import java.util.Objects;
  *
  * @param outcome accepted, rejected or ignored
  * @param message why, in words, naming the model and its origin
- * @param reason why, as a metric tag: {@code none} unless rejected; a rejected model is {@code
- *     unsigned}, {@code untrusted-key} or {@code bad-signature} when its signature failed ({@link
- *     io.pinwheel.extractor.model.ModelSignatures}), else {@code invalid}
+ * @param reason why it was rejected: {@link RejectReason#NONE} unless rejected, else its
+ *     signature's refusal or {@link RejectReason#INVALID}
  */
-public record ReloadResult(Outcome outcome, String message, String reason) {
-
-  /** The reason of a model that was not rejected. */
-  public static final String NONE = "none";
-
-  /** The reason of a model rejected for anything but its signature. */
-  public static final String INVALID = "invalid";
+public record ReloadResult(Outcome outcome, String message, RejectReason reason) {
 
   /** What became of an offered model. */
   public enum Outcome {
@@ -44,6 +38,10 @@ public record ReloadResult(Outcome outcome, String message, String reason) {
     Objects.requireNonNull(outcome, "outcome");
     Objects.requireNonNull(message, "message");
     Objects.requireNonNull(reason, "reason");
+    if ((outcome == Outcome.REJECTED) == (reason == RejectReason.NONE)) {
+      throw new IllegalArgumentException(
+          "a rejected result needs a reason and no other one has: " + outcome + ", " + reason);
+    }
   }
 
   /**
@@ -53,7 +51,7 @@ public record ReloadResult(Outcome outcome, String message, String reason) {
    * @param message why, in words
    */
   public ReloadResult(Outcome outcome, String message) {
-    this(outcome, message, outcome == Outcome.REJECTED ? INVALID : NONE);
+    this(outcome, message, outcome == Outcome.REJECTED ? RejectReason.INVALID : RejectReason.NONE);
   }
 
   /**
