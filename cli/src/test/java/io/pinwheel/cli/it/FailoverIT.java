@@ -119,8 +119,9 @@ class FailoverIT {
       // open transaction and the first commit follow (README, "Failover").
       assertThat(takeOvers).allSatisfy(t -> assertThat(t).isLessThan(TAKE_OVER_BOUND_MS));
 
-      assertThat(survivor.terminate(Duration.ofSeconds(60))).isZero();
-      assertThat(victim.terminate(Duration.ofSeconds(60))).isZero();
+      // serve's documented status for SIGTERM: 0, or 143 when the JVM reports the signal itself.
+      assertThat(survivor.terminate(Duration.ofSeconds(60))).isIn(0, 143);
+      assertThat(victim.terminate(Duration.ofSeconds(60))).isIn(0, 143);
       assertThat(survivor.log()).contains("pinwheel serve: stopped cleanly");
       assertThat(victim.log()).contains("pinwheel serve: stopped cleanly");
     } catch (AssertionError | RuntimeException e) {
