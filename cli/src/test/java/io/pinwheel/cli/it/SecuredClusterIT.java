@@ -102,17 +102,24 @@ class SecuredClusterIT {
     Map<String, String> serve = new LinkedHashMap<>(credentials("serve"));
     serve.put(PinwheelConfig.APPLICATION_ID, APP);
     serve.put("state.dir", dir.resolve("state").toString());
+    // Signed encoders too: from the models topic, only what the release key signed.
+    Cli keygen = Cli.run("keygen", "--out", dir.resolve("release").toString());
+    assertThat(keygen.exitCode()).as(keygen.err()).isZero();
+    serve.put(PinwheelConfig.TRUSTED_KEYS, keygen.lastLine().get("publicKey").asText());
     try (ServeProcess server = ServeProcess.start(dir, "serve", serve, "--model", v1.toString())) {
       server.awaitHealthy(DEADLINE);
+      assertThat(server.log()).contains("models must be signed by a trusted key (1)");
 
-      Cli publish =
-          Cli.run(
-              "publish-model",
-              v2.toString(),
-              "--bootstrap-servers",
-              kafka.bootstrapServers(),
-              "--client-config",
-              clientConfig("publisher").toString());
+      Cli unsigned = publish(v2);
+      assertThat(unsigned.exitCode()).as(unsigned.err()).isZero();
+      await()
+          .atMost(DEADLINE)
+          .until(
+              () -> server.log().contains("model rejected") && server.log().contains("unsigned"));
+      Cli sign =
+          Cli.run("sign", "--key", keygen.lastLine().get("privateKey").asText(), v2.toString());
+      assertThat(sign.exitCode()).as(sign.err()).isZero();
+      Cli publish = publish(v2);
       assertThat(publish.exitCode()).as(publish.err()).isZero();
       await()
           .atMost(DEADLINE)
@@ -326,6 +333,16 @@ class SecuredClusterIT {
     Path file = dir.resolve(name + ".client.properties");
     Files.writeString(file, text, StandardCharsets.UTF_8);
     return file;
+  }
+
+  private Cli publish(Path model) throws IOException {
+    return Cli.run(
+        "publish-model",
+        model.toString(),
+        "--bootstrap-servers",
+        kafka.bootstrapServers(),
+        "--client-config",
+        clientConfig("publisher").toString());
   }
 
   private static Path initModel(String name) throws IOException {
