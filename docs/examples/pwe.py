@@ -4,7 +4,7 @@
 This is the executable form of docs/encoder-format.md: it needs only the
 standard library and numpy, and is written to be read, not to be fast.
 
-    python3 pwe.py model.pwe frame.npy [--dense]
+    python3 pwe.py model.pwe frame.npy [--dense] [--trusted-key KEY.pub ...]
 
 loads and verifies model.pwe, runs the encoder on frame.npy (an already
 normalized float32 array of shape [C, H, W]) and prints one JSON line:
@@ -15,8 +15,16 @@ with "scores": [...] and "label": "..." added when the model has a linear
 head, and "dense": [...] (the whole code -- the last pooled map or the
 recurrent layer's output -- flat, C order) when --dense is given. As a
 module: model = load(path); code = encode(model, x).
+
+With --trusted-key (PEM public keys, as `pinwheel keygen` writes them; the
+option may be repeated), the file must also carry a valid signature by one of
+them (section 10): otherwise it is refused, exit status 1, with the reason
+"unsigned", "untrusted-key" or "bad-signature" first on the error line. Checking
+signatures needs the `cryptography` package (Debian: python3-cryptography);
+reading and encoding do not.
 """
 
+import base64
 import hashlib
 import io
 import json
@@ -319,18 +327,97 @@ def encode(model, frame, dense=False):
     return code
 
 
+SIGNATURE_DOMAIN = b"pinwheel-encoder-signature/1\n"
+SIGNATURE_VERSION = 1
+
+
+class Refused(Exception):
+    """A signature check failed; reason is unsigned, untrusted-key or bad-signature."""
+
+    def __init__(self, reason, message):
+        super().__init__(f"{reason}: {message}")
+        self.reason = reason
+
+
+def public_key_der(pem_path):
+    """The DER (SubjectPublicKeyInfo) of the PUBLIC KEY block of a PEM file."""
+    with open(pem_path, "r", encoding="ascii") as f:
+        text = f.read()
+    begin, end = "-----BEGIN PUBLIC KEY-----", "-----END PUBLIC KEY-----"
+    if begin not in text or end not in text:
+        raise ValueError(f"{pem_path}: no {begin} block")
+    body = text.split(begin, 1)[1].split(end, 1)[0]
+    return base64.b64decode("".join(body.split()), validate=True)
+
+
+def key_id(der):
+    """A key's id: the SHA-256 of its DER, as the signature block names it."""
+    return hashlib.sha256(der).hexdigest()
+
+
+def verify_signature(path, trusted_ders):
+    """Checks the signature in a .pwe's archive comment (section 10) against trusted keys.
+
+    Returns the signer's key id; raises Refused with the reason otherwise. Only the
+    signature: that the signed manifest's checksums match the tensors is load()'s part.
+    """
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+    from cryptography.hazmat.primitives.serialization import load_der_public_key
+
+    with zipfile.ZipFile(path) as z:
+        comment = z.comment
+        manifest = z.read("manifest.json")
+    if not comment:
+        raise Refused("unsigned", f"{path}: not signed")
+    try:
+        block = json.loads(comment.decode("utf-8"))
+    except ValueError:
+        block = None
+    if not isinstance(block, dict) or "pinwheelSignature" not in block:
+        raise Refused("unsigned", f"{path}: not signed (the archive comment is not a pinwheel signature)")
+    kid = str(block.get("keyId", ""))
+    if block.get("pinwheelSignature") != SIGNATURE_VERSION or block.get("algorithm") != "Ed25519":
+        raise Refused("bad-signature", f"{path}: signature block version {block.get('pinwheelSignature')!r} "
+                      f"with algorithm {block.get('algorithm')!r} is not one this reader checks "
+                      "(version 1, Ed25519); it may need a newer pinwheel")
+    trusted = {key_id(der): der for der in trusted_ders}
+    if kid not in trusted:
+        raise Refused("untrusted-key", f"{path}: signed by key {kid[:16]}, which is not trusted")
+    key = load_der_public_key(trusted[kid])
+    if not isinstance(key, Ed25519PublicKey):
+        raise ValueError(f"trusted key {kid[:16]} is not an Ed25519 key")
+    try:
+        key.verify(base64.b64decode(str(block.get("signature", "")), validate=True),
+                   SIGNATURE_DOMAIN + manifest)
+    except (InvalidSignature, ValueError):
+        raise Refused("bad-signature", f"{path}: the signature by key {kid[:16]} does not match "
+                      "the manifest (changed since)") from None
+    return kid
+
+
 def main(argv):
-    args = [a for a in argv if a != "--dense"]
-    if len(args) != 2:
+    args, keys, dense = [], [], False
+    it = iter(argv)
+    for a in it:
+        if a == "--dense":
+            dense = True
+        elif a == "--trusted-key":
+            keys.append(next(it, None))
+        else:
+            args.append(a)
+    if len(args) != 2 or None in keys:
         print(__doc__, file=sys.stderr)
         return 2
     try:
+        if keys:
+            verify_signature(args[0], [public_key_der(k) for k in keys])
         model = load(args[0])
-    except InvalidModel as e:
+    except (InvalidModel, Refused) as e:
         print(e, file=sys.stderr)
         return 1
     frame = np.load(args[1], allow_pickle=False)
-    code = encode(model, frame, dense="--dense" in argv)
+    code = encode(model, frame, dense=dense)
     print(json.dumps(code, separators=(",", ":")))
     return 0
 

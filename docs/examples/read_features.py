@@ -9,6 +9,10 @@ the content-type header, or by a leading '{').
     python3 read_features.py --bootstrap-servers localhost:9092 --from-beginning --max 10
 
 prints one line per record: frame id, model, shape, nnz, and the sum of the dense values.
+
+On a secured cluster, --client-config FILE reads librdkafka settings (key=value lines such as
+security.protocol, sasl.username, ssl.ca.location) and -X KEY=VALUE adds one. A refusal by the
+cluster (login, certificate, missing ACL) stops the reader at once with a message naming it, exit 1.
 """
 import argparse
 import json
@@ -114,6 +118,57 @@ def dense(arr):
     return out
 
 
+REFUSALS = {
+    KafkaError._AUTHENTICATION: "authentication failed",
+    KafkaError._SSL: "TLS handshake with the broker failed",
+    KafkaError.TOPIC_AUTHORIZATION_FAILED: "not authorized to read the topic (missing ACL)",
+    KafkaError.GROUP_AUTHORIZATION_FAILED: "not authorized to use the consumer group (missing ACL)",
+}
+
+
+class Refused(Exception):
+    """The cluster refused this client: retrying would not help."""
+
+
+def refusal(err, settings):
+    """The message for an error that a retry cannot cure, or None."""
+    what = REFUSALS.get(err.code())
+    if err.code() == KafkaError._TRANSPORT and "SSL alert" in err.str():
+        what = "the broker refused the TLS handshake (is ssl.certificate.location a certificate" \
+               " from the broker's CA?)"
+    if what is None and not err.fatal():
+        return None
+    text = "%s: %s" % (what or "fatal error", err.str())
+    mechanism = str(settings.get("sasl.mechanism", settings.get("sasl.mechanisms", "")))
+    if err.code() == KafkaError._AUTHENTICATION and mechanism.startswith("SCRAM"):
+        from confluent_kafka import libversion
+        version = libversion()
+        if version[1] < 0x020601FF:
+            text += (" (librdkafka %s cannot log in with SCRAM to Kafka 4 brokers, fixed in 2.6.1;"
+                     " use a client certificate on the broker's SSL listener, or a newer"
+                     " librdkafka)" % version[0])
+    return text
+
+
+def read_settings(path):
+    """librdkafka settings from key=value lines; '#' starts a comment line."""
+    settings = {}
+    try:
+        f = open(path, encoding="utf-8")
+    except OSError as e:
+        raise SystemExit("read_features.py: cannot read --client-config %s: %s" % (path, e.strerror))
+    with f:
+        for n, line in enumerate(f, 1):
+            line = line.strip()
+            if not line or line.startswith("#"):
+                continue
+            if "=" not in line:
+                raise SystemExit("%s:%d: not a key=value line" % (path, n))
+            key, value = line.split("=", 1)
+            settings[key.strip()] = value.strip()
+    return settings
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--bootstrap-servers", default="localhost:9092")
@@ -121,22 +176,47 @@ def main():
     ap.add_argument("--max", type=int, default=0, help="stop after N records (0: never)")
     ap.add_argument("--from-beginning", action="store_true")
     ap.add_argument("--format", choices=["text", "json"], default="text", help="output lines")
+    ap.add_argument("--client-config", metavar="FILE",
+                    help="librdkafka settings (key=value lines), e.g. for a secured cluster")
+    ap.add_argument("-X", dest="extra", action="append", default=[], metavar="KEY=VALUE",
+                    help="a librdkafka setting, repeatable")
     args = ap.parse_args()
-    consumer = Consumer({
-        "bootstrap.servers": args.bootstrap_servers,
+    settings = read_settings(args.client_config) if args.client_config else {}
+    for kv in args.extra:
+        if "=" not in kv:
+            ap.error("-X takes KEY=VALUE, got %r" % kv)
+        key, value = kv.split("=", 1)
+        settings[key] = value
+    if "bootstrap.servers" not in settings or args.bootstrap_servers != ap.get_default(
+            "bootstrap_servers"):
+        settings["bootstrap.servers"] = args.bootstrap_servers
+    refused = []
+
+    def on_error(err):
+        text = refusal(err, settings)
+        if text is not None:
+            refused.append(text)
+
+    consumer = Consumer(dict(settings, **{
         "group.id": "read-features-" + uuid.uuid4().hex,
         "enable.auto.commit": False,
         "isolation.level": "read_committed",
         "auto.offset.reset": "earliest" if args.from_beginning else "latest",
-    })
+        "error_cb": on_error,
+    }))
     consumer.subscribe([args.topic])
     seen = 0
     try:
         while args.max == 0 or seen < args.max:
             msg = consumer.poll(0.5)
+            if refused:
+                raise Refused(refused[0])
             if msg is None:
                 continue
             if msg.error():
+                text = refusal(msg.error(), settings)
+                if text is not None:
+                    raise Refused(text)
                 if msg.error().code() != KafkaError._PARTITION_EOF:
                     print("error: %s" % msg.error(), file=sys.stderr)
                 continue
@@ -160,6 +240,9 @@ def main():
                       rec["modelVersion"], shape, len(rec["values"]), checksum), flush=True)
     except KeyboardInterrupt:
         pass
+    except Refused as e:
+        print("read_features.py: stopped, the cluster refused it: %s" % e, file=sys.stderr)
+        sys.exit(1)
     finally:
         consumer.close()
 

@@ -14,7 +14,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +35,8 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclBindingFilter;
 import org.apache.kafka.common.utils.Time;
 
 /**
@@ -61,7 +65,7 @@ public final class EmbeddedKafka implements AutoCloseable {
   /** The largest record batch the broker accepts unless configured otherwise: 64 MiB. */
   public static final int DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 
-  private static final String HOST = "127.0.0.1";
+  static final String HOST = "127.0.0.1";
   private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
   private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
   private static final int START_ATTEMPTS = 3;
@@ -72,6 +76,8 @@ public final class EmbeddedKafka implements AutoCloseable {
   private final boolean deleteLogDir;
   private final int port;
   private final Duration startupTime;
+  private final BrokerSecurity security;
+  private final int tlsPort;
   private boolean closed;
 
   private EmbeddedKafka(
@@ -80,13 +86,17 @@ public final class EmbeddedKafka implements AutoCloseable {
       Path logDir,
       boolean deleteLogDir,
       int port,
-      Duration startupTime) {
+      Duration startupTime,
+      BrokerSecurity security,
+      int tlsPort) {
     this.server = server;
     this.admin = admin;
     this.logDir = logDir;
     this.deleteLogDir = deleteLogDir;
     this.port = port;
     this.startupTime = startupTime;
+    this.security = security;
+    this.tlsPort = tlsPort;
   }
 
   /**
@@ -148,6 +158,128 @@ public final class EmbeddedKafka implements AutoCloseable {
   }
 
   /**
+   * Tells whether the broker was started {@linkplain Builder#secured() secured}.
+   *
+   * @return true for a {@code SASL_SSL} listener with ACLs, false for plain text without them
+   */
+  public boolean isSecured() {
+    return security != null;
+  }
+
+  /**
+   * Returns the CA certificate clients of a secured broker must trust.
+   *
+   * @return the PEM file, {@code <log dir>/security/ca.pem}
+   * @throws IllegalStateException if the broker is not secured
+   */
+  public Path caCertificate() {
+    return requireSecurity().caCertificate();
+  }
+
+  /**
+   * Returns the address of a secured broker's {@code SSL} listener, where clients log in with a
+   * certificate ({@link #issueClientCertificate}) instead of a password.
+   *
+   * @return {@code 127.0.0.1:<port>}
+   * @throws IllegalStateException if the broker is not secured
+   */
+  public String tlsBootstrapServers() {
+    requireSecurity();
+    return HOST + ":" + tlsPort;
+  }
+
+  /**
+   * Issues a client certificate for {@code user} from the broker's CA: on the {@code SSL} listener,
+   * its holder is that user, with that user's ACLs.
+   *
+   * @param user the user name, the certificate's common name
+   * @param keyFile where to write the private key (PEM, PKCS#8, unencrypted; owner-only)
+   * @param chainFile where to write the certificate and the CA's (PEM)
+   * @throws IllegalStateException if the broker is not secured
+   * @throws UncheckedIOException if the files cannot be written
+   */
+  public void issueClientCertificate(String user, Path keyFile, Path chainFile) {
+    try {
+      requireSecurity().issueClientCertificate(user, keyFile, chainFile);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the certificate of " + user, e);
+    }
+  }
+
+  /**
+   * Returns the settings a Java client needs to reach this broker: for a secured one, logged in as
+   * {@code user}.
+   *
+   * @param user a SCRAM user made with {@link #createUser}
+   * @param password the user's password
+   * @return {@code bootstrap.servers} and, when secured, the {@code SASL_SSL} settings
+   */
+  public Map<String, String> clientProperties(String user, String password) {
+    if (security == null) {
+      return Map.of("bootstrap.servers", bootstrapServers());
+    }
+    return BrokerSecurity.clientProperties(bootstrapServers(), user, password, caCertificate());
+  }
+
+  /**
+   * Returns the settings of a client that may do anything: on a secured broker, logged in as the
+   * broker's super user {@value BrokerSecurity#BROKER_USER}. For tests and set-up jobs only.
+   *
+   * @return {@code bootstrap.servers} and, when secured, the super user's settings
+   */
+  public Map<String, String> superUserProperties() {
+    if (security == null) {
+      return Map.of("bootstrap.servers", bootstrapServers());
+    }
+    return security.superUserClient(bootstrapServers());
+  }
+
+  /**
+   * Creates or replaces a SCRAM-SHA-512 user, and returns once the broker accepts its login.
+   *
+   * @param user the user name (letters, digits, '.', '_', '-')
+   * @param password its password
+   * @throws IllegalStateException if the broker is not secured
+   * @throws KafkaException if the user could not be created
+   */
+  public void createUser(String user, String password) {
+    requireSecurity();
+    BrokerUsers.create(admin, user, password, ADMIN_TIMEOUT);
+  }
+
+  /**
+   * Adds ACLs and returns once the broker enforces them.
+   *
+   * @param acls the bindings to add
+   * @throws IllegalStateException if the broker is not secured
+   * @throws KafkaException if they could not be added
+   */
+  public void createAcls(Collection<AclBinding> acls) {
+    requireSecurity();
+    BrokerUsers.createAcls(admin, acls, ADMIN_TIMEOUT);
+  }
+
+  /**
+   * Removes the ACLs that match the filters and returns once the broker no longer applies them.
+   *
+   * @param filters which bindings to remove
+   * @throws IllegalStateException if the broker is not secured
+   * @throws KafkaException if they could not be removed
+   */
+  public void deleteAcls(Collection<AclBindingFilter> filters) {
+    requireSecurity();
+    BrokerUsers.deleteAcls(admin, filters, ADMIN_TIMEOUT);
+  }
+
+  private BrokerSecurity requireSecurity() {
+    if (security == null) {
+      throw new IllegalStateException(
+          "the broker is not secured: start it with EmbeddedKafka.builder().secured()");
+    }
+    return security;
+  }
+
+  /**
    * Creates a topic with replication factor 1 and waits until its leader serves every partition
    * ({@link TopicReadiness}), so that clients can use it at once.
    *
@@ -205,8 +337,22 @@ public final class EmbeddedKafka implements AutoCloseable {
     private Path logDir;
     private Path temporaryParent;
     private final Map<String, String> overrides = new LinkedHashMap<>();
+    private boolean secured;
 
     private Builder() {}
+
+    /**
+     * Secures the broker ({@link BrokerSecurity}): its client listener becomes {@code SASL_SSL}
+     * (SCRAM-SHA-512 over TLS, with a CA made for the log directory) and {@code StandardAuthorizer}
+     * refuses whatever no ACL allows. Users and ACLs are added with {@link
+     * EmbeddedKafka#createUser} and {@link EmbeddedKafka#createAcls}.
+     *
+     * @return this builder
+     */
+    public Builder secured() {
+      this.secured = true;
+      return this;
+    }
 
     /**
      * Sets the port of the client listener on 127.0.0.1.
@@ -292,9 +438,10 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     private EmbeddedKafka startOnce() {
       long t0 = System.nanoTime();
-      int[] free = freePorts(port == 0 ? 2 : 1);
+      int[] free = freePorts(port == 0 ? 3 : 2);
       int brokerPort = port == 0 ? free[0] : port;
       int controllerPort = port == 0 ? free[1] : free[0];
+      int tlsPort = port == 0 ? free[2] : free[1];
       boolean temporary = logDir == null;
       Path dir;
       try {
@@ -311,14 +458,22 @@ public final class EmbeddedKafka implements AutoCloseable {
       KafkaRaftServer server = null;
       Admin admin = null;
       try {
-        Properties props = serverProperties(dir, brokerPort, controllerPort);
-        format(dir, props);
+        BrokerSecurity security = secured ? BrokerSecurity.prepare(dir) : null;
+        Properties props = serverProperties(dir, brokerPort, tlsPort, controllerPort, security);
+        format(dir, props, security == null ? List.of() : security.formatArguments());
         server = new KafkaRaftServer(new KafkaConfig(props, false), Time.SYSTEM);
         server.startup();
-        admin = Admin.create(adminConfig(brokerPort));
+        admin = Admin.create(adminConfig(brokerPort, security));
         awaitAnswer(admin);
         return new EmbeddedKafka(
-            server, admin, dir, temporary, brokerPort, Duration.ofNanos(System.nanoTime() - t0));
+            server,
+            admin,
+            dir,
+            temporary,
+            brokerPort,
+            Duration.ofNanos(System.nanoTime() - t0),
+            security,
+            tlsPort);
       } catch (RuntimeException e) {
         if (admin != null) {
           admin.close(Duration.ZERO);
@@ -343,7 +498,8 @@ public final class EmbeddedKafka implements AutoCloseable {
       }
     }
 
-    private Properties serverProperties(Path dir, int brokerPort, int controllerPort) {
+    private Properties serverProperties(
+        Path dir, int brokerPort, int tlsPort, int controllerPort, BrokerSecurity security) {
       Map<String, String> p = new LinkedHashMap<>();
       // Defaults that suit one node on a small machine, and that overrides may change.
       p.put("num.partitions", "1");
@@ -392,13 +548,16 @@ public final class EmbeddedKafka implements AutoCloseable {
       p.put("advertised.listeners", "PLAINTEXT://" + HOST + ":" + brokerPort);
       p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
       p.put("log.dirs", dir.resolve("data").toString());
+      if (security != null) {
+        p.putAll(security.serverProperties(HOST, brokerPort, tlsPort, controllerPort));
+      }
       Properties props = new Properties();
       props.putAll(p);
       return props;
     }
   }
 
-  private static void format(Path dir, Properties props) {
+  private static void format(Path dir, Properties props, List<String> extraArguments) {
     Path file = dir.resolve("server.properties");
     try (OutputStream out = Files.newOutputStream(file)) {
       props.store(out, "embedded pinwheel broker");
@@ -410,18 +569,16 @@ public final class EmbeddedKafka implements AutoCloseable {
     try (PrintStream print = new PrintStream(output, true, StandardCharsets.UTF_8)) {
       // --ignore-formatted skips a kept log directory from an earlier run, but only if given the
       // cluster id it was formatted with.
-      status =
-          StorageTool.execute(
-              new String[] {
-                "format",
-                "-t",
-                existingClusterId(dir.resolve("data"))
-                    .orElseGet(() -> Uuid.randomUuid().toString()),
-                "-c",
-                file.toString(),
-                "--ignore-formatted"
-              },
-              print);
+      List<String> args = new ArrayList<>();
+      args.add("format");
+      args.add("-t");
+      args.add(
+          existingClusterId(dir.resolve("data")).orElseGet(() -> Uuid.randomUuid().toString()));
+      args.add("-c");
+      args.add(file.toString());
+      args.add("--ignore-formatted");
+      args.addAll(extraArguments);
+      status = StorageTool.execute(args.toArray(String[]::new), print);
     } catch (RuntimeException e) {
       throw new KafkaException(
           "could not format "
@@ -457,16 +614,16 @@ public final class EmbeddedKafka implements AutoCloseable {
     return Optional.ofNullable(p.getProperty("cluster.id"));
   }
 
-  private static Map<String, Object> adminConfig(int brokerPort) {
-    return Map.of(
-        AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-        HOST + ":" + brokerPort,
-        AdminClientConfig.CLIENT_ID_CONFIG,
-        "pinwheel-embedded-kafka-admin",
-        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
-        10_000,
-        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
-        (int) ADMIN_TIMEOUT.toMillis());
+  private static Map<String, Object> adminConfig(int brokerPort, BrokerSecurity security) {
+    Map<String, Object> c = new HashMap<>();
+    if (security != null) {
+      c.putAll(security.superUserClient(HOST + ":" + brokerPort));
+    }
+    c.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, HOST + ":" + brokerPort);
+    c.put(AdminClientConfig.CLIENT_ID_CONFIG, "pinwheel-embedded-kafka-admin");
+    c.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+    c.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) ADMIN_TIMEOUT.toMillis());
+    return c;
   }
 
   private static void awaitAnswer(Admin admin) {

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -33,19 +34,22 @@ public final class CommittedReader implements AutoCloseable {
    * @param topics the topics to read
    */
   public CommittedReader(String bootstrapServers, String... topics) {
-    consumer =
-        new KafkaConsumer<>(
-            Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrapServers,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-                false,
-                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG,
-                16 << 20),
-            new ByteArrayDeserializer(),
-            new ByteArrayDeserializer());
+    this(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), topics);
+  }
+
+  /**
+   * Assigns itself every partition of {@code topics}, which must exist, at their beginning, as a
+   * client with the given settings (a secured broker's {@link EmbeddedKafka#clientProperties}).
+   *
+   * @param clientProperties {@code bootstrap.servers} and security settings
+   * @param topics the topics to read
+   */
+  public CommittedReader(Map<String, String> clientProperties, String... topics) {
+    Map<String, Object> c = new HashMap<>(clientProperties);
+    c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    c.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 << 20);
+    consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     try {
       List<TopicPartition> partitions = new ArrayList<>();
       for (String topic : topics) {

@@ -7,6 +7,8 @@ import io.pinwheel.cli.models.EncodeCommand;
 import io.pinwheel.cli.models.EvalCommand;
 import io.pinwheel.cli.models.ExportOnnxCommand;
 import io.pinwheel.cli.models.InitModelCommand;
+import io.pinwheel.cli.models.KeygenCommand;
+import io.pinwheel.cli.models.SignCommand;
 import io.pinwheel.cli.models.TrainCommand;
 import io.pinwheel.cli.service.BrokerCommand;
 import io.pinwheel.cli.service.PublishModelCommand;
@@ -33,6 +35,8 @@ import picocli.CommandLine.Spec;
       EncodeCommand.class,
       InitModelCommand.class,
       ExportOnnxCommand.class,
+      KeygenCommand.class,
+      SignCommand.class,
       TrainCommand.class,
       ServeCommand.class,
       DemoCommand.class,

@@ -22,6 +22,7 @@
  * hot-reloading new ones), {@link io.pinwheel.topology.stream} (the topology factory, decoding,
  * encoding and dead-lettering each frame) and {@link io.pinwheel.topology.service} (wiring them
  * together and owning them). This package itself holds what several of them name: {@link
- * io.pinwheel.topology.DeadLetterReason}.
+ * io.pinwheel.topology.DeadLetterReason} and {@link io.pinwheel.topology.RejectReason} (why a model
+ * was rejected).
  */
 package io.pinwheel.topology;

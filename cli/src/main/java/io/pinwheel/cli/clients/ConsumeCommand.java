@@ -10,6 +10,7 @@ import io.pinwheel.cli.support.StopSignal;
 import io.pinwheel.client.FeatureRecord;
 import io.pinwheel.client.FeatureRecordSerde;
 import io.pinwheel.topology.config.PinwheelConfig;
+import io.pinwheel.topology.security.SecurityFailure;
 import io.pinwheel.topology.stream.PinwheelHeaders;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -24,6 +25,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -59,6 +61,8 @@ import picocli.CommandLine.Spec;
     exitCodeList = {
       "0:success, also when stopped by Ctrl-C or SIGTERM (143 when the JVM reports the signal"
           + " itself)",
+      "1:a secured cluster refused the login, the TLS handshake or the read (no ACL for the"
+          + " topic or the consumer group)",
       ExitCodes.USAGE_HELP,
       ExitCodes.INTERNAL_HELP
     })
@@ -175,7 +179,20 @@ public final class ConsumeCommand implements Callable<Integer> {
             stopped = true;
             break;
           }
-          ConsumerRecords<String, byte[]> batch = consumer.poll(Duration.ofMillis(200));
+          ConsumerRecords<String, byte[]> batch;
+          try {
+            batch = consumer.poll(Duration.ofMillis(200));
+          } catch (KafkaException e) {
+            if (SecurityFailure.of(e).isEmpty()) {
+              throw e;
+            }
+            context
+                .err()
+                .println(
+                    "pinwheel consume: stopped, the cluster refused it: "
+                        + SecurityFailure.describe(e));
+            return ExitCodes.FAILED;
+          }
           long received = System.currentTimeMillis();
           for (ConsumerRecord<String, byte[]> r : batch) {
             FeatureRecord f;

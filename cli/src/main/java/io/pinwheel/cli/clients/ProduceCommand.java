@@ -7,6 +7,7 @@ import io.pinwheel.cli.support.JsonLines;
 import io.pinwheel.cli.support.KafkaOptions;
 import io.pinwheel.cli.support.StopSignal;
 import io.pinwheel.topology.config.PinwheelConfig;
+import io.pinwheel.topology.security.SecurityFailure;
 import io.pinwheel.topology.stream.PinwheelHeaders;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +20,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -55,7 +57,8 @@ import picocli.CommandLine.Spec;
     exitCodeListHeading = "%nExit status:%n",
     exitCodeList = {
       ExitCodes.OK_HELP,
-      "1:some frames could not be sent (the broker refused them or timed out)",
+      "1:some frames could not be sent (the broker refused them or timed out), or a secured"
+          + " cluster refused the login, the TLS handshake or the write (the run stops at once)",
       "2:nothing sent: invalid options, a missing path, no images, a video or camera OpenCV"
           + " cannot open",
       ExitCodes.INTERNAL_HELP
@@ -205,6 +208,8 @@ public final class ProduceCommand implements Callable<Integer> {
     p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
     AtomicLong acked = new AtomicLong();
     AtomicLong failed = new AtomicLong();
+    // A refusal by a secured cluster (login, certificate, ACL) would only repeat for every frame.
+    AtomicReference<Throwable> refused = new AtomicReference<>();
     long periodNanos = rate > 0 ? Math.max(1, Math.round(1e9 / rate)) : 0;
     context
         .err()
@@ -227,6 +232,9 @@ public final class ProduceCommand implements Callable<Integer> {
         long lastProgressCount = 0;
         long lastProgressTime = start;
         while (max == 0 || sequence < max) {
+          if (refused.get() != null) {
+            break;
+          }
           if (stop.stopRequested()) {
             stoppedEarly = true;
             break;
@@ -253,6 +261,9 @@ public final class ProduceCommand implements Callable<Integer> {
                 (metadata, exception) -> {
                   if (exception == null) {
                     acked.incrementAndGet();
+                  } else if (SecurityFailure.of(exception).isPresent()) {
+                    failed.incrementAndGet();
+                    refused.compareAndSet(null, exception);
                   } else {
                     if (failed.getAndIncrement() < 5) {
                       context
@@ -264,7 +275,11 @@ public final class ProduceCommand implements Callable<Integer> {
                 });
           } catch (KafkaException e) {
             failed.incrementAndGet();
-            context.err().println("pinwheel produce: frame " + frameId + " not sent: " + e);
+            if (SecurityFailure.of(e).isPresent()) {
+              refused.compareAndSet(null, e);
+            } else {
+              context.err().println("pinwheel produce: frame " + frameId + " not sent: " + e);
+            }
           }
           sequence++;
           long now = System.nanoTime();
@@ -285,7 +300,16 @@ public final class ProduceCommand implements Callable<Integer> {
             nextProgress = now + PROGRESS_NANOS;
           }
         }
-        producer.flush();
+        if (refused.get() == null) {
+          producer.flush();
+        }
+      }
+      if (refused.get() != null) {
+        context
+            .err()
+            .println(
+                "pinwheel produce: stopped, the cluster refused it: "
+                    + SecurityFailure.describe(refused.get()));
       }
       double seconds = (System.nanoTime() - start) / 1e9;
       long sent = acked.get();
@@ -316,7 +340,7 @@ public final class ProduceCommand implements Callable<Integer> {
         context.err().println("pinwheel produce: no image among " + frames.description());
         return ExitCodes.USAGE;
       }
-      return notSent > 0 ? ExitCodes.FAILED : ExitCodes.OK;
+      return notSent > 0 || refused.get() != null ? ExitCodes.FAILED : ExitCodes.OK;
     }
   }
 

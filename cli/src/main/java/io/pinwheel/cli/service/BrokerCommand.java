@@ -1,5 +1,6 @@
 package io.pinwheel.cli.service;
 
+import io.pinwheel.broker.BrokerSecurity;
 import io.pinwheel.broker.EmbeddedKafka;
 import io.pinwheel.cli.support.CliContext;
 import io.pinwheel.cli.support.DurationConverter;
@@ -12,6 +13,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.kafka.common.KafkaException;
 import picocli.CommandLine.Command;
@@ -24,11 +26,18 @@ import picocli.CommandLine.Option;
     description = {
       "Runs a single-node Kafka broker in this process, for trying serve and publish-model.",
       "KRaft, no ZooKeeper, no Docker; it runs until Ctrl-C or SIGTERM, listens on 127.0.0.1"
-          + " only, without security, and takes records up to 64 MiB. Not for production.",
+          + " only, without security unless --secured, and takes records up to 64 MiB. Not for"
+          + " production.",
       "The first line on standard output gives its address:",
       "  {\"bootstrapServers\":\"127.0.0.1:9092\",\"logDir\":DIR,\"persistent\":true|false}",
       "Without --log-dir the data lives in a temporary directory deleted on exit; with it, topics"
           + " and records survive a restart.",
+      "--secured: the listener is SASL_SSL (SCRAM-SHA-512 over TLS, with a CA made for the log"
+          + " directory: clients trust LOGDIR/security/ca.pem) and KRaft's StandardAuthorizer"
+          + " refuses whatever no ACL allows. One user per role (pinwheel-serve, pinwheel-produce,"
+          + " pinwheel-consume, pinwheel-publish-model) gets the ACLs the role needs and a"
+          + " settings file in LOGDIR/security/clients/, named in the first line:",
+      "  {...,\"securityProtocol\":\"SASL_SSL\",\"caFile\":F,\"clientConfigs\":{\"serve\":F,...}}",
     },
     exitCodeListHeading = "%nExit status:%n",
     exitCodeList = {
@@ -52,6 +61,13 @@ public final class BrokerCommand implements Callable<Integer> {
       paramLabel = "DIR",
       description = "Where to keep the broker's data, created if missing; kept on exit.")
   Path logDir;
+
+  @Option(
+      names = "--secured",
+      description =
+          "SASL_SSL with SCRAM-SHA-512, TLS from a CA of its own, ACLs; a user and settings file"
+              + " per role of pinwheel.")
+  boolean secured;
 
   /** For tests that run the command in-process: stops after this long as if on Ctrl-C. */
   @Option(names = "--run-for", hidden = true, converter = DurationConverter.class)
@@ -82,13 +98,24 @@ public final class BrokerCommand implements Callable<Integer> {
     }
     try (StopSignal stop = StopSignal.install("pinwheel-broker", Duration.ofSeconds(30))) {
       EmbeddedKafka kafka;
+      EmbeddedKafka.Builder builder = EmbeddedKafka.builder().port(port).logDir(logDir);
+      if (secured) {
+        builder.secured();
+      }
       try {
-        kafka = EmbeddedKafka.builder().port(port).logDir(logDir).start();
+        kafka = builder.start();
       } catch (KafkaException e) {
         context.err().println("pinwheel broker: could not start: " + e.getMessage());
         return ExitCodes.FAILED;
       }
       try (kafka) {
+        Map<String, Path> clients;
+        try {
+          clients = secured ? BrokerRoles.create(kafka) : Map.of();
+        } catch (IOException | KafkaException e) {
+          context.err().println("pinwheel broker: could not create the users: " + e.getMessage());
+          return ExitCodes.FAILED;
+        }
         context
             .out()
             .println(
@@ -97,24 +124,56 @@ public final class BrokerCommand implements Callable<Integer> {
                       g.writeStringField("bootstrapServers", kafka.bootstrapServers());
                       g.writeStringField("logDir", kafka.logDir().toString());
                       g.writeBooleanField("persistent", logDir != null);
+                      if (secured) {
+                        g.writeStringField("securityProtocol", BrokerSecurity.PROTOCOL);
+                        g.writeStringField("caFile", kafka.caCertificate().toString());
+                        g.writeObjectFieldStart("clientConfigs");
+                        for (Map.Entry<String, Path> c : clients.entrySet()) {
+                          g.writeStringField(c.getKey(), c.getValue().toString());
+                        }
+                        g.writeEndObject();
+                      }
                     }));
         context.out().flush();
         String b = kafka.bootstrapServers();
-        context
-            .err()
-            .printf(
-                "pinwheel broker: Kafka listening on %s (started in %.1f s); data in %s%s.%n"
-                    + "pinwheel broker: try  pinwheel serve --config FILE --create-topics"
-                    + "  with bootstrap.servers=%s in FILE,%n"
-                    + "pinwheel broker:  or  pinwheel publish-model MODEL.pwe"
-                    + " --bootstrap-servers %s.%n"
-                    + "pinwheel broker: stop with Ctrl-C.%n",
-                b,
-                kafka.startupTime().toMillis() / 1000.0,
-                kafka.logDir(),
-                logDir == null ? " (deleted on exit)" : " (kept)",
-                b,
-                b);
+        if (secured) {
+          context
+              .err()
+              .printf(
+                  "pinwheel broker: Kafka listening on %s, SASL_SSL with ACLs (started in %.1f"
+                      + " s); data in %s%s.%n"
+                      + "pinwheel broker: clients trust %s; each role's user and settings are in"
+                      + " %s:%n"
+                      + "pinwheel broker: try  pinwheel serve --config %s --create-topics%n"
+                      + "pinwheel broker:  or  pinwheel publish-model MODEL.pwe"
+                      + " --bootstrap-servers %s --client-config %s.%n"
+                      + "pinwheel broker: stop with Ctrl-C.%n",
+                  b,
+                  kafka.startupTime().toMillis() / 1000.0,
+                  kafka.logDir(),
+                  logDir == null ? " (deleted on exit)" : " (kept)",
+                  kafka.caCertificate(),
+                  clients.get("serve").getParent(),
+                  clients.get("serve"),
+                  b,
+                  clients.get("publish-model"));
+        } else {
+          context
+              .err()
+              .printf(
+                  "pinwheel broker: Kafka listening on %s (started in %.1f s); data in %s%s.%n"
+                      + "pinwheel broker: try  pinwheel serve --config FILE --create-topics"
+                      + "  with bootstrap.servers=%s in FILE,%n"
+                      + "pinwheel broker:  or  pinwheel publish-model MODEL.pwe"
+                      + " --bootstrap-servers %s.%n"
+                      + "pinwheel broker: stop with Ctrl-C.%n",
+                  b,
+                  kafka.startupTime().toMillis() / 1000.0,
+                  kafka.logDir(),
+                  logDir == null ? " (deleted on exit)" : " (kept)",
+                  b,
+                  b);
+        }
         context.err().flush();
         Duration wait = runFor == null ? Duration.ofDays(365_000) : runFor;
         stop.await(wait);

@@ -11,6 +11,7 @@ import io.pinwheel.extractor.model.InvalidModelException;
 import io.pinwheel.topology.model.ModelKey;
 import io.pinwheel.topology.model.ModelPublisher;
 import io.pinwheel.topology.model.ModelRollouts;
+import io.pinwheel.topology.security.SecurityFailure;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -138,7 +139,9 @@ public final class PublishModelCommand implements Callable<Integer> {
     } catch (IOException e) {
       return usage("cannot read " + file + ": " + e.getMessage());
     } catch (KafkaException e) {
-      context.err().println("pinwheel publish-model: could not publish: " + e.getMessage());
+      context
+          .err()
+          .println("pinwheel publish-model: could not publish: " + SecurityFailure.describe(e));
       return ExitCodes.FAILED;
     }
     context

@@ -13,6 +13,7 @@ import io.pinwheel.extractor.model.EncoderModel;
 import io.pinwheel.topology.admin.MissingTopicsException;
 import io.pinwheel.topology.config.PinwheelConfig;
 import io.pinwheel.topology.config.PinwheelConfigException;
+import io.pinwheel.topology.security.SecurityFailure;
 import io.pinwheel.topology.service.PinwheelService;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -212,7 +213,7 @@ public final class ServeCommand implements Callable<Integer> {
       } catch (UncheckedIOException e) {
         return usage(e.getMessage());
       } catch (KafkaException e) {
-        context.err().println("pinwheel serve: cannot start: " + e.getMessage());
+        context.err().println("pinwheel serve: cannot start: " + SecurityFailure.describe(e));
         return ExitCodes.FAILED;
       } catch (IllegalStateException e) {
         return usage(e.getMessage());
@@ -235,7 +236,9 @@ public final class ServeCommand implements Callable<Integer> {
       if (service.failure().isPresent()) {
         context
             .err()
-            .println("pinwheel serve: stopped after a failure: " + service.failure().get());
+            .println(
+                "pinwheel serve: stopped after a failure: "
+                    + SecurityFailure.describe(service.failure().get()));
         return ExitCodes.FAILED;
       }
       context.err().println("pinwheel serve: stopped cleanly");
@@ -257,6 +260,11 @@ public final class ServeCommand implements Callable<Integer> {
                 + service.servingModel().map(m -> m.name() + " v" + m.version()).orElse("none")
                 + ", "
                 + pinwheel.processingGuarantee()
+                + (service.verifiesModels()
+                    ? ", models must be signed by a trusted key ("
+                        + pinwheel.trustedKeys().size()
+                        + ")"
+                    : ", models not verified (no " + PinwheelConfig.TRUSTED_KEYS + ")")
                 + "; live page at "
                 + service.pageUri()
                 + ", metrics at "

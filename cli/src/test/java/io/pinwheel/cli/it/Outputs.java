@@ -1,12 +1,14 @@
 package io.pinwheel.cli.it;
 
 import io.pinwheel.broker.CommittedReader;
+import io.pinwheel.client.FeatureRecord;
 import io.pinwheel.client.FeatureRecordDeserializer;
 import io.pinwheel.client.FeatureRecordFormat;
 import io.pinwheel.topology.stream.PinwheelHeaders;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
@@ -22,6 +24,10 @@ final class Outputs implements AutoCloseable {
   private final Map<String, Integer> counts = new ConcurrentHashMap<>();
   private final AtomicInteger featureRecords = new AtomicInteger();
   private final AtomicInteger deadLetterRecords = new AtomicInteger();
+
+  /** Per features partition, the produced timestamps of its records, in the order read. */
+  private final Map<Integer, List<Long>> produced = new ConcurrentHashMap<>();
+
   private final Thread thread;
   private volatile boolean running = true;
   private volatile RuntimeException failure;
@@ -44,6 +50,24 @@ final class Outputs implements AutoCloseable {
   Map<String, Integer> counts() {
     check();
     return Map.copyOf(counts);
+  }
+
+  /**
+   * For each features partition, the earliest produced timestamp after {@code afterMs} read so far:
+   * when processing of that partition's frames resumed after a moment such as a crash.
+   *
+   * @return partition to epoch milliseconds; a partition with no such record is absent
+   */
+  Map<Integer, Long> firstProducedAfter(long afterMs) {
+    check();
+    Map<Integer, Long> first = new java.util.TreeMap<>();
+    produced.forEach(
+        (partition, times) ->
+            times.stream()
+                .filter(t -> t > afterMs)
+                .min(Long::compare)
+                .ifPresent(t -> first.put(partition, t)));
+    return first;
   }
 
   int featureRecords() {
@@ -78,7 +102,11 @@ final class Outputs implements AutoCloseable {
         for (ConsumerRecord<byte[], byte[]> r : read.subList(counted, read.size())) {
           String id;
           if (r.topic().equals(featuresTopic)) {
-            id = features.deserialize(r.topic(), r.value()).frameId();
+            FeatureRecord f = features.deserialize(r.topic(), r.value());
+            id = f.frameId();
+            produced
+                .computeIfAbsent(r.partition(), p -> new CopyOnWriteArrayList<>())
+                .add(f.producedTimestampMs());
             featureRecords.incrementAndGet();
           } else {
             id = CommittedReader.header(r, PinwheelHeaders.FRAME_ID);

@@ -148,7 +148,7 @@ class PythonReaderIT {
    * The first of {@code python3} on the PATH and Debian's {@code /usr/bin/python3} that has the
    * modules.
    */
-  private static String findPython() throws InterruptedException {
+  static String findPython() throws InterruptedException {
     for (String candidate : List.of("python3", "/usr/bin/python3")) {
       try {
         Process p =

@@ -183,7 +183,11 @@ public final class EncoderFile {
    * @throws IOException if the file cannot be written; no temporary file is left behind
    */
   public static void write(EncoderModel model, Path path) throws IOException {
-    byte[] bytes = toBytes(model);
+    writeAtomically(toBytes(model), path);
+  }
+
+  /** Writes bytes to {@code path} as {@link #write(EncoderModel, Path)} does. */
+  static void writeAtomically(byte[] bytes, Path path) throws IOException {
     Path target = path.toAbsolutePath();
     Path dir = target.getParent();
     Path tmp = null;

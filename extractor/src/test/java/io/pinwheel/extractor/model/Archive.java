@@ -19,33 +19,41 @@ import java.util.zip.ZipOutputStream;
 
 /**
  * An encoder file taken apart for editing, so tests can build hostile files by hand: change the
- * manifest or entries, optionally fix the checksums, and zip it up again with java.util.zip.
+ * manifest or entries, optionally fix the checksums, and zip it up again with java.util.zip. Public
+ * for other modules' tests (the extractor's test-jar), such as forged signed files in topology's.
  */
-final class Archive {
-  static final ObjectMapper JSON = new ObjectMapper();
+public final class Archive {
+  public static final ObjectMapper JSON = new ObjectMapper();
 
   /** Entries other than manifest.json, in archive order. */
-  final LinkedHashMap<String, byte[]> entries = new LinkedHashMap<>();
+  public final LinkedHashMap<String, byte[]> entries = new LinkedHashMap<>();
 
   /** The manifest, editable. */
-  ObjectNode manifest;
+  public ObjectNode manifest;
 
   /** Whether manifest.json is written after the tensors instead of first. */
-  boolean manifestLast;
+  public boolean manifestLast;
 
   /** Whether entries are deflated instead of stored. */
-  boolean deflate;
+  public boolean deflate;
+
+  /** manifest.json as it was in the file taken apart. */
+  public byte[] manifestBytes;
+
+  /** The archive comment (where a signature lives), or null for none. */
+  public String comment;
 
   private Archive() {}
 
   /** Takes apart a well-formed encoder file. */
-  static Archive of(byte[] pwe) {
+  public static Archive of(byte[] pwe) {
     Archive a = new Archive();
     try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(pwe))) {
       ZipEntry e;
       while ((e = zip.getNextEntry()) != null) {
         byte[] data = zip.readAllBytes();
         if (e.getName().equals("manifest.json")) {
+          a.manifestBytes = data;
           a.manifest = (ObjectNode) JSON.readTree(data);
         } else {
           a.entries.put(e.getName(), data);
@@ -54,28 +62,42 @@ final class Archive {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    a.comment = comment(pwe);
     return a;
   }
 
+  /** The comment of the end-of-central-directory record at the end of a ZIP file, or null. */
+  private static String comment(byte[] zip) {
+    for (int p = zip.length - 22; p >= 0; p--) {
+      if (zip[p] == 'P' && zip[p + 1] == 'K' && zip[p + 2] == 5 && zip[p + 3] == 6) {
+        int length = (zip[p + 20] & 0xff) | (zip[p + 21] & 0xff) << 8;
+        if (p + 22 + length == zip.length) {
+          return length == 0 ? null : new String(zip, p + 22, length, StandardCharsets.UTF_8);
+        }
+      }
+    }
+    return null;
+  }
+
   /** The manifest's "files" object. */
-  ObjectNode files() {
+  public ObjectNode files() {
     return (ObjectNode) manifest.get("files");
   }
 
   /** The manifest's layers[i] object. */
-  ObjectNode layer(int i) {
+  public ObjectNode layer(int i) {
     return (ObjectNode) manifest.get("layers").get(i);
   }
 
   /** Replaces (or adds) an entry and lists it in "files" with its true checksum. */
-  Archive putListed(String name, byte[] data) {
+  public Archive putListed(String name, byte[] data) {
     entries.put(name, data);
     files().put(name, sha256(data));
     return this;
   }
 
   /** The zip bytes, with the manifest serialized compactly. */
-  byte[] toBytes() {
+  public byte[] toBytes() {
     try {
       return zip(manifestText().getBytes(StandardCharsets.UTF_8));
     } catch (IOException e) {
@@ -84,7 +106,7 @@ final class Archive {
   }
 
   /** The manifest as compact JSON text. */
-  String manifestText() {
+  public String manifestText() {
     try {
       return JSON.writeValueAsString(manifest);
     } catch (IOException e) {
@@ -93,7 +115,7 @@ final class Archive {
   }
 
   /** The zip bytes with {@code manifestBytes} as manifest.json (for malformed manifests). */
-  byte[] zip(byte[] manifestBytes) throws IOException {
+  public byte[] zip(byte[] manifestBytes) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (ZipOutputStream zip = new ZipOutputStream(out)) {
       zip.setMethod(deflate ? ZipOutputStream.DEFLATED : ZipOutputStream.STORED);
@@ -105,6 +127,9 @@ final class Archive {
       }
       if (manifestLast) {
         put(zip, "manifest.json", manifestBytes);
+      }
+      if (comment != null) {
+        zip.setComment(comment);
       }
     }
     return out.toByteArray();
@@ -125,7 +150,7 @@ final class Archive {
   }
 
   /** Lowercase hex SHA-256. */
-  static String sha256(byte[] data) {
+  public static String sha256(byte[] data) {
     try {
       return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
     } catch (NoSuchAlgorithmException e) {
@@ -134,7 +159,7 @@ final class Archive {
   }
 
   /** A hand-made .npy file: {@code header} is the dict text, padded by this method. */
-  static byte[] npy(String header, int dataBytes) {
+  public static byte[] npy(String header, int dataBytes) {
     StringBuilder h = new StringBuilder(header);
     while ((10 + h.length() + 1) % 64 != 0) {
       h.append(' ');

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -344,5 +345,75 @@ class PythonInteropTest {
     assertThat(r.exitCode()).isEqualTo(1);
     assertThat(r.stderr())
         .contains(modelPath + ": layers[2].bias (layers/2/bias.npy): checksum mismatch");
+  }
+
+  /** Runs pwe.py on a tiny model's file {@code pwe} trusting {@code trusted}'s public key. */
+  private Result runTrusting(byte[] pwe, KeyPair trusted) throws Exception {
+    Assumptions.assumeTrue(
+        run("-c", "import cryptography").exitCode() == 0,
+        "no python3 cryptography package (Debian: python3-cryptography)");
+    Path modelPath = dir.resolve("signed.pwe");
+    Files.write(modelPath, pwe);
+    Path key = dir.resolve("trusted.pub");
+    Files.writeString(key, ModelSignatures.pem(trusted.getPublic()));
+    InputSpec in = TestModels.tiny().input();
+    Path framePath = dir.resolve("frame.npy");
+    Files.write(
+        framePath,
+        Npy.toBytes(FloatTensor.filled(new int[] {in.channels(), in.height(), in.width()}, 0.5f)));
+    return run(
+        script.toString(),
+        modelPath.toString(),
+        framePath.toString(),
+        "--trusted-key",
+        key.toString());
+  }
+
+  private static byte[] signedTiny(KeyPair by) throws InvalidModelException {
+    return ModelSignatures.sign(
+        EncoderFile.toBytes(TestModels.tiny()), by.getPrivate(), by.getPublic());
+  }
+
+  @Test
+  void shouldAcceptASignatureByATrustedKeyInPythonToo() throws Exception {
+    KeyPair keys = ModelSignatures.generateKeyPair();
+
+    Result r = runTrusting(signedTiny(keys), keys);
+
+    assertThat(r.exitCode()).as(r.stderr()).isZero();
+    assertThat(r.stdout()).contains("\"nnz\"");
+  }
+
+  @Test
+  void shouldRefuseAnUnsignedFileWhenKeysAreTrustedInPythonToo() throws Exception {
+    Result r =
+        runTrusting(EncoderFile.toBytes(TestModels.tiny()), ModelSignatures.generateKeyPair());
+
+    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.stderr()).startsWith("unsigned: ");
+  }
+
+  @Test
+  void shouldRefuseASignatureByAnotherKeyInPythonToo() throws Exception {
+    KeyPair other = ModelSignatures.generateKeyPair();
+
+    Result r = runTrusting(signedTiny(other), ModelSignatures.generateKeyPair());
+
+    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.stderr())
+        .startsWith("untrusted-key: ")
+        .contains(ModelSignatures.shortId(ModelSignatures.keyId(other.getPublic())));
+  }
+
+  @Test
+  void shouldRefuseAManifestChangedAfterSigningInPythonToo() throws Exception {
+    KeyPair keys = ModelSignatures.generateKeyPair();
+    Archive a = Archive.of(signedTiny(keys));
+    a.manifest.put("version", 99);
+
+    Result r = runTrusting(a.toBytes(), keys);
+
+    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.stderr()).startsWith("bad-signature: ");
   }
 }

@@ -19,6 +19,7 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
@@ -158,29 +159,43 @@ public final class PinwheelTopics {
    *     max.message.bytes}
    */
   public static void ensureModelsTopic(Admin admin, String topic, int recordBytes) {
-    try {
-      KafkaFutures.get(
-          admin.createTopics(List.of(modelsTopic(topic))).all(),
-          "create topic " + topic,
-          MODELS_TOPIC_TIMEOUT);
-      TopicReadiness.await(admin, List.of(topic), MODELS_TOPIC_TIMEOUT);
-      LOG.info(
-          "created models topic {} (compacted, max.message.bytes {})",
-          topic,
-          MODELS_MAX_MESSAGE_BYTES);
-      return;
-    } catch (KafkaException e) {
-      if (!(e.getCause() instanceof TopicExistsException)) {
-        throw e;
+    // Described before created: a publisher allowed to write the topic but not to create topics
+    // would be refused even the creation of a topic that exists.
+    if (!exists(admin, topic)) {
+      try {
+        KafkaFutures.get(
+            admin.createTopics(List.of(modelsTopic(topic))).all(),
+            "create topic " + topic,
+            MODELS_TOPIC_TIMEOUT);
+        TopicReadiness.await(admin, List.of(topic), MODELS_TOPIC_TIMEOUT);
+        LOG.info(
+            "created models topic {} (compacted, max.message.bytes {})",
+            topic,
+            MODELS_MAX_MESSAGE_BYTES);
+        return;
+      } catch (KafkaException e) {
+        if (!(e.getCause() instanceof TopicExistsException)) {
+          throw e;
+        }
       }
     }
     ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
-    Config config =
-        KafkaFutures.get(
-                admin.describeConfigs(List.of(resource)).all(),
-                "describe topic " + topic,
-                MODELS_TOPIC_TIMEOUT)
-            .get(resource);
+    Config config;
+    try {
+      config =
+          KafkaFutures.get(
+                  admin.describeConfigs(List.of(resource)).all(),
+                  "describe topic " + topic,
+                  MODELS_TOPIC_TIMEOUT)
+              .get(resource);
+    } catch (KafkaException e) {
+      if (!(e.getCause() instanceof TopicAuthorizationException)) {
+        throw e;
+      }
+      // DESCRIBE_CONFIGS is not needed to publish: the broker refuses a record that is too large.
+      LOG.debug("not allowed to read the configuration of topic {}; not checked", topic);
+      return;
+    }
     ConfigEntry max = config.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
     if (max != null && max.value() != null && Long.parseLong(max.value()) < recordBytes) {
       throw new KafkaException(
@@ -223,6 +238,21 @@ public final class PinwheelTopics {
                 TopicConfig.CLEANUP_POLICY_COMPACT,
                 TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
                 Integer.toString(MODELS_MAX_MESSAGE_BYTES)));
+  }
+
+  private static boolean exists(Admin admin, String topic) {
+    try {
+      KafkaFutures.get(
+          admin.describeTopics(List.of(topic)).allTopicNames(),
+          "describe topic " + topic,
+          MODELS_TOPIC_TIMEOUT);
+      return true;
+    } catch (KafkaException e) {
+      if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+        return false;
+      }
+      throw e;
+    }
   }
 
   private static Admin admin(PinwheelConfig config) {

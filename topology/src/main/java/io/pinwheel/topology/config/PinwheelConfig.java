@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -43,6 +44,9 @@ import org.apache.kafka.streams.StreamsConfig;
  *     instance reads in full for hot reload
  * @param modelsDir {@code pinwheel.models.dir}, empty when no directory is watched
  * @param modelsDirPollInterval {@code pinwheel.models.dir.poll-interval-ms}
+ * @param trustedKeys {@code pinwheel.models.trusted-keys}: PEM files of the Ed25519 public keys
+ *     whose signatures make a model from the models topic or directory acceptable; empty to accept
+ *     unsigned models
  * @param featureFormat {@code pinwheel.feature.format}
  * @param decoderMaxPixels {@code pinwheel.decoder.max-pixels}
  * @param decoderMaxBytes {@code pinwheel.decoder.max-bytes}
@@ -60,6 +64,7 @@ public record PinwheelConfig(
     String modelsTopic,
     Optional<Path> modelsDir,
     Duration modelsDirPollInterval,
+    List<Path> trustedKeys,
     FeatureRecordFormat featureFormat,
     long decoderMaxPixels,
     int decoderMaxBytes,
@@ -91,6 +96,9 @@ public record PinwheelConfig(
 
   /** Key of {@link #modelsDirPollInterval()}. */
   public static final String MODELS_DIR_POLL_INTERVAL_MS = "pinwheel.models.dir.poll-interval-ms";
+
+  /** Key of {@link #trustedKeys()}. */
+  public static final String TRUSTED_KEYS = "pinwheel.models.trusted-keys";
 
   /** Key of {@link #featureFormat()}; the same key the client's serde reads. */
   public static final String FEATURE_FORMAT = "pinwheel.feature.format";
@@ -167,6 +175,7 @@ public record PinwheelConfig(
           MODELS_TOPIC,
           MODELS_DIR,
           MODELS_DIR_POLL_INTERVAL_MS,
+          TRUSTED_KEYS,
           FEATURE_FORMAT,
           DECODER_MAX_PIXELS,
           DECODER_MAX_BYTES);
@@ -194,6 +203,7 @@ public record PinwheelConfig(
   public PinwheelConfig {
     Objects.requireNonNull(modelsDir, "modelsDir (" + MODELS_DIR + ")");
     Objects.requireNonNull(modelsDirPollInterval, "modelsDirPollInterval");
+    trustedKeys = List.copyOf(trustedKeys);
     Objects.requireNonNull(featureFormat, "featureFormat (" + FEATURE_FORMAT + ")");
     Objects.requireNonNull(kafka, "kafka");
     kafka = Map.copyOf(kafka);
@@ -288,6 +298,7 @@ public record PinwheelConfig(
     m.put(MODELS_TOPIC, modelsTopic);
     m.put(MODELS_DIR, modelsDir.map(Path::toString).orElse(""));
     m.put(MODELS_DIR_POLL_INTERVAL_MS, Long.toString(modelsDirPollInterval.toMillis()));
+    m.put(TRUSTED_KEYS, String.join(",", trustedKeys.stream().map(Path::toString).toList()));
     m.put(FEATURE_FORMAT, featureFormat.configValue());
     m.put(DECODER_MAX_PIXELS, Long.toString(decoderMaxPixels));
     m.put(DECODER_MAX_BYTES, Integer.toString(decoderMaxBytes));

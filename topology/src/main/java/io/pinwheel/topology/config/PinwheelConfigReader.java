@@ -30,9 +30,12 @@ import static io.pinwheel.topology.config.PinwheelConfig.PINWHEEL_KEYS;
 import static io.pinwheel.topology.config.PinwheelConfig.PROCESSING_GUARANTEE;
 
 import io.pinwheel.client.FeatureRecordFormat;
+import io.pinwheel.extractor.model.ModelSignatures;
 import io.pinwheel.topology.config.PinwheelConfigException.Problem;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -83,6 +86,7 @@ final class PinwheelConfigReader {
     String models = text(MODELS_TOPIC, DEFAULT_MODELS_TOPIC);
     Optional<Path> modelsDir = directory(MODELS_DIR);
     long pollMs = longValue(MODELS_DIR_POLL_INTERVAL_MS, DEFAULT_MODELS_DIR_POLL_INTERVAL_MS);
+    List<Path> trustedKeys = publicKeys(PinwheelConfig.TRUSTED_KEYS);
     FeatureRecordFormat format = format(FEATURE_FORMAT);
     long maxPixels = longValue(DECODER_MAX_PIXELS, DEFAULT_DECODER_MAX_PIXELS);
     int maxBytes = intValue(DECODER_MAX_BYTES, DEFAULT_DECODER_MAX_BYTES);
@@ -111,6 +115,7 @@ final class PinwheelConfigReader {
               models,
               modelsDir,
               Duration.ofMillis(pollMs),
+              trustedKeys,
               format,
               maxPixels,
               maxBytes,
@@ -215,6 +220,36 @@ final class PinwheelConfigReader {
       problem(key, "is not a path: " + e.getMessage());
       return Optional.empty();
     }
+  }
+
+  /** Comma-separated PEM files, each read now, so that a bad one is reported at start-up. */
+  private List<Path> publicKeys(String key) {
+    String v = raw(key);
+    List<Path> files = new ArrayList<>();
+    if (v == null || v.isEmpty()) {
+      return files;
+    }
+    for (String part : v.split(",")) {
+      String name = part.strip();
+      if (name.isEmpty()) {
+        problem(key, "has an empty file name in " + ConfigValidator.quote(v));
+        continue;
+      }
+      try {
+        Path file = Path.of(name);
+        ModelSignatures.readPublicKey(file);
+        files.add(file);
+      } catch (InvalidPathException e) {
+        problem(key, "is not a path: " + e.getMessage());
+      } catch (NoSuchFileException e) {
+        problem(key, "no such public key file: " + name + " (pinwheel keygen makes one)");
+      } catch (IOException e) {
+        problem(key, "cannot read " + name + ": " + e.getMessage());
+      } catch (IllegalArgumentException e) {
+        problem(key, e.getMessage());
+      }
+    }
+    return files;
   }
 
   /** The known pinwheel key nearest to a mistyped one, as a hint, or nothing. */

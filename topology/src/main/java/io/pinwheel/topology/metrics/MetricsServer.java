@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,10 +27,10 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@code GET /metrics}: the registry in the Prometheus text exposition format 0.0.4.
  *   <li>{@code GET /health}: {@code 200 {"status":"UP"}} while the health check holds, else {@code
- *       503 {"status":"DOWN"}}. A health check that throws counts as down.
- *   <li>Any other path: what the {@link Pages} given to {@link #start(String, int,
- *       PrometheusMeterRegistry, BooleanSupplier, Pages)} return for it (the live page, for {@code
- *       serve} and {@code demo}), else 404.
+ *       503 {"status":"DOWN","reason":"..."}} saying why ({@link Health}). A health check that
+ *       throws counts as down.
+ *   <li>Any other path: what the {@link Pages} given at start return for it (the live page, for
+ *       {@code serve} and {@code demo}), else 404.
  *   <li>Any method but {@code GET}: 405. Nothing served here changes the service.
  * </ul>
  *
@@ -53,8 +54,6 @@ public final class MetricsServer implements AutoCloseable {
   private static final String METRICS_PATH = "/metrics";
   private static final String HEALTH_PATH = "/health";
   private static final String JSON = "application/json";
-  private static final byte[] UP = "{\"status\":\"UP\"}".getBytes(StandardCharsets.UTF_8);
-  private static final byte[] DOWN = "{\"status\":\"DOWN\"}".getBytes(StandardCharsets.UTF_8);
   private static final int THREADS = 2;
   private static final AtomicInteger SERVERS = new AtomicInteger();
 
@@ -98,7 +97,7 @@ public final class MetricsServer implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService executor;
   private final PrometheusMeterRegistry registry;
-  private final BooleanSupplier healthy;
+  private final Supplier<Health> health;
   private final Pages pages;
   private final URI metricsUri;
   private final URI healthUri;
@@ -109,12 +108,12 @@ public final class MetricsServer implements AutoCloseable {
       ExecutorService executor,
       String host,
       PrometheusMeterRegistry registry,
-      BooleanSupplier healthy,
+      Supplier<Health> health,
       Pages pages) {
     this.server = server;
     this.executor = executor;
     this.registry = registry;
-    this.healthy = healthy;
+    this.health = health;
     this.pages = pages;
     int port = server.getAddress().getPort();
     this.metricsUri = uri(host, port, METRICS_PATH);
@@ -154,10 +153,54 @@ public final class MetricsServer implements AutoCloseable {
   public static MetricsServer start(
       String host, int port, PrometheusMeterRegistry registry, BooleanSupplier healthy, Pages pages)
       throws IOException {
+    Objects.requireNonNull(healthy, "healthy");
+    return startWithHealth(
+        host,
+        port,
+        registry,
+        () -> healthy.getAsBoolean() ? Health.UP : Health.down("the health check failed"),
+        pages);
+  }
+
+  /**
+   * Binds to {@code host:port} and starts serving, with a health check that says why it is down.
+   *
+   * @param host the address or name to listen on, such as {@code 127.0.0.1}; {@code 0.0.0.0}
+   *     listens on every interface
+   * @param port the port, or 0 for any free one (see {@link #port()})
+   * @param registry the registry that {@code /metrics} scrapes
+   * @param health the health check behind {@code /health}; called on every probe, from a server
+   *     thread, so it should be cheap and thread-safe
+   * @return the running server
+   * @throws IOException if the address cannot be bound, for instance because the port is taken
+   */
+  public static MetricsServer startWithHealth(
+      String host, int port, PrometheusMeterRegistry registry, Supplier<Health> health)
+      throws IOException {
+    return startWithHealth(host, port, registry, health, NO_PAGES);
+  }
+
+  /**
+   * Binds to {@code host:port} and starts serving, with a health check that says why it is down and
+   * {@code pages} on every other path.
+   *
+   * @param host the address or name to listen on, such as {@code 127.0.0.1}; {@code 0.0.0.0}
+   *     listens on every interface
+   * @param port the port, or 0 for any free one (see {@link #port()})
+   * @param registry the registry that {@code /metrics} scrapes
+   * @param health the health check behind {@code /health}; called on every probe, from a server
+   *     thread, so it should be cheap and thread-safe
+   * @param pages what to serve on the other paths
+   * @return the running server
+   * @throws IOException if the address cannot be bound, for instance because the port is taken
+   */
+  public static MetricsServer startWithHealth(
+      String host, int port, PrometheusMeterRegistry registry, Supplier<Health> health, Pages pages)
+      throws IOException {
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(pages, "pages");
     Objects.requireNonNull(registry, "registry");
-    Objects.requireNonNull(healthy, "healthy");
+    Objects.requireNonNull(health, "health");
     if (port < 0 || port > 65_535) {
       throw new IllegalArgumentException("port must be in [0, 65535]: " + port);
     }
@@ -180,7 +223,7 @@ public final class MetricsServer implements AutoCloseable {
             });
     server.setExecutor(executor);
     MetricsServer metricsServer =
-        new MetricsServer(server, executor, host, registry, healthy, pages);
+        new MetricsServer(server, executor, host, registry, health, pages);
     server.createContext("/", metricsServer::handle);
     server.start();
     return metricsServer;
@@ -244,8 +287,8 @@ public final class MetricsServer implements AutoCloseable {
         registry.scrape(body, PROMETHEUS_TEXT);
         respond(exchange, 200, PROMETHEUS_TEXT, body.toByteArray());
       } else if (HEALTH_PATH.equals(path)) {
-        boolean up = isHealthy();
-        respond(exchange, up ? 200 : 503, JSON, up ? UP : DOWN);
+        Health h = health();
+        respond(exchange, h.up() ? 200 : 503, JSON, h.json());
       } else {
         Optional<Page> page = pages.get(path, exchange.getRequestURI().getRawQuery());
         if (page.isEmpty()) {
@@ -272,12 +315,12 @@ public final class MetricsServer implements AutoCloseable {
     }
   }
 
-  private boolean isHealthy() {
+  private Health health() {
     try {
-      return healthy.getAsBoolean();
+      return Objects.requireNonNull(health.get(), "the health check returned null");
     } catch (RuntimeException e) {
       LOG.warn("Health check failed; reporting DOWN", e);
-      return false;
+      return Health.down("the health check failed: " + e);
     }
   }
 

@@ -9,7 +9,9 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.distribution.HistogramSnapshot;
 import io.micrometer.core.instrument.distribution.ValueAtPercentile;
 import io.pinwheel.topology.DeadLetterReason;
+import io.pinwheel.topology.RejectReason;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -59,7 +61,7 @@ public final class PinwheelMetrics implements MeterBinder {
   private static final DeadLetterReason[] DEAD_LETTER_REASONS = DeadLetterReason.values();
 
   /** Model reload results with their own series; anything else is counted as {@link #OTHER}. */
-  static final List<String> RELOAD_RESULTS = List.of("accepted", "rejected", "ignored");
+  static final List<String> RELOAD_RESULTS = reloadResults();
 
   /** The tag value that unknown reasons and results fold into. */
   static final String OTHER = "other";
@@ -175,9 +177,21 @@ public final class PinwheelMetrics implements MeterBinder {
    *     included, is counted as {@code other}
    */
   public void modelReload(String result) {
+    modelReload(
+        result, ("rejected".equals(result) ? RejectReason.INVALID : RejectReason.NONE).tag());
+  }
+
+  /**
+   * Counts an encoder model reload attempt, with why.
+   *
+   * @param result {@code accepted}, {@code rejected} or {@code ignored}
+   * @param reason a {@link RejectReason#tag()}: {@code none} for an accepted or ignored model,
+   *     another for a rejected one. Any other pair is counted as {@code other}, {@code other}
+   */
+  public void modelReload(String result, String reason) {
     Meters m = meters;
     if (m != null) {
-      m.reloads[reloadIndex(result)].increment();
+      m.reloads[reloadIndex(result, reason)].increment();
     }
   }
 
@@ -253,16 +267,20 @@ public final class PinwheelMetrics implements MeterBinder {
     return (long) total;
   }
 
-  private static int reloadIndex(String result) {
-    if (result == null) {
-      return RELOAD_RESULTS.size();
+  /** {@code accepted/none}, {@code ignored/none} and {@code rejected/<reason>} for every other. */
+  private static List<String> reloadResults() {
+    List<String> pairs = new ArrayList<>(List.of("accepted/none", "ignored/none"));
+    for (RejectReason r : RejectReason.values()) {
+      if (r != RejectReason.NONE) {
+        pairs.add("rejected/" + r.tag());
+      }
     }
-    return switch (result) {
-      case "accepted" -> 0;
-      case "rejected" -> 1;
-      case "ignored" -> 2;
-      default -> RELOAD_RESULTS.size();
-    };
+    return List.copyOf(pairs);
+  }
+
+  private static int reloadIndex(String result, String reason) {
+    int i = RELOAD_RESULTS.indexOf(result + "/" + reason);
+    return i < 0 ? RELOAD_RESULTS.size() : i;
   }
 
   /** Every meter, registered at once so that recording never looks anything up. */
@@ -327,11 +345,16 @@ public final class PinwheelMetrics implements MeterBinder {
               registry);
       reloads = new Counter[RELOAD_RESULTS.size() + 1];
       for (int i = 0; i < reloads.length; i++) {
-        String result = i < RELOAD_RESULTS.size() ? RELOAD_RESULTS.get(i) : OTHER;
+        String[] pair =
+            i < RELOAD_RESULTS.size()
+                ? RELOAD_RESULTS.get(i).split("/")
+                : new String[] {OTHER, OTHER};
         reloads[i] =
             Counter.builder("pinwheel.model.reloads")
-                .description("Encoder model hot-reload attempts, by result")
-                .tag("result", result)
+                .description(
+                    "Encoder model hot-reload attempts, by result and, for rejections, reason")
+                .tag("result", pair[0])
+                .tag("reason", pair[1])
                 .register(registry);
       }
       Gauge.builder("pinwheel.model.version", modelVersion, AtomicInteger::get)

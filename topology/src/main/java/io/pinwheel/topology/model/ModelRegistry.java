@@ -9,12 +9,15 @@ import io.pinwheel.extractor.model.EncoderFile;
 import io.pinwheel.extractor.model.EncoderModel;
 import io.pinwheel.extractor.model.InputSpec;
 import io.pinwheel.extractor.model.InvalidModelException;
+import io.pinwheel.extractor.model.ModelSignatures;
 import io.pinwheel.extractor.model.Normalization;
+import io.pinwheel.topology.RejectReason;
 import io.pinwheel.topology.metrics.PinwheelMetrics;
 import io.pinwheel.topology.model.ModelHistory.Candidate;
 import io.pinwheel.topology.model.ReloadEvent.Trigger;
 import io.pinwheel.topology.model.ReloadResult.Outcome;
 import java.nio.file.Path;
+import java.security.PublicKey;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -94,6 +97,8 @@ public final class ModelRegistry implements EncoderSource, AutoCloseable {
   /** The latest rollout record read; guarded by {@code this}. */
   private RolloutState rollout = RolloutState.NONE;
 
+  private final Map<String, PublicKey> trustedKeys;
+
   /** Guarded by {@code this}. */
   private boolean closed;
 
@@ -103,7 +108,29 @@ public final class ModelRegistry implements EncoderSource, AutoCloseable {
    * @param metrics where reloads and the serving model are recorded
    */
   public ModelRegistry(PinwheelMetrics metrics) {
+    this(metrics, Map.of());
+  }
+
+  /**
+   * Creates a registry serving nothing yet that accepts from files ({@link #offer(byte[], String,
+   * boolean)}: the models topic, the watched directory) only models signed by a trusted key.
+   *
+   * @param metrics where reloads and the serving model are recorded
+   * @param trustedKeys Ed25519 public keys by {@link ModelSignatures#keyId}; empty to accept
+   *     unsigned models, as without signatures
+   */
+  public ModelRegistry(PinwheelMetrics metrics, Map<String, PublicKey> trustedKeys) {
     this.metrics = Objects.requireNonNull(metrics, "metrics");
+    this.trustedKeys = Map.copyOf(trustedKeys);
+  }
+
+  /**
+   * Tells whether models from files must be signed by a trusted key.
+   *
+   * @return true when the registry was given trusted keys
+   */
+  public boolean verifiesSignatures() {
+    return !trustedKeys.isEmpty();
   }
 
   /**
@@ -153,6 +180,20 @@ public final class ModelRegistry implements EncoderSource, AutoCloseable {
     if (pweBytes == null || pweBytes.length == 0) {
       return finish(
           Outcome.REJECTED, origin + ": no model bytes", null, null, origin, Trigger.OFFER);
+    }
+    if (!trustedKeys.isEmpty()) {
+      ModelSignatures.Verdict verdict = ModelSignatures.verify(pweBytes, trustedKeys);
+      if (!verdict.trusted()) {
+        return finish(
+            new ReloadResult(
+                Outcome.REJECTED,
+                origin + ": " + verdict.status().tag() + ": " + verdict.message(),
+                RejectReason.of(verdict.status())),
+            null,
+            null,
+            origin,
+            Trigger.OFFER);
+      }
     }
     EncoderModel model;
     try {
@@ -556,26 +597,35 @@ public final class ModelRegistry implements EncoderSource, AutoCloseable {
       EncoderModel offered,
       String origin,
       Trigger trigger) {
+    return finish(new ReloadResult(outcome, message), next, offered, origin, trigger);
+  }
+
+  private ReloadResult finish(
+      ReloadResult result,
+      ServingModel next,
+      EncoderModel offered,
+      String origin,
+      Trigger trigger) {
     if (next != null) {
       serving.set(next);
       metrics.servingModel(next.name(), next.version());
     }
-    metrics.modelReload(outcome.tag());
+    metrics.modelReload(result.outcome().tag(), result.reason().tag());
     log.add(
         new ReloadEvent(
             Instant.now(),
-            outcome,
+            result.outcome(),
             offered == null ? null : offered.name(),
             offered == null ? 0 : offered.version(),
             origin,
-            message,
+            result.message(),
             trigger));
-    switch (outcome) {
-      case ACCEPTED -> LOG.info("model accepted: {}", message);
-      case IGNORED -> LOG.info("model ignored: {}", message);
-      case REJECTED -> LOG.warn("model rejected: {}", message);
+    switch (result.outcome()) {
+      case ACCEPTED -> LOG.info("model accepted: {}", result.message());
+      case IGNORED -> LOG.info("model ignored: {}", result.message());
+      case REJECTED -> LOG.warn("model rejected: {}", result.message());
     }
-    return new ReloadResult(outcome, message);
+    return result;
   }
 
   private static String describe(EncoderModel model) {

@@ -1,5 +1,6 @@
 package io.pinwheel.topology.model;
 
+import io.pinwheel.topology.security.SecurityFailure;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -7,10 +8,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -39,7 +43,9 @@ import org.slf4j.LoggerFactory;
  * offered: rollbacks and pins. Tombstones (null values) are skipped: deleting a model's record does
  * not unload the serving model. The listener runs on one daemon thread; errors are logged and the
  * consumer is recreated after a pause, which replays the topic (replayed models are ignored as not
- * newer).
+ * newer). A refusal by a secured cluster (a login refused, an untrusted certificate, a missing ACL)
+ * would only repeat: the listener stops instead, counts as caught up, and hands the failure to
+ * {@link #failure()} and to the handler of {@link #onFailure}.
  */
 public final class ModelsTopicListener implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ModelsTopicListener.class);
@@ -63,6 +69,8 @@ public final class ModelsTopicListener implements AutoCloseable {
   private final CountDownLatch stopped = new CountDownLatch(1);
 
   private final AtomicLong offered = new AtomicLong();
+  private final AtomicReference<Throwable> failure = new AtomicReference<>();
+  private Consumer<Throwable> failureHandler;
   private volatile boolean running = true;
   private volatile KafkaConsumer<byte[], byte[]> consumer;
 
@@ -104,8 +112,8 @@ public final class ModelsTopicListener implements AutoCloseable {
   }
 
   /**
-   * Waits until every record that was in the topic when the listener started has been offered, or
-   * the topic was found missing.
+   * Waits until every record that was in the topic when the listener started has been offered, the
+   * topic was found missing, or the cluster refused the listener ({@link #failure()}).
    *
    * @param timeout the longest wait
    * @return true if caught up, false on timeout
@@ -131,6 +139,32 @@ public final class ModelsTopicListener implements AutoCloseable {
    */
   public long offered() {
     return offered.get();
+  }
+
+  /**
+   * Returns the refusal that stopped the listener, if one did.
+   *
+   * @return the exception of a refused login, an untrusted certificate or a missing ACL
+   */
+  public Optional<Throwable> failure() {
+    return Optional.ofNullable(failure.get());
+  }
+
+  /**
+   * Sets what to call when a refusal stops the listener, once; called at once if one already did.
+   *
+   * @param handler called with the exception, on the listener's thread (or this one)
+   */
+  public void onFailure(Consumer<Throwable> handler) {
+    Objects.requireNonNull(handler, "handler");
+    Throwable already;
+    synchronized (this) {
+      failureHandler = handler;
+      already = failure.get();
+    }
+    if (already != null) {
+      handler.accept(already);
+    }
   }
 
   /**
@@ -179,6 +213,12 @@ public final class ModelsTopicListener implements AutoCloseable {
         LOG.warn("models topic {} listener interrupted; stopping", topic);
         return;
       } catch (RuntimeException e) {
+        Optional<SecurityFailure> refused = SecurityFailure.of(e);
+        if (refused.isPresent()) {
+          LOG.error("models topic {} listener stops: {}", topic, refused.get().message());
+          fail(e);
+          return;
+        }
         if (running) {
           LOG.error(
               "models topic {} listener failed; retrying in {} s",
@@ -191,6 +231,18 @@ public final class ModelsTopicListener implements AutoCloseable {
         consumer = null;
         c.close();
       }
+    }
+  }
+
+  private void fail(Throwable e) {
+    Consumer<Throwable> handler;
+    synchronized (this) {
+      failure.compareAndSet(null, e);
+      handler = failureHandler;
+    }
+    caughtUp.countDown();
+    if (handler != null) {
+      handler.accept(e);
     }
   }
 

@@ -1,5 +1,6 @@
 package io.pinwheel.topology.model;
 
+import io.pinwheel.topology.RejectReason;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -8,8 +9,10 @@ import java.util.Objects;
  *
  * @param outcome accepted, rejected or ignored
  * @param message why, in words, naming the model and its origin
+ * @param reason why it was rejected: {@link RejectReason#NONE} unless rejected, else its
+ *     signature's refusal or {@link RejectReason#INVALID}
  */
-public record ReloadResult(Outcome outcome, String message) {
+public record ReloadResult(Outcome outcome, String message, RejectReason reason) {
 
   /** What became of an offered model. */
   public enum Outcome {
@@ -30,10 +33,25 @@ public record ReloadResult(Outcome outcome, String message) {
     }
   }
 
-  /** Checks that both components are present. */
+  /** Checks that the components are present. */
   public ReloadResult {
     Objects.requireNonNull(outcome, "outcome");
     Objects.requireNonNull(message, "message");
+    Objects.requireNonNull(reason, "reason");
+    if ((outcome == Outcome.REJECTED) == (reason == RejectReason.NONE)) {
+      throw new IllegalArgumentException(
+          "a rejected result needs a reason and no other one has: " + outcome + ", " + reason);
+    }
+  }
+
+  /**
+   * A result with the usual reason of its outcome: {@code none}, or {@code invalid} if rejected.
+   *
+   * @param outcome accepted, rejected or ignored
+   * @param message why, in words
+   */
+  public ReloadResult(Outcome outcome, String message) {
+    this(outcome, message, outcome == Outcome.REJECTED ? RejectReason.INVALID : RejectReason.NONE);
   }
 
   /**

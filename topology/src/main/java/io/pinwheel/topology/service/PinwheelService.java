@@ -2,12 +2,14 @@ package io.pinwheel.topology.service;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.pinwheel.extractor.model.EncoderModel;
+import io.pinwheel.extractor.model.ModelSignatures;
 import io.pinwheel.topology.admin.MissingTopicsException;
 import io.pinwheel.topology.admin.PinwheelTopics;
 import io.pinwheel.topology.config.PinwheelConfig;
 import io.pinwheel.topology.live.LivePage;
 import io.pinwheel.topology.live.LiveSampler;
 import io.pinwheel.topology.live.ServiceInfo;
+import io.pinwheel.topology.metrics.Health;
 import io.pinwheel.topology.metrics.MetricsServer;
 import io.pinwheel.topology.metrics.PinwheelMetrics;
 import io.pinwheel.topology.metrics.PinwheelRegistries;
@@ -15,14 +17,19 @@ import io.pinwheel.topology.model.ModelRegistry;
 import io.pinwheel.topology.model.ModelsTopicListener;
 import io.pinwheel.topology.model.ReloadResult;
 import io.pinwheel.topology.model.ServingModel;
+import io.pinwheel.topology.security.SecurityFailure;
 import io.pinwheel.topology.stream.FeatureTopology;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.file.Path;
+import java.security.PublicKey;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Comparator;
 import java.util.Deque;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
@@ -105,9 +112,11 @@ public final class PinwheelService implements AutoCloseable {
   private final Deque<Resource> resources;
   private final AtomicReference<Throwable> failure;
   private final Object stateLock;
+  private final Started parts;
   private boolean closed;
 
   private PinwheelService(Started s) {
+    this.parts = s;
     this.config = s.config;
     this.metrics = s.metrics;
     this.models = s.models;
@@ -149,6 +158,15 @@ public final class PinwheelService implements AutoCloseable {
   }
 
   /**
+   * Tells whether models from the models topic and directory must be signed by a trusted key.
+   *
+   * @return true when {@code pinwheel.models.trusted-keys} names keys
+   */
+  public boolean verifiesModels() {
+    return models.verifiesSignatures();
+  }
+
+  /**
    * Returns the model encoding frames now.
    *
    * @return the serving model; present from start-up on
@@ -172,13 +190,25 @@ public final class PinwheelService implements AutoCloseable {
    * @return true while the Streams client is {@link State#RUNNING} and a model is loaded
    */
   public boolean healthy() {
-    return streams.state() == State.RUNNING && models.serving().isPresent();
+    return health().up();
   }
 
   /**
-   * Returns the exception that stopped the Streams client, if one did.
+   * Returns what {@code /health} reports: up while the Streams client is {@link State#RUNNING} and
+   * a model is loaded, else down and why (rebalancing, stopping, or the failure that stopped the
+   * service, a refusal by a secured cluster explained by {@link SecurityFailure}).
    *
-   * @return the first exception that escaped a stream thread
+   * @return the health
+   */
+  public Health health() {
+    return Builder.health(parts);
+  }
+
+  /**
+   * Returns the exception that stopped the service, if one did.
+   *
+   * @return the first exception that escaped a stream thread, or the refusal that stopped the
+   *     models topic's listener
    */
   public Optional<Throwable> failure() {
     return Optional.ofNullable(failure.get());
@@ -315,7 +345,13 @@ public final class PinwheelService implements AutoCloseable {
   private static StreamThreadExceptionResponse onUncaught(
       String applicationId, AtomicReference<Throwable> failure, Throwable e) {
     failure.compareAndSet(null, e);
-    if (e instanceof MissingSourceTopicException
+    Optional<SecurityFailure> refused = SecurityFailure.of(e);
+    if (refused.isPresent()) {
+      LOG.error(
+          "pinwheel service {} stops: the cluster refused it: {}",
+          applicationId,
+          refused.get().message());
+    } else if (e instanceof MissingSourceTopicException
         || e.getCause() instanceof MissingSourceTopicException) {
       LOG.error(
           "pinwheel service {} stops: a source topic is missing (deleted while running?): {}",
@@ -338,7 +374,7 @@ public final class PinwheelService implements AutoCloseable {
   private static final class Started {
     PinwheelConfig config;
     PinwheelMetrics metrics;
-    ModelRegistry models;
+    volatile ModelRegistry models;
     MetricsServer metricsServer;
 
     /** Read by the health check from HTTP threads. */
@@ -501,12 +537,22 @@ public final class PinwheelService implements AutoCloseable {
         PinwheelTopics.require(config);
       }
 
-      ModelRegistry models = new ModelRegistry(s.metrics);
+      ModelRegistry models = new ModelRegistry(s.metrics, trustedKeys(config));
       s.models = models;
       s.resources.push(new Resource("model registry", models));
       ModelsTopicListener listener = models.listen(config.modelsTopic(), config.clientProperties());
       config.modelsDir().ifPresent(dir -> models.watch(dir, config.modelsDirPollInterval()));
-      if (!listener.awaitCaughtUp(Duration.ofSeconds(MODELS_CATCH_UP_SECONDS))) {
+      boolean caughtUp = listener.awaitCaughtUp(Duration.ofSeconds(MODELS_CATCH_UP_SECONDS));
+      if (listener.failure().isPresent()) {
+        Throwable refused = listener.failure().get();
+        throw new KafkaException(
+            "cannot read the models topic "
+                + config.modelsTopic()
+                + ": "
+                + SecurityFailure.describe(refused),
+            refused);
+      }
+      if (!caughtUp) {
         LOG.warn(
             "models topic {} not read to its end within {} s; starting with what is known, and a"
                 + " newer model still replaces it when read",
@@ -531,10 +577,10 @@ public final class PinwheelService implements AutoCloseable {
               sampler,
               models,
               () -> s.streams == null ? "STARTING" : s.streams.state().name(),
-              () -> healthy(s));
+              () -> health(s).up());
       try {
         s.metricsServer =
-            MetricsServer.start(metricsHost, metricsPort, meters, () -> healthy(s), page);
+            MetricsServer.startWithHealth(metricsHost, metricsPort, meters, () -> health(s), page);
       } catch (IOException e) {
         throw new UncheckedIOException(
             "could not serve metrics on "
@@ -578,12 +624,72 @@ public final class PinwheelService implements AutoCloseable {
       s.resources.push(
           new Resource(
               "Kafka Streams meters", PinwheelRegistries.bindKafkaStreams(streams, meters)));
+      // A listener refused by the cluster later on stops the service as a failed stream thread
+      // does: a supervisor restarts it, rather than it serving an old model without telling.
+      listener.onFailure(
+          e -> {
+            if (s.failure.compareAndSet(null, e)) {
+              LOG.error(
+                  "pinwheel service {} stops: the models topic can no longer be read: {}",
+                  applicationId,
+                  SecurityFailure.describe(e));
+              Thread closer =
+                  new Thread(() -> streams.close(Duration.ZERO), "pinwheel-stop-on-failure");
+              closer.setDaemon(true);
+              closer.start();
+            }
+          });
       streams.start();
     }
 
-    private static boolean healthy(Started s) {
+    /** The keys of {@code pinwheel.models.trusted-keys}, by key id. */
+    private static Map<String, PublicKey> trustedKeys(PinwheelConfig config) {
+      Map<String, PublicKey> keys = new HashMap<>();
+      for (Path file : config.trustedKeys()) {
+        try {
+          PublicKey key = ModelSignatures.readPublicKey(file);
+          keys.put(ModelSignatures.keyId(key), key);
+        } catch (IOException | IllegalArgumentException e) {
+          throw new IllegalStateException(
+              "cannot read the trusted key " + file + ": " + e.getMessage(), e);
+        }
+      }
+      if (keys.isEmpty()) {
+        LOG.info("models are not verified: no {} set", PinwheelConfig.TRUSTED_KEYS);
+      } else {
+        LOG.info(
+            "models from the models topic and directory must be signed by one of {} trusted"
+                + " key(s)",
+            keys.size());
+      }
+      return keys;
+    }
+
+    static Health health(Started s) {
+      Throwable failed = s.failure.get();
+      if (failed != null) {
+        return Health.down("failed: " + SecurityFailure.describe(failed));
+      }
       KafkaStreams streams = s.streams;
-      return streams != null && streams.state() == State.RUNNING && s.models.serving().isPresent();
+      if (streams == null) {
+        return Health.down("starting");
+      }
+      State state = streams.state();
+      if (state != State.RUNNING) {
+        return Health.down(
+            switch (state) {
+              case CREATED -> "starting";
+              case REBALANCING -> "rebalancing: partitions are being assigned";
+              case PENDING_SHUTDOWN, NOT_RUNNING -> "stopping";
+              case PENDING_ERROR, ERROR -> "failed: a stream thread stopped";
+              default -> "Kafka Streams is " + state;
+            });
+      }
+      ModelRegistry models = s.models;
+      if (models == null || models.serving().isEmpty()) {
+        return Health.down("no encoder model loaded");
+      }
+      return Health.UP;
     }
   }
 }

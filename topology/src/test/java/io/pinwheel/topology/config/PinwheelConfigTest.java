@@ -9,6 +9,7 @@ import io.pinwheel.topology.config.PinwheelConfigException.Problem;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -310,6 +311,7 @@ class PinwheelConfigTest {
                     "m",
                     Optional.empty(),
                     Duration.ofSeconds(1),
+                    List.of(),
                     FeatureRecordFormat.PROTOBUF,
                     1,
                     0,

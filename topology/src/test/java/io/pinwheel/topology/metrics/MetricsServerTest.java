@@ -76,7 +76,8 @@ class MetricsServerTest {
     HttpResponse<String> response = get(server.healthUri());
 
     assertThat(response.statusCode()).isEqualTo(503);
-    assertThat(response.body()).isEqualTo("{\"status\":\"DOWN\"}");
+    assertThat(response.body())
+        .isEqualTo("{\"status\":\"DOWN\",\"reason\":\"the health check failed\"}");
   }
 
   @Test
@@ -104,7 +105,10 @@ class MetricsServerTest {
     HttpResponse<String> response = get(server.healthUri());
 
     assertThat(response.statusCode()).isEqualTo(503);
-    assertThat(response.body()).isEqualTo("{\"status\":\"DOWN\"}");
+    assertThat(response.body())
+        .isEqualTo(
+            "{\"status\":\"DOWN\",\"reason\":\"the health check failed:"
+                + " java.lang.IllegalStateException: streams gone\"}");
   }
 
   @Test

@@ -276,6 +276,23 @@ class PinwheelMetricsTest {
   }
 
   @Test
+  void shouldCountSignatureRejectionsByReason() {
+    metrics.bindTo(registry);
+
+    metrics.modelReload("rejected", "unsigned");
+    metrics.modelReload("rejected", "untrusted-key");
+    metrics.modelReload("rejected", "bad-signature");
+    metrics.modelReload("rejected", "bad-signature");
+    metrics.modelReload("rejected", "melted");
+
+    assertThat(reloadCount("rejected", "unsigned")).isEqualTo(1);
+    assertThat(reloadCount("rejected", "untrusted-key")).isEqualTo(1);
+    assertThat(reloadCount("rejected", "bad-signature")).isEqualTo(2);
+    assertThat(reloadCount("rejected", "invalid")).isZero();
+    assertThat(reloadCount("other", "other")).isEqualTo(1);
+  }
+
+  @Test
   void shouldReportNoModelBeforeTheFirstOneServes() {
     metrics.bindTo(registry);
 
@@ -421,7 +438,7 @@ class PinwheelMetricsTest {
     assertThat(registry.scrape())
         .contains("pinwheel_frames_in_total 1.0")
         .contains("pinwheel_features_out_total 0.0")
-        .contains("pinwheel_model_reloads_total{result=\"accepted\"} 0.0")
+        .contains("pinwheel_model_reloads_total{reason=\"none\",result=\"accepted\"} 0.0")
         .contains("pinwheel_model_version -1.0");
   }
 
@@ -451,7 +468,18 @@ class PinwheelMetricsTest {
   }
 
   private double reloadCount(String result) {
-    return registry.get("pinwheel.model.reloads").tag("result", result).counter().count();
+    return registry.get("pinwheel.model.reloads").tag("result", result).counters().stream()
+        .mapToDouble(c -> c.count())
+        .sum();
+  }
+
+  private double reloadCount(String result, String reason) {
+    return registry
+        .get("pinwheel.model.reloads")
+        .tag("result", result)
+        .tag("reason", reason)
+        .counter()
+        .count();
   }
 
   private static long deadLetterSeries(String scrape) {
