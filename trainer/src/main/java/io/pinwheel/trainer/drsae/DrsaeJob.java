@@ -23,6 +23,7 @@ import io.pinwheel.trainer.data.GrayImages;
 import io.pinwheel.trainer.optim.Parameters;
 import io.pinwheel.trainer.run.JobResult;
 import io.pinwheel.trainer.run.Reports;
+import io.pinwheel.trainer.run.ResidentMemory;
 import io.pinwheel.trainer.run.TrainingListener;
 import io.pinwheel.trainer.viz.FilterMosaic;
 import io.pinwheel.trainer.viz.LossPlot;
@@ -125,6 +126,7 @@ public final class DrsaeJob {
   public static JobResult run(Spec spec, TrainingListener listener, Clock clock)
       throws DataException, IOException {
     long started = System.nanoTime();
+    ResidentMemory.keepHeapTight();
     if (!(spec.data() instanceof DataSource.FashionMnistSource f)) {
       throw new DataException(
           "drsae trains a classifier and needs labelled images: use --data fashion-mnist or"

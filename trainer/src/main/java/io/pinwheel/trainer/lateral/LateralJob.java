@@ -17,6 +17,7 @@ import io.pinwheel.trainer.data.PatchSampler;
 import io.pinwheel.trainer.run.EpochInfo;
 import io.pinwheel.trainer.run.JobResult;
 import io.pinwheel.trainer.run.Reports;
+import io.pinwheel.trainer.run.ResidentMemory;
 import io.pinwheel.trainer.run.StepCurve;
 import io.pinwheel.trainer.run.StepInfo;
 import io.pinwheel.trainer.run.TrainingListener;
@@ -137,6 +138,7 @@ public final class LateralJob {
   public static JobResult run(Spec spec, TrainingListener listener, Clock clock)
       throws DataException, IOException {
     long started = System.nanoTime();
+    ResidentMemory.keepHeapTight();
     LateralOptions o = spec.options();
     Prepared data = prepare(spec);
     int version = ModelVersions.next(spec.out(), spec.name(), message -> {});

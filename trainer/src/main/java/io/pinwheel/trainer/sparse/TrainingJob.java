@@ -28,6 +28,7 @@ import io.pinwheel.trainer.optim.Parameters;
 import io.pinwheel.trainer.run.EpochInfo;
 import io.pinwheel.trainer.run.JobResult;
 import io.pinwheel.trainer.run.Reports;
+import io.pinwheel.trainer.run.ResidentMemory;
 import io.pinwheel.trainer.run.StepCurve;
 import io.pinwheel.trainer.run.StepInfo;
 import io.pinwheel.trainer.run.TrainingListener;
@@ -185,6 +186,7 @@ public final class TrainingJob {
   public static JobResult run(Spec spec, TrainingListener listener, Clock clock)
       throws DataException, IOException, InvalidModelException {
     long started = System.nanoTime();
+    ResidentMemory.keepHeapTight();
     Optional<EncoderModel> base =
         spec.stackOn().isPresent()
             ? Optional.of(EncoderFile.read(spec.stackOn().get()))
