@@ -11,9 +11,9 @@ WORKDIR /src
 # The whole reactor (what .dockerignore lets in: no target/ or .git), so new modules need no edit
 # here; BuildKit's cache mount keeps ~/.m2 between builds.
 COPY . .
-# What the ./pinwheel launcher runs when it builds.
+# What the ./pinwheel launcher runs when it builds, less the bench module (not part of the product).
 RUN --mount=type=cache,target=/root/.m2 \
-    mvn -B -Dstyle.color=never -Dmaven.test.skip=true package \
+    mvn -B -Dstyle.color=never -pl cli -am -Dmaven.test.skip=true package \
  && test -f cli/target/pinwheel.jar && test -d cli/target/lib
 
 FROM --platform=linux/amd64 eclipse-temurin:17-jre

@@ -1,11 +1,16 @@
 package io.pinwheel.cli;
 
+import io.pinwheel.cli.support.CliContext;
+import io.pinwheel.cli.support.ExitCodes;
+import io.pinwheel.cli.support.RunStats;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import java.util.ServiceLoader;
 import picocli.CommandLine;
+import picocli.CommandLine.HelpCommand;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.IFactory;
 import picocli.CommandLine.IParameterExceptionHandler;
@@ -70,6 +75,10 @@ public final class Main {
           }
         };
     CommandLine cl = new CommandLine(new PinwheelCommand(), factory);
+    for (AddOnCommand addOn : ServiceLoader.load(AddOnCommand.class)) {
+      cl.addSubcommand(addOn);
+    }
+    cl.addSubcommand(new HelpCommand());
     cl.setOut(out);
     cl.setErr(err);
     cl.setParameterExceptionHandler(usageError());

@@ -1,9 +1,18 @@
 package io.pinwheel.cli;
 
-import io.pinwheel.cli.bench.BenchCommand;
+import io.pinwheel.cli.clients.ConsumeCommand;
+import io.pinwheel.cli.clients.ProduceCommand;
+import io.pinwheel.cli.demo.DemoCommand;
+import io.pinwheel.cli.models.EncodeCommand;
+import io.pinwheel.cli.models.EvalCommand;
+import io.pinwheel.cli.models.InitModelCommand;
+import io.pinwheel.cli.models.TrainCommand;
+import io.pinwheel.cli.service.BrokerCommand;
+import io.pinwheel.cli.service.PublishModelCommand;
+import io.pinwheel.cli.service.ServeCommand;
+import io.pinwheel.cli.support.ExitCodes;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.HelpCommand;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -15,7 +24,8 @@ import picocli.CommandLine.Spec;
     versionProvider = VersionProvider.class,
     description = {
       "Streaming sparse-feature extractor for images.",
-      "Standard output carries only JSON lines; messages and logs go to standard error."
+      "Standard output carries results (JSON lines, or a table where --json gives JSON);"
+          + " messages and logs go to standard error."
     },
     subcommands = {
       EncodeCommand.class,
@@ -27,9 +37,7 @@ import picocli.CommandLine.Spec;
       PublishModelCommand.class,
       ProduceCommand.class,
       ConsumeCommand.class,
-      EvalCommand.class,
-      BenchCommand.class,
-      HelpCommand.class
+      EvalCommand.class
     },
     exitCodeListHeading = "%nExit status:%n",
     exitCodeList = {

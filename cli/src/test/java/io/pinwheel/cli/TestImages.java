@@ -7,11 +7,11 @@ import org.opencv.core.MatOfByte;
 import org.opencv.imgcodecs.Imgcodecs;
 
 /** Encoded test images made with OpenCV, so their bytes are what real files would hold. */
-final class TestImages {
+public final class TestImages {
   private TestImages() {}
 
   /** A 120x160 BGR image of oblique gratings and a disc: edges in many orientations. */
-  static byte[] encoded(String extension) {
+  public static byte[] encoded(String extension) {
     OpenCv.load();
     int h = 120;
     int w = 160;
@@ -43,11 +43,11 @@ final class TestImages {
     }
   }
 
-  static byte[] png() {
+  public static byte[] png() {
     return encoded(".png");
   }
 
-  static byte[] jpeg() {
+  public static byte[] jpeg() {
     return encoded(".jpg");
   }
 }

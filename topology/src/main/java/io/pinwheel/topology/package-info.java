@@ -4,8 +4,7 @@
  * <p>{@link io.pinwheel.topology.config} reads and validates the configuration; {@link
  * io.pinwheel.topology.stream} builds the topology; {@link io.pinwheel.topology.model} decides
  * which encoder serves and hot-reloads new ones; {@link io.pinwheel.topology.metrics} exposes the
- * meters; {@link io.pinwheel.topology.broker} runs a broker in-process for tests and the demo. A
- * {@code main} wires them:
+ * meters. A {@code main} wires them:
  *
  * <pre>{@code
  * PinwheelConfig config = PinwheelConfig.fromProperties(properties);

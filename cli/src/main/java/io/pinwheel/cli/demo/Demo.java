@@ -1,10 +1,12 @@
 package io.pinwheel.cli.demo;
 
-import io.pinwheel.cli.ShippedModels;
+import io.pinwheel.broker.EmbeddedKafka;
+import io.pinwheel.cli.support.FrameSource;
+import io.pinwheel.cli.support.ShippedModels;
+import io.pinwheel.cli.support.StopSignal;
 import io.pinwheel.extractor.model.EncoderFile;
 import io.pinwheel.extractor.model.EncoderModel;
 import io.pinwheel.extractor.model.InvalidModelException;
-import io.pinwheel.topology.broker.EmbeddedKafka;
 import io.pinwheel.topology.config.PinwheelConfig;
 import io.pinwheel.topology.model.ModelPublisher;
 import io.pinwheel.topology.model.ServingModel;

@@ -1,5 +1,6 @@
 package io.pinwheel.cli.demo;
 
+import io.pinwheel.cli.support.FrameSource;
 import io.pinwheel.topology.stream.PinwheelHeaders;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

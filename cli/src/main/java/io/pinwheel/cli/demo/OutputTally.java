@@ -1,6 +1,6 @@
 package io.pinwheel.cli.demo;
 
-import io.pinwheel.cli.io.LatencyStats;
+import io.pinwheel.cli.support.LatencyStats;
 import io.pinwheel.client.FeatureRecord;
 import io.pinwheel.client.FeatureRecordDeserializer;
 import io.pinwheel.client.FeatureRecordFormat;

@@ -1,10 +1,7 @@
 /**
- * The parts of {@code pinwheel demo}: the frames it streams ({@link
- * io.pinwheel.cli.demo.FrameSource}), the paced producer ({@link
- * io.pinwheel.cli.demo.FrameProducer}), the consumer that counts what comes out ({@link
- * io.pinwheel.cli.demo.OutputTally}) and the run itself ({@link io.pinwheel.cli.demo.Demo}); plus
- * what the long-running commands ({@code serve}, {@code broker}, {@code demo}) share: stopping on
- * Ctrl-C or SIGTERM ({@link io.pinwheel.cli.demo.StopSignal}) and reading durations ({@link
- * io.pinwheel.cli.demo.DurationConverter}).
+ * {@code pinwheel demo}: the command ({@link io.pinwheel.cli.demo.DemoCommand}), the run itself
+ * ({@link io.pinwheel.cli.demo.Demo}: broker, service and clients in one JVM), the paced producer
+ * ({@link io.pinwheel.cli.demo.FrameProducer}) and the consumer that counts what comes out ({@link
+ * io.pinwheel.cli.demo.OutputTally}).
  */
 package io.pinwheel.cli.demo;

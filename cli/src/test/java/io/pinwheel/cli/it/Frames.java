@@ -1,6 +1,6 @@
 package io.pinwheel.cli.it;
 
-import io.pinwheel.cli.demo.FrameSource;
+import io.pinwheel.cli.support.FrameSource;
 import io.pinwheel.topology.stream.PinwheelHeaders;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

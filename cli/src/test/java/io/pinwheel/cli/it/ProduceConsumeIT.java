@@ -3,9 +3,9 @@ package io.pinwheel.cli.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.pinwheel.broker.EmbeddedKafka;
 import io.pinwheel.client.FeatureRecord;
 import io.pinwheel.client.FeatureRecordSerde;
-import io.pinwheel.topology.broker.EmbeddedKafka;
 import io.pinwheel.topology.stream.PinwheelHeaders;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

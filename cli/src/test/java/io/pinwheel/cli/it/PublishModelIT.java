@@ -3,8 +3,8 @@ package io.pinwheel.cli.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.pinwheel.broker.EmbeddedKafka;
 import io.pinwheel.extractor.model.EncoderFile;
-import io.pinwheel.topology.broker.EmbeddedKafka;
 import io.pinwheel.trainer.GaborModelOptions;
 import io.pinwheel.trainer.InitialModels;
 import java.nio.charset.StandardCharsets;
@@ -77,7 +77,7 @@ class PublishModelIT {
 
   @Test
   void shouldPublishAFreshlyTrainedEncoderWhenTrainingIsDone() throws Exception {
-    Path data = io.pinwheel.cli.TrainCommandTest.gratingsIdx(dir.resolve("idx"), 32, 4);
+    Path data = io.pinwheel.cli.models.TrainCommandTest.gratingsIdx(dir.resolve("idx"), 32, 4);
     Path model = dir.resolve("fresh.pwe");
     RunResult run =
         RunResult.run(

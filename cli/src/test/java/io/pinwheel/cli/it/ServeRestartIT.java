@@ -3,8 +3,8 @@ package io.pinwheel.cli.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.pinwheel.broker.EmbeddedKafka;
 import io.pinwheel.cli.Main;
-import io.pinwheel.topology.broker.EmbeddedKafka;
 import io.pinwheel.topology.config.PinwheelConfig;
 import io.pinwheel.topology.service.PinwheelService;
 import java.io.IOException;

@@ -3,7 +3,7 @@ package io.pinwheel.cli.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.pinwheel.topology.broker.EmbeddedKafka;
+import io.pinwheel.broker.EmbeddedKafka;
 import io.pinwheel.topology.config.PinwheelConfig;
 import io.pinwheel.topology.service.PinwheelService;
 import io.pinwheel.trainer.InitialModels;

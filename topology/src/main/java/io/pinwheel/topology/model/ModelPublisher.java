@@ -1,9 +1,9 @@
 package io.pinwheel.topology.model;
 
+import io.pinwheel.client.admin.TopicReadiness;
 import io.pinwheel.extractor.model.EncoderFile;
 import io.pinwheel.extractor.model.EncoderModel;
 import io.pinwheel.extractor.model.InvalidModelException;
-import io.pinwheel.topology.broker.TopicReadiness;
 import io.pinwheel.topology.config.PinwheelConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,8 +1,8 @@
 package io.pinwheel.topology.service;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.pinwheel.client.admin.TopicReadiness;
 import io.pinwheel.extractor.model.EncoderModel;
-import io.pinwheel.topology.broker.TopicReadiness;
 import io.pinwheel.topology.config.PinwheelConfig;
 import io.pinwheel.topology.metrics.MetricsServer;
 import io.pinwheel.topology.metrics.PinwheelMetrics;

@@ -3,9 +3,9 @@ package io.pinwheel.topology.stream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.pinwheel.broker.EmbeddedKafka;
 import io.pinwheel.client.FeatureRecord;
 import io.pinwheel.client.FeatureRecordSerde;
-import io.pinwheel.topology.broker.EmbeddedKafka;
 import io.pinwheel.topology.config.PinwheelConfig;
 import io.pinwheel.topology.metrics.PinwheelMetrics;
 import io.pinwheel.topology.model.ModelRegistry;

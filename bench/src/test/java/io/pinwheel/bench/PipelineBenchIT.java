@@ -1,0 +1,144 @@
+package io.pinwheel.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.pinwheel.broker.EmbeddedKafka;
+import io.pinwheel.cli.Cli;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code bench pipeline} against a broker it did not start, as the two-process setup in
+ * BENCHMARKS.md runs it, and on its own. Figures are not checked (a shared machine makes them
+ * anything); that the run completes, counts every frame and cleans up after itself is.
+ */
+@Tag("integration")
+class PipelineBenchIT {
+
+  @Test
+  void shouldBenchThroughAnOutsideBrokerAndDeleteItsOwnTopicsOnly() throws Exception {
+    try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+      // What a first run's frames topic would be called without a run id.
+      String other = "bench-throughput-alos-0.frames";
+      kafka.createTopic(other, 1, Map.of());
+      try (KafkaProducer<byte[], byte[]> p =
+          new KafkaProducer<>(
+              Map.of("bootstrap.servers", kafka.bootstrapServers()),
+              new ByteArraySerializer(),
+              new ByteArraySerializer())) {
+        p.send(new ProducerRecord<>(other, new byte[] {1})).get();
+      }
+
+      Cli run =
+          bench(
+              "--bootstrap-servers",
+              kafka.bootstrapServers(),
+              "--backlog",
+              "300",
+              "--rounds",
+              "1",
+              "-p",
+              "producer.batch.size=65536",
+              "-p",
+              "commit.interval.ms=50");
+
+      assertThat(run.result().exitCode()).as(run.err()).isZero();
+      JsonNode r = Cli.JSON.readTree(run.out());
+      assertThat(r.get("decode_encode_frames_per_second").asDouble()).isPositive();
+      assertThat(r.get("at_least_once_frames_per_second").asDouble()).isPositive();
+      assertThat(r.get("pipeline_frames_per_second").asDouble()).isPositive();
+      assertThat(r.get("latency")).hasSize(2);
+      for (JsonNode l : r.get("latency")) {
+        assertThat(l.get("records").asLong()).as(l.toString()).isPositive();
+      }
+      assertThat(r.get("commit_interval_ms").asLong()).isEqualTo(50);
+      assertThat(r.get("broker_log_dir").isNull()).isTrue();
+      // Pairs of both guarantees, at most six.
+      assertThat(r.get("warmup_runs").asInt()).isEven().isBetween(2, 12);
+      try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+        // Each run deleted its own topics, named with the run id, and nothing else.
+        assertThat(admin.listTopics().names().get().stream().filter(t -> t.startsWith("bench-")))
+            .containsExactly(other);
+        TopicPartition tp = new TopicPartition(other, 0);
+        assertThat(
+                admin
+                    .listOffsets(Map.of(tp, OffsetSpec.latest()))
+                    .partitionResult(tp)
+                    .get()
+                    .offset())
+            .isEqualTo(1);
+      }
+    }
+  }
+
+  @Test
+  void shouldMeasureLatencyAtAGivenRateOnItsOwnBrokerWithLogsInTheGivenDirectory(@TempDir Path logs)
+      throws Exception {
+    Cli run =
+        bench(
+            "--backlog",
+            "100",
+            "--rounds",
+            "2",
+            "--rate",
+            "25",
+            "--broker-log-dir",
+            logs.toString());
+
+    assertThat(run.result().exitCode()).as(run.err()).isZero();
+    JsonNode r = Cli.JSON.readTree(run.out());
+    assertThat(r.get("decode_encode_frames_per_second").isNull()).as(r.toString()).isTrue();
+    assertThat(r.get("at_least_once_runs")).isEmpty();
+    assertThat(r.get("jit_cpu_percent").isNull()).isTrue();
+    assertThat(r.get("latency")).hasSize(2);
+    for (JsonNode l : r.get("latency")) {
+      assertThat(l.get("offered_frames_per_second").asDouble()).isEqualTo(25.0);
+      // Two rounds of 2 s each after 5 s of start-up: 50 measured frames a guarantee.
+      assertThat(l.get("records").asLong()).as(l.toString()).isEqualTo(100);
+      assertThat(l.get("p99_runs")).hasSize(2);
+      assertThat(l.get("startup_p99_millis").asDouble()).isPositive();
+    }
+    // The broker's temporary directory was made there and is gone with the broker.
+    assertThat(r.get("broker_log_dir").asText()).isEqualTo(logs.toString());
+    assertThat(logs).isEmptyDirectory();
+  }
+
+  /** A short one-thread run, printing JSON, with {@code options} added. */
+  private static Cli bench(String... options) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "bench",
+                "pipeline",
+                "--threads",
+                "1",
+                "--partitions",
+                "1",
+                "--latency-seconds",
+                "2",
+                "--json"));
+    args.addAll(List.of(options));
+    return Cli.run(args.toArray(new String[0]));
+  }
+
+  @Test
+  void shouldRefuseAnUnknownServiceKeyAsAUsageError() {
+    Cli run =
+        Cli.run("bench", "pipeline", "--backlog", "100", "--rounds", "1", "-p", "pinwheel.typo=1");
+
+    assertThat(run.result().exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("--property").contains("pinwheel.typo: unknown pinwheel key");
+  }
+}

@@ -1,0 +1,132 @@
+package io.pinwheel.cli.models;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.pinwheel.cli.Cli;
+import io.pinwheel.extractor.model.EncoderFile;
+import io.pinwheel.trainer.GaborModelOptions;
+import io.pinwheel.trainer.InitialModels;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.SplittableRandom;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class EvalCommandTest {
+  @TempDir Path dir;
+
+  private Path data;
+  private Path model;
+
+  @BeforeEach
+  void writeTinyFashionMnistAndAModel() throws IOException {
+    data = Files.createDirectory(dir.resolve("fmnist"));
+    writeSplit(data, "train", 60, 1);
+    writeSplit(data, "t10k", 20, 2);
+    model = dir.resolve("gabor28.pwe");
+    EncoderFile.write(
+        InitialModels.gabor(
+            GaborModelOptions.defaults().withSize(28).withKernel(7).withThreshold(0.5)),
+        model);
+  }
+
+  /** Horizontal (label 0) and vertical (label 1) gratings of random phase, as IDX .gz files. */
+  private static void writeSplit(Path dir, String split, int count, long seed) throws IOException {
+    SplittableRandom random = new SplittableRandom(seed);
+    try (DataOutputStream images =
+            new DataOutputStream(
+                new GZIPOutputStream(
+                    Files.newOutputStream(dir.resolve(split + "-images-idx3-ubyte.gz"))));
+        DataOutputStream labels =
+            new DataOutputStream(
+                new GZIPOutputStream(
+                    Files.newOutputStream(dir.resolve(split + "-labels-idx1-ubyte.gz"))))) {
+      images.writeInt(0x803);
+      images.writeInt(count);
+      images.writeInt(28);
+      images.writeInt(28);
+      labels.writeInt(0x801);
+      labels.writeInt(count);
+      for (int i = 0; i < count; i++) {
+        int label = i % 2;
+        double phase = random.nextDouble(2 * Math.PI);
+        for (int y = 0; y < 28; y++) {
+          for (int x = 0; x < 28; x++) {
+            double t = label == 0 ? y : x;
+            images.writeByte((int) Math.round(128 + 100 * Math.sin(2 * Math.PI * t / 6 + phase)));
+          }
+        }
+        labels.writeByte(label);
+      }
+    }
+  }
+
+  private Cli eval(String... extra) {
+    String[] base = {
+      "eval",
+      "--model",
+      model.toString(),
+      "--data",
+      "fashion-mnist:" + data,
+      "--invariance-images",
+      "5",
+      "--pre-pooling-train-limit",
+      "20"
+    };
+    String[] args = new String[base.length + extra.length];
+    System.arraycopy(base, 0, args, 0, base.length);
+    System.arraycopy(extra, 0, args, base.length, extra.length);
+    return Cli.run(args);
+  }
+
+  @Test
+  void shouldPrintOneJsonObjectWithTheAccuraciesAndInvariance() throws Exception {
+    Cli cli = eval("--json", "--train-limit", "40");
+    assertThat(cli.exitCode()).as(cli.err()).isZero();
+    assertThat(cli.lines()).hasSize(1);
+    JsonNode report = cli.lines().get(0);
+    assertThat(report.get("model").asText()).isEqualTo("gabor");
+    assertThat(report.get("trainImages").asInt()).isEqualTo(40);
+    assertThat(report.get("testImages").asInt()).isEqualTo(20);
+    assertThat(report.get("testAccuracy").doubleValue()).isBetween(0.0, 1.0);
+    assertThat(report.get("pixelTestAccuracy").doubleValue()).isBetween(0.0, 1.0);
+    assertThat(report.get("density").doubleValue()).isBetween(0.0, 1.0);
+    assertThat(report.get("invariance").size()).isEqualTo(5);
+  }
+
+  @Test
+  void shouldPrintATableByDefault() {
+    Cli cli = eval("--test-limit", "10");
+    assertThat(cli.exitCode()).as(cli.err()).isZero();
+    assertThat(cli.out()).contains("test accuracy (codes)", "shift 3");
+  }
+
+  @Test
+  void shouldExitWithUsageNamingThePathAndTheScriptWhenDataIsMissing() {
+    Path missing = dir.resolve("nowhere");
+    Cli cli = Cli.run("eval", "--model", model.toString(), "--data", "fashion-mnist:" + missing);
+    assertThat(cli.exitCode()).isEqualTo(2);
+    assertThat(cli.err()).contains(missing.toString(), "scripts/get-datasets.sh");
+  }
+
+  @Test
+  void shouldRefuseAModelWhoseInputIsNot28By28() throws IOException {
+    Path big = dir.resolve("gabor96.pwe");
+    EncoderFile.write(InitialModels.gabor(), big);
+    Cli cli = Cli.run("eval", "--model", big.toString(), "--data", "fashion-mnist:" + data);
+    assertThat(cli.exitCode()).isEqualTo(2);
+    assertThat(cli.err()).contains("96x96x1", "28x28x1");
+  }
+
+  @Test
+  void shouldRefuseAnUnknownDataSet() {
+    Cli cli = Cli.run("eval", "--model", model.toString(), "--data", "mnist");
+    assertThat(cli.exitCode()).isEqualTo(2);
+    assertThat(cli.err()).contains("--data");
+  }
+}

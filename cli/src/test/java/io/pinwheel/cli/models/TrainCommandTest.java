@@ -1,0 +1,257 @@
+package io.pinwheel.cli.models;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.pinwheel.cli.Cli;
+import io.pinwheel.cli.TestImages;
+import io.pinwheel.extractor.model.EncoderFile;
+import io.pinwheel.extractor.model.EncoderModel;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.SplittableRandom;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+public class TrainCommandTest {
+  @TempDir Path dir;
+
+  /**
+   * A tiny Fashion-MNIST-format folder: 28x28 gratings, vertical (label 0) or horizontal (1), so a
+   * linear probe on good codes separates them.
+   */
+  public static Path gratingsIdx(Path dir, int train, int test) throws IOException {
+    Files.createDirectories(dir);
+    writeSplit(dir, "train", train, 1);
+    writeSplit(dir, "t10k", test, 2);
+    return dir;
+  }
+
+  private static void writeSplit(Path dir, String prefix, int count, long seed) throws IOException {
+    SplittableRandom rnd = new SplittableRandom(seed);
+    byte[] pixels = new byte[count * 28 * 28];
+    byte[] labels = new byte[count];
+    for (int i = 0; i < count; i++) {
+      labels[i] = (byte) (i % 2);
+      double period = 4 + 4 * rnd.nextDouble();
+      double phase = 2 * Math.PI * rnd.nextDouble();
+      for (int y = 0; y < 28; y++) {
+        for (int x = 0; x < 28; x++) {
+          double t = labels[i] == 0 ? x : y;
+          pixels[(i * 28 + y) * 28 + x] =
+              (byte) Math.round(255 * (0.5 + 0.4 * Math.sin(2 * Math.PI * t / period + phase)));
+        }
+      }
+    }
+    try (DataOutputStream out =
+        new DataOutputStream(
+            new GZIPOutputStream(
+                Files.newOutputStream(dir.resolve(prefix + "-images-idx3-ubyte.gz"))))) {
+      out.writeInt(0x803);
+      out.writeInt(count);
+      out.writeInt(28);
+      out.writeInt(28);
+      out.write(pixels);
+    }
+    try (DataOutputStream out =
+        new DataOutputStream(
+            new GZIPOutputStream(
+                Files.newOutputStream(dir.resolve(prefix + "-labels-idx1-ubyte.gz"))))) {
+      out.writeInt(0x801);
+      out.writeInt(count);
+      out.write(labels);
+    }
+  }
+
+  private Cli train(Path data, Path out, String... extra) {
+    String[] base = {
+      "train",
+      "--data",
+      "fashion-mnist:" + data,
+      "--out",
+      out.toString(),
+      "--filters",
+      "8",
+      "--kernel",
+      "5",
+      "--groups",
+      "topo:2x4:1",
+      "--epochs",
+      "2",
+      "--batch",
+      "16",
+      "--threads",
+      "1"
+    };
+    String[] args = new String[base.length + extra.length];
+    System.arraycopy(base, 0, args, 0, base.length);
+    System.arraycopy(extra, 0, args, base.length, extra.length);
+    return Cli.run(args);
+  }
+
+  @Test
+  void shouldWriteAServableEncoderAndPrintItsReport() throws Exception {
+    Path data = gratingsIdx(dir.resolve("idx"), 64, 16);
+    Path out = dir.resolve("g.pwe");
+    Cli cli = train(data, out);
+    assertThat(cli.exitCode()).as(cli.err()).isZero();
+    assertThat(cli.lines()).hasSize(1);
+    JsonNode report = cli.lines().get(0);
+    assertThat(report.get("name").asText()).isEqualTo("g");
+    assertThat(report.get("epochsDone").asInt()).isEqualTo(2);
+    assertThat(report.get("files").get("filters").asText()).isEqualTo("g.filters.png");
+    EncoderModel model = EncoderFile.read(out);
+    assertThat(model.input().height()).isEqualTo(28);
+    assertThat(dir.resolve("g.report.json")).isRegularFile();
+    assertThat(dir.resolve("g.filters.png")).isRegularFile();
+    assertThat(cli.err()).contains("epoch 2 done");
+  }
+
+  @Test
+  void shouldTrainAnEncoderThatEvalScores() throws Exception {
+    Path data = gratingsIdx(dir.resolve("idx"), 96, 40);
+    Path out = dir.resolve("g.pwe");
+    assertThat(train(data, out, "--density", "0.5").exitCode()).isZero();
+    Cli eval =
+        Cli.run(
+            "eval",
+            "--model",
+            out.toString(),
+            "--data",
+            "fashion-mnist:" + data,
+            "--threads",
+            "1",
+            "--invariance-images",
+            "20",
+            "--json");
+    assertThat(eval.exitCode()).as(eval.err()).isZero();
+    JsonNode report = eval.lines().get(0);
+    // Vertical against horizontal gratings: any encoder that kept orientation separates them.
+    assertThat(report.get("testAccuracy").asDouble()).isGreaterThanOrEqualTo(0.95);
+    assertThat(report.get("density").asDouble()).isBetween(0.01, 0.6);
+  }
+
+  @Test
+  void shouldStackASecondStageOnATrainedEncoder() throws Exception {
+    Path data = gratingsIdx(dir.resolve("idx"), 48, 8);
+    Path base = dir.resolve("one.pwe");
+    assertThat(train(data, base).exitCode()).isZero();
+    Cli cli =
+        Cli.run(
+            "train",
+            "--data",
+            "fashion-mnist:" + data,
+            "--out",
+            dir.resolve("two.pwe").toString(),
+            "--stack-on",
+            base.toString(),
+            "--filters",
+            "8",
+            "--kernel",
+            "3",
+            "--groups",
+            "block:2",
+            "--pool",
+            "2:1",
+            "--epochs",
+            "1",
+            "--threads",
+            "1");
+    assertThat(cli.exitCode()).as(cli.err()).isZero();
+    assertThat(cli.lines().get(0).get("stackedOn").asText()).isEqualTo("one v1");
+    EncoderModel two = EncoderFile.read(dir.resolve("two.pwe"));
+    assertThat(two.layers()).hasSize(4);
+    assertThat(two.input()).isEqualTo(EncoderFile.read(base).input());
+  }
+
+  @Test
+  void shouldTrainOnAFolderAndNameEveryFileItSkipped() throws Exception {
+    Path images = dir.resolve("images");
+    Files.createDirectories(images);
+    Files.write(images.resolve("a.png"), TestImages.png());
+    Files.write(images.resolve("b.jpg"), TestImages.jpeg());
+    Files.write(images.resolve("empty.png"), new byte[0]);
+    Cli cli =
+        Cli.run(
+            "train",
+            "--data",
+            images.toString(),
+            "--out",
+            dir.resolve("n.pwe").toString(),
+            "--filters",
+            "8",
+            "--kernel",
+            "5",
+            "--groups",
+            "block:2",
+            "--size",
+            "32",
+            "--patch",
+            "16",
+            "--patches",
+            "32",
+            "--epochs",
+            "1",
+            "--threads",
+            "1");
+    assertThat(cli.exitCode()).as(cli.err()).isZero();
+    JsonNode report = cli.lines().get(0);
+    assertThat(report.get("examples").asInt()).isEqualTo(2);
+    assertThat(report.get("skipped")).hasSize(1);
+    assertThat(report.get("skipped").get(0).get("file").asText()).endsWith("empty.png");
+    assertThat(report.get("skipped").get(0).get("reason").asText()).startsWith("empty");
+    assertThat(cli.err()).contains("skipped").contains("empty.png");
+  }
+
+  @Test
+  void shouldRefuseToResumeWithoutACheckpoint() throws Exception {
+    Path data = gratingsIdx(dir.resolve("idx"), 16, 4);
+    Cli cli = train(data, dir.resolve("g.pwe"), "--resume");
+    assertThat(cli.exitCode()).isEqualTo(2);
+    assertThat(cli.err()).contains("no checkpoint").contains("g.ckpt.pwe");
+  }
+
+  @Test
+  void shouldRefuseToStandardizeAnImageFolder() throws Exception {
+    Path folder = Files.createDirectories(dir.resolve("photos"));
+    Cli cli =
+        Cli.run(
+            "train",
+            "--data",
+            folder.toString(),
+            "--out",
+            dir.resolve("f.pwe").toString(),
+            "--normalize",
+            "standardize");
+    assertThat(cli.exitCode()).isEqualTo(2);
+    assertThat(cli.err()).contains("--normalize standardize is for Fashion-MNIST");
+  }
+
+  @Test
+  void shouldNameTheMissingDataFolder() {
+    Cli cli = train(dir.resolve("absent"), dir.resolve("g.pwe"));
+    assertThat(cli.exitCode()).isEqualTo(2);
+    assertThat(cli.err()).contains("absent");
+    assertThat(cli.lines()).isEmpty();
+  }
+
+  @Test
+  void shouldReportEveryInvalidOptionAtOnce() {
+    Cli cli =
+        Cli.run(
+            "train",
+            "--data",
+            "fashion-mnist",
+            "--out",
+            dir.resolve("g.pwe").toString(),
+            "--epochs",
+            "0",
+            "--lambda",
+            "-1");
+    assertThat(cli.exitCode()).isEqualTo(2);
+    assertThat(cli.err()).contains("epochs must be >= 1").contains("lambda must be");
+  }
+}
