@@ -2,7 +2,6 @@ package io.pinwheel.cli.models;
 
 import io.pinwheel.cli.support.CliContext;
 import io.pinwheel.cli.support.ExitCodes;
-import io.pinwheel.cli.support.ProgressLine;
 import io.pinwheel.extractor.model.Normalization;
 import io.pinwheel.trainer.Pooling;
 import io.pinwheel.trainer.data.DataSource;

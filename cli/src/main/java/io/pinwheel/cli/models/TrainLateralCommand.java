@@ -2,7 +2,6 @@ package io.pinwheel.cli.models;
 
 import io.pinwheel.cli.support.CliContext;
 import io.pinwheel.cli.support.ExitCodes;
-import io.pinwheel.cli.support.ProgressLine;
 import io.pinwheel.trainer.lateral.InhibitionMode;
 import io.pinwheel.trainer.lateral.LateralJob;
 import io.pinwheel.trainer.lateral.LateralOptions;

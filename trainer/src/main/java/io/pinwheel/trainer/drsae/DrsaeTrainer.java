@@ -120,21 +120,12 @@ public final class DrsaeTrainer {
       throw new IllegalArgumentException(
           "x must have " + height + "x" + width + " columns to be translated, got " + dim);
     }
-    Parameters p = model.parameters();
-    Parameters first = p.zerosLike();
-    Parameters second = p.zerosLike();
-    Parameters gradient = p.zerosLike();
     model.normalize();
-    Parameters average = null;
-    long averaged = 0;
     int batch = Math.min(options.batch(), count);
     int batches = (count + batch - 1) / batch;
     long totalSteps = (long) options.epochs() * batches;
-    long steps = 0;
     double lambda = model.config().lambda();
-    float[] xb = new float[batch * dim];
-    int[] yb = new int[batch];
-    try (DrsaeGradients gradients = new DrsaeGradients(model.config(), batch, options.threads())) {
+    try (Session session = session(model)) {
       for (int epoch = 0; epoch < options.epochs(); epoch++) {
         double alpha = options.alphaAt(epoch);
         int[] order = Shuffles.epochOrder(count, options.seed(), epoch);
@@ -146,34 +137,8 @@ public final class DrsaeTrainer {
         for (int b = 0; b < batches; b++) {
           int from = b * batch;
           int n = Math.min(batch, count - from);
-          for (int i = 0; i < n; i++) {
-            System.arraycopy(x, order[from + i] * dim, xb, i * dim, dim);
-            yb[i] = labels[order[from + i]];
-          }
-          if (options.shift() > 0) {
-            translate(xb, n, height, width, options.shift(), shifts);
-          }
-          DrsaeGradients.Terms terms = gradients.gradient(p, xb, yb, n, alpha, gradient);
-          Adam.step(
-              p,
-              gradient,
-              first,
-              second,
-              steps,
-              Adam.cosineRate(options.learningRate(), steps, totalSteps));
-          model.normalize();
-          if (options.averagesAt(epoch)) {
-            // A short run must not end on its early weights: the decay ramps up with the number of
-            // steps averaged, (1 + n) / (10 + n), to the configured one.
-            double decay = Math.min(options.averaging(), (1.0 + averaged) / (10.0 + averaged));
-            if (average == null) {
-              average = p.copy();
-            } else {
-              accumulate(average, p, (float) decay);
-            }
-            averaged++;
-          }
-          steps++;
+          DrsaeGradients.Terms terms =
+              session.step(x, labels, order, from, n, epoch, shifts, totalSteps);
           rec += terms.reconstruction() * n;
           sparse += terms.sparsity() * n;
           cls += terms.classification() * n;
@@ -203,13 +168,108 @@ public final class DrsaeTrainer {
         afterEpoch.accept(info);
         listener.onEpoch(info.info(options.epochs()));
       }
-    }
-    if (average != null) {
-      p.assign(average);
-      // The average of unit-norm decoder columns is a little shorter than unit norm.
-      model.normalize();
+      session.finish();
     }
     return model;
+  }
+
+  /**
+   * The machinery of steps on {@code model}: the gradient engine with its threads and buffers,
+   * Adam's moments, the parameter average and the batch buffers, allocated once. {@link #train}
+   * runs every step through one; a benchmark can too.
+   */
+  public Session session(DrsaeModel model) {
+    return new Session(model);
+  }
+
+  /** One run's engine, moments, average and batch buffers. Close it to stop its threads. */
+  public final class Session implements AutoCloseable {
+    private final DrsaeModel model;
+    private final Parameters first;
+    private final Parameters second;
+    private final Parameters gradient;
+    private final DrsaeGradients gradients;
+    private final float[] xb;
+    private final int[] yb;
+    private Parameters average;
+    private long averaged;
+    private long steps;
+
+    private Session(DrsaeModel model) {
+      this.model = model;
+      Parameters p = model.parameters();
+      first = p.zerosLike();
+      second = p.zerosLike();
+      gradient = p.zerosLike();
+      gradients = new DrsaeGradients(model.config(), options.batch(), options.threads());
+      xb = new float[options.batch() * model.config().inputs()];
+      yb = new int[options.batch()];
+    }
+
+    /**
+     * One step on the rows {@code order[from..from+n)} of {@code x} (translated when the options
+     * say so, with offsets from {@code shifts}) in epoch {@code epoch}: gradient at that epoch's α,
+     * Adam at the cosine rate of this session's step count of {@code totalSteps}, norms projected,
+     * and the parameter average updated when the epoch averages.
+     *
+     * @return the batch's loss terms, before the step
+     */
+    public DrsaeGradients.Terms step(
+        float[] x,
+        int[] labels,
+        int[] order,
+        int from,
+        int n,
+        int epoch,
+        SplittableRandom shifts,
+        long totalSteps) {
+      int dim = model.config().inputs();
+      for (int i = 0; i < n; i++) {
+        System.arraycopy(x, order[from + i] * dim, xb, i * dim, dim);
+        yb[i] = labels[order[from + i]];
+      }
+      if (options.shift() > 0) {
+        translate(xb, n, height, width, options.shift(), shifts);
+      }
+      Parameters p = model.parameters();
+      DrsaeGradients.Terms terms =
+          gradients.gradient(p, xb, yb, n, options.alphaAt(epoch), gradient);
+      Adam.step(
+          p,
+          gradient,
+          first,
+          second,
+          steps,
+          Adam.cosineRate(options.learningRate(), steps, totalSteps));
+      model.normalize();
+      if (options.averagesAt(epoch)) {
+        // A short run must not end on its early weights: the decay ramps up with the number of
+        // steps averaged, (1 + n) / (10 + n), to the configured one.
+        double decay = Math.min(options.averaging(), (1.0 + averaged) / (10.0 + averaged));
+        if (average == null) {
+          average = p.copy();
+        } else {
+          accumulate(average, p, (float) decay);
+        }
+        averaged++;
+      }
+      steps++;
+      return terms;
+    }
+
+    /** Ends the run: the model takes the parameter average, when one was kept. */
+    void finish() {
+      if (average != null) {
+        model.parameters().assign(average);
+        // The average of unit-norm decoder columns is a little shorter than unit norm.
+        model.normalize();
+      }
+    }
+
+    @Override
+    public void close() {
+      gradients.close();
+    }
   }
 
   /**

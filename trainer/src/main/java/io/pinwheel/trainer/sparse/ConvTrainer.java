@@ -78,20 +78,13 @@ public final class ConvTrainer {
       return state;
     }
     FrameSet firstData = epochData.apply(resumeAt);
-    FrameSet probe = below(firstData.slice(0, 1));
-    ConvGradients.Geometry geometry =
-        new ConvGradients.Geometry(
-            probe.channels(), probe.height(), probe.width(), options.kernel(), options.filters());
-    try (ConvGradients gradients =
-        new ConvGradients(geometry, pool, options.lambda(), options.epsilon(), options.threads())) {
+    try (Session session = session(firstData)) {
       if (state.steps == 0) {
-        calibrate(gradients, state.parameters, firstData);
+        session.calibrate(state.parameters, firstData);
       }
-      Parameters gradient = state.parameters.zerosLike();
-      float[] batch = new float[options.batch() * geometry.frameSize()];
       for (int epoch = resumeAt; epoch < options.epochs(); epoch++) {
         FrameSet data = epoch == resumeAt ? firstData : epochData.apply(epoch);
-        epoch(gradients, data, epoch, state, gradient, batch, listener);
+        epoch(session, data, epoch, state, listener);
         afterEpoch.accept(state);
         listener.onEpoch(state.history.get(state.history.size() - 1).info(options.epochs()));
       }
@@ -99,25 +92,45 @@ public final class ConvTrainer {
     return state;
   }
 
-  private void epoch(
-      ConvGradients gradients,
-      FrameSet data,
-      int epoch,
-      TrainState state,
-      Parameters gradient,
-      float[] batch,
-      TrainingListener listener) {
-    int[] order = Shuffles.epochOrder(data.count(), options.seed(), epoch);
-    int batches = (data.count() + options.batch() - 1) / options.batch();
-    long totalSteps = (long) options.epochs() * batches;
-    long start = System.nanoTime();
-    double rec = 0;
-    double sparse = 0;
-    double signal = 0;
-    long seen = 0;
-    for (int b = 0; b < batches; b++) {
-      int from = b * options.batch();
-      int n = Math.min(options.batch(), data.count() - from);
+  /**
+   * The machinery of steps on examples shaped like {@code sample}'s (after the layers below): the
+   * gradient engine with its threads and buffers, the gradient and the batch buffer, allocated
+   * once. {@link #train} runs every step through one; a benchmark can too.
+   */
+  public Session session(FrameSet sample) {
+    FrameSet probe = below(sample.slice(0, 1));
+    ConvGradients.Geometry geometry =
+        new ConvGradients.Geometry(
+            probe.channels(), probe.height(), probe.width(), options.kernel(), options.filters());
+    return new Session(
+        new ConvGradients(geometry, pool, options.lambda(), options.epsilon(), options.threads()));
+  }
+
+  /** One run's gradient engine, gradient and batch buffer. Close it to stop its threads. */
+  public final class Session implements AutoCloseable {
+    private final ConvGradients gradients;
+    private final Parameters gradient;
+    private final float[] batch;
+
+    private Session(ConvGradients gradients) {
+      this.gradients = gradients;
+      this.gradient = gradients.geometry().zeroParameters();
+      this.batch = new float[options.batch() * gradients.geometry().frameSize()];
+    }
+
+    /** Sets the start's filters, bias and gain from the data; see {@link ConvTrainer}. */
+    public void calibrate(Parameters p, FrameSet data) {
+      ConvTrainer.this.calibrate(gradients, p, data);
+    }
+
+    /**
+     * One step on the examples {@code order[from..from+n)} of {@code data}: gradient, Adam at the
+     * cosine rate of step {@code state.steps()} of {@code totalSteps}, decoder renormalized.
+     *
+     * @return the batch's energy terms, before the step
+     */
+    public ConvGradients.Terms step(
+        TrainState state, FrameSet data, int[] order, int from, int n, long totalSteps) {
       float[] x = gather(data, order, from, n, batch);
       ConvGradients.Terms t = gradients.gradient(state.parameters, x, n, gradient);
       Adam.step(
@@ -129,6 +142,29 @@ public final class ConvTrainer {
           Adam.cosineRate(options.learningRate(), state.steps, totalSteps));
       normalizeDecoder(state.parameters);
       state.steps++;
+      return t;
+    }
+
+    @Override
+    public void close() {
+      gradients.close();
+    }
+  }
+
+  private void epoch(
+      Session session, FrameSet data, int epoch, TrainState state, TrainingListener listener) {
+    int[] order = Shuffles.epochOrder(data.count(), options.seed(), epoch);
+    int batches = (data.count() + options.batch() - 1) / options.batch();
+    long totalSteps = (long) options.epochs() * batches;
+    long start = System.nanoTime();
+    double rec = 0;
+    double sparse = 0;
+    double signal = 0;
+    long seen = 0;
+    for (int b = 0; b < batches; b++) {
+      int from = b * options.batch();
+      int n = Math.min(options.batch(), data.count() - from);
+      ConvGradients.Terms t = session.step(state, data, order, from, n, totalSteps);
       rec += t.reconstruction() * n;
       sparse += t.sparsity() * n;
       signal += t.signal() * n;

@@ -3,8 +3,12 @@ package io.pinwheel.trainer.drsae;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.pinwheel.oracle.DrsaeGraph;
 import io.pinwheel.trainer.optim.NativeCounts;
 import io.pinwheel.trainer.optim.Parameters;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -55,7 +59,7 @@ class DrsaeGradientsTest {
     try (DrsaeGradients native_ = new DrsaeGradients(model.config(), n, threads)) {
       terms = native_.gradient(model.parameters(), x, labels, n, alpha, grad);
     }
-    DrsaeGraph oracle = DrsaeGraph.of(model, DataType.DOUBLE);
+    DrsaeGraph oracle = oracle(model, DataType.DOUBLE);
     INDArray input = Nd4j.create(x, new long[] {n, D}, 'c').castTo(DataType.DOUBLE);
     DrsaeGraph.Step step = oracle.step(input, labels, alpha);
     assertThat(terms.reconstruction())
@@ -79,6 +83,18 @@ class DrsaeGradientsTest {
         assertThat(Math.sqrt(diff / norm)).as("%s relative error", name).isLessThan(1e-4);
       }
     }
+  }
+
+  /** The SameDiff graph over copies of a model's parameters, in the given floating type. */
+  private static DrsaeGraph oracle(DrsaeModel model, DataType type) {
+    DrsaeConfig c = model.config();
+    Map<String, INDArray> p = new LinkedHashMap<>();
+    for (String name : DrsaeModel.PARAMETERS) {
+      long[] shape = Arrays.stream(model.parameters().shape(name)).asLongStream().toArray();
+      p.put(name, Nd4j.create(model.parameter(name), shape, 'c').castTo(type));
+    }
+    return new DrsaeGraph(
+        new DrsaeGraph.Shape(c.units(), c.inputs(), c.classes(), c.steps(), c.lambda()), p);
   }
 
   @Test

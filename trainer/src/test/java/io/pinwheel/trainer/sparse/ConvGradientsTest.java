@@ -14,6 +14,7 @@ import io.pinwheel.extractor.model.L2PoolLayer;
 import io.pinwheel.extractor.model.Layer;
 import io.pinwheel.extractor.model.Normalization;
 import io.pinwheel.extractor.model.OutputSpec;
+import io.pinwheel.oracle.ConvSparseCoder;
 import io.pinwheel.trainer.PoolGroups;
 import io.pinwheel.trainer.optim.NativeCounts;
 import io.pinwheel.trainer.optim.Parameters;
@@ -66,12 +67,12 @@ class ConvGradientsTest {
     try (ConvGradients native_ = new ConvGradients(g, pool, lambda, EPSILON, threads)) {
       terms = native_.gradient(p, x, n, grad);
     }
-    ConvSparseCoder oracle = ConvSparseCoder.of(p, pool, lambda, EPSILON, DataType.DOUBLE);
+    ConvSparseCoder oracle = ConvOracle.of(p, pool, lambda, EPSILON, DataType.DOUBLE);
     INDArray input =
         Nd4j.create(x, new long[] {n, g.channels(), g.height(), g.width()}, 'c')
             .castTo(DataType.DOUBLE);
     ConvSparseCoder.Step step = oracle.step(input);
-    Parameters expected = ConvSparseCoder.asParameters(step.gradients(), p);
+    Parameters expected = ConvOracle.asParameters(step.gradients(), p);
     assertThat(terms.reconstruction())
         .isCloseTo(step.reconstruction(), within(1e-5 * step.reconstruction()));
     assertThat(terms.sparsity()).isCloseTo(step.sparsity(), within(1e-5 * step.sparsity()));
@@ -200,7 +201,7 @@ class ConvGradientsTest {
     SplittableRandom rnd = new SplittableRandom(11);
     Parameters p = random(g, rnd);
     float[] x = frames(g, 3, rnd);
-    ConvSparseCoder oracle = ConvSparseCoder.of(p, pool, LAMBDA, EPSILON, DataType.FLOAT);
+    ConvSparseCoder oracle = ConvOracle.of(p, pool, LAMBDA, EPSILON, DataType.FLOAT);
     INDArray input = Nd4j.create(x, new long[] {3, 1, 9, 8}, 'c');
     try (ConvGradients native_ = new ConvGradients(g, pool, LAMBDA, EPSILON, 1)) {
       Map<String, float[]> got =

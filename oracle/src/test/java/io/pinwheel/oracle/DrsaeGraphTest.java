@@ -1,4 +1,4 @@
-package io.pinwheel.trainer.drsae;
+package io.pinwheel.oracle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -11,7 +11,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-/** The oracle checked against finite differences; {@link DrsaeGradientsTest} checks against it. */
+/** The oracle checked against finite differences; the trainer's tests check against it. */
 class DrsaeGraphTest {
   private static final int K = 5;
   private static final int D = 6;
@@ -39,7 +39,7 @@ class DrsaeGraphTest {
     p.put(DrsaeGraph.DECODER, random(rnd, 0.5, D, K));
     p.put(DrsaeGraph.CLASSIFIER, random(rnd, 0.8, CLASSES, K));
     p.put(DrsaeGraph.CLASS_BIAS, random(rnd, 0.2, CLASSES));
-    return new DrsaeGraph(new DrsaeConfig(K, D, CLASSES, steps, LAMBDA), p);
+    return new DrsaeGraph(new DrsaeGraph.Shape(K, D, CLASSES, steps, LAMBDA), p);
   }
 
   @Test

@@ -1,5 +1,7 @@
-package io.pinwheel.cli;
+package io.pinwheel.cli.models;
 
+import io.pinwheel.cli.support.CliContext;
+import io.pinwheel.cli.support.ProgressLine;
 import io.pinwheel.trainer.run.EpochInfo;
 import io.pinwheel.trainer.run.StepInfo;
 import io.pinwheel.trainer.run.Term;

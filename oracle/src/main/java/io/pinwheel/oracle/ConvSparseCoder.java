@@ -1,8 +1,6 @@
-package io.pinwheel.trainer.sparse;
+package io.pinwheel.oracle;
 
 import io.pinwheel.extractor.model.L2PoolLayer;
-import io.pinwheel.trainer.optim.Parameters;
-import io.pinwheel.trainer.optim.QuietGradients;
 import java.util.List;
 import java.util.Map;
 import org.nd4j.autodiff.samediff.SDVariable;
@@ -17,9 +15,9 @@ import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The group-sparse convolutional auto-encoder as a SameDiff graph: the oracle that {@link
- * ConvGradients}' hand-written gradients are checked against (SameDiff differentiates the graph
- * itself), and what the trainer ran on before them.
+ * The group-sparse convolutional auto-encoder as a SameDiff graph: the oracle that the trainer's
+ * hand-written gradients ({@code io.pinwheel.trainer.sparse.ConvGradients}) are checked against
+ * (SameDiff differentiates the graph itself), and what the trainer ran on before them.
  *
  * <p>Encoder h = gain ⊙ ReLU(W_e ∗ x + b) (valid, stride-1 cross-correlation, as the extractor
  * serves it); decoder x̂ = W_d ∗ h, the transposed convolution, so x̂ has the frame's size; energy
@@ -34,8 +32,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>The variables are {@value #ENCODER} and {@value #DECODER}, both stored [kh, kw, C, K] (YXIO:
  * libnd4j's transposed convolution reads that layout, and SameDiff 1.0.0-M2.1 computes gradients of
  * the wrong shape for conv2d's [K, C, kh, kw] option), {@value #BIAS} [K] and {@value #GAIN} [K].
- * {@link #of(Parameters, L2PoolLayer, double, double)} takes parameters in the file format's [K, C,
- * kh, kw] layout, which {@link #encoderFilters()} and {@link #decoderAtoms()} give back.
+ * {@link #variableLayout} turns filters in the file format's [K, C, kh, kw] layout into the
+ * variables' layout; {@link #encoderFilters()}, {@link #decoderAtoms()} and {@link #filters} give
+ * them back.
  */
 public final class ConvSparseCoder {
   /** The name of the input placeholder, [N, C, H, W]. */
@@ -162,48 +161,6 @@ public final class ConvSparseCoder {
     rec.add(LOSS, sparsity.mul(lambda));
     sd.setLossVariables(LOSS);
     QuietGradients.create(sd);
-  }
-
-  /**
-   * The graph over copies of {@code p} (in {@link ConvGradients}' layout, filters [K, C, k, k]), in
-   * the given floating type.
-   *
-   * @param pool the pooling of the sparsity term
-   * @param lambda the weight of the sparsity term
-   * @param epsilon the smoothing inside the root
-   */
-  public static ConvSparseCoder of(
-      Parameters p, L2PoolLayer pool, double lambda, double epsilon, DataType type) {
-    return new ConvSparseCoder(
-        variableLayout(array(p, ConvGradients.ENCODER, type)),
-        array(p, ConvGradients.BIAS, type),
-        array(p, ConvGradients.GAIN, type),
-        variableLayout(array(p, ConvGradients.DECODER, type)),
-        pool,
-        lambda,
-        epsilon);
-  }
-
-  private static INDArray array(Parameters p, String name, DataType type) {
-    long[] shape = java.util.Arrays.stream(p.shape(name)).asLongStream().toArray();
-    return Nd4j.create(p.get(name), shape, 'c').castTo(type);
-  }
-
-  /**
-   * The graph's gradients as parameters in {@link ConvGradients}' layout, as doubles rounded to
-   * float.
-   */
-  public static Parameters asParameters(Map<String, INDArray> gradients, Parameters like) {
-    Parameters out = like.zerosLike();
-    for (String name : PARAMETERS) {
-      INDArray g = gradients.get(name);
-      if (name.equals(ENCODER) || name.equals(DECODER)) {
-        g = filters(g);
-      }
-      float[] v = g.castTo(DataType.FLOAT).dup('c').data().asFloat();
-      System.arraycopy(v, 0, out.get(name), 0, v.length);
-    }
-    return out;
   }
 
   /**

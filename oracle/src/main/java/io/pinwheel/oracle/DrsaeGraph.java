@@ -1,6 +1,5 @@
-package io.pinwheel.trainer.drsae;
+package io.pinwheel.oracle;
 
-import io.pinwheel.trainer.optim.QuietGradients;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -17,8 +16,9 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * The discriminative recurrent sparse auto-encoder (Rolfe &amp; LeCun, 2013) as a SameDiff graph,
- * which gives its gradients through the unrolled recurrence: the oracle {@link DrsaeGradients} is
- * checked against, and what the trainer ran on before it.
+ * which gives its gradients through the unrolled recurrence: the oracle the trainer's hand-written
+ * back-propagation through time ({@code io.pinwheel.trainer.drsae.DrsaeGradients}) is checked
+ * against, and what the trainer ran on before it.
  *
  * <p>On inputs x [N, D]:
  *
@@ -75,17 +75,17 @@ public final class DrsaeGraph {
   private static final int EVAL_BATCH = 1000;
 
   private final SameDiff sd;
-  private final DrsaeConfig config;
+  private final Shape config;
   private final DataType type;
 
   /**
    * Builds the graph over the given parameters; the arrays become the graph's variables and are
    * updated in place by training.
    *
-   * @param config the architecture and λ
+   * @param config the sizes and λ
    * @param parameters one array per name in {@link #PARAMETERS}, all of one floating type
    */
-  public DrsaeGraph(DrsaeConfig config, Map<String, INDArray> parameters) {
+  public DrsaeGraph(Shape config, Map<String, INDArray> parameters) {
     this.config = config;
     int k = config.units();
     int d = config.inputs();
@@ -140,15 +140,16 @@ public final class DrsaeGraph {
     QuietGradients.create(sd);
   }
 
-  /** The graph over copies of a native model's parameters, in the given floating type. */
-  public static DrsaeGraph of(DrsaeModel model, DataType type) {
-    Map<String, INDArray> p = new LinkedHashMap<>();
-    for (String name : PARAMETERS) {
-      long[] shape = Arrays.stream(model.parameters().shape(name)).asLongStream().toArray();
-      p.put(name, Nd4j.create(model.parameter(name), shape, 'c').castTo(type));
-    }
-    return new DrsaeGraph(model.config(), p);
-  }
+  /**
+   * The sizes of a DrSAE and the weight of its L1 term.
+   *
+   * @param units hidden units K
+   * @param inputs the input dimension D
+   * @param classes the classifier's classes
+   * @param steps the number T of ReLU applications, the first included
+   * @param lambda the L1 weight λ
+   */
+  public record Shape(int units, int inputs, int classes, int steps, double lambda) {}
 
   private static void requireShape(Map<String, INDArray> p, String name, long... shape) {
     INDArray a = p.get(name);
@@ -171,7 +172,7 @@ public final class DrsaeGraph {
   }
 
   /** The architecture and λ. */
-  public DrsaeConfig config() {
+  public Shape config() {
     return config;
   }
 

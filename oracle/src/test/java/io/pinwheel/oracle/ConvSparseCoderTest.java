@@ -1,11 +1,10 @@
-package io.pinwheel.trainer.sparse;
+package io.pinwheel.oracle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.pinwheel.extractor.model.FloatTensor;
+import io.pinwheel.extractor.model.IntTensor;
 import io.pinwheel.extractor.model.L2PoolLayer;
-import io.pinwheel.trainer.PoolGroups;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -14,7 +13,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The oracle checked against finite differences: {@link ConvGradientsTest} then checks the native
+ * The oracle checked against finite differences; the trainer's tests then check the hand-written
  * gradients against it.
  */
 class ConvSparseCoderTest {
@@ -34,11 +33,6 @@ class ConvSparseCoderTest {
     return Nd4j.create(v, shape, DataType.DOUBLE).castTo(type);
   }
 
-  private static L2PoolLayer topoPool() {
-    return new L2PoolLayer(
-        PoolGroups.topographic(2, 2, 1), FloatTensor.filled(new int[] {4, 1}, 0.5f), 2, 1);
-  }
-
   private static ConvSparseCoder coder(SplittableRandom rnd, DataType type, L2PoolLayer pool) {
     return new ConvSparseCoder(
         random(rnd, type, 0.5, KS, KS, C, K),
@@ -53,7 +47,8 @@ class ConvSparseCoderTest {
   @Test
   void shouldMatchFiniteDifferencesOnEveryParameter() {
     SplittableRandom rnd = new SplittableRandom(7);
-    L2PoolLayer pool = L2PoolLayer.unweighted(PoolGroups.block(K, 2), 2, 2);
+    L2PoolLayer pool =
+        L2PoolLayer.unweighted(IntTensor.of(new int[] {2, 2}, new int[] {0, 1, 2, 3}), 2, 2);
     ConvSparseCoder coder = coder(rnd, DataType.DOUBLE, pool);
     INDArray x = random(rnd, DataType.DOUBLE, 1, 2, C, 7, 6);
     Map<String, INDArray> grads = coder.step(x).gradients();
