@@ -11,7 +11,8 @@ import java.util.Arrays;
  * S_j(u,v), where S_j(u,v) = Σ 1/P_j(p,q) over the windows (p,q) that cover (u,v). So the backward
  * pass is one scatter of 1/P over the windows and one weighted sum over pool members.
  *
- * <p>Window sums are separable shifted sums over a whole plane: down the columns for every row,
+ * <p>Windows that do not overlap (stride ≥ window) are summed, and their 1/P spread, directly.
+ * Overlapping ones use separable shifted sums over a whole plane: down the columns for every row,
  * then along the rows for every position, of which only the window corners are read (sums that run
  * past a row's end are never read); the scatter of 1/P runs the same way backwards from the
  * corners, and stays inside the plane because every window does. Every loop indexes its arrays from
@@ -35,6 +36,9 @@ final class GroupPooling {
   private final int poolHeight;
   private final int poolWidth;
   private final float epsilon;
+
+  /** Whether the windows do not overlap (stride ≥ window): sums and scatter then go direct. */
+  private final boolean disjoint;
 
   /** Per map, the (pool, member) pairs that read it: flat indices j * m + i. */
   private final int[][] readers;
@@ -71,6 +75,7 @@ final class GroupPooling {
     this.poolHeight = out[1];
     this.poolWidth = out[2];
     this.epsilon = (float) epsilon;
+    this.disjoint = stride >= window;
     int[] count = new int[maps];
     for (int g : groups) {
       count[g]++;
@@ -126,6 +131,10 @@ final class GroupPooling {
     for (int j = 0; j < pools; j++) {
       float[] e = energy[j];
       groupEnergy(j, e);
+      if (disjoint) {
+        c = windowSums(e, c);
+        continue;
+      }
       shiftedSum(e, down, width);
       shiftedSum(down, across, 1);
       for (int pu = 0; pu < poolHeight; pu++) {
@@ -158,6 +167,12 @@ final class GroupPooling {
     }
     // S_j: 1/P at the window corners, spread along the rows, then down the columns.
     c = 0;
+    if (disjoint) {
+      for (int j = 0; j < pools; j++) {
+        c = fillWindows(energy[j], c);
+      }
+      return sum;
+    }
     for (int j = 0; j < pools; j++) {
       Arrays.fill(down, 0f);
       for (int pu = 0; pu < poolHeight; pu++) {
@@ -170,6 +185,46 @@ final class GroupPooling {
       spread(across, energy[j], width);
     }
     return sum;
+  }
+
+  /**
+   * Windows that do not overlap (stride ≥ window): each window's sum straight from the plane into
+   * {@link #values} from {@code c}, in a few adds per position. Returns the next free index.
+   */
+  private int windowSums(float[] e, int c) {
+    for (int pu = 0; pu < poolHeight; pu++) {
+      for (int pv = 0; pv < poolWidth; pv++) {
+        int corner = pu * stride * width + pv * stride;
+        float sum = 0;
+        for (int a = 0; a < window; a++) {
+          int row = corner + a * width;
+          for (int b = 0; b < window; b++) {
+            sum += e[row + b];
+          }
+        }
+        values[c++] = sum;
+      }
+    }
+    return c;
+  }
+
+  /**
+   * For windows that do not overlap, S is 1/P on each window's positions and 0 where no window
+   * reaches. Returns the next index into {@link #values}.
+   */
+  private int fillWindows(float[] s, int c) {
+    Arrays.fill(s, 0f);
+    for (int pu = 0; pu < poolHeight; pu++) {
+      for (int pv = 0; pv < poolWidth; pv++) {
+        float inverse = 1f / values[c++];
+        int corner = pu * stride * width + pv * stride;
+        for (int a = 0; a < window; a++) {
+          int row = corner + a * width;
+          Arrays.fill(s, row, row + window, inverse);
+        }
+      }
+    }
+    return c;
   }
 
   /** dst[i] = Σ_{a < window} src[i + a·step] where i + a·step is in the plane. */

@@ -116,6 +116,14 @@ class ConvGradientsTest {
   }
 
   @Test
+  void shouldMatchSameDiffWhenWindowsLeaveGapsBetweenThem() {
+    // Stride 3 over windows of 2: some code positions are in no window and get no sparsity term.
+    ConvGradients.Geometry g = new ConvGradients.Geometry(1, 10, 9, 3, 4);
+    assertMatchesSameDiff(
+        g, L2PoolLayer.unweighted(PoolGroups.block(4, 2), 2, 3), LAMBDA, 2, 1, 7);
+  }
+
+  @Test
   void shouldMatchSameDiffWhenAPoolNamesAMapTwice() {
     ConvGradients.Geometry g = new ConvGradients.Geometry(1, 6, 6, 3, 3);
     L2PoolLayer pool =
