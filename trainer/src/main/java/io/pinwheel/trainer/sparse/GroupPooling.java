@@ -193,14 +193,20 @@ final class GroupPooling {
    */
   private int windowSums(float[] e, int c) {
     for (int pu = 0; pu < poolHeight; pu++) {
+      // The window's rows summed down each column first: independent adds, no long chain.
+      int top = pu * stride * width;
+      System.arraycopy(e, top, down, 0, width);
+      for (int a = 1; a < window; a++) {
+        int row = top + a * width;
+        for (int x = 0; x < width; x++) {
+          down[x] += e[row + x];
+        }
+      }
       for (int pv = 0; pv < poolWidth; pv++) {
-        int corner = pu * stride * width + pv * stride;
+        int left = pv * stride;
         float sum = 0;
-        for (int a = 0; a < window; a++) {
-          int row = corner + a * width;
-          for (int b = 0; b < window; b++) {
-            sum += e[row + b];
-          }
+        for (int b = 0; b < window; b++) {
+          sum += down[left + b];
         }
         values[c++] = sum;
       }
@@ -220,7 +226,9 @@ final class GroupPooling {
         int corner = pu * stride * width + pv * stride;
         for (int a = 0; a < window; a++) {
           int row = corner + a * width;
-          Arrays.fill(s, row, row + window, inverse);
+          for (int b = 0; b < window; b++) {
+            s[row + b] = inverse;
+          }
         }
       }
     }

@@ -119,8 +119,7 @@ class ConvGradientsTest {
   void shouldMatchSameDiffWhenWindowsLeaveGapsBetweenThem() {
     // Stride 3 over windows of 2: some code positions are in no window and get no sparsity term.
     ConvGradients.Geometry g = new ConvGradients.Geometry(1, 10, 9, 3, 4);
-    assertMatchesSameDiff(
-        g, L2PoolLayer.unweighted(PoolGroups.block(4, 2), 2, 3), LAMBDA, 2, 1, 7);
+    assertMatchesSameDiff(g, L2PoolLayer.unweighted(PoolGroups.block(4, 2), 2, 3), LAMBDA, 2, 1, 7);
   }
 
   @Test
