@@ -24,9 +24,11 @@ import io.pinwheel.trainer.sparse.ConvGradients;
 import io.pinwheel.trainer.sparse.ConvTrainer;
 import io.pinwheel.trainer.sparse.TrainOptions;
 import io.pinwheel.trainer.sparse.TrainState;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -114,6 +116,8 @@ final class TrainBench {
    * @param maxResidentMegabytes the largest sample
    * @param garbageCollections the JVM's collections during the run, of any cause (the trainer
    *     forces none)
+   * @param heapBytesPerStep bytes allocated on the heap per step by every thread of the process,
+   *     short-lived objects the young collections take
    */
   record Memory(
       String recipe,
@@ -122,7 +126,8 @@ final class TrainBench {
       Map<Integer, Double> residentMegabytes,
       double growthPercent,
       double maxResidentMegabytes,
-      long garbageCollections) {}
+      long garbageCollections,
+      double heapBytesPerStep) {}
 
   /** The run: the machine, each recipe's figures and the memory run. */
   record Result(
@@ -205,13 +210,17 @@ final class TrainBench {
     Map<Integer, Double> samples = new LinkedHashMap<>();
     System.gc();
     long collections = collections();
+    long allocated;
     try (Stepper s = recipe.nativeStepper(threads)) {
-      for (int i = 1; i <= steps; i++) {
+      s.step();
+      Map<Long, Long> before = allocatedBytes();
+      for (int i = 2; i <= steps; i++) {
         s.step();
         if (i % 100 == 0) {
           samples.put(i, ResidentMemory.megabytes());
         }
       }
+      allocated = allocatedSince(before);
     }
     long gcs = collections() - collections;
     double at200 = samples.getOrDefault(200, samples.values().stream().findFirst().orElse(0.0));
@@ -224,12 +233,38 @@ final class TrainBench {
         samples,
         at200 > 0 ? 100 * (last - at200) / at200 : 0,
         max,
-        gcs);
+        gcs,
+        steps > 1 ? allocated / (double) (steps - 1) : 0);
+  }
+
+  /** Heap bytes allocated so far by each live thread, by thread id (HotSpot's counters). */
+  private static Map<Long, Long> allocatedBytes() {
+    var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    Map<Long, Long> bytes = new HashMap<>();
+    for (long id : threads.getAllThreadIds()) {
+      long b = threads.getThreadAllocatedBytes(id);
+      if (b >= 0) {
+        bytes.put(id, b);
+      }
+    }
+    return bytes;
+  }
+
+  /**
+   * Bytes allocated between two snapshots by the threads alive at the second: a thread that ended
+   * in between takes its count with it, so it is left out rather than subtracted.
+   */
+  private static long allocatedSince(Map<Long, Long> before) {
+    long sum = 0;
+    for (Map.Entry<Long, Long> now : allocatedBytes().entrySet()) {
+      sum += now.getValue() - before.getOrDefault(now.getKey(), 0L);
+    }
+    return sum;
   }
 
   private static long collections() {
     long n = 0;
-    for (var gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+    for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) {
       n += Math.max(0, gc.getCollectionCount());
     }
     return n;

@@ -178,7 +178,8 @@ final class TrainBenchCommand implements Callable<Integer> {
       out.printf(
           Locale.ROOT,
           "%nmemory (%s, %d threads, %d steps): resident %s MB at step 200, %s MB at step %d"
-              + " (%+.1f%%), at most %.0f MB; %d garbage collections of any cause%n",
+              + " (%+.1f%%), at most %.0f MB; %d garbage collections of any cause, %.1f KB allocated on"
+              + " the heap per step%n",
           m.recipe(),
           m.threads(),
           m.steps(),
@@ -187,7 +188,8 @@ final class TrainBenchCommand implements Callable<Integer> {
           m.steps(),
           m.growthPercent(),
           m.maxResidentMegabytes(),
-          m.garbageCollections());
+          m.garbageCollections(),
+          m.heapBytesPerStep() / 1024);
     }
     for (TrainBench.RecipeResult recipe : r.recipes()) {
       out.printf(Locale.ROOT, "%n%s: %s%n", recipe.name(), recipe.description());

@@ -71,6 +71,7 @@ class BenchTrainCommandTest {
     JsonNode memory = json.get("memory");
     assertThat(memory.get("steps").asInt()).isEqualTo(200);
     assertThat(memory.get("residentMegabytes").get("200").asDouble()).isPositive();
+    assertThat(memory.get("heapBytesPerStep").isNumber()).isTrue();
     assertThat(json.get("cpu").asText()).isNotEmpty();
   }
 
