@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.pinwheel.cli.AddOnCommand;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -25,6 +26,7 @@ import picocli.CommandLine.Spec;
       BenchCommand.EncoderCommand.class,
       SoakCommand.class,
       PipelineCommand.class,
+      DecodeCommand.class,
       TrainBenchCommand.class
     })
 public final class BenchCommand implements Callable<Integer>, AddOnCommand {
@@ -47,10 +49,28 @@ public final class BenchCommand implements Callable<Integer>, AddOnCommand {
       name = "encoder",
       mixinStandardHelpOptions = true,
       description = {
-        "Frames/s of the encoder on the reference workload (96x96 gray, 64 filters 9x9,"
-            + " 16 L2 pools of 4 maps, 2x2 window stride 2) at each batch size and thread count,"
-            + " its conv GFLOP/s as a fraction of this machine's SGEMM peak, and the same"
-            + " frames/s for ND4J's conv2d op and OpenCV filter2D, measured in the same run."
+        "Encoder speed, every figure measured in the same run.",
+        "The reference rows time the encoder alone on the reference workload (96x96 gray frames"
+            + " already in memory, 64 filters 9x9, ReLU, per-map gain, 16 L2 pools of 4 maps, 2x2"
+            + " window stride 2: conv + ReLU + gain + pool, no decode, no LCN) at each batch size and"
+            + " thread count (one encoder per thread), its conv GFLOP/s and their fraction of this"
+            + " machine's SGEMM peak, and the same frames/s for ND4J's conv2d op (the better of one"
+            + " caller with that many OpenMP threads and that many single-threaded callers) and"
+            + " ONNX Runtime 1.20 running the graph `pinwheel export-onnx` writes for the workload"
+            + " (the better of one caller with that many intra-op threads and that many"
+            + " single-threaded callers, the batch in one call; it must agree with the encoder to"
+            + " 1e-5) and OpenCV filter2D (one caller per thread); 'speedup' is against the best"
+            + " alternative at the same batch size.",
+        "'best' compares each side at its own best batch size for each thread count.",
+        "SGEMM peak: a 1024^3 product through Nd4j.gemm and cblas_sgemm with that many BLAS"
+            + " threads, and, for 2 or more threads, that many single-threaded callers at once (as"
+            + " the encoder runs); the highest is the peak.",
+        "GEMM at the encoder's shape: Nd4j.gemm 64 x 81 x 4224 (one band of the reference"
+            + " workload) by that many single-threaded callers, alone: the practical ceiling.",
+        "Full path: JPEG camera frames (1280x720 and 1920x1080, see --camera-dir) to sparse"
+            + " codes through the shipped natural model (decode, resize, LCN, encode), with a full"
+            + " decode (the path before reduced decoding was the default) and with the default"
+            + " reduced decode."
       })
   static final class EncoderCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
@@ -85,6 +105,20 @@ public final class BenchCommand implements Callable<Integer>, AddOnCommand {
         description = "Length of one round in ms (default: ${DEFAULT-VALUE}).")
     long roundMillis;
 
+    @Option(
+        names = "--camera-dir",
+        defaultValue = "data/camera",
+        paramLabel = "DIR",
+        description = {
+          "Camera frames for the full path: DIR/720p and DIR/1080p, as scripts/get-datasets.sh"
+              + " cuts them; without them, frames are cut from DIR/../photos or DIR/../natural or"
+              + " made synthetic, and the output says so. Default: ${DEFAULT-VALUE}."
+        })
+    Path cameraDir;
+
+    @Option(names = "--no-full-path", description = "Skip the full-path rows.")
+    boolean noFullPath;
+
     @Override
     public Integer call() throws Exception {
       if (rounds < 1
@@ -95,7 +129,8 @@ public final class BenchCommand implements Callable<Integer>, AddOnCommand {
             spec.commandLine(), "--rounds, --round-millis, --batch and --threads must be >= 1");
       }
       EncoderBench.Result result =
-          EncoderBench.run(batches, threads, new Measure.Plan(1, rounds, roundMillis));
+          EncoderBench.run(
+              batches, threads, new Measure.Plan(1, rounds, roundMillis), cameraDir, !noFullPath);
       PrintWriter out = spec.commandLine().getOut();
       if (json) {
         out.println(json().writeValueAsString(result));
@@ -113,12 +148,30 @@ public final class BenchCommand implements Callable<Integer>, AddOnCommand {
           r.workload(),
           r.convMflopPerFrame());
       for (Map.Entry<Integer, SgemmPeak.Result> e : r.sgemmByThreads().entrySet()) {
+        SgemmPeak.Result p = e.getValue();
         out.printf(
             Locale.ROOT,
-            "SGEMM 1024^3 with %d thread(s): Nd4j.gemm %.1f GFLOP/s, cblas_sgemm %.1f GFLOP/s%n",
+            "SGEMM 1024^3 with %d thread(s): Nd4j.gemm %.1f GFLOP/s, cblas_sgemm %.1f GFLOP/s%s%n",
             e.getKey(),
-            e.getValue().nd4jGemm(),
-            e.getValue().cblas());
+            p.nd4jGemm(),
+            p.cblas(),
+            e.getKey() > 1
+                ? String.format(
+                    Locale.ROOT,
+                    ", %d single-threaded callers %.1f GFLOP/s",
+                    e.getKey(),
+                    p.singleThreadedCallers())
+                : "");
+      }
+      for (EncoderBench.GemmAtShape g : r.gemmAtEncoderShape()) {
+        out.printf(
+            Locale.ROOT,
+            "GEMM alone at the encoder's shape 64x81x%d, %d caller(s): %.1f GFLOP/s = %.0f%% of"
+                + " peak%n",
+            EncoderBench.BAND_COLUMNS,
+            g.threads(),
+            g.gflops(),
+            100 * g.fractionOfPeak());
       }
       out.printf(
           Locale.ROOT,
@@ -126,7 +179,7 @@ public final class BenchCommand implements Callable<Integer>, AddOnCommand {
           r.maxRelativeDifference());
       out.printf(
           Locale.ROOT,
-          "%5s %7s %10s %9s %9s %7s %12s %12s %8s%n",
+          "%5s %7s %10s %9s %9s %7s %12s %12s %12s %8s%n",
           "batch",
           "threads",
           "frames/s",
@@ -134,12 +187,13 @@ public final class BenchCommand implements Callable<Integer>, AddOnCommand {
           "peak GF/s",
           "of peak",
           "nd4j-conv2d",
+          "onnxruntime",
           "cv-filter2d",
           "speedup");
       for (EncoderBench.Row row : r.rows()) {
         out.printf(
             Locale.ROOT,
-            "%5d %7d %10.0f %9.1f %9.1f %6.0f%% %12.0f %12.0f %7.2fx%n",
+            "%5d %7d %10.0f %9.1f %9.1f %6.0f%% %12.0f %12.0f %12.0f %7.2fx%n",
             row.batch(),
             row.threads(),
             row.framesPerSecond(),
@@ -147,8 +201,44 @@ public final class BenchCommand implements Callable<Integer>, AddOnCommand {
             row.sgemmPeakGflops(),
             100 * row.fractionOfPeak(),
             row.alternatives().get("nd4j-conv2d"),
+            row.alternatives().get(EncoderBench.ONNX_RUNTIME),
             row.alternatives().get("opencv-filter2d"),
             row.speedupOverBestAlternative());
+      }
+      for (EncoderBench.Best b : r.best()) {
+        StringBuilder alternatives = new StringBuilder();
+        for (Map.Entry<String, Double> e : b.alternatives().entrySet()) {
+          alternatives.append(
+              String.format(
+                  Locale.ROOT,
+                  ", %s %.0f (batch %d)",
+                  e.getKey(),
+                  e.getValue(),
+                  b.alternativeBatches().get(e.getKey())));
+        }
+        out.printf(
+            Locale.ROOT,
+            "best, %d thread(s): encoder %.0f frames/s (batch %d)%s: %.2fx%n",
+            b.threads(),
+            b.encoderFramesPerSecond(),
+            b.encoderBatch(),
+            alternatives,
+            b.speedupOverBestAlternative());
+      }
+      for (Map.Entry<String, String> e : r.cameraFrames().entrySet()) {
+        out.printf(Locale.ROOT, "%s camera frames: %s%n", e.getKey(), e.getValue());
+      }
+      for (EncoderBench.FullPathRow p : r.fullPath()) {
+        out.printf(
+            Locale.ROOT,
+            "full path %s %s, %d thread(s): full decode %.0f frames/s, reduced decode %.0f"
+                + " frames/s (%.2fx)%n",
+            p.frames(),
+            p.model(),
+            p.threads(),
+            p.fullDecodeFramesPerSecond(),
+            p.reducedDecodeFramesPerSecond(),
+            p.speedup());
       }
     }
   }

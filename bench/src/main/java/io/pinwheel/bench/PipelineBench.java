@@ -4,11 +4,11 @@ import io.pinwheel.broker.EmbeddedKafka;
 import io.pinwheel.extractor.Encoder;
 import io.pinwheel.extractor.FrameDecoder;
 import io.pinwheel.extractor.model.EncoderModel;
+import io.pinwheel.topology.admin.PinwheelTopics;
 import io.pinwheel.topology.config.PinwheelConfig;
 import io.pinwheel.topology.metrics.PinwheelMetrics;
 import io.pinwheel.topology.metrics.ProcessMemoryMetrics;
 import io.pinwheel.topology.model.ModelRegistry;
-import io.pinwheel.topology.service.PinwheelService;
 import io.pinwheel.topology.stream.FeatureTopology;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -596,7 +596,7 @@ final class PipelineBench {
       Cluster kafka, String app, int threads, int partitions, boolean exactlyOnce, OnTopics<T> body)
       throws Exception {
     PinwheelConfig c = config(kafka, kafka.app(app), threads, exactlyOnce);
-    PinwheelService.ensureTopics(c, partitions);
+    PinwheelTopics.ensure(c, partitions);
     try {
       return body.run(c);
     } finally {

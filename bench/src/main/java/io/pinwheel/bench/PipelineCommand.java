@@ -1,23 +1,23 @@
 package io.pinwheel.bench;
 
 import io.pinwheel.cli.support.ExitCodes;
-import io.pinwheel.cli.support.ShippedModels;
-import io.pinwheel.extractor.model.EncoderFile;
+import io.pinwheel.cli.support.KafkaOptions;
+import io.pinwheel.cli.support.ModelOption;
+import io.pinwheel.cli.support.PartitionsOption;
+import io.pinwheel.cli.support.ServiceOverrides;
 import io.pinwheel.extractor.model.EncoderModel;
 import io.pinwheel.topology.config.PinwheelConfigException;
-import io.pinwheel.trainer.InitialModels;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import org.apache.kafka.common.KafkaException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -27,8 +27,9 @@ import picocli.CommandLine.Spec;
     name = "pipeline",
     mixinStandardHelpOptions = true,
     description = {
-      "Runs the Kafka Streams service on an in-process KRaft broker with an encoder (--model; the"
-          + " analytic Gabor reference by default) and JPEG frames of 96x96 to 336x456 pixels. Measures, in one run: decode + encode"
+      "Runs the Kafka Streams service on an in-process KRaft broker (or the one --bootstrap-servers"
+          + " names) with an encoder (--model; the earlier figures used gabor, the later ones"
+          + " natural) and JPEG frames of 96x96 to 336x456 pixels. Measures, in one run: decode + encode"
           + " alone on --threads threads; the pipeline's throughput working off a backlog; and"
           + " end-to-end latency as a consumer sees it at half that throughput (or at --rate),"
           + " under at_least_once and exactly_once_v2. Untimed runs come first, until the JIT"
@@ -47,11 +48,7 @@ final class PipelineCommand implements Callable<Integer> {
       description = "Stream threads and decode+encode threads (default: ${DEFAULT-VALUE}).")
   int threads;
 
-  @Option(
-      names = "--partitions",
-      defaultValue = "2",
-      description = "Partitions of the frames topic (default: ${DEFAULT-VALUE}).")
-  int partitions;
+  @Mixin PartitionsOption partitions;
 
   @Option(
       names = "--backlog",
@@ -71,16 +68,7 @@ final class PipelineCommand implements Callable<Integer> {
               + " warm-up runs; medians are reported (default: ${DEFAULT-VALUE}).")
   int rounds;
 
-  @Option(
-      names = "--model",
-      defaultValue = "gabor",
-      paramLabel = "gabor|natural|FILE.pwe",
-      description = {
-        "The encoder: gabor (the analytic reference every earlier figure used), natural (the"
-            + " shipped encoder the service serves by default) or a model file.",
-        "Default: ${DEFAULT-VALUE}."
-      })
-  String model;
+  @Mixin ModelOption model;
 
   @Option(
       names = "--latency-seconds",
@@ -99,15 +87,10 @@ final class PipelineCommand implements Callable<Integer> {
       })
   Double rate;
 
-  @Option(
-      names = "--bootstrap-servers",
-      paramLabel = "HOST:PORT",
-      description = {
-        "Run against this broker instead of one started inside the benchmark's JVM, e.g. a"
-            + " `pinwheel broker` pinned to other cores with taskset, so that the broker's CPU is"
-            + " not taken from the cores being measured. Topic names then end in a run id."
-      })
-  String bootstrapServers;
+  // Without --bootstrap-servers the bench starts a broker inside its JVM. With it, e.g. a
+  // `pinwheel broker` pinned to other cores with taskset, the broker's CPU is not taken from the
+  // cores being measured; topic names then end in a run id.
+  @Mixin KafkaOptions kafka;
 
   @Option(
       names = "--broker-log-dir",
@@ -142,29 +125,20 @@ final class PipelineCommand implements Callable<Integer> {
     }
   }
 
-  @Option(
-      names = {"-p", "--property"},
-      paramLabel = "KEY=VALUE",
-      description = {
-        "A service configuration key for the pipeline runs, as in `serve --config`: Kafka Streams"
-            + " and client keys such as producer.batch.size pass through. Repeatable."
-      })
-  Map<String, String> properties = new LinkedHashMap<>();
+  @Mixin ServiceOverrides overrides;
+
+  @Mixin FrameWorkload workload;
 
   @Option(names = "--json", description = "Print one JSON object instead of a table.")
   boolean json;
 
-  private EncoderModel encoderModel() throws Exception {
-    return switch (model) {
-      case "gabor" -> InitialModels.gabor();
-      case "natural" -> ShippedModels.natural();
-      default -> EncoderFile.read(Path.of(model));
-    };
-  }
-
   @Override
   public Integer call() throws Exception {
-    if (threads < 1 || partitions < 1 || backlog < 2 || rounds < 1 || latencySeconds < 2) {
+    if (threads < 1
+        || partitions.partitions() < 1
+        || backlog < 2
+        || rounds < 1
+        || latencySeconds < 2) {
       throw new picocli.CommandLine.ParameterException(
           spec.commandLine(),
           "--threads, --partitions and --rounds must be >= 1, --backlog and --latency-seconds >= 2");
@@ -174,7 +148,7 @@ final class PipelineCommand implements Callable<Integer> {
           spec.commandLine(), "--rate must be above 0 and at most " + MAX_RATE + ", got " + rate);
     }
     if (spec.commandLine().getParseResult().hasMatchedOption("--broker-log-dir")) {
-      if (bootstrapServers != null) {
+      if (kafka.given()) {
         throw new picocli.CommandLine.ParameterException(
             spec.commandLine(),
             "--broker-log-dir is for the in-process broker; it cannot go with --bootstrap-servers");
@@ -184,17 +158,31 @@ final class PipelineCommand implements Callable<Integer> {
             spec.commandLine(), "--broker-log-dir: not a directory: " + brokerLogDir);
       }
     }
+    EncoderModel encoderModel;
+    try {
+      encoderModel = model.load().model();
+    } catch (ModelOption.UnusableModelException e) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+    }
+    String bootstrapServers = kafka.bootstrapServers();
+    FrameWorkload.Frames frames;
+    try {
+      frames = workload.frames();
+    } catch (IllegalArgumentException e) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+    }
+    spec.commandLine().getErr().println("pinwheel bench pipeline: frames: " + frames.source());
     PipelineBench.Result r;
     try {
       r =
           PipelineBench.run(
               bootstrapServers,
               bootstrapServers == null ? "" : Long.toString(System.currentTimeMillis(), 36),
-              properties,
-              encoderModel(),
-              SoakCommand.syntheticJpegs(16, 3),
+              overrides.values(),
+              encoderModel,
+              frames.jpegs(),
               threads,
-              partitions,
+              partitions.partitions(),
               backlog,
               rounds,
               Duration.ofSeconds(latencySeconds),
@@ -203,7 +191,7 @@ final class PipelineCommand implements Callable<Integer> {
               new Measure.Plan(1, 5, 1000));
     } catch (PinwheelConfigException e) {
       throw new picocli.CommandLine.ParameterException(
-          spec.commandLine(), "--property: " + e.getMessage(), e);
+          spec.commandLine(), "--set: " + e.getMessage(), e);
     } catch (KafkaException e) {
       spec.commandLine()
           .getErr()

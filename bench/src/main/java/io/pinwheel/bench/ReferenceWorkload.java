@@ -52,6 +52,11 @@ record ReferenceWorkload(EncoderModel model) {
     return new ReferenceWorkload(model);
   }
 
+  /** Rows of the im2col matrix: C * kh * kw. */
+  int depth() {
+    return KERNEL * KERNEL;
+  }
+
   /** Conv work per frame: 2 * K * C * kh * kw * H_out * W_out floating-point operations. */
   double convFlopsPerFrame() {
     int out = SIZE - KERNEL + 1;

@@ -19,11 +19,45 @@ final class SgemmPeak {
 
   private SgemmPeak() {}
 
-  /** Figures in GFLOP/s. */
-  record Result(double nd4jGemm, double cblas) {
+  /**
+   * Figures in GFLOP/s: one caller with the BLAS thread count through {@code Nd4j.gemm} and through
+   * {@code cblas_sgemm}, and, for more than one thread, that many single-threaded callers at once
+   * (as the encoder runs: one per thread), summed; 0 for one thread.
+   */
+  record Result(double nd4jGemm, double cblas, double singleThreadedCallers) {
     double peak() {
-      return Math.max(nd4jGemm, cblas);
+      return Math.max(Math.max(nd4jGemm, cblas), singleThreadedCallers);
     }
+  }
+
+  /**
+   * GFLOP/s of {@code callers} single-threaded callers, each running its own {@code m x k x n}
+   * products through {@code Nd4j.gemm}, summed: the median over the plan's rounds.
+   */
+  static double callers(int callers, int m, int k, int n, Measure.Plan plan) throws Exception {
+    double flops = 2.0 * m * k * n;
+    java.util.function.Supplier<Measure.Work> work =
+        () -> {
+          INDArray a = Nd4j.rand(DataType.FLOAT, m, k);
+          INDArray b = Nd4j.rand(DataType.FLOAT, k, n);
+          INDArray c = Nd4j.create(DataType.FLOAT, m, n);
+          return new Measure.Work() {
+            @Override
+            public int step() {
+              io.pinwheel.extractor.NativeRuntime.applyToCurrentThread(1);
+              Nd4j.gemm(a, b, c, false, false, 1.0, 0.0);
+              return 1;
+            }
+
+            @Override
+            public void close() {
+              a.close();
+              b.close();
+              c.close();
+            }
+          };
+        };
+    return Measure.framesPerSecond(work, callers, plan) * flops / 1e9;
   }
 
   /** Measures with the current BLAS thread count. */
@@ -52,7 +86,7 @@ final class SgemmPeak {
         }
         viaBlas[r] = flops * callsPerRound / (System.nanoTime() - t0);
       }
-      return new Result(Measure.median(viaNd4j), Measure.median(viaBlas));
+      return new Result(Measure.median(viaNd4j), Measure.median(viaBlas), 0);
     }
   }
 }

@@ -1,15 +1,13 @@
 package io.pinwheel.bench;
 
+import io.pinwheel.cli.support.ModelOption;
 import io.pinwheel.extractor.Encoder;
 import io.pinwheel.extractor.FrameDecoder;
 import io.pinwheel.extractor.OpenCv;
 import io.pinwheel.extractor.model.EncoderFile;
 import io.pinwheel.extractor.model.EncoderModel;
-import io.pinwheel.extractor.model.InputSpec;
-import io.pinwheel.extractor.model.Normalization;
 import io.pinwheel.topology.metrics.ProcessMemoryMetrics;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -21,6 +19,7 @@ import org.opencv.core.Mat;
 import org.opencv.core.MatOfByte;
 import org.opencv.imgcodecs.Imgcodecs;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -34,7 +33,8 @@ import picocli.CommandLine.Spec;
     name = "soak",
     mixinStandardHelpOptions = true,
     description = {
-      "Decode (OpenCV) and encode (ND4J) --frames JPEG frames on one thread, sampling the"
+      "Decode (OpenCV) and encode (ND4J) --frames JPEG frames (the --workload: synthetic, or"
+          + " camera frames) on one thread, sampling the"
           + " process's resident memory (VmRSS, and javacpp's physical bytes); reports growth from"
           + " the first sample (after warm-up) to the last."
     })
@@ -53,8 +53,7 @@ final class SoakCommand implements Callable<Integer> {
       description = "Memory samples over the run (default: ${DEFAULT-VALUE}).")
   int samples;
 
-  @Option(names = "--model", description = "Encoder file (default: the reference workload, LCN).")
-  Path model;
+  @Mixin ModelOption model;
 
   @Option(
       names = "--reload-every",
@@ -66,6 +65,8 @@ final class SoakCommand implements Callable<Integer> {
       })
   int reloadEvery;
 
+  @Mixin FrameWorkload workload;
+
   @Option(names = "--json", description = "Print one JSON object instead of a table.")
   boolean json;
 
@@ -74,6 +75,8 @@ final class SoakCommand implements Callable<Integer> {
 
   /** The whole run; growth is measured from the first sample (after warm-up) to the last. */
   record Result(
+      String workload,
+      String frameSource,
       long frames,
       long reloads,
       double framesPerSecond,
@@ -88,12 +91,24 @@ final class SoakCommand implements Callable<Integer> {
           spec.commandLine(),
           "--samples must be >= 2, --frames >= --samples and --reload-every >= 0");
     }
-    EncoderModel m = model != null ? EncoderFile.read(model) : defaultModel();
-    Result result = run(m, frames, samples, reloadEvery);
+    EncoderModel m;
+    try {
+      m = model.load().model();
+    } catch (ModelOption.UnusableModelException e) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+    }
+    FrameWorkload.Frames jpegs;
+    try {
+      jpegs = workload.frames();
+    } catch (IllegalArgumentException e) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+    }
+    Result result = run(m, jpegs, frames, samples, reloadEvery);
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
       out.println(BenchCommand.json().writeValueAsString(result));
     } else {
+      out.printf(Locale.ROOT, "frames: %s%n", result.frameSource());
       out.printf(Locale.ROOT, "%10s %8s %10s %14s%n", "frames", "seconds", "RSS MB", "physical MB");
       for (Sample s : result.samples()) {
         out.printf(
@@ -117,22 +132,10 @@ final class SoakCommand implements Callable<Integer> {
     return 0;
   }
 
-  static EncoderModel defaultModel() {
-    EncoderModel w = ReferenceWorkload.create(42).model();
-    return new EncoderModel(
-        "soak-reference",
-        1,
-        w.createdAt(),
-        new InputSpec(96, 96, 1, new Normalization.Lcn(2)),
-        w.layers(),
-        w.output(),
-        w.training(),
-        w.trainingTensors());
-  }
-
-  static Result run(EncoderModel model, long frames, int samples, int reloadEvery)
+  static Result run(
+      EncoderModel model, FrameWorkload.Frames workload, long frames, int samples, int reloadEvery)
       throws Exception {
-    List<byte[]> jpegs = syntheticJpegs(16, 3);
+    List<byte[]> jpegs = workload.jpegs();
     FrameDecoder decoder = new FrameDecoder(model.input());
     byte[] file = reloadEvery > 0 ? EncoderFile.toBytes(model) : new byte[0];
     List<Sample> taken = new ArrayList<>();
@@ -172,6 +175,8 @@ final class SoakCommand implements Callable<Integer> {
     Sample first = taken.get(0);
     Sample last = taken.get(taken.size() - 1);
     return new Result(
+        workload.name(),
+        workload.source(),
         frames,
         reloads,
         frames / seconds,

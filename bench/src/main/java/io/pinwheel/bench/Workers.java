@@ -1,11 +1,19 @@
 package io.pinwheel.bench;
 
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
 import io.pinwheel.extractor.Encoder;
 import io.pinwheel.extractor.Frame;
 import io.pinwheel.extractor.NativeRuntime;
 import io.pinwheel.extractor.OpenCv;
 import io.pinwheel.extractor.model.ConvLayer;
+import io.pinwheel.extractor.onnx.OnnxExport;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.util.Map;
 import org.nd4j.enums.WeightsFormat;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -142,5 +150,52 @@ final class Workers {
         dst.release();
       }
     };
+  }
+
+  /**
+   * ONNX Runtime (CPU) running the reference workload as exported by {@code pinwheel export-onnx}
+   * ({@link OnnxExport}), the whole batch in one call, with {@code intraOpThreads} threads inside
+   * the call.
+   */
+  static FrameWorker onnxRuntime(ReferenceWorkload w, int batchSize, int intraOpThreads) {
+    try {
+      OrtEnvironment env = OrtEnvironment.getEnvironment();
+      OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+      options.setIntraOpNumThreads(intraOpThreads);
+      options.setInterOpNumThreads(1);
+      options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+      OrtSession session = env.createSession(OnnxExport.toBytes(w.model()), options);
+      int side = ReferenceWorkload.SIZE;
+      FloatBuffer input =
+          ByteBuffer.allocateDirect(4 * batchSize * side * side)
+              .order(ByteOrder.nativeOrder())
+              .asFloatBuffer();
+      OnnxTensor tensor =
+          OnnxTensor.createTensor(env, input, new long[] {batchSize, 1, side, side});
+      return new FrameWorker() {
+        @Override
+        public void run(Frame[] batch, float[] out) throws Exception {
+          for (int i = 0; i < batch.length; i++) {
+            input.put(i * side * side, batch[i].toArray(), 0, side * side);
+          }
+          try (OrtSession.Result result = session.run(Map.of(OnnxExport.INPUT, tensor))) {
+            ((OnnxTensor) result.get(0)).getFloatBuffer().get(out, 0, out.length);
+          }
+        }
+
+        @Override
+        public void close() {
+          tensor.close();
+          try {
+            session.close();
+          } catch (OrtException e) {
+            throw new IllegalStateException(e);
+          }
+          options.close();
+        }
+      };
+    } catch (OrtException e) {
+      throw new IllegalStateException("ONNX Runtime could not load the exported workload", e);
+    }
   }
 }

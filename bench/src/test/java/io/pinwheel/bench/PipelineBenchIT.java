@@ -49,9 +49,9 @@ class PipelineBenchIT {
               "300",
               "--rounds",
               "1",
-              "-p",
+              "--set",
               "producer.batch.size=65536",
-              "-p",
+              "--set",
               "commit.interval.ms=50");
 
       assertThat(run.result().exitCode()).as(run.err()).isZero();
@@ -128,6 +128,9 @@ class PipelineBenchIT {
                 "1",
                 "--latency-seconds",
                 "2",
+                // The workload before --model defaulted to natural, as every command's does.
+                "--model",
+                "gabor",
                 "--json"));
     args.addAll(List.of(options));
     return Cli.run(args.toArray(new String[0]));
@@ -136,9 +139,10 @@ class PipelineBenchIT {
   @Test
   void shouldRefuseAnUnknownServiceKeyAsAUsageError() {
     Cli run =
-        Cli.run("bench", "pipeline", "--backlog", "100", "--rounds", "1", "-p", "pinwheel.typo=1");
+        Cli.run(
+            "bench", "pipeline", "--backlog", "100", "--rounds", "1", "--set", "pinwheel.typo=1");
 
     assertThat(run.result().exitCode()).isEqualTo(2);
-    assertThat(run.err()).contains("--property").contains("pinwheel.typo: unknown pinwheel key");
+    assertThat(run.err()).contains("--set").contains("pinwheel.typo: unknown pinwheel key");
   }
 }

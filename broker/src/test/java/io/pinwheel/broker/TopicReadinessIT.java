@@ -23,29 +23,27 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 @Tag("integration")
 class TopicReadinessIT {
 
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
-  private static EmbeddedKafka kafka;
+  @RegisterExtension static final EmbeddedKafkaExtension kafka = new EmbeddedKafkaExtension();
+
   private static Admin admin;
 
   @BeforeAll
-  static void startBroker() {
-    kafka = EmbeddedKafka.start();
+  static void createAdmin() {
     admin =
         Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()));
   }
 
   @AfterAll
-  static void stopBroker() {
+  static void closeAdmin() {
     if (admin != null) {
       admin.close();
-    }
-    if (kafka != null) {
-      kafka.close();
     }
   }
 

@@ -5,6 +5,7 @@ import io.pinwheel.cli.clients.ProduceCommand;
 import io.pinwheel.cli.demo.DemoCommand;
 import io.pinwheel.cli.models.EncodeCommand;
 import io.pinwheel.cli.models.EvalCommand;
+import io.pinwheel.cli.models.ExportOnnxCommand;
 import io.pinwheel.cli.models.InitModelCommand;
 import io.pinwheel.cli.models.TrainCommand;
 import io.pinwheel.cli.service.BrokerCommand;
@@ -30,6 +31,7 @@ import picocli.CommandLine.Spec;
     subcommands = {
       EncodeCommand.class,
       InitModelCommand.class,
+      ExportOnnxCommand.class,
       TrainCommand.class,
       ServeCommand.class,
       DemoCommand.class,

@@ -8,8 +8,9 @@
  * then support. Other modules add commands through {@link io.pinwheel.cli.AddOnCommand} ({@code
  * bench} does).
  *
- * <p>Standard output carries each command's result: JSON lines, or a table for people where a
- * command has a {@code --json} switch for the machine-readable form. Messages and logs go to
- * standard error.
+ * <p>Standard output carries each command's result: JSON lines (every key camelCase), except where
+ * a command prints a table for people, which {@code eval} and the {@code bench} commands do unless
+ * given {@code --json}, and {@code consume} does with {@code --format table}. Messages, progress
+ * lines and logs go to standard error.
  */
 package io.pinwheel.cli;

@@ -11,6 +11,7 @@ import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import picocli.CommandLine;
 
@@ -32,8 +33,30 @@ public record Cli(CliResult result, String out, String err) {
         result, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
+  /**
+   * Runs a test's usual command line {@code base} with {@code extra} arguments appended.
+   *
+   * @param base the command and the options every run of the test class gives
+   * @param extra what this run adds or overrides (picocli keeps an option's last value)
+   * @return the run
+   */
+  public static Cli run(String[] base, String... extra) {
+    String[] args = Arrays.copyOf(base, base.length + extra.length);
+    System.arraycopy(extra, 0, args, base.length, extra.length);
+    return run(args);
+  }
+
   public int exitCode() {
     return result.exitCode();
+  }
+
+  /**
+   * The last line of standard output, parsed as JSON: the summary of a command whose other lines
+   * may be a table.
+   */
+  public JsonNode lastLine() {
+    String[] lines = out.strip().split("\n");
+    return json(lines[lines.length - 1]);
   }
 
   /** Every line of standard output, parsed as JSON. */
@@ -41,14 +64,18 @@ public record Cli(CliResult result, String out, String err) {
     List<JsonNode> nodes = new ArrayList<>();
     for (String line : out.split("\n")) {
       if (!line.isEmpty()) {
-        try {
-          nodes.add(JSON.readTree(line));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-          throw new UncheckedIOException("not a JSON line: " + line, e);
-        }
+        nodes.add(json(line));
       }
     }
     return nodes;
+  }
+
+  private static JsonNode json(String line) {
+    try {
+      return JSON.readTree(line);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new UncheckedIOException("not a JSON line: " + line, e);
+    }
   }
 
   /** A JSON array of numbers as the floats that were printed. */

@@ -12,6 +12,10 @@ import java.util.Objects;
  * Instances are immutable: arrays are copied on the way in and on the way out. The schema is in
  * {@code docs/feature-record.md} and {@code pinwheel/feature_record.proto}.
  *
+ * <p>The extractor's {@code SparseCode} is the same code in memory, where it is made; the two are
+ * kept apart because this module must not depend on ND4J or OpenCV and the extractor must not
+ * depend on Kafka (see {@code SparseCode}).
+ *
  * @param frameId the producer's identifier of the frame (normally the input record's key); never
  *     null, may be empty
  * @param sourceTimestampMs when the frame was captured or submitted, ms since the epoch; 0 if

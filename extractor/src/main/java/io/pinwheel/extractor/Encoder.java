@@ -41,7 +41,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * multiply-adds, small next to the code itself.
  *
  * <p>Not thread-safe: an encoder owns native scratch buffers. Use one per thread (they are cheap:
- * about 1 MB for the reference model) and close it to free the native memory at once.
+ * for the reference model 2.5 MB off-heap, 2.4 MB of heap) and close it to free the native memory.
  */
 public final class Encoder implements AutoCloseable {
   /** Aim for band products of about this many columns; the bands of a stage are equal in size. */
@@ -268,21 +268,64 @@ public final class Encoder implements AutoCloseable {
           band.outBuffer.get(k * n, mapScratch[k], 0, n);
         }
       }
-      groupSums(st, n);
       int rows = n / st.inWidth;
-      for (int j = 0; j < st.pools; j++) {
-        for (int r = 0; r < rows; r++) {
-          System.arraycopy(
-              poolScratch[j], r * st.inWidth, st.energy[j][band.firstRow + r], 0, st.inWidth);
+      if (st.windowFirst) {
+        // Keep each map's squares; the pools are summed after the windows (below).
+        squaredRelu(st, n);
+        for (int k = 0; k < st.maps; k++) {
+          if (st.mapUsed[k]) {
+            for (int r = 0; r < rows; r++) {
+              System.arraycopy(
+                  mapScratch[k], r * st.inWidth, st.energy[k][band.firstRow + r], 0, st.inWidth);
+            }
+          }
+        }
+      } else {
+        groupSums(st, n);
+        for (int j = 0; j < st.pools; j++) {
+          for (int r = 0; r < rows; r++) {
+            System.arraycopy(
+                poolScratch[j], r * st.inWidth, st.energy[j][band.firstRow + r], 0, st.inWidth);
+          }
         }
       }
     }
-    windowPool(st, dst);
+    int area = st.poolHeight * st.poolWidth;
+    if (st.windowFirst) {
+      // Window sums and group sums are both linear, so they commute: summing each map over its
+      // windows first leaves the group sums stride^2 times fewer positions to cover.
+      for (int k = 0; k < st.maps; k++) {
+        if (st.mapUsed[k]) {
+          windowSum(st, st.energy[k], st.pooledMaps[k], 0);
+        }
+      }
+      for (int j = 0; j < st.pools; j++) {
+        memberSums(st, st.pooledMaps, st.poolRow, area, j);
+        System.arraycopy(st.poolRow, 0, dst, j * area, area);
+      }
+    } else {
+      for (int j = 0; j < st.pools; j++) {
+        windowSum(st, st.energy[j], dst, j * area);
+      }
+    }
+    // The square roots in one pass from index 0: a float square root C2 vectorizes, where one per
+    // strided window sum stayed scalar.
+    int size = st.pools * area;
+    for (int i = 0; i < size; i++) {
+      dst[i] = (float) Math.sqrt(dst[i]);
+    }
   }
 
   // The loops below index every array from 0 with the same index: HotSpot's C2 (JDK 17) only
   // vectorizes a loop when it can tell its loads and stores apart, and two slices of one array at
   // unknown offsets defeat that. Written this way they run about 8x faster.
+  //
+  // The ReLU and square run in a pass of their own, one map at a time, before the group sums. A
+  // single fused pass over four maps (e += w max(0, z + b)^2 for each) reads the band once less,
+  // but whether C2 vectorizes that larger loop depends on the CPU: on an AMD EPYC with AVX2 the
+  // fused loop written with Math.abs stayed scalar (about 170 us a 64x4224 band, against 55 us for
+  // the two passes) while with Math.max it vectorized; an earlier session on AVX-512 found the
+  // opposite for Math.max. The one-map loop and the four-map sum vectorize on both.
 
   /** h = max(0, z + bias)^2 in place, for every map some pool reads. */
   private void squaredRelu(Stage st, int n) {
@@ -291,7 +334,7 @@ public final class Encoder implements AutoCloseable {
         float[] h = mapScratch[k];
         float bias = st.bias[k];
         for (int i = 0; i < n; i++) {
-          // z + |z| = 2 max(0, z), and, unlike Math.max, it vectorizes.
+          // z + |z| = 2 max(0, z), and, unlike Math.max, it vectorizes on every CPU tried.
           float z = h[i] + bias;
           float t = z + Math.abs(z);
           h[i] = 0.25f * t * t;
@@ -301,159 +344,104 @@ public final class Encoder implements AutoCloseable {
   }
 
   /**
-   * energy_j(pos) = sum_i w_ji * h_{g_ji}(pos) over the band, into {@code poolScratch[j]}.
-   *
-   * <p>When no map is in two pools, the ReLU and square are done here, in the same pass, instead of
-   * in {@link #squaredRelu}: one pass less over the band. Members are summed four at a time so each
-   * pass over the energy row does four members' work.
+   * energy_j(pos) = sum_i w_ji * h_{g_ji}(pos) over the band, into {@code poolScratch[j]}, after
+   * {@link #squaredRelu}.
    */
   private void groupSums(Stage st, int n) {
-    boolean fused = !st.mapsShared;
-    if (!fused) {
-      squaredRelu(st, n);
-    }
-    int m = st.groupSize;
+    squaredRelu(st, n);
     for (int j = 0; j < st.pools; j++) {
-      float[] e = poolScratch[j];
-      for (int q = 0; q < m; q += 4) {
-        int take = Math.min(4, m - q);
-        int g = j * m + q;
-        if (take == 4) {
-          addFour(st, e, n, g, fused, q == 0);
-        } else {
-          for (int t = 0; t < take; t++) {
-            addOne(st, e, n, g + t, fused, q == 0 && t == 0);
-          }
+      memberSums(st, mapScratch, poolScratch[j], n, j);
+    }
+  }
+
+  /**
+   * e = sum_i w_ji * maps[g_ji] over the first n values, for pool j. Members are summed four at a
+   * time so each pass over e does four members' work.
+   */
+  private static void memberSums(Stage st, float[][] maps, float[] e, int n, int j) {
+    int m = st.groupSize;
+    for (int q = 0; q < m; q += 4) {
+      int take = Math.min(4, m - q);
+      int g = j * m + q;
+      if (take == 4) {
+        addFour(st, maps, e, n, g, q == 0);
+      } else {
+        for (int t = 0; t < take; t++) {
+          addOne(st, maps, e, n, g + t, q == 0 && t == 0);
         }
       }
     }
   }
 
-  private void addFour(Stage st, float[] e, int n, int g, boolean fused, boolean first) {
-    int k0 = st.groups[g];
-    int k1 = st.groups[g + 1];
-    int k2 = st.groups[g + 2];
-    int k3 = st.groups[g + 3];
-    float[] h0 = mapScratch[k0];
-    float[] h1 = mapScratch[k1];
-    float[] h2 = mapScratch[k2];
-    float[] h3 = mapScratch[k3];
+  private static void addFour(Stage st, float[][] maps, float[] e, int n, int g, boolean first) {
+    float[] h0 = maps[st.groups[g]];
+    float[] h1 = maps[st.groups[g + 1]];
+    float[] h2 = maps[st.groups[g + 2]];
+    float[] h3 = maps[st.groups[g + 3]];
     float w0 = st.groupWeights[g];
     float w1 = st.groupWeights[g + 1];
     float w2 = st.groupWeights[g + 2];
     float w3 = st.groupWeights[g + 3];
-    if (!fused) {
-      if (first) {
-        for (int i = 0; i < n; i++) {
-          e[i] = w0 * h0[i] + w1 * h1[i] + w2 * h2[i] + w3 * h3[i];
-        }
-      } else {
-        for (int i = 0; i < n; i++) {
-          e[i] += w0 * h0[i] + w1 * h1[i] + w2 * h2[i] + w3 * h3[i];
-        }
-      }
-      return;
-    }
-    float b0 = st.bias[k0];
-    float b1 = st.bias[k1];
-    float b2 = st.bias[k2];
-    float b3 = st.bias[k3];
-    // (z + |z|)^2 = 4 max(0, z)^2: the quarter goes into the weights.
-    float v0 = 0.25f * w0;
-    float v1 = 0.25f * w1;
-    float v2 = 0.25f * w2;
-    float v3 = 0.25f * w3;
-    if (!first) {
-      // Later members of a large group: keep what is there.
-      for (int i = 0; i < n; i++) {
-        float z0 = h0[i] + b0;
-        float z1 = h1[i] + b1;
-        float z2 = h2[i] + b2;
-        float z3 = h3[i] + b3;
-        float t0 = z0 + Math.abs(z0);
-        float t1 = z1 + Math.abs(z1);
-        float t2 = z2 + Math.abs(z2);
-        float t3 = z3 + Math.abs(z3);
-        e[i] += v0 * t0 * t0 + v1 * t1 * t1 + v2 * t2 * t2 + v3 * t3 * t3;
-      }
-      return;
-    }
-    for (int i = 0; i < n; i++) {
-      float z0 = h0[i] + b0;
-      float z1 = h1[i] + b1;
-      float z2 = h2[i] + b2;
-      float z3 = h3[i] + b3;
-      float t0 = z0 + Math.abs(z0);
-      float t1 = z1 + Math.abs(z1);
-      float t2 = z2 + Math.abs(z2);
-      float t3 = z3 + Math.abs(z3);
-      e[i] = v0 * t0 * t0 + v1 * t1 * t1 + v2 * t2 * t2 + v3 * t3 * t3;
-    }
-  }
-
-  private void addOne(Stage st, float[] e, int n, int g, boolean fused, boolean first) {
-    int k = st.groups[g];
-    float[] h = mapScratch[k];
-    float w = st.groupWeights[g];
-    if (!fused) {
-      if (first) {
-        for (int i = 0; i < n; i++) {
-          e[i] = w * h[i];
-        }
-      } else {
-        for (int i = 0; i < n; i++) {
-          e[i] += w * h[i];
-        }
-      }
-      return;
-    }
-    float b = st.bias[k];
-    float v = 0.25f * w;
     if (first) {
       for (int i = 0; i < n; i++) {
-        float z = h[i] + b;
-        float t = z + Math.abs(z);
-        e[i] = v * t * t;
+        e[i] = w0 * h0[i] + w1 * h1[i] + w2 * h2[i] + w3 * h3[i];
       }
     } else {
       for (int i = 0; i < n; i++) {
-        float z = h[i] + b;
-        float t = z + Math.abs(z);
-        e[i] += v * t * t;
+        e[i] += w0 * h0[i] + w1 * h1[i] + w2 * h2[i] + w3 * h3[i];
       }
     }
   }
 
-  /** p_j(u,v) = sqrt(sum of energy_j over the window at (s*u, s*v)), into {@code dst} (planar). */
-  private static void windowPool(Stage st, float[] dst) {
+  private static void addOne(Stage st, float[][] maps, float[] e, int n, int g, boolean first) {
+    float[] h = maps[st.groups[g]];
+    float w = st.groupWeights[g];
+    if (first) {
+      for (int i = 0; i < n; i++) {
+        e[i] = w * h[i];
+      }
+    } else {
+      for (int i = 0; i < n; i++) {
+        e[i] += w * h[i];
+      }
+    }
+  }
+
+  /**
+   * The sums of one plane {@code e} (rows of the conv output) over every window at (s*u, s*v), into
+   * {@code out} from {@code offset}, row-major.
+   */
+  private static void windowSum(Stage st, float[][] e, float[] out, int offset) {
     float[] rows = st.rowSums;
     int win = st.window;
     int s = st.stride;
     int span = (st.poolWidth - 1) * s + win;
-    int o = 0;
-    for (int j = 0; j < st.pools; j++) {
-      float[][] e = st.energy[j];
-      for (int u = 0; u < st.poolHeight; u++) {
-        // Sum the window's rows first (vectorized), then the columns.
-        System.arraycopy(e[u * s], 0, rows, 0, span);
-        for (int a = 1; a < win; a++) {
-          float[] r = e[u * s + a];
-          for (int x = 0; x < span; x++) {
-            rows[x] += r[x];
-          }
+    int o = offset;
+    for (int u = 0; u < st.poolHeight; u++) {
+      // Sum the window's rows first (vectorized), then the columns.
+      System.arraycopy(e[u * s], 0, rows, 0, span);
+      for (int a = 1; a < win; a++) {
+        float[] r = e[u * s + a];
+        for (int x = 0; x < span; x++) {
+          rows[x] += r[x];
         }
-        if (win == 2 && s == 2) {
-          for (int v = 0; v < st.poolWidth; v++) {
-            dst[o++] = (float) Math.sqrt(rows[2 * v] + rows[2 * v + 1]);
+      }
+      if (win == 2 && s == 2) {
+        for (int v = 0; v < st.poolWidth; v++) {
+          out[o++] = rows[2 * v] + rows[2 * v + 1];
+        }
+      } else if (win == 4 && s == 4) {
+        for (int v = 0; v < st.poolWidth; v++) {
+          int x = 4 * v;
+          out[o++] = (rows[x] + rows[x + 1]) + (rows[x + 2] + rows[x + 3]);
+        }
+      } else {
+        for (int v = 0; v < st.poolWidth; v++) {
+          float sum = 0;
+          for (int b = 0; b < win; b++) {
+            sum += rows[v * s + b];
           }
-        } else {
-          for (int v = 0; v < st.poolWidth; v++) {
-            float sum = 0;
-            for (int b = 0; b < win; b++) {
-              sum += rows[v * s + b];
-            }
-            dst[o++] = (float) Math.sqrt(sum);
-          }
+          out[o++] = sum;
         }
       }
     }
@@ -655,14 +643,28 @@ public final class Encoder implements AutoCloseable {
     final int[] groups;
     final float[] groupWeights;
     final boolean[] mapUsed;
-    final boolean mapsShared;
     final float[] rowSums;
     final int window;
     final int stride;
     final int poolHeight;
     final int poolWidth;
     final float[] input;
+
+    /**
+     * Whether each map is summed over its windows before the pools sum their members (see
+     * runStage): chosen when it is the fewer passes over the band, as for topographic pools of many
+     * members with a large stride.
+     */
+    final boolean windowFirst;
+
+    /** Per pool (or, window first, per map) the squares of the whole conv output, by row. */
     final float[][][] energy;
+
+    /** Window first: each used map summed over its windows, [maps][poolHeight * poolWidth]. */
+    final float[][] pooledMaps;
+
+    /** Window first: one pool's sums over its members. */
+    final float[] poolRow;
 
     Stage(ConvLayer conv, L2PoolLayer pool, int[] in, int[] convOut, int[] poolOut) {
       channels = in[0];
@@ -688,19 +690,39 @@ public final class Encoder implements AutoCloseable {
       groups = pool.groups().toArray();
       groupWeights = pool.weights().toArray();
       mapUsed = new boolean[maps];
-      boolean shared = false;
       for (int g : groups) {
-        shared |= mapUsed[g];
         mapUsed[g] = true;
       }
-      mapsShared = shared;
       window = pool.window();
       stride = pool.stride();
       poolHeight = poolOut[1];
       poolWidth = poolOut[2];
       // Slices of B run up to kw-1 floats past the last plane (columns that are dropped).
       input = new float[channels * planeSize + kw - 1];
-      energy = new float[pools][convHeight][inWidth];
+      int used = 0;
+      for (boolean u : mapUsed) {
+        used += u ? 1 : 0;
+      }
+      // Passes over a band position: group first, the squares (used), the member sums (members)
+      // and copying and window-summing each pool (2 pools); window first, the squares, copying and
+      // window-summing each map (3 used), then the member sums on stride^2 times fewer positions.
+      int members = pools * groupSize;
+      windowFirst = 3 * used + members / (stride * stride) < used + members + 2 * pools;
+      if (windowFirst) {
+        energy = new float[maps][][];
+        pooledMaps = new float[maps][];
+        for (int k = 0; k < maps; k++) {
+          if (mapUsed[k]) {
+            energy[k] = new float[convHeight][inWidth];
+            pooledMaps[k] = new float[poolHeight * poolWidth];
+          }
+        }
+        poolRow = new float[poolHeight * poolWidth];
+      } else {
+        energy = new float[pools][convHeight][inWidth];
+        pooledMaps = null;
+        poolRow = null;
+      }
       rowSums = new float[inWidth];
     }
 

@@ -13,6 +13,15 @@ import java.util.Objects;
  * the threshold or top-k. A model without a head gives empty {@code scores} and an empty {@code
  * label}.
  *
+ * <p>The client's {@code io.pinwheel.client.FeatureRecord} carries the same code on the features
+ * topic, with the frame's id and timestamps and the model's name and version, and answers the same
+ * questions ({@code nnz}, {@code density}, {@code toDense}, {@code hasClassifierOutput}). They are
+ * two types because neither module may see the other's: the client must not bring ND4J and OpenCV
+ * to a consumer, the extractor must not bring Kafka to a program that embeds it (the build's
+ * enforcer rules check both), and a third module for a few lines of arithmetic would cost every
+ * consumer and embedder one more artifact. The service turns one into the other ({@code
+ * ExtractProcessor}), and a test there checks that both give the same answers.
+ *
  * @param shape the shape of the code, e.g. [G, H', W'] of the last pooled map
  * @param indices ascending flat indices, each in [0, G*H'*W')
  * @param values the value at each index, same length as {@code indices}
@@ -65,8 +74,8 @@ public record SparseCode(int[] shape, int[] indices, float[] values, float[] sco
     }
   }
 
-  /** Whether this code carries a classifier head's scores and label. */
-  public boolean hasScores() {
+  /** Whether this code carries a classifier head's output: its scores and label. */
+  public boolean hasClassifierOutput() {
     return scores.length > 0;
   }
 
@@ -178,7 +187,7 @@ public record SparseCode(int[] shape, int[] indices, float[] values, float[] sco
         + Arrays.toString(shape)
         + ", nnz="
         + nnz()
-        + (hasScores() ? ", label=" + label : "")
+        + (hasClassifierOutput() ? ", label=" + label : "")
         + "]";
   }
 }

@@ -107,6 +107,18 @@ class EncoderTest {
   }
 
   @Test
+  void shouldMatchReferenceWhenMapsAreSummedOverWindowsBeforeTheirPools() throws Exception {
+    // Topographic-like pools of nine overlapping members with a 4x4 window and stride 4 (as the
+    // shipped natural model): the encoder sums each map over its windows first; with bands that
+    // do not divide the rows, and a window that straddles two bands.
+    Random rnd = new Random(9);
+    EncoderModel model =
+        RandomModels.model(
+            rnd, 150, 61, 1, RandomModels.output(0f, 0), new StageSpec(16, 5, 16, 9, 4, 4));
+    assertMatchesReference(model, RandomModels.frame(rnd, 1, 150, 61));
+  }
+
+  @Test
   void shouldMatchReferenceWithOneByOneKernelAndWindow() throws Exception {
     Random rnd = new Random(8);
     EncoderModel model =
@@ -416,7 +428,7 @@ class EncoderTest {
     EncoderModel model = RandomModels.recurrent(rnd, 1, 4, 4, 6, 2, KEEP_ALL);
     try (Encoder encoder = new Encoder(model)) {
       SparseCode code = encoder.encode(RandomModels.frame(rnd, 1, 4, 4));
-      assertThat(code.hasScores()).isFalse();
+      assertThat(code.hasClassifierOutput()).isFalse();
       assertThat(code.scores()).isEmpty();
       assertThat(code.label()).isEmpty();
     }

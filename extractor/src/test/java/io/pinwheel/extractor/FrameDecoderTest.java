@@ -352,7 +352,7 @@ class FrameDecoderTest {
   void shouldDecodeReducedJpegCloseToFullDecode() throws Exception {
     byte[] jpeg = TestImages.colorJpeg(512, 384);
     InputSpec spec = new InputSpec(48, 64, 1, NONE);
-    FrameDecoder full = new FrameDecoder(spec);
+    FrameDecoder full = new FrameDecoder(spec, DecoderOptions.fullResolution());
     FrameDecoder reduced =
         new FrameDecoder(spec, DecoderOptions.defaults().withReducedJpegDecode(true));
 
@@ -364,6 +364,41 @@ class FrameDecoderTest {
       sum += Math.abs(a[i] - b[i]);
     }
     assertThat(sum / a.length).isLessThan(1.0 / 255);
+  }
+
+  @Test
+  void shouldDecodeLargeJpegAtReducedScaleByDefault() throws Exception {
+    byte[] jpeg = TestImages.colorJpeg(512, 384);
+    InputSpec spec = new InputSpec(48, 64, 1, NONE);
+    float[] reduced =
+        new FrameDecoder(spec, DecoderOptions.defaults().withReducedJpegDecode(true))
+            .decode(jpeg)
+            .toArray();
+    float[] full = new FrameDecoder(spec, DecoderOptions.fullResolution()).decode(jpeg).toArray();
+
+    float[] byDefault = new FrameDecoder(spec).decode(jpeg).toArray();
+
+    assertThat(byDefault).containsExactly(reduced);
+    assertThat(byDefault).isNotEqualTo(full);
+  }
+
+  @Test
+  void shouldReduceByTheLargestFactorThatKeepsBothSidesAtLeastTheFrame() {
+    FrameDecoder decoder = new FrameDecoder(new InputSpec(96, 96, 1, NONE));
+
+    assertThat(decoder.jpegReduction(1920, 1080)).isEqualTo(8);
+    assertThat(decoder.jpegReduction(1280, 720)).isEqualTo(4);
+    assertThat(decoder.jpegReduction(640, 480)).isEqualTo(4);
+    assertThat(decoder.jpegReduction(300, 200)).isEqualTo(2);
+    assertThat(decoder.jpegReduction(1000, 191)).isEqualTo(1);
+  }
+
+  @Test
+  void shouldNotReduceWhenReducedDecodingIsOff() {
+    FrameDecoder decoder =
+        new FrameDecoder(new InputSpec(96, 96, 1, NONE), DecoderOptions.fullResolution());
+
+    assertThat(decoder.jpegReduction(1920, 1080)).isEqualTo(1);
   }
 
   @Test

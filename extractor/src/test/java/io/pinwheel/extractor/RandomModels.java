@@ -16,7 +16,10 @@ import java.util.List;
 import java.util.OptionalInt;
 import java.util.Random;
 
-/** Random but valid models and frames for comparing implementations. */
+/**
+ * Random but valid models, tensors and frames for comparing implementations; in the extractor's
+ * test-jar, for every module's tests.
+ */
 public final class RandomModels {
   private RandomModels() {}
 
@@ -137,6 +140,22 @@ public final class RandomModels {
             FloatTensor.of(new int[] {classes}, b),
             labels));
     return EncoderModel.of(model.name(), model.version(), model.input(), layers, model.output());
+  }
+
+  /**
+   * A tensor of normal values of mean 0 and deviation {@code scale}, drawn in order from {@code
+   * rnd}: the same seed gives the same tensor.
+   */
+  public static FloatTensor gaussian(Random rnd, double scale, int... shape) {
+    int n = 1;
+    for (int d : shape) {
+      n *= d;
+    }
+    float[] data = new float[n];
+    for (int i = 0; i < n; i++) {
+      data[i] = (float) (rnd.nextGaussian() * scale);
+    }
+    return FloatTensor.of(shape, data);
   }
 
   /** A frame of standard normal values. */

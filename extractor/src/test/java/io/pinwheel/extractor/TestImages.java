@@ -7,9 +7,10 @@ import org.opencv.core.MatOfInt;
 
 /**
  * Real encoded images made on the fly with OpenCV's encoders from synthetic content, so no image
- * file is committed and every test knows the exact pixels it started from.
+ * file is committed and every test knows the exact pixels it started from. In the extractor's
+ * test-jar: the other modules' tests make their images here too.
  */
-final class TestImages {
+public final class TestImages {
   static {
     OpenCv.load();
   }
@@ -21,7 +22,7 @@ final class TestImages {
    * with a period of 8 pixels. Smooth enough for JPEG, varied enough that a wrong plane order, a
    * transposition or a shift shows.
    */
-  static byte[] bgr(int width, int height) {
+  public static byte[] bgr(int width, int height) {
     byte[] p = new byte[width * height * 3];
     for (int y = 0; y < height; y++) {
       for (int x = 0; x < width; x++) {
@@ -35,7 +36,7 @@ final class TestImages {
   }
 
   /** Gray pixels: a vertical grating with a period of 6 pixels over a horizontal ramp. */
-  static byte[] gray(int width, int height) {
+  public static byte[] gray(int width, int height) {
     byte[] p = new byte[width * height];
     for (int y = 0; y < height; y++) {
       for (int x = 0; x < width; x++) {
@@ -47,14 +48,14 @@ final class TestImages {
   }
 
   /** A Mat of type CV_8UC(channels) holding {@code pixels}; the caller releases it. */
-  static Mat mat(byte[] pixels, int width, int height, int channels) {
+  public static Mat mat(byte[] pixels, int width, int height, int channels) {
     Mat m = new Mat(height, width, CvType.CV_8UC(channels));
     m.put(0, 0, pixels);
     return m;
   }
 
   /** {@code pixels} encoded by OpenCV as {@code extension} (".png", ".jpg", ...). */
-  static byte[] encode(
+  public static byte[] encode(
       String extension, byte[] pixels, int width, int height, int channels, int... params) {
     Mat m = mat(pixels, width, height, channels);
     MatOfByte out = new MatOfByte();
@@ -71,18 +72,43 @@ final class TestImages {
     }
   }
 
+  /**
+   * A 160x120 colour picture of oblique gratings and a bright disc, encoded as {@code extension}
+   * (".png", ".jpg", ...): edges in many orientations, so that every orientation-selective encoder
+   * has something to answer.
+   */
+  public static byte[] gratingsAndDisc(String extension) {
+    int h = 120;
+    int w = 160;
+    byte[] pixels = new byte[h * w * 3];
+    for (int y = 0; y < h; y++) {
+      for (int x = 0; x < w; x++) {
+        double v = 0.5 + 0.25 * Math.sin(2 * Math.PI * (x * 0.8 + y * 0.6) / 7);
+        v += 0.2 * Math.sin(2 * Math.PI * (x * 0.2 - y * 0.98) / 11);
+        if (Math.hypot(x - 100, y - 50) < 25) {
+          v = 0.95;
+        }
+        int value = (int) Math.round(255 * Math.max(0, Math.min(1, v)));
+        for (int c = 0; c < 3; c++) {
+          pixels[(y * w + x) * 3 + c] = (byte) (c == 2 ? 255 - value : value);
+        }
+      }
+    }
+    return encode(extension, pixels, w, h, 3);
+  }
+
   /** A colour PNG of {@link #bgr}. */
-  static byte[] colorPng(int width, int height) {
+  public static byte[] colorPng(int width, int height) {
     return encode(".png", bgr(width, height), width, height, 3);
   }
 
   /** A gray PNG of {@link #gray}. */
-  static byte[] grayPng(int width, int height) {
+  public static byte[] grayPng(int width, int height) {
     return encode(".png", gray(width, height), width, height, 1);
   }
 
   /** A colour baseline JPEG of {@link #bgr} at quality 95. */
-  static byte[] colorJpeg(int width, int height) {
+  public static byte[] colorJpeg(int width, int height) {
     return encode(
         ".jpg",
         bgr(width, height),
@@ -94,7 +120,7 @@ final class TestImages {
   }
 
   /** A colour progressive JPEG of {@link #bgr} at quality 90. */
-  static byte[] progressiveJpeg(int width, int height) {
+  public static byte[] progressiveJpeg(int width, int height) {
     return encode(
         ".jpg",
         bgr(width, height),
@@ -106,17 +132,17 @@ final class TestImages {
   }
 
   /** A colour BMP of {@link #bgr}. */
-  static byte[] colorBmp(int width, int height) {
+  public static byte[] colorBmp(int width, int height) {
     return encode(".bmp", bgr(width, height), width, height, 3);
   }
 
   /** The first {@code length} bytes of {@code bytes}. */
-  static byte[] prefix(byte[] bytes, int length) {
+  public static byte[] prefix(byte[] bytes, int length) {
     return java.util.Arrays.copyOf(bytes, length);
   }
 
   /** Big-endian 32-bit {@code value} written at {@code offset}. */
-  static void putBe32(byte[] b, int offset, long value) {
+  public static void putBe32(byte[] b, int offset, long value) {
     b[offset] = (byte) (value >>> 24);
     b[offset + 1] = (byte) (value >>> 16);
     b[offset + 2] = (byte) (value >>> 8);
@@ -124,13 +150,13 @@ final class TestImages {
   }
 
   /** Big-endian 16-bit {@code value} written at {@code offset}. */
-  static void putBe16(byte[] b, int offset, int value) {
+  public static void putBe16(byte[] b, int offset, int value) {
     b[offset] = (byte) (value >>> 8);
     b[offset + 1] = (byte) value;
   }
 
   /** The offset of the first SOF0/SOF2 marker (FF C0 or FF C2) in an OpenCV-written JPEG. */
-  static int sofOffset(byte[] jpeg) {
+  public static int sofOffset(byte[] jpeg) {
     for (int i = 2; i + 1 < jpeg.length; i++) {
       int m = jpeg[i + 1] & 0xFF;
       if ((jpeg[i] & 0xFF) == 0xFF && (m == 0xC0 || m == 0xC2)) {
@@ -141,7 +167,7 @@ final class TestImages {
   }
 
   /** A copy of {@code jpeg} whose frame header claims {@code width} x {@code height}. */
-  static byte[] withJpegSize(byte[] jpeg, int width, int height) {
+  public static byte[] withJpegSize(byte[] jpeg, int width, int height) {
     byte[] b = jpeg.clone();
     int sof = sofOffset(b);
     // marker(2) length(2) precision(1) height(2) width(2)
@@ -154,7 +180,7 @@ final class TestImages {
    * A structurally complete PNG (signature, IHDR, one empty IDAT, IEND; CRCs not checked here)
    * whose header claims {@code width} x {@code height}.
    */
-  static byte[] pngHeaderOnly(long width, long height) {
+  public static byte[] pngHeaderOnly(long width, long height) {
     byte[] b = new byte[8 + 25 + 12 + 12];
     byte[] sig = {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A};
     System.arraycopy(sig, 0, b, 0, 8);
@@ -184,7 +210,7 @@ final class TestImages {
    * {@code seed} damaged the ways real uploads and attackers damage files: bytes flipped or set to
    * boundary values, cut short, spliced with random bytes, or a stretch repeated.
    */
-  static byte[] mutate(byte[] seed, java.util.Random rnd) {
+  public static byte[] mutate(byte[] seed, java.util.Random rnd) {
     byte[] b = seed.clone();
     int edits = 1 + rnd.nextInt(6);
     for (int e = 0; e < edits && b.length > 0; e++) {
@@ -222,7 +248,7 @@ final class TestImages {
   }
 
   /** {@code length} random bytes, half the time behind a random known magic number. */
-  static byte[] randomBytes(java.util.Random rnd, int length) {
+  public static byte[] randomBytes(java.util.Random rnd, int length) {
     byte[] b = new byte[length];
     rnd.nextBytes(b);
     if (rnd.nextBoolean()) {

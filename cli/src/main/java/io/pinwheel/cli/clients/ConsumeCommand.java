@@ -4,12 +4,14 @@ import io.pinwheel.cli.support.CliContext;
 import io.pinwheel.cli.support.DurationConverter;
 import io.pinwheel.cli.support.ExitCodes;
 import io.pinwheel.cli.support.JsonLines;
+import io.pinwheel.cli.support.KafkaOptions;
 import io.pinwheel.cli.support.LatencyStats;
 import io.pinwheel.cli.support.StopSignal;
 import io.pinwheel.client.FeatureRecord;
 import io.pinwheel.client.FeatureRecordSerde;
 import io.pinwheel.topology.config.PinwheelConfig;
 import io.pinwheel.topology.stream.PinwheelHeaders;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
@@ -27,7 +29,10 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code pinwheel consume}: prints the feature records of the features topic. */
 @Command(
@@ -72,12 +77,9 @@ public final class ConsumeCommand implements Callable<Integer> {
     table
   }
 
-  @Option(
-      names = "--bootstrap-servers",
-      required = true,
-      paramLabel = "HOST:PORT[,...]",
-      description = "The Kafka brokers.")
-  String bootstrapServers;
+  @Mixin KafkaOptions kafka;
+
+  @Spec CommandSpec spec;
 
   @Option(
       names = "--topic",
@@ -128,14 +130,19 @@ public final class ConsumeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    kafka.require(spec);
     if (max < 0) {
       return usage("--max must be >= 0, got " + max);
     }
     if (group != null && group.isBlank()) {
       return usage("--group must not be empty");
     }
-    Map<String, Object> p = new HashMap<>();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    Map<String, Object> p;
+    try {
+      p = new HashMap<>(kafka.clientProperties());
+    } catch (IOException | IllegalArgumentException e) {
+      return usage("cannot read " + kafka.clientConfig() + ": " + e.getMessage());
+    }
     p.put(ConsumerConfig.CLIENT_ID_CONFIG, "pinwheel-consume");
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, fromBeginning ? "earliest" : "latest");
@@ -152,7 +159,9 @@ public final class ConsumeCommand implements Callable<Integer> {
         .err()
         .printf(
             "pinwheel consume: reading %s on %s%s ...%n",
-            topic, bootstrapServers, fromBeginning ? " from the beginning" : " (new records)");
+            topic,
+            kafka.bootstrapServers(),
+            fromBeginning ? " from the beginning" : " (new records)");
     // The stop signal is closed last: on SIGTERM the JVM exits as soon as it is, and the summary
     // must be printed before that.
     try (StopSignal stop = StopSignal.install("pinwheel-consume", Duration.ofSeconds(15))) {

@@ -32,7 +32,7 @@ public final class ImageFileStream implements FrameStream {
   }
 
   @Override
-  public Frame next() throws IOException {
+  public EncodedFrame next() throws IOException {
     while (true) {
       if (position == files.size()) {
         // A pass that found no image would loop forever without sending anything.
@@ -50,7 +50,7 @@ public final class ImageFileStream implements FrameStream {
         continue;
       }
       sentThisPass++;
-      return new Frame(one.frame(0), System.currentTimeMillis());
+      return new EncodedFrame(one.frame(0), System.currentTimeMillis());
     }
   }
 

@@ -4,6 +4,7 @@ import io.pinwheel.cli.support.CliContext;
 import io.pinwheel.cli.support.ExitCodes;
 import io.pinwheel.cli.support.ImageFiles;
 import io.pinwheel.cli.support.JsonLines;
+import io.pinwheel.cli.support.KafkaOptions;
 import io.pinwheel.cli.support.StopSignal;
 import io.pinwheel.topology.config.PinwheelConfig;
 import io.pinwheel.topology.stream.PinwheelHeaders;
@@ -28,8 +29,11 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** {@code pinwheel produce}: streams image files, a video file or a camera to the frames topic. */
 @Command(
@@ -80,12 +84,9 @@ public final class ProduceCommand implements Callable<Integer> {
   @ArgGroup(exclusive = true, multiplicity = "1")
   Source source;
 
-  @Option(
-      names = "--bootstrap-servers",
-      required = true,
-      paramLabel = "HOST:PORT[,...]",
-      description = "The Kafka brokers.")
-  String bootstrapServers;
+  @Mixin KafkaOptions kafka;
+
+  @Spec CommandSpec spec;
 
   @Option(
       names = "--topic",
@@ -128,6 +129,13 @@ public final class ProduceCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    kafka.require(spec);
+    Map<String, Object> client;
+    try {
+      client = kafka.clientProperties();
+    } catch (IOException | IllegalArgumentException e) {
+      return usage("cannot read " + kafka.clientConfig() + ": " + e.getMessage());
+    }
     if (!(rate >= 0) || Double.isInfinite(rate)) {
       return usage("--rate must be a number >= 0, got " + rate);
     }
@@ -182,13 +190,13 @@ public final class ProduceCommand implements Callable<Integer> {
       }
     }
     try (frames) {
-      return stream(frames, streamKey);
+      return stream(frames, streamKey, client);
     }
   }
 
-  private int stream(FrameStream frames, String streamKey) throws IOException {
-    Map<String, Object> p = new HashMap<>();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+  private int stream(FrameStream frames, String streamKey, Map<String, Object> client)
+      throws IOException {
+    Map<String, Object> p = new HashMap<>(client);
     p.put(ProducerConfig.CLIENT_ID_CONFIG, "pinwheel-produce");
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -204,7 +212,7 @@ public final class ProduceCommand implements Callable<Integer> {
             "pinwheel produce: streaming %s to %s on %s as key %s%s ...%n",
             frames.description(),
             topic,
-            bootstrapServers,
+            kafka.bootstrapServers(),
             streamKey,
             rate > 0 ? String.format(" at %.1f frames/s", rate) : "");
     long start = System.nanoTime();
@@ -231,7 +239,7 @@ public final class ProduceCommand implements Callable<Integer> {
               continue;
             }
           }
-          FrameStream.Frame frame = frames.next();
+          FrameStream.EncodedFrame frame = frames.next();
           if (frame == null) {
             break;
           }

@@ -67,7 +67,7 @@ public final class VideoStream implements FrameStream {
   }
 
   @Override
-  public Frame next() {
+  public EncodedFrame next() {
     Mat frame = new Mat();
     MatOfByte jpeg = new MatOfByte();
     try {
@@ -84,7 +84,7 @@ public final class VideoStream implements FrameStream {
       if (!Imgcodecs.imencode(".jpg", frame, jpeg, params)) {
         throw new IllegalStateException("OpenCV could not encode frame " + read + " as JPEG");
       }
-      return new Frame(jpeg.toArray(), captured);
+      return new EncodedFrame(jpeg.toArray(), captured);
     } finally {
       // Native memory: the garbage collector does not see its size, so free it now.
       frame.release();

@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -60,7 +61,9 @@ public final class Demo {
    * @param partitions partitions of the frames, features and dead-letter topics
    * @param reload publish new model versions
    * @param reloadEvery the time between them; zero for one, halfway
-   * @param metricsPort port of the metrics endpoint on 127.0.0.1; if taken, any free one is used
+   * @param metricsHost address of the metrics endpoint
+   * @param metricsPort port of the metrics endpoint; if taken, any free one is used
+   * @param overrides service configuration keys over the demo's own ({@code --set})
    * @param statusInterval time between status lines
    */
   public record Options(
@@ -70,7 +73,9 @@ public final class Demo {
       int partitions,
       boolean reload,
       Duration reloadEvery,
+      String metricsHost,
       int metricsPort,
+      Map<String, String> overrides,
       Duration statusInterval) {
     /** Checks that every option is present and the reload interval is not negative. */
     public Options {
@@ -81,6 +86,8 @@ public final class Demo {
       }
       Objects.requireNonNull(frames, "frames");
       Objects.requireNonNull(statusInterval, "statusInterval");
+      Objects.requireNonNull(metricsHost, "metricsHost");
+      overrides = Map.copyOf(overrides);
     }
   }
 
@@ -150,23 +157,18 @@ public final class Demo {
     say("starting an embedded Kafka broker (single node, KRaft) ...");
     Path stateDir = tempDir();
     try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-      PinwheelConfig config =
-          PinwheelConfig.fromProperties(
-              Map.of(
-                  PinwheelConfig.BOOTSTRAP_SERVERS,
-                  kafka.bootstrapServers(),
-                  PinwheelConfig.APPLICATION_ID,
-                  "pinwheel-demo",
-                  "state.dir",
-                  stateDir.toString()));
+      Map<String, String> overrides = new LinkedHashMap<>();
+      overrides.put("state.dir", stateDir.toString());
+      overrides.putAll(options.overrides());
+      PinwheelConfig config = config(kafka.bootstrapServers(), overrides);
       say(
           "broker at %s (started in %.1f s); starting the feature service ...",
           kafka.bootstrapServers(), kafka.startupTime().toMillis() / 1000.0);
-      int port = freeOr(options.metricsPort());
+      int port = freeOr(options.metricsHost(), options.metricsPort());
       try (PinwheelService service =
           PinwheelService.builder(config, ShippedModels.natural())
               .ensureTopics(options.partitions())
-              .metricsAddress(PinwheelService.DEFAULT_METRICS_HOST, port)
+              .metricsAddress(options.metricsHost(), port)
               .stateListener(
                   (next, previous) -> {
                     if (next == KafkaStreams.State.ERROR) {
@@ -184,7 +186,7 @@ public final class Demo {
                   + service.failure().map(f -> ": " + f).orElse(""));
         }
         say(
-            "service running with model %s; topics %s (%d partitions) -> %s, dead letters %s",
+            "service running with model %s; topics %s (%d partitions) -> %s, dead-letter topic %s",
             describe(service.servingModel()),
             config.framesTopic(),
             options.partitions(),
@@ -403,12 +405,26 @@ public final class Demo {
   }
 
   /** The port if it can be bound on loopback now, else 0: any free port. */
-  private int freeOr(int port) {
+  /**
+   * The demo's service configuration: application id {@code pinwheel-demo} and the given brokers,
+   * under the caller's keys ({@code --set}).
+   *
+   * @throws PinwheelConfigException listing every bad key
+   */
+  static PinwheelConfig config(String bootstrapServers, Map<String, String> overrides) {
+    Map<String, String> p = new LinkedHashMap<>();
+    p.put(PinwheelConfig.APPLICATION_ID, "pinwheel-demo");
+    p.putAll(overrides);
+    p.put(PinwheelConfig.BOOTSTRAP_SERVERS, bootstrapServers);
+    return PinwheelConfig.fromProperties(p);
+  }
+
+  private int freeOr(String host, int port) {
     if (port == 0) {
       return 0;
     }
     try {
-      new ServerSocket(port, 1, InetAddress.getLoopbackAddress()).close();
+      new ServerSocket(port, 1, InetAddress.getByName(host)).close();
       return port;
     } catch (IOException e) {
       say("port %d is taken (another pinwheel?); serving metrics on a free port instead", port);

@@ -6,7 +6,12 @@ import io.pinwheel.cli.support.ExitCodes;
 import io.pinwheel.cli.support.FrameSource;
 import io.pinwheel.cli.support.ImageFiles;
 import io.pinwheel.cli.support.JsonLines;
+import io.pinwheel.cli.support.MetricsOptions;
+import io.pinwheel.cli.support.PartitionsOption;
+import io.pinwheel.cli.support.ServiceOverrides;
 import io.pinwheel.cli.support.StopSignal;
+import io.pinwheel.topology.config.PinwheelConfig;
+import io.pinwheel.topology.config.PinwheelConfigException;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -16,6 +21,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.kafka.common.KafkaException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -33,7 +39,8 @@ import picocli.CommandLine.Spec;
           + " end-to-end latency a read_committed consumer sees (p50/p99) and the serving model."
           + " By default one frame in 50 is corrupt on purpose, so the dead-letter count moves;"
           + " halfway through, a new model version (natural v2, threshold x1.1) is published to the"
-          + " models topic and the service swaps it in without stopping.",
+          + " models topic and the service swaps it in without stopping. The metrics endpoint"
+          + " moves to a free port if --metrics-port is taken.",
       "At the end (or on Ctrl-C) the producer stops, the last frames are awaited, everything is"
           + " closed, and one JSON line on standard output sums up:",
       "  {\"sent\":N,\"features\":F,\"deadLetters\":D,\"lost\":N-F-D,\"duplicates\":0,",
@@ -50,6 +57,9 @@ import picocli.CommandLine.Spec;
 public final class DemoCommand implements Callable<Integer> {
   /** The images streamed by default, relative to the working or the installation directory. */
   static final Path SAMPLES = Path.of("samples", "images");
+
+  /** The most partitions the in-process broker is given. */
+  static final int MAX_PARTITIONS = 64;
 
   private final CliContext context;
 
@@ -80,12 +90,7 @@ public final class DemoCommand implements Callable<Integer> {
       })
   Path images;
 
-  @Option(
-      names = "--partitions",
-      defaultValue = "2",
-      paramLabel = "N",
-      description = "Partitions of the frames topic, 1 to 64. Default: ${DEFAULT-VALUE}.")
-  int partitions;
+  @Mixin PartitionsOption partitions;
 
   @Option(
       names = "--no-reload",
@@ -109,15 +114,9 @@ public final class DemoCommand implements Callable<Integer> {
       description = "One frame in N is random bytes; 0 for none. Default: ${DEFAULT-VALUE}.")
   int corruptEvery;
 
-  @Option(
-      names = "--metrics-port",
-      defaultValue = "9464",
-      paramLabel = "PORT",
-      description = {
-        "Port of the Prometheus endpoint on 127.0.0.1 (/metrics, /health); a free one if taken.",
-        "Default: ${DEFAULT-VALUE}."
-      })
-  int metricsPort;
+  @Mixin MetricsOptions metrics;
+
+  @Mixin ServiceOverrides overrides;
 
   @Option(
       names = "--status-every",
@@ -146,10 +145,12 @@ public final class DemoCommand implements Callable<Integer> {
             duration,
             rate,
             frames,
-            partitions,
+            partitions.partitions(),
             !noReload,
             reloadEvery == null ? Duration.ZERO : reloadEvery,
-            metricsPort,
+            metrics.host(),
+            metrics.port(),
+            overrides.values(),
             statusEvery);
     // The hook's grace covers draining the outputs and closing the service and the broker; the
     // summary is printed before the hook is released, since on Ctrl-C the JVM exits right then.
@@ -184,17 +185,26 @@ public final class DemoCommand implements Callable<Integer> {
       throw new ParameterException(
           spec.commandLine(), "--rate must be in (0, 2000] frames per second, got " + rate);
     }
-    if (partitions < 1 || partitions > 64) {
+    if (partitions.partitions() < 1 || partitions.partitions() > MAX_PARTITIONS) {
       throw new ParameterException(
-          spec.commandLine(), "--partitions must be in [1, 64], got " + partitions);
+          spec.commandLine(),
+          "--partitions must be in [1, " + MAX_PARTITIONS + "], got " + partitions.partitions());
     }
     if (corruptEvery < 0) {
       throw new ParameterException(
           spec.commandLine(), "--corrupt-every must be 0 or more, got " + corruptEvery);
     }
-    if (metricsPort < 0 || metricsPort > 65535) {
+    metrics.validate(spec);
+    if (overrides.values().containsKey(PinwheelConfig.BOOTSTRAP_SERVERS)) {
       throw new ParameterException(
-          spec.commandLine(), "--metrics-port must be in [0, 65535], got " + metricsPort);
+          spec.commandLine(),
+          "--set " + PinwheelConfig.BOOTSTRAP_SERVERS + ": the demo runs its own broker");
+    }
+    try {
+      // With a stand-in address: the demo's broker has none until it runs.
+      Demo.config("127.0.0.1:9092", overrides.values());
+    } catch (PinwheelConfigException e) {
+      throw new ParameterException(spec.commandLine(), "--set: " + e.getMessage(), e);
     }
     if (reloadEvery != null && reloadEvery.toSeconds() < 1) {
       throw new ParameterException(spec.commandLine(), "--reload-every must be at least 1s");

@@ -4,8 +4,8 @@ import io.pinwheel.cli.support.CliContext;
 import io.pinwheel.cli.support.ExitCodes;
 import io.pinwheel.cli.support.ImageFiles;
 import io.pinwheel.cli.support.JsonLines;
+import io.pinwheel.cli.support.ModelOption;
 import io.pinwheel.cli.support.RunStats;
-import io.pinwheel.cli.support.ShippedModels;
 import io.pinwheel.extractor.DecoderOptions;
 import io.pinwheel.extractor.Encoder;
 import io.pinwheel.extractor.Frame;
@@ -13,9 +13,7 @@ import io.pinwheel.extractor.FrameDecodeException;
 import io.pinwheel.extractor.FrameDecoder;
 import io.pinwheel.extractor.OpenCv;
 import io.pinwheel.extractor.SparseCode;
-import io.pinwheel.extractor.model.EncoderFile;
 import io.pinwheel.extractor.model.EncoderModel;
-import io.pinwheel.extractor.model.InvalidModelException;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
@@ -24,6 +22,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -56,14 +55,7 @@ import picocli.CommandLine.Parameters;
 public final class EncodeCommand implements Callable<Integer> {
   private final CliContext context;
 
-  @Option(
-      names = "--model",
-      paramLabel = "FILE.pwe",
-      description = {
-        "The encoder model file.",
-        "Default: the bundled encoder trained on natural images (models/natural.pwe)."
-      })
-  Path model;
+  @Mixin ModelOption model;
 
   @Option(
       names = "--dense",
@@ -85,20 +77,11 @@ public final class EncodeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    if (model != null && !Files.exists(model)) {
-      context.err().println("pinwheel encode: model file not found: " + model);
-      return ExitCodes.USAGE;
-    }
     EncoderModel encoderModel;
     try {
-      encoderModel = model == null ? ShippedModels.natural() : EncoderFile.read(model);
-    } catch (InvalidModelException e) {
+      encoderModel = model.load().model();
+    } catch (ModelOption.UnusableModelException e) {
       context.err().println("pinwheel encode: " + e.getMessage());
-      return ExitCodes.USAGE;
-    } catch (IOException e) {
-      context
-          .err()
-          .println("pinwheel encode: cannot read model file " + model + ": " + describe(e));
       return ExitCodes.USAGE;
     }
     List<Path> files;

@@ -1,10 +1,10 @@
 package io.pinwheel.cli.models;
 
 import io.pinwheel.cli.support.CliContext;
+import io.pinwheel.cli.support.DataOption;
 import io.pinwheel.cli.support.ExitCodes;
-import io.pinwheel.extractor.model.EncoderFile;
+import io.pinwheel.cli.support.ModelOption;
 import io.pinwheel.extractor.model.EncoderModel;
-import io.pinwheel.extractor.model.InvalidModelException;
 import io.pinwheel.trainer.data.DataException;
 import io.pinwheel.trainer.data.DataSource;
 import io.pinwheel.trainer.data.FashionMnist;
@@ -12,11 +12,10 @@ import io.pinwheel.trainer.data.GrayImages;
 import io.pinwheel.trainer.eval.EvalOptions;
 import io.pinwheel.trainer.eval.EvalReport;
 import io.pinwheel.trainer.eval.Evaluation;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code pinwheel eval}: how good a model's codes are on Fashion-MNIST. */
@@ -31,7 +30,8 @@ import picocli.CommandLine.Option;
           + " between the codes of an image and of the same image shifted by 1, 2 and 3 pixels"
           + " (in each of four directions) and rotated by +-10 degrees, for pixels, pre-pooling"
           + " and pooled codes.",
-      "Prints a table, or one JSON object with --json.",
+      "--model must read 28x28x1 images: fashion-mnist, drsae or a model trained or made for"
+          + " them. Prints a table, or one JSON object with --json.",
     },
     exitCodeListHeading = "%nExit status:%n",
     exitCodeList = {
@@ -41,27 +41,13 @@ import picocli.CommandLine.Option;
       ExitCodes.INTERNAL_HELP
     })
 public final class EvalCommand implements Callable<Integer> {
-  private static final String FASHION_MNIST = DataSource.FASHION_MNIST;
   private static final int SIDE = 28;
 
   private final CliContext context;
 
-  @Option(
-      names = "--model",
-      required = true,
-      paramLabel = "FILE.pwe",
-      description = "The encoder model file; its input must be 28x28x1.")
-  Path model;
+  @Mixin ModelOption model;
 
-  @Option(
-      names = "--data",
-      defaultValue = FASHION_MNIST,
-      paramLabel = "fashion-mnist[:DIR]",
-      description = {
-        "The data set: Fashion-MNIST's four IDX .gz files in DIR.",
-        "Default: ${DEFAULT-VALUE} (in " + "/usr/share/datasets/fashion-mnist)."
-      })
-  String data;
+  @Mixin DataOption data;
 
   @Option(
       names = "--train-limit",
@@ -112,10 +98,10 @@ public final class EvalCommand implements Callable<Integer> {
   public Integer call() {
     Path dir;
     try {
-      if (!(DataSource.parse(data) instanceof DataSource.FashionMnistSource source)) {
+      if (!(data.orFashionMnist() instanceof DataSource.FashionMnistSource source)) {
         return usage(
             "--data must be fashion-mnist or fashion-mnist:DIR (eval needs labels), got \""
-                + data
+                + data.text()
                 + "\"");
       }
       dir = source.dir();
@@ -135,16 +121,11 @@ public final class EvalCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       return usage("invalid option: " + e.getMessage());
     }
-    if (!Files.exists(model)) {
-      return usage("model file not found: " + model);
-    }
     EncoderModel encoderModel;
     try {
-      encoderModel = EncoderFile.read(model);
-    } catch (InvalidModelException e) {
+      encoderModel = model.load().model();
+    } catch (ModelOption.UnusableModelException e) {
       return usage(e.getMessage());
-    } catch (IOException e) {
-      return usage("cannot read model file " + model + ": " + e.getMessage());
     }
     var in = encoderModel.input();
     if (in.height() != SIDE || in.width() != SIDE || in.channels() != 1) {
@@ -157,8 +138,9 @@ public final class EvalCommand implements Callable<Integer> {
               + in.width()
               + "x"
               + in.channels()
-              + " (height x width x channels) but Fashion-MNIST images are 28x28x1; make one"
-              + " with train --data fashion-mnist, or init-model --size 28");
+              + " (height x width x channels) but Fashion-MNIST images are 28x28x1; use --model"
+              + " fashion-mnist or drsae, or make one with train --data fashion-mnist or"
+              + " init-model --size 28");
     }
     GrayImages train;
     GrayImages test;

@@ -1,16 +1,16 @@
 package io.pinwheel.cli.models;
 
 import io.pinwheel.cli.support.CliContext;
+import io.pinwheel.cli.support.DataOption;
 import io.pinwheel.cli.support.ExitCodes;
-import io.pinwheel.extractor.model.Normalization;
+import io.pinwheel.cli.support.NormalizeOption;
+import io.pinwheel.cli.support.SeedOption;
 import io.pinwheel.trainer.Pooling;
-import io.pinwheel.trainer.data.DataSource;
 import io.pinwheel.trainer.sparse.TrainOptions;
 import io.pinwheel.trainer.sparse.TrainingJob;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -51,13 +51,7 @@ public final class TrainCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   // Checked in call(), not by picocli: see TrainOutputOptions.out.
-  @Option(
-      names = "--data",
-      paramLabel = "SOURCE",
-      description =
-          "Required. fashion-mnist (from /usr/share/datasets/fashion-mnist), fashion-mnist:DIR, or a folder"
-              + " of images (searched recursively).")
-  String data;
+  @Mixin DataOption data;
 
   @Mixin TrainOutputOptions output;
 
@@ -135,15 +129,7 @@ public final class TrainCommand implements Callable<Integer> {
               + " Default: ${DEFAULT-VALUE}.")
   double density;
 
-  @Option(
-      names = "--normalize",
-      paramLabel = "MODE",
-      description = {
-        "Frame normalization, written into the model: lcn[:SIGMA] (local contrast"
-            + " normalization), standardize (by the training pixels' mean and deviation) or none.",
-        "Default: lcn:2."
-      })
-  String normalize;
+  @Mixin NormalizeOption normalize;
 
   @Option(
       names = "--size",
@@ -177,12 +163,7 @@ public final class TrainCommand implements Callable<Integer> {
       description = "Train on the first N images only; 0 for all. Default: ${DEFAULT-VALUE}.")
   int limit;
 
-  @Option(
-      names = "--seed",
-      defaultValue = "1",
-      paramLabel = "S",
-      description = "Seeds filters, batch order and patches. Default: ${DEFAULT-VALUE}.")
-  long seed;
+  @Mixin SeedOption seed;
 
   @Option(
       names = "--stack-on",
@@ -205,7 +186,7 @@ public final class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    output.requireOut(spec, data == null ? new String[] {"'--data=SOURCE'"} : new String[0]);
+    output.requireOut(spec, data.missing());
     TrainingJob.Spec job;
     try {
       TrainOptions options =
@@ -221,16 +202,16 @@ public final class TrainCommand implements Callable<Integer> {
               batch,
               learningRate,
               density,
-              seed,
+              seed.seed(),
               output.threads());
       String modelName = output.modelName();
       job =
           new TrainingJob.Spec(
-              DataSource.parse(data),
+              data.source(),
               output.out,
               modelName,
               options,
-              normalization(normalize == null ? "lcn:2" : normalize),
+              normalize.normalization(),
               size,
               patch,
               patches,
@@ -280,28 +261,5 @@ public final class TrainCommand implements Callable<Integer> {
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("pool must be N or N:S, got " + text, e);
     }
-  }
-
-  /** Empty for {@code standardize}: the job computes mean and deviation from the data. */
-  static Optional<Normalization> normalization(String text) {
-    String t = text.trim().toLowerCase(Locale.ROOT);
-    if (t.equals("standardize")) {
-      return Optional.empty();
-    }
-    if (t.equals("none")) {
-      return Optional.of(new Normalization.None());
-    }
-    if (t.equals("lcn")) {
-      return Optional.of(new Normalization.Lcn(2.0));
-    }
-    if (t.startsWith("lcn:")) {
-      try {
-        return Optional.of(new Normalization.Lcn(Double.parseDouble(t.substring(4))));
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("normalize lcn:SIGMA needs a number, got " + text, e);
-      }
-    }
-    throw new IllegalArgumentException(
-        "normalize must be lcn[:SIGMA], standardize or none, got " + text);
   }
 }

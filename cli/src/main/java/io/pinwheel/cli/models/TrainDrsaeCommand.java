@@ -1,8 +1,9 @@
 package io.pinwheel.cli.models;
 
 import io.pinwheel.cli.support.CliContext;
+import io.pinwheel.cli.support.DataOption;
 import io.pinwheel.cli.support.ExitCodes;
-import io.pinwheel.trainer.data.DataSource;
+import io.pinwheel.cli.support.SeedOption;
 import io.pinwheel.trainer.drsae.DrsaeJob;
 import io.pinwheel.trainer.drsae.DrsaeOptions;
 import java.time.Clock;
@@ -44,14 +45,7 @@ public final class TrainDrsaeCommand implements Callable<Integer> {
 
   @Mixin TrainOutputOptions output;
 
-  @Option(
-      names = "--data",
-      defaultValue = "fashion-mnist",
-      paramLabel = "SOURCE",
-      description =
-          "fashion-mnist (from /usr/share/datasets/fashion-mnist) or fashion-mnist:DIR (IDX files)."
-              + " Default: ${DEFAULT-VALUE}.")
-  String data;
+  @Mixin DataOption data;
 
   @Option(
       names = "--units",
@@ -149,12 +143,7 @@ public final class TrainDrsaeCommand implements Callable<Integer> {
       description = "Score on the first N test images only (0: all).")
   int testLimit;
 
-  @Option(
-      names = "--seed",
-      defaultValue = "1",
-      paramLabel = "N",
-      description = "Seed of the initial weights and the batch order. Default: ${DEFAULT-VALUE}.")
-  long seed;
+  @Mixin SeedOption seed;
 
   public TrainDrsaeCommand(CliContext context) {
     this.context = context;
@@ -171,7 +160,7 @@ public final class TrainDrsaeCommand implements Callable<Integer> {
       }
       job =
           new DrsaeJob.Spec(
-              DataSource.parse(data),
+              data.orFashionMnist(),
               output.out,
               output.modelName(),
               units,
@@ -183,7 +172,7 @@ public final class TrainDrsaeCommand implements Callable<Integer> {
                   alpha,
                   batch,
                   learningRate,
-                  seed,
+                  seed.seed(),
                   output.threads(),
                   averaging,
                   shift),

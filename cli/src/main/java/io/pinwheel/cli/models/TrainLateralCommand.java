@@ -1,12 +1,14 @@
 package io.pinwheel.cli.models;
 
 import io.pinwheel.cli.support.CliContext;
+import io.pinwheel.cli.support.DataOption;
 import io.pinwheel.cli.support.ExitCodes;
+import io.pinwheel.cli.support.NormalizeOption;
+import io.pinwheel.cli.support.SeedOption;
 import io.pinwheel.trainer.lateral.InhibitionMode;
 import io.pinwheel.trainer.lateral.LateralJob;
 import io.pinwheel.trainer.lateral.LateralOptions;
 import io.pinwheel.trainer.lateral.PatternSpec;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -48,11 +50,7 @@ public final class TrainLateralCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   // Checked in call() with --out, so a line missing both names both.
-  @Option(
-      names = "--data",
-      paramLabel = "DIR",
-      description = "Required. A folder of images (searched recursively).")
-  Path data;
+  @Mixin DataOption data;
 
   @Mixin TrainOutputOptions output;
 
@@ -184,23 +182,9 @@ public final class TrainLateralCommand implements Callable<Integer> {
               + " the default is about the sparse codes' own density. Default: ${DEFAULT-VALUE}.")
   double density;
 
-  @Option(
-      names = "--normalize",
-      defaultValue = "lcn:2",
-      paramLabel = "MODE",
-      description = {
-        "Frame normalization, written into the model: lcn[:SIGMA], standardize (by the"
-            + " training pixels' mean and deviation) or none.",
-        "Default: ${DEFAULT-VALUE}."
-      })
-  String normalize;
+  @Mixin NormalizeOption normalize;
 
-  @Option(
-      names = "--seed",
-      defaultValue = "1",
-      paramLabel = "S",
-      description = "Seeds the start dictionary and the patches. Default: ${DEFAULT-VALUE}.")
-  long seed;
+  @Mixin SeedOption seed;
 
   public TrainLateralCommand(CliContext context) {
     this.context = context;
@@ -208,7 +192,7 @@ public final class TrainLateralCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    output.requireOut(spec, data == null ? new String[] {"'--data=DIR'"} : new String[0]);
+    output.requireOut(spec, data.missing());
     LateralJob.Spec job;
     try {
       LateralOptions options =
@@ -226,15 +210,15 @@ public final class TrainLateralCommand implements Callable<Integer> {
               learningRate,
               psdLearningRate,
               density,
-              seed,
+              seed.seed(),
               output.threads());
       job =
           new LateralJob.Spec(
-              data,
+              data.folder(),
               output.out,
               output.modelName(),
               options,
-              TrainCommand.normalization(normalize),
+              normalize.normalization(),
               size,
               patches);
     } catch (IllegalArgumentException e) {

@@ -26,7 +26,7 @@ import picocli.CommandLine.Option;
       "KRaft, no ZooKeeper, no Docker; it runs until Ctrl-C or SIGTERM, listens on 127.0.0.1"
           + " only, without security, and takes records up to 64 MiB. Not for production.",
       "The first line on standard output gives its address:",
-      "  {\"bootstrap.servers\":\"127.0.0.1:9092\",\"logDir\":DIR,\"persistent\":true|false}",
+      "  {\"bootstrapServers\":\"127.0.0.1:9092\",\"logDir\":DIR,\"persistent\":true|false}",
       "Without --log-dir the data lives in a temporary directory deleted on exit; with it, topics"
           + " and records survive a restart.",
     },
@@ -94,7 +94,7 @@ public final class BrokerCommand implements Callable<Integer> {
             .println(
                 JsonLines.line(
                     g -> {
-                      g.writeStringField("bootstrap.servers", kafka.bootstrapServers());
+                      g.writeStringField("bootstrapServers", kafka.bootstrapServers());
                       g.writeStringField("logDir", kafka.logDir().toString());
                       g.writeBooleanField("persistent", logDir != null);
                     }));
@@ -104,7 +104,7 @@ public final class BrokerCommand implements Callable<Integer> {
             .err()
             .printf(
                 "pinwheel broker: Kafka listening on %s (started in %.1f s); data in %s%s.%n"
-                    + "pinwheel broker: try  pinwheel serve --config FILE --create-topics 4"
+                    + "pinwheel broker: try  pinwheel serve --config FILE --create-topics"
                     + "  with bootstrap.servers=%s in FILE,%n"
                     + "pinwheel broker:  or  pinwheel publish-model MODEL.pwe"
                     + " --bootstrap-servers %s.%n"

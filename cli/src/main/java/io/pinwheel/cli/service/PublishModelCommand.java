@@ -3,6 +3,7 @@ package io.pinwheel.cli.service;
 import io.pinwheel.cli.support.CliContext;
 import io.pinwheel.cli.support.ExitCodes;
 import io.pinwheel.cli.support.JsonLines;
+import io.pinwheel.cli.support.KafkaOptions;
 import io.pinwheel.extractor.model.EncoderFile;
 import io.pinwheel.extractor.model.EncoderModel;
 import io.pinwheel.extractor.model.InvalidModelException;
@@ -11,15 +12,15 @@ import io.pinwheel.topology.model.ModelPublisher;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.apache.kafka.clients.CommonClientConfigs;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.KafkaException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** {@code pinwheel publish-model}: sends an encoder file to the models topic. */
 @Command(
@@ -47,12 +48,9 @@ public final class PublishModelCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "FILE.pwe", description = "The encoder model file.")
   Path file;
 
-  @Option(
-      names = "--bootstrap-servers",
-      required = true,
-      paramLabel = "HOST:PORT[,...]",
-      description = "The Kafka brokers.")
-  String bootstrapServers;
+  @Mixin KafkaOptions kafka;
+
+  @Spec CommandSpec spec;
 
   @Option(
       names = "--topic",
@@ -61,20 +59,13 @@ public final class PublishModelCommand implements Callable<Integer> {
       description = "The models topic. Default: ${DEFAULT-VALUE}.")
   String topic;
 
-  @Option(
-      names = "--client-config",
-      paramLabel = "FILE",
-      description =
-          "A properties file of Kafka client settings, such as security.protocol, sasl.* and"
-              + " ssl.*; a serve configuration file will do (its other keys are ignored).")
-  Path clientConfig;
-
   public PublishModelCommand(CliContext context) {
     this.context = context;
   }
 
   @Override
   public Integer call() {
+    kafka.require(spec);
     EncoderModel model;
     try {
       model = EncoderFile.read(file);
@@ -85,17 +76,12 @@ public final class PublishModelCommand implements Callable<Integer> {
     } catch (IOException e) {
       return usage("cannot read " + file + ": " + e.getMessage());
     }
-    Map<String, Object> client = new LinkedHashMap<>();
-    if (clientConfig != null) {
-      try {
-        ServeCommand.readProperties(clientConfig).forEach(client::put);
-      } catch (IOException | IllegalArgumentException e) {
-        return usage("cannot read " + clientConfig + ": " + e.getMessage());
-      }
-      // Keys of the service (pinwheel.*, application.id, ...) mean nothing to a plain client.
-      client.keySet().removeIf(k -> !AdminClientConfig.configNames().contains(k));
+    Map<String, Object> client;
+    try {
+      client = kafka.clientProperties();
+    } catch (IOException | IllegalArgumentException e) {
+      return usage("cannot read " + kafka.clientConfig() + ": " + e.getMessage());
     }
-    client.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     context
         .err()
         .println(
@@ -106,7 +92,7 @@ public final class PublishModelCommand implements Callable<Integer> {
                 + " to "
                 + topic
                 + " on "
-                + bootstrapServers
+                + kafka.bootstrapServers()
                 + " ...");
     ModelPublisher.Published p;
     try {

@@ -3,26 +3,23 @@ package io.pinwheel.cli.service;
 import ch.qos.logback.classic.Level;
 import io.pinwheel.cli.support.CliContext;
 import io.pinwheel.cli.support.ExitCodes;
-import io.pinwheel.cli.support.ShippedModels;
+import io.pinwheel.cli.support.MetricsOptions;
+import io.pinwheel.cli.support.ModelOption;
+import io.pinwheel.cli.support.PartitionsOption;
+import io.pinwheel.cli.support.PropertiesFiles;
+import io.pinwheel.cli.support.ServiceOverrides;
 import io.pinwheel.cli.support.StopSignal;
-import io.pinwheel.extractor.model.EncoderFile;
 import io.pinwheel.extractor.model.EncoderModel;
-import io.pinwheel.extractor.model.InvalidModelException;
+import io.pinwheel.topology.admin.MissingTopicsException;
 import io.pinwheel.topology.config.PinwheelConfig;
 import io.pinwheel.topology.config.PinwheelConfigException;
-import io.pinwheel.topology.service.MissingTopicsException;
 import io.pinwheel.topology.service.PinwheelService;
 import java.io.IOException;
-import java.io.Reader;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -30,7 +27,10 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code pinwheel serve}: the feature service against a Kafka cluster, until stopped. */
 @Command(
@@ -40,7 +40,8 @@ import picocli.CommandLine.Option;
       "Runs the feature service against a Kafka cluster until Ctrl-C or SIGTERM.",
       "Reads frames from the frames topic and writes a feature record (or a dead letter) for"
           + " each, exactly once; Ctrl-C or SIGTERM stop it cleanly. Encoder models published to"
-          + " the models topic (see publish-model) are verified and swapped in while it runs.",
+          + " the models topic (see publish-model) are verified and swapped in while it runs;"
+          + " --model serves until the models topic or directory holds one.",
       "FILE is a Java properties file: bootstrap.servers (required), application.id, the"
           + " pinwheel.* keys (topics, models directory, feature format, decoder limits) and any"
           + " Kafka Streams or client property (security.protocol, sasl.*, ssl.*, producer.*,"
@@ -73,49 +74,28 @@ public final class ServeCommand implements Callable<Integer> {
       description = "The service's properties file.")
   Path config;
 
-  @Option(
-      names = "--set",
-      paramLabel = "KEY=VALUE",
-      description =
-          "Sets a property, overriding FILE; repeatable, e.g. --set num.stream.threads=2.")
-  Map<String, String> overrides = new LinkedHashMap<>();
+  @Mixin ServiceOverrides overrides;
 
-  @Option(
-      names = "--model",
-      paramLabel = "FILE.pwe",
-      description = {
-        "The model to serve when the models topic and directory hold none.",
-        "Default: the shipped encoder trained on natural images (models/natural.pwe)."
-      })
-  Path model;
+  @Mixin ModelOption model;
 
   @Option(
       names = "--create-topics",
+      arity = "0..1",
+      fallbackValue = "",
       paramLabel = "PARTITIONS",
       description = {
-        "Create missing topics: frames, features and dead letters with PARTITIONS partitions,"
-            + " the models topic compacted with 1, all with the cluster's replication factor.",
+        "Create missing topics: the frames, features and dead-letter topics with --partitions"
+            + " partitions, the models topic compacted with 1, all with the cluster's replication factor."
+            + " --create-topics N, the older spelling, is --create-topics --partitions N.",
         "Default: refuse to start when the frames, features or dead-letter topic is missing."
       })
-  Integer createTopics;
+  String createTopics;
 
-  @Option(
-      names = "--metrics-host",
-      defaultValue = PinwheelService.DEFAULT_METRICS_HOST,
-      paramLabel = "HOST",
-      description = {
-        "Address of the Prometheus endpoint (/metrics, /health); 0.0.0.0 for every interface.",
-        "Default: ${DEFAULT-VALUE}, this machine only."
-      })
-  String metricsHost;
+  @Mixin PartitionsOption partitions;
 
-  @Option(
-      names = "--metrics-port",
-      defaultValue = "" + PinwheelService.DEFAULT_METRICS_PORT,
-      paramLabel = "PORT",
-      description =
-          "Port of the Prometheus endpoint, 0 for any free one. Default: ${DEFAULT-VALUE}.")
-  int metricsPort;
+  @Mixin MetricsOptions metrics;
+
+  @Spec CommandSpec spec;
 
   public ServeCommand(CliContext context) {
     this.context = context;
@@ -123,21 +103,48 @@ public final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    if (createTopics != null && createTopics < 1) {
-      return usage("--create-topics must be at least 1, got " + createTopics);
+    metrics.validate(spec);
+    Integer topicPartitions = null;
+    if (createTopics == null
+        && spec.commandLine().getParseResult().hasMatchedOption("--partitions")) {
+      return usage("--partitions is for the topics --create-topics creates; add --create-topics");
     }
-    if (metricsPort < 0 || metricsPort > 65535) {
-      return usage("--metrics-port must be in [0, 65535], got " + metricsPort);
+    if (createTopics != null) {
+      if (createTopics.isEmpty()) {
+        partitions.validate(spec);
+        topicPartitions = partitions.partitions();
+      } else {
+        try {
+          topicPartitions = Integer.parseInt(createTopics.strip());
+        } catch (NumberFormatException e) {
+          return usage(
+              "--create-topics takes no value, or a partition count (the older spelling of"
+                  + " --partitions), got "
+                  + createTopics);
+        }
+        if (topicPartitions < 1) {
+          return usage("--create-topics must be at least 1, got " + topicPartitions);
+        }
+        if (spec.commandLine().getParseResult().hasMatchedOption("--partitions")
+            && topicPartitions != partitions.partitions()) {
+          return usage(
+              "--create-topics "
+                  + topicPartitions
+                  + " and --partitions "
+                  + partitions.partitions()
+                  + " contradict each other");
+        }
+      }
     }
     Map<String, String> properties;
     try {
-      properties = readProperties(config);
+      properties = PropertiesFiles.read(config);
     } catch (NoSuchFileException e) {
       return usage("no such configuration file: " + config);
     } catch (IOException | IllegalArgumentException e) {
       return usage("cannot read " + config + ": " + e.getMessage());
     }
-    properties.putAll(overrides);
+    properties.putAll(overrides.values());
     PinwheelConfig pinwheel;
     try {
       pinwheel = PinwheelConfig.fromProperties(properties);
@@ -156,38 +163,27 @@ public final class ServeCommand implements Callable<Integer> {
                   + " in the configuration; nothing started");
       return ExitCodes.USAGE;
     }
-    EncoderModel initial;
-    String origin;
-    if (model != null) {
-      try {
-        initial = EncoderFile.read(model);
-      } catch (NoSuchFileException e) {
-        return usage("no such model file: " + model);
-      } catch (InvalidModelException e) {
-        // The message starts with the file's name.
-        return usage("cannot use model " + e.getMessage());
-      } catch (IOException e) {
-        return usage("cannot read model " + model + ": " + e.getMessage());
-      }
-      origin = model.toString();
-    } else {
-      initial = ShippedModels.natural();
-      origin = "bundled " + ShippedModels.NATURAL;
+    ModelOption.Loaded initial;
+    try {
+      initial = model.load();
+    } catch (ModelOption.UnusableModelException e) {
+      return usage(e.getMessage());
     }
     raiseLogLevel();
-    return serve(pinwheel, initial, origin);
+    return serve(pinwheel, initial.model(), initial.origin(), topicPartitions);
   }
 
-  private int serve(PinwheelConfig pinwheel, EncoderModel initial, String origin)
+  private int serve(
+      PinwheelConfig pinwheel, EncoderModel initial, String origin, Integer topicPartitions)
       throws InterruptedException {
     AtomicBoolean announced = new AtomicBoolean();
     try (StopSignal stop = StopSignal.install("pinwheel-serve", SHUTDOWN_GRACE)) {
       PinwheelService.Builder builder =
           PinwheelService.builder(pinwheel, initial)
               .initialModelOrigin(origin)
-              .metricsAddress(metricsHost, metricsPort);
-      if (createTopics != null) {
-        builder.ensureTopics(createTopics);
+              .metricsAddress(metrics.host(), metrics.port());
+      if (topicPartitions != null) {
+        builder.ensureTopics(topicPartitions);
       }
       AtomicReference<PinwheelService> started = new AtomicReference<>();
       builder.stateListener(
@@ -212,7 +208,7 @@ public final class ServeCommand implements Callable<Integer> {
       try {
         service = builder.start();
       } catch (MissingTopicsException e) {
-        return usage(e.getMessage() + "; or pass --create-topics PARTITIONS");
+        return usage(e.getMessage() + "; or pass --create-topics [--partitions N]");
       } catch (UncheckedIOException e) {
         return usage(e.getMessage());
       } catch (KafkaException e) {
@@ -255,7 +251,7 @@ public final class ServeCommand implements Callable<Integer> {
                 + pinwheel.framesTopic()
                 + " -> "
                 + pinwheel.featuresTopic()
-                + " (dead letters "
+                + " (dead-letter topic "
                 + pinwheel.deadLetterTopic()
                 + "), model "
                 + service.servingModel().map(m -> m.name() + " v" + m.version()).orElse("none")
@@ -282,18 +278,5 @@ public final class ServeCommand implements Callable<Integer> {
   private int usage(String message) {
     context.err().println("pinwheel serve: " + message);
     return ExitCodes.USAGE;
-  }
-
-  /** Every property of a file, read as UTF-8 (Java's properties default, ISO-8859-1, is not). */
-  static Map<String, String> readProperties(Path file) throws IOException {
-    Properties p = new Properties();
-    try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      p.load(r);
-    }
-    Map<String, String> map = new LinkedHashMap<>();
-    for (String key : p.stringPropertyNames()) {
-      map.put(key, p.getProperty(key));
-    }
-    return map;
   }
 }

@@ -62,7 +62,7 @@ public final class JsonLines {
           g.writeArray(indices, 0, indices.length);
           g.writeFieldName("values");
           floats(g, code.values());
-          if (code.hasScores()) {
+          if (code.hasClassifierOutput()) {
             g.writeFieldName("scores");
             floats(g, code.scores());
             g.writeStringField("label", code.label());

@@ -3,14 +3,22 @@ package io.pinwheel.cli.support;
 import io.pinwheel.extractor.model.EncoderFile;
 import io.pinwheel.extractor.model.EncoderModel;
 import io.pinwheel.extractor.model.InvalidModelException;
+import io.pinwheel.extractor.model.OutputSpec;
+import io.pinwheel.trainer.InitialModels;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
- * The trained encoders in the repository's {@code models/} folder, bundled into the program. The
- * natural-image encoder is what {@code demo}, {@code serve} and {@code encode} use when no model is
- * given.
+ * The models the program carries, by the names every {@code --model} takes ({@link ModelOption}):
+ * the trained encoders of the repository's {@code models/} folder, bundled into the program, and
+ * the analytic Gabor model. The natural-image encoder is what {@code demo}, {@code serve}, {@code
+ * encode} and the benchmarks use when no model is given.
  */
 public final class ShippedModels {
   /** The resource of the default encoder, trained on natural photographs. */
@@ -19,11 +27,45 @@ public final class ShippedModels {
   /** The resource of the Fashion-MNIST encoder (28x28 gray). */
   public static final String FASHION = "models/fashion-mnist.pwe";
 
+  /** The resource of the DrSAE encoder with its classifier head (28x28 gray). */
+  public static final String DRSAE = "models/drsae.pwe";
+
+  /** The name of the analytic model, {@link InitialModels#gabor()}. */
+  public static final String GABOR = InitialModels.DEFAULT_NAME;
+
+  /** Each name {@code --model} takes, and the resource it reads (null for the analytic model). */
+  private static final Map<String, String> RESOURCES = resources();
+
   private ShippedModels() {}
+
+  /** The names {@code --model} takes, the default first. */
+  public static List<String> names() {
+    return List.copyOf(RESOURCES.keySet());
+  }
 
   /** The default encoder: topographic, trained on natural images, 96x96 gray with LCN. */
   public static EncoderModel natural() {
     return load(NATURAL);
+  }
+
+  /**
+   * The model a name stands for.
+   *
+   * @param name one of {@link #names()}
+   * @return the model, or empty when {@code name} is not one of them
+   */
+  public static Optional<EncoderModel> named(String name) {
+    if (!RESOURCES.containsKey(name)) {
+      return Optional.empty();
+    }
+    String resource = RESOURCES.get(name);
+    return Optional.of(resource == null ? InitialModels.gabor() : load(resource));
+  }
+
+  /** Where a named model comes from, for logs: {@code bundled models/natural.pwe}. */
+  static String origin(String name) {
+    String resource = RESOURCES.get(name);
+    return resource == null ? "built-in analytic " + name : "bundled " + resource;
   }
 
   /**
@@ -34,11 +76,10 @@ public final class ShippedModels {
     return new EncoderModel(
         model.name(),
         version,
-        java.time.Instant.now(),
+        Instant.now(),
         model.input(),
         model.layers(),
-        new io.pinwheel.extractor.model.OutputSpec(
-            (float) (model.output().threshold() * factor), model.output().topK()),
+        new OutputSpec((float) (model.output().threshold() * factor), model.output().topK()),
         model.training(),
         model.trainingTensors());
   }
@@ -56,5 +97,14 @@ public final class ShippedModels {
     } catch (InvalidModelException e) {
       throw new IllegalStateException("bundled " + resource + " is invalid: " + e.getMessage(), e);
     }
+  }
+
+  private static Map<String, String> resources() {
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put("natural", NATURAL);
+    m.put("fashion-mnist", FASHION);
+    m.put("drsae", DRSAE);
+    m.put(GABOR, null);
+    return m;
   }
 }

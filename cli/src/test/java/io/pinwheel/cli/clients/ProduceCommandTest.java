@@ -3,10 +3,10 @@ package io.pinwheel.cli.clients;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pinwheel.cli.Cli;
-import io.pinwheel.cli.TestImages;
 import io.pinwheel.cli.support.ExitCodes;
 import io.pinwheel.cli.support.ImageFiles;
 import io.pinwheel.extractor.OpenCv;
+import io.pinwheel.extractor.TestImages;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -128,8 +128,8 @@ class ProduceCommandTest {
 
   @Test
   void shouldStreamImageFilesInOrderSkippingOthers() throws Exception {
-    Files.write(dir.resolve("b.png"), TestImages.encoded(".png"));
-    Files.write(dir.resolve("a.jpg"), TestImages.encoded(".jpg"));
+    Files.write(dir.resolve("b.png"), TestImages.gratingsAndDisc(".png"));
+    Files.write(dir.resolve("a.jpg"), TestImages.gratingsAndDisc(".jpg"));
     Files.writeString(dir.resolve("notes.txt"), "not an image");
     List<Path> files = ImageFiles.collect(List.of(dir));
 
@@ -159,7 +159,7 @@ class ProduceCommandTest {
     assertThat(stream).isNotNull();
     List<byte[]> out = new ArrayList<>();
     try (stream) {
-      FrameStream.Frame f;
+      FrameStream.EncodedFrame f;
       while (out.size() < atMost && (f = stream.next()) != null) {
         assertThat(f.captureTimeMs()).isPositive();
         out.add(f.bytes());

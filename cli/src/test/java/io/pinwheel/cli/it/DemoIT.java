@@ -3,6 +3,7 @@ package io.pinwheel.cli.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.pinwheel.cli.Cli;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Tag;
@@ -14,7 +15,7 @@ class DemoIT {
   @Test
   void shouldRunShortDemoWithoutLosingFrames() {
     long t0 = System.nanoTime();
-    RunResult run = RunResult.run("demo", "--duration", "12s", "--rate", "40");
+    Cli run = Cli.run("demo", "--duration", "12s", "--rate", "40");
     System.out.printf(
         "demo took %.1f s; it printed:%n%s", (System.nanoTime() - t0) / 1e9, run.err());
 
@@ -34,8 +35,7 @@ class DemoIT {
 
   @Test
   void shouldSwapInEveryVersionPublishedAtTheReloadInterval() {
-    RunResult run =
-        RunResult.run("demo", "--duration", "14s", "--rate", "40", "--reload-every", "4s");
+    Cli run = Cli.run("demo", "--duration", "14s", "--rate", "40", "--reload-every", "4s");
 
     assertThat(run.exitCode()).as(run.err()).isZero();
     JsonNode summary = run.lastLine();

@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import io.pinwheel.broker.EmbeddedKafka;
+import io.pinwheel.broker.EmbeddedKafkaExtension;
 import io.pinwheel.topology.config.PinwheelConfig;
 import io.pinwheel.topology.service.PinwheelService;
 import io.pinwheel.trainer.InitialModels;
@@ -31,6 +31,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -80,13 +81,13 @@ class DeploymentIT {
   private static final Pattern SAMPLE =
       Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\\{(.*)})?\\s+\\S+.*$");
 
-  private EmbeddedKafka kafka;
+  @RegisterExtension static final EmbeddedKafkaExtension kafka = new EmbeddedKafkaExtension();
+
   private PinwheelService service;
   private List<Sample> scrape;
 
   @BeforeAll
   void startServiceAndScrape(@TempDir Path stateDir) throws Exception {
-    kafka = EmbeddedKafka.start();
     PinwheelConfig config =
         PinwheelConfig.fromProperties(
             Map.of(
@@ -113,12 +114,9 @@ class DeploymentIT {
   }
 
   @AfterAll
-  void stop() {
+  void stopService() {
     if (service != null) {
       service.close();
-    }
-    if (kafka != null) {
-      kafka.close();
     }
   }
 

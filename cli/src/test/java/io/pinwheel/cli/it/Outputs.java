@@ -1,30 +1,21 @@
 package io.pinwheel.cli.it;
 
+import io.pinwheel.broker.CommittedReader;
 import io.pinwheel.client.FeatureRecordDeserializer;
 import io.pinwheel.client.FeatureRecordFormat;
 import io.pinwheel.topology.stream.PinwheelHeaders;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * Reads the features and dead-letter topics with {@code read_committed}, as a downstream consumer
  * would, and counts how many times each frame id came out, on its own thread.
  */
 final class Outputs implements AutoCloseable {
-  private final KafkaConsumer<byte[], byte[]> consumer;
+  private final CommittedReader reader;
   private final String featuresTopic;
   private final FeatureRecordDeserializer features =
       new FeatureRecordDeserializer(FeatureRecordFormat.PROTOBUF);
@@ -37,25 +28,7 @@ final class Outputs implements AutoCloseable {
 
   Outputs(String bootstrapServers, String featuresTopic, String deadLetterTopic) {
     this.featuresTopic = featuresTopic;
-    consumer =
-        new KafkaConsumer<>(
-            Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrapServers,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-                false),
-            new ByteArrayDeserializer(),
-            new ByteArrayDeserializer());
-    List<TopicPartition> partitions = new ArrayList<>();
-    for (String topic : List.of(featuresTopic, deadLetterTopic)) {
-      for (PartitionInfo p : consumer.partitionsFor(topic, Duration.ofSeconds(30))) {
-        partitions.add(new TopicPartition(topic, p.partition()));
-      }
-    }
-    consumer.assign(partitions);
-    consumer.seekToBeginning(partitions);
+    reader = new CommittedReader(bootstrapServers, featuresTopic, deadLetterTopic);
     thread = new Thread(this::run, "it-outputs");
     thread.setDaemon(true);
     thread.start();
@@ -84,7 +57,6 @@ final class Outputs implements AutoCloseable {
   @Override
   public void close() {
     running = false;
-    consumer.wakeup();
     try {
       thread.join(10_000);
     } catch (InterruptedException e) {
@@ -100,26 +72,26 @@ final class Outputs implements AutoCloseable {
 
   private void run() {
     try {
+      int counted = 0;
       while (running) {
-        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+        List<ConsumerRecord<byte[], byte[]>> read = reader.poll();
+        for (ConsumerRecord<byte[], byte[]> r : read.subList(counted, read.size())) {
           String id;
           if (r.topic().equals(featuresTopic)) {
             id = features.deserialize(r.topic(), r.value()).frameId();
             featureRecords.incrementAndGet();
           } else {
-            Header h = r.headers().lastHeader(PinwheelHeaders.FRAME_ID);
-            id = new String(h.value(), StandardCharsets.UTF_8);
+            id = CommittedReader.header(r, PinwheelHeaders.FRAME_ID);
             deadLetterRecords.incrementAndGet();
           }
           counts.merge(id, 1, Integer::sum);
         }
+        counted = read.size();
       }
-    } catch (WakeupException e) {
-      // close()
     } catch (RuntimeException e) {
       failure = e;
     } finally {
-      consumer.close();
+      reader.close();
     }
   }
 }

@@ -1,9 +1,12 @@
 package io.pinwheel.cli.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.pinwheel.broker.EmbeddedKafka;
+import io.pinwheel.broker.CommittedReader;
+import io.pinwheel.broker.EmbeddedKafkaExtension;
+import io.pinwheel.cli.Cli;
 import io.pinwheel.client.FeatureRecord;
 import io.pinwheel.client.FeatureRecordSerde;
 import io.pinwheel.topology.stream.PinwheelHeaders;
@@ -13,45 +16,27 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 @Tag("integration")
 class ProduceConsumeIT {
   private static final Path SAMPLES = Path.of("..", "samples", "images");
 
-  private static EmbeddedKafka kafka;
-
-  @BeforeAll
-  static void startBroker() {
-    kafka = EmbeddedKafka.start();
-  }
-
-  @AfterAll
-  static void stopBroker() {
-    if (kafka != null) {
-      kafka.close();
-    }
-  }
+  @RegisterExtension static final EmbeddedKafkaExtension kafka = new EmbeddedKafkaExtension();
 
   @Test
   void shouldProduceTheSampleImagesWithFrameIdsAndCaptureTimestamps() throws Exception {
     long before = System.currentTimeMillis();
-    RunResult run =
-        RunResult.run(
+    Cli run =
+        Cli.run(
             "produce",
             "--bootstrap-servers",
             kafka.bootstrapServers(),
@@ -67,13 +52,12 @@ class ProduceConsumeIT {
     assertThat(summary.get("sent").asLong()).isEqualTo(20);
     assertThat(summary.get("failed").asLong()).isZero();
     assertThat(summary.get("key").asText()).isEqualTo("images");
-    List<ConsumerRecord<String, byte[]>> records = readAll("frames-a", 20);
+    List<ConsumerRecord<byte[], byte[]>> records = readAll("frames-a", 20);
     assertThat(records).hasSize(20);
     for (int i = 0; i < records.size(); i++) {
-      ConsumerRecord<String, byte[]> r = records.get(i);
-      assertThat(r.key()).isEqualTo("images");
-      Header id = r.headers().lastHeader(PinwheelHeaders.FRAME_ID);
-      assertThat(new String(id.value(), StandardCharsets.UTF_8))
+      ConsumerRecord<byte[], byte[]> r = records.get(i);
+      assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo("images");
+      assertThat(CommittedReader.header(r, PinwheelHeaders.FRAME_ID))
           .isEqualTo(String.format("images-%07d", i));
       assertThat(r.timestamp()).isBetween(before, System.currentTimeMillis());
       assertThat(isJpegOrPng(r.value())).as("frame %d is a JPEG or PNG", i).isTrue();
@@ -82,8 +66,8 @@ class ProduceConsumeIT {
 
   @Test
   void shouldPrintProgressAtTheGivenRate() {
-    RunResult run =
-        RunResult.run(
+    Cli run =
+        Cli.run(
             "produce",
             "--bootstrap-servers",
             kafka.bootstrapServers(),
@@ -110,8 +94,8 @@ class ProduceConsumeIT {
   void shouldPrintFeatureRecordsSkipBadBytesAndReportLatencyPercentiles() throws Exception {
     List<FeatureRecord> written = writeFeatures("features-a", 5);
 
-    RunResult json =
-        RunResult.run(
+    Cli json =
+        Cli.run(
             "consume",
             "--bootstrap-servers",
             kafka.bootstrapServers(),
@@ -124,8 +108,8 @@ class ProduceConsumeIT {
             "--from-beginning",
             "--run-for",
             "60s");
-    RunResult stats =
-        RunResult.run(
+    Cli stats =
+        Cli.run(
             "consume",
             "--bootstrap-servers",
             kafka.bootstrapServers(),
@@ -142,10 +126,7 @@ class ProduceConsumeIT {
 
     assertThat(json.exitCode()).as(json.err()).isZero();
     assertThat(json.err()).contains("not a FeatureRecord");
-    List<JsonNode> lines = new ArrayList<>();
-    for (String line : json.out().strip().split("\n")) {
-      lines.add(RunResult.JSON.readTree(line));
-    }
+    List<JsonNode> lines = json.lines();
     assertThat(lines).hasSize(5);
     for (int i = 0; i < 5; i++) {
       FeatureRecord f = written.get(i);
@@ -208,25 +189,11 @@ class ProduceConsumeIT {
     return records;
   }
 
-  private static List<ConsumerRecord<String, byte[]>> readAll(String topic, int expected) {
-    Map<String, Object> c =
-        Map.of(
-            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-            kafka.bootstrapServers(),
-            ConsumerConfig.GROUP_ID_CONFIG,
-            "it-" + topic,
-            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-            "earliest");
-    List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
-    try (KafkaConsumer<String, byte[]> consumer =
-        new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer())) {
-      consumer.subscribe(List.of(topic));
-      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-      while (out.size() < expected && System.nanoTime() < deadline) {
-        consumer.poll(Duration.ofMillis(200)).forEach(out::add);
-      }
+  private static List<ConsumerRecord<byte[], byte[]>> readAll(String topic, int expected) {
+    try (CommittedReader reader = new CommittedReader(kafka.bootstrapServers(), topic)) {
+      await().atMost(Duration.ofSeconds(30)).until(() -> reader.poll().size() >= expected);
+      return List.copyOf(reader.records());
     }
-    return out;
   }
 
   private static boolean isJpegOrPng(byte[] b) {

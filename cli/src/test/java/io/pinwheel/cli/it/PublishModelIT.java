@@ -1,59 +1,45 @@
 package io.pinwheel.cli.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.pinwheel.broker.EmbeddedKafka;
+import io.pinwheel.broker.CommittedReader;
+import io.pinwheel.broker.EmbeddedKafkaExtension;
+import io.pinwheel.cli.Cli;
 import io.pinwheel.extractor.model.EncoderFile;
 import io.pinwheel.trainer.GaborModelOptions;
 import io.pinwheel.trainer.InitialModels;
+import io.pinwheel.trainer.data.Idx;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 @Tag("integration")
 class PublishModelIT {
-  private static EmbeddedKafka kafka;
+  @RegisterExtension static final EmbeddedKafkaExtension kafka = new EmbeddedKafkaExtension();
 
   @TempDir Path dir;
-
-  @BeforeAll
-  static void startBroker() {
-    kafka = EmbeddedKafka.start();
-  }
-
-  @AfterAll
-  static void stopBroker() {
-    if (kafka != null) {
-      kafka.close();
-    }
-  }
 
   @Test
   void shouldPublishTheFileToACompactedTopicAndSayWhere() throws Exception {
     Path model = dir.resolve("gabor.pwe");
     EncoderFile.write(InitialModels.gabor(GaborModelOptions.defaults().withVersion(3)), model);
 
-    RunResult run =
-        RunResult.run(
+    Cli run =
+        Cli.run(
             "publish-model",
             model.toString(),
             "--bootstrap-servers",
@@ -77,10 +63,10 @@ class PublishModelIT {
 
   @Test
   void shouldPublishAFreshlyTrainedEncoderWhenTrainingIsDone() throws Exception {
-    Path data = io.pinwheel.cli.models.TrainCommandTest.gratingsIdx(dir.resolve("idx"), 32, 4);
+    Path data = Idx.gratings(dir.resolve("idx"), 32, 4);
     Path model = dir.resolve("fresh.pwe");
-    RunResult run =
-        RunResult.run(
+    Cli run =
+        Cli.run(
             "train",
             "--data",
             "fashion-mnist:" + data,
@@ -116,8 +102,8 @@ class PublishModelIT {
     EncoderFile.write(InitialModels.gabor(GaborModelOptions.defaults().withVersion(2)), v2);
     String b = kafka.bootstrapServers();
 
-    RunResult first = RunResult.run("publish-model", v1.toString(), "--bootstrap-servers", b);
-    RunResult second = RunResult.run("publish-model", v2.toString(), "--bootstrap-servers", b);
+    Cli first = Cli.run("publish-model", v1.toString(), "--bootstrap-servers", b);
+    Cli second = Cli.run("publish-model", v2.toString(), "--bootstrap-servers", b);
 
     assertThat(first.exitCode()).as(first.err()).isZero();
     assertThat(second.exitCode()).as(second.err()).isZero();
@@ -128,25 +114,10 @@ class PublishModelIT {
   }
 
   private static ConsumerRecord<byte[], byte[]> readOne(String topic) {
-    try (KafkaConsumer<byte[], byte[]> c =
-        new KafkaConsumer<>(
-            Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                kafka.bootstrapServers(),
-                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG,
-                64 << 20),
-            new ByteArrayDeserializer(),
-            new ByteArrayDeserializer())) {
-      TopicPartition tp = new TopicPartition(topic, 0);
-      c.assign(List.of(tp));
-      c.seekToBeginning(List.of(tp));
-      List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-      while (records.isEmpty() && System.nanoTime() < deadline) {
-        c.poll(Duration.ofMillis(200)).forEach(records::add);
-      }
-      assertThat(records).hasSize(1);
-      return records.get(0);
+    try (CommittedReader reader = new CommittedReader(kafka.bootstrapServers(), topic)) {
+      await().atMost(Duration.ofSeconds(30)).until(() -> !reader.poll().isEmpty());
+      assertThat(reader.records()).hasSize(1);
+      return reader.records().get(0);
     }
   }
 

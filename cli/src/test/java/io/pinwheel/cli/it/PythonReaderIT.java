@@ -3,7 +3,8 @@ package io.pinwheel.cli.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.pinwheel.broker.EmbeddedKafka;
+import io.pinwheel.broker.EmbeddedKafkaExtension;
+import io.pinwheel.cli.Cli;
 import io.pinwheel.client.FeatureRecord;
 import io.pinwheel.client.FeatureRecordSerde;
 import io.pinwheel.topology.stream.PinwheelHeaders;
@@ -20,40 +21,34 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIf;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Runs {@code docs/examples/read_features.py} against the embedded broker, so that the example in
- * the documentation keeps reading what pinwheel writes. Skipped where no Python has {@code
- * confluent_kafka} and {@code numpy} (Debian: python3-confluent-kafka python3-numpy).
+ * the documentation keeps reading what pinwheel writes. Skipped, before any broker starts, where no
+ * Python has {@code confluent_kafka} and {@code numpy} (Debian: python3-confluent-kafka
+ * python3-numpy).
  */
 @Tag("integration")
+@EnabledIf(
+    value = "hasPython",
+    disabledReason = "no python3 with confluent_kafka and numpy; skipping the Python reader")
 class PythonReaderIT {
   private static final Path SCRIPT = Path.of("..", "docs", "examples", "read_features.py");
 
-  private static EmbeddedKafka kafka;
   private static String python;
+
+  @RegisterExtension static final EmbeddedKafkaExtension kafka = new EmbeddedKafkaExtension();
 
   @TempDir Path dir;
 
-  @BeforeAll
-  static void start() throws Exception {
+  static boolean hasPython() throws InterruptedException {
     python = findPython();
-    Assumptions.assumeTrue(
-        python != null, "no python3 with confluent_kafka and numpy; skipping the Python reader");
-    kafka = EmbeddedKafka.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (kafka != null) {
-      kafka.close();
-    }
+    return python != null;
   }
 
   @Test
@@ -134,7 +129,7 @@ class PythonReaderIT {
     assertThat(lines).hasSize(6);
     for (int i = 0; i < 6; i++) {
       FeatureRecord f = written.get(i);
-      JsonNode line = RunResult.JSON.readTree(lines.get(i));
+      JsonNode line = Cli.JSON.readTree(lines.get(i));
       assertThat(line.get("frameId").asText()).isEqualTo(f.frameId());
       assertThat(line.get("model").asText()).isEqualTo("gabor");
       assertThat(line.get("version").asInt()).isEqualTo(7);

@@ -4,9 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.pinwheel.broker.EmbeddedKafka;
+import io.pinwheel.broker.EmbeddedKafkaExtension;
 import io.pinwheel.cli.Main;
+import io.pinwheel.topology.admin.PinwheelTopics;
 import io.pinwheel.topology.config.PinwheelConfig;
-import io.pinwheel.topology.service.PinwheelService;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -27,6 +28,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -39,16 +41,21 @@ class ServeRestartIT {
   private static final int FRAMES = 300;
   private static final Duration DEADLINE = Duration.ofSeconds(90);
 
+  /**
+   * The broker aborts a dead producer's open transaction once it times out; checking every second
+   * instead of every 10 s keeps the restart short.
+   */
+  @RegisterExtension
+  static final EmbeddedKafkaExtension kafka =
+      new EmbeddedKafkaExtension(
+          EmbeddedKafka.builder()
+              .config("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000"));
+
   @TempDir Path dir;
 
   @Test
   void shouldNotLoseOrDuplicateAfterSigkill() throws Exception {
-    // The broker aborts a dead producer's open transaction once it times out; checking every
-    // second instead of every 10 s keeps the restart short.
-    try (EmbeddedKafka kafka =
-        EmbeddedKafka.builder()
-            .config("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000")
-            .start()) {
+    try {
       Map<String, String> properties = new LinkedHashMap<>();
       properties.put("bootstrap.servers", kafka.bootstrapServers());
       properties.put("application.id", "restart-it");
@@ -60,7 +67,7 @@ class ServeRestartIT {
       properties.put("producer.transaction.timeout.ms", "5000");
       Path config = write(properties);
       PinwheelConfig pinwheel = PinwheelConfig.fromProperties(properties);
-      PinwheelService.ensureTopics(pinwheel, 2);
+      PinwheelTopics.ensure(pinwheel, 2);
 
       try (Outputs outputs =
           new Outputs(

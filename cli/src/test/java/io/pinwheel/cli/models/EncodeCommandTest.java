@@ -4,11 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pinwheel.cli.Cli;
-import io.pinwheel.cli.TestImages;
 import io.pinwheel.extractor.Encoder;
 import io.pinwheel.extractor.FrameDecoder;
 import io.pinwheel.extractor.OpenCv;
+import io.pinwheel.extractor.RandomModels;
 import io.pinwheel.extractor.SparseCode;
+import io.pinwheel.extractor.TestImages;
 import io.pinwheel.extractor.model.EncoderFile;
 import io.pinwheel.extractor.model.EncoderModel;
 import io.pinwheel.extractor.model.FloatTensor;
@@ -40,8 +41,8 @@ class EncodeCommandTest {
   static void writeModelAndImages() throws Exception {
     model = shared.resolve("gabor.pwe");
     EncoderFile.write(InitialModels.gabor(), model);
-    png = TestImages.png();
-    jpeg = TestImages.jpeg();
+    png = TestImages.gratingsAndDisc(".png");
+    jpeg = TestImages.gratingsAndDisc(".jpg");
   }
 
   private Path file(String name, byte[] bytes) throws Exception {
@@ -52,7 +53,7 @@ class EncodeCommandTest {
   }
 
   @Test
-  void aPngAndAJpegGiveOneCodeLineEach() throws Exception {
+  void shouldPrintOneCodeLineForEachOfAPngAndAJpeg() throws Exception {
     Path a = file("a.png", png);
     Path b = file("b.jpg", jpeg);
     Cli cli = Cli.run("encode", "--model", model.toString(), a.toString(), b.toString());
@@ -71,7 +72,7 @@ class EncodeCommandTest {
   }
 
   @Test
-  void withoutModelTheShippedNaturalImageEncoderIsUsed() throws Exception {
+  void shouldUseTheShippedNaturalImageEncoderWithoutModel() throws Exception {
     Cli cli = Cli.run("encode", file("a.png", png).toString());
     assertThat(cli.exitCode()).as(cli.err()).isZero();
     JsonNode line = cli.lines().get(0);
@@ -80,7 +81,7 @@ class EncodeCommandTest {
   }
 
   @Test
-  void codeLineNamesTheModel() throws Exception {
+  void shouldNameTheModelInTheCodeLine() throws Exception {
     Cli cli = Cli.run("encode", "--model", model.toString(), file("a.png", png).toString());
     JsonNode m = cli.lines().get(0).get("model");
     assertThat(m.get("name").asText()).isEqualTo("gabor");
@@ -88,7 +89,7 @@ class EncodeCommandTest {
   }
 
   @Test
-  void badImagesPrintErrorLinesWhileGoodOnesStillPrintCodes() throws Exception {
+  void shouldPrintErrorLinesForBadImagesAndCodesForGoodOnes() throws Exception {
     byte[] noise = new byte[4096];
     new Random(1).nextBytes(noise);
     Path empty = file("1-empty.png", new byte[0]);
@@ -110,7 +111,7 @@ class EncodeCommandTest {
   }
 
   @Test
-  void denseHoldsTheWholeMapAndTheSparseValuesAgreeWithIt() throws Exception {
+  void shouldPrintTheWholeDenseMapThatTheSparseValuesAgreeWith() throws Exception {
     Cli cli =
         Cli.run("encode", "--model", model.toString(), "--dense", file("a.png", png).toString());
     assertThat(cli.exitCode()).as(cli.err()).isZero();
@@ -126,13 +127,13 @@ class EncodeCommandTest {
   }
 
   @Test
-  void withoutDenseThereIsNoDenseField() throws Exception {
+  void shouldPrintNoDenseFieldWithoutDense() throws Exception {
     Cli cli = Cli.run("encode", "--model", model.toString(), file("a.png", png).toString());
     assertThat(cli.lines().get(0).has("dense")).isFalse();
   }
 
   @Test
-  void directoriesAreSearchedRecursivelyInSortedOrderSkippingHiddenFiles() throws Exception {
+  void shouldSearchDirectoriesRecursivelyInSortedOrderSkippingHiddenFiles() throws Exception {
     Path b = file("b/x.png", png);
     Path a = file("a.jpg", jpeg);
     file(".hidden.png", png);
@@ -144,7 +145,7 @@ class EncodeCommandTest {
   }
 
   @Test
-  void missingModelFileExitsTwoNamingTheFile() throws Exception {
+  void shouldExitTwoNamingAMissingModelFile() throws Exception {
     Path missing = dir.resolve("nope.pwe");
     Cli cli = Cli.run("encode", "--model", missing.toString(), file("a.png", png).toString());
     assertThat(cli.exitCode()).isEqualTo(2);
@@ -153,7 +154,7 @@ class EncodeCommandTest {
   }
 
   @Test
-  void corruptModelFileExitsTwoNamingTheFile() throws Exception {
+  void shouldExitTwoNamingACorruptModelFile() throws Exception {
     Path bad = file("bad.pwe", "this is not an encoder file".getBytes());
     Cli cli = Cli.run("encode", "--model", bad.toString(), file("a.png", png).toString());
     assertThat(cli.exitCode()).isEqualTo(2);
@@ -173,12 +174,14 @@ class EncodeCommandTest {
     List<Layer> layers = new ArrayList<>();
     layers.add(
         new RecurrentLayer(
-            gaussian(rnd, 1 / Math.sqrt(d), k, d),
-            gaussian(rnd, 0.1, k, k),
+            RandomModels.gaussian(rnd, 1 / Math.sqrt(d), k, d),
+            RandomModels.gaussian(rnd, 0.1, k, k),
             FloatTensor.filled(new int[] {k}, 0.1f),
             4));
     if (head) {
-      layers.add(new LinearLayer(gaussian(rnd, 1, 3, k), gaussian(rnd, 1, 3), LABELS));
+      layers.add(
+          new LinearLayer(
+              RandomModels.gaussian(rnd, 1, 3, k), RandomModels.gaussian(rnd, 1, 3), LABELS));
     }
     return EncoderModel.of(
         "drsae",
@@ -186,18 +189,6 @@ class EncodeCommandTest {
         new InputSpec(16, 16, 1, new Normalization.Standardize(0.5f, 0.25f)),
         layers,
         OutputSpec.threshold(0f));
-  }
-
-  private static FloatTensor gaussian(Random rnd, double scale, int... shape) {
-    int n = 1;
-    for (int s : shape) {
-      n *= s;
-    }
-    float[] v = new float[n];
-    for (int i = 0; i < n; i++) {
-      v[i] = (float) (rnd.nextGaussian() * scale);
-    }
-    return FloatTensor.of(shape, v);
   }
 
   private Path write(EncoderModel m) throws Exception {
@@ -267,7 +258,7 @@ class EncodeCommandTest {
   }
 
   @Test
-  void missingImagePathExitsTwoAndEncodesNothing() throws Exception {
+  void shouldExitTwoAndEncodeNothingWhenAnImagePathIsMissing() throws Exception {
     Path good = file("a.png", png);
     Path missing = dir.resolve("missing.png");
     Cli cli = Cli.run("encode", "--model", model.toString(), good.toString(), missing.toString());

@@ -7,12 +7,13 @@ import io.pinwheel.cli.Cli;
 import io.pinwheel.extractor.model.EncoderFile;
 import io.pinwheel.trainer.GaborModelOptions;
 import io.pinwheel.trainer.InitialModels;
-import java.io.DataOutputStream;
+import io.pinwheel.trainer.data.FashionMnist;
+import io.pinwheel.trainer.data.GrayImages;
+import io.pinwheel.trainer.data.Idx;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
-import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,8 +27,8 @@ class EvalCommandTest {
   @BeforeEach
   void writeTinyFashionMnistAndAModel() throws IOException {
     data = Files.createDirectory(dir.resolve("fmnist"));
-    writeSplit(data, "train", 60, 1);
-    writeSplit(data, "t10k", 20, 2);
+    Idx.writeSplit(data, FashionMnist.Split.TRAIN, gratings(60, 1), true);
+    Idx.writeSplit(data, FashionMnist.Split.TEST, gratings(20, 2), true);
     model = dir.resolve("gabor28.pwe");
     EncoderFile.write(
         InitialModels.gabor(
@@ -35,35 +36,24 @@ class EvalCommandTest {
         model);
   }
 
-  /** Horizontal (label 0) and vertical (label 1) gratings of random phase, as IDX .gz files. */
-  private static void writeSplit(Path dir, String split, int count, long seed) throws IOException {
+  /** Horizontal (label 0) and vertical (label 1) gratings of random phase, 28x28. */
+  private static GrayImages gratings(int count, long seed) {
     SplittableRandom random = new SplittableRandom(seed);
-    try (DataOutputStream images =
-            new DataOutputStream(
-                new GZIPOutputStream(
-                    Files.newOutputStream(dir.resolve(split + "-images-idx3-ubyte.gz"))));
-        DataOutputStream labels =
-            new DataOutputStream(
-                new GZIPOutputStream(
-                    Files.newOutputStream(dir.resolve(split + "-labels-idx1-ubyte.gz"))))) {
-      images.writeInt(0x803);
-      images.writeInt(count);
-      images.writeInt(28);
-      images.writeInt(28);
-      labels.writeInt(0x801);
-      labels.writeInt(count);
-      for (int i = 0; i < count; i++) {
-        int label = i % 2;
-        double phase = random.nextDouble(2 * Math.PI);
-        for (int y = 0; y < 28; y++) {
-          for (int x = 0; x < 28; x++) {
-            double t = label == 0 ? y : x;
-            images.writeByte((int) Math.round(128 + 100 * Math.sin(2 * Math.PI * t / 6 + phase)));
-          }
+    byte[] pixels = new byte[count * 28 * 28];
+    int[] labels = new int[count];
+    for (int i = 0; i < count; i++) {
+      int label = i % 2;
+      labels[i] = label;
+      double phase = random.nextDouble(2 * Math.PI);
+      for (int y = 0; y < 28; y++) {
+        for (int x = 0; x < 28; x++) {
+          double t = label == 0 ? y : x;
+          pixels[(i * 28 + y) * 28 + x] =
+              (byte) Math.round(128 + 100 * Math.sin(2 * Math.PI * t / 6 + phase));
         }
-        labels.writeByte(label);
       }
     }
+    return new GrayImages(count, 28, 28, pixels, labels);
   }
 
   private Cli eval(String... extra) {
@@ -78,10 +68,7 @@ class EvalCommandTest {
       "--pre-pooling-train-limit",
       "20"
     };
-    String[] args = new String[base.length + extra.length];
-    System.arraycopy(base, 0, args, 0, base.length);
-    System.arraycopy(extra, 0, args, base.length, extra.length);
-    return Cli.run(args);
+    return Cli.run(base, extra);
   }
 
   @Test
@@ -128,5 +115,13 @@ class EvalCommandTest {
     Cli cli = Cli.run("eval", "--model", model.toString(), "--data", "mnist");
     assertThat(cli.exitCode()).isEqualTo(2);
     assertThat(cli.err()).contains("--data");
+  }
+
+  @Test
+  void shouldPointToTheFashionMnistModelsWhenGivenNone() {
+    Cli cli = Cli.run("eval", "--data", "fashion-mnist:" + data);
+
+    assertThat(cli.exitCode()).isEqualTo(2);
+    assertThat(cli.err()).contains("natural", "96x96x1", "--model fashion-mnist or drsae");
   }
 }

@@ -4,67 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pinwheel.cli.Cli;
-import io.pinwheel.cli.TestImages;
+import io.pinwheel.extractor.TestImages;
 import io.pinwheel.extractor.model.EncoderFile;
 import io.pinwheel.extractor.model.EncoderModel;
-import java.io.DataOutputStream;
-import java.io.IOException;
+import io.pinwheel.trainer.data.Idx;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.SplittableRandom;
-import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-public class TrainCommandTest {
+class TrainCommandTest {
   @TempDir Path dir;
-
-  /**
-   * A tiny Fashion-MNIST-format folder: 28x28 gratings, vertical (label 0) or horizontal (1), so a
-   * linear probe on good codes separates them.
-   */
-  public static Path gratingsIdx(Path dir, int train, int test) throws IOException {
-    Files.createDirectories(dir);
-    writeSplit(dir, "train", train, 1);
-    writeSplit(dir, "t10k", test, 2);
-    return dir;
-  }
-
-  private static void writeSplit(Path dir, String prefix, int count, long seed) throws IOException {
-    SplittableRandom rnd = new SplittableRandom(seed);
-    byte[] pixels = new byte[count * 28 * 28];
-    byte[] labels = new byte[count];
-    for (int i = 0; i < count; i++) {
-      labels[i] = (byte) (i % 2);
-      double period = 4 + 4 * rnd.nextDouble();
-      double phase = 2 * Math.PI * rnd.nextDouble();
-      for (int y = 0; y < 28; y++) {
-        for (int x = 0; x < 28; x++) {
-          double t = labels[i] == 0 ? x : y;
-          pixels[(i * 28 + y) * 28 + x] =
-              (byte) Math.round(255 * (0.5 + 0.4 * Math.sin(2 * Math.PI * t / period + phase)));
-        }
-      }
-    }
-    try (DataOutputStream out =
-        new DataOutputStream(
-            new GZIPOutputStream(
-                Files.newOutputStream(dir.resolve(prefix + "-images-idx3-ubyte.gz"))))) {
-      out.writeInt(0x803);
-      out.writeInt(count);
-      out.writeInt(28);
-      out.writeInt(28);
-      out.write(pixels);
-    }
-    try (DataOutputStream out =
-        new DataOutputStream(
-            new GZIPOutputStream(
-                Files.newOutputStream(dir.resolve(prefix + "-labels-idx1-ubyte.gz"))))) {
-      out.writeInt(0x801);
-      out.writeInt(count);
-      out.write(labels);
-    }
-  }
 
   private Cli train(Path data, Path out, String... extra) {
     String[] base = {
@@ -86,15 +36,12 @@ public class TrainCommandTest {
       "--threads",
       "1"
     };
-    String[] args = new String[base.length + extra.length];
-    System.arraycopy(base, 0, args, 0, base.length);
-    System.arraycopy(extra, 0, args, base.length, extra.length);
-    return Cli.run(args);
+    return Cli.run(base, extra);
   }
 
   @Test
   void shouldWriteAServableEncoderAndPrintItsReport() throws Exception {
-    Path data = gratingsIdx(dir.resolve("idx"), 64, 16);
+    Path data = Idx.gratings(dir.resolve("idx"), 64, 16);
     Path out = dir.resolve("g.pwe");
     Cli cli = train(data, out);
     assertThat(cli.exitCode()).as(cli.err()).isZero();
@@ -112,7 +59,7 @@ public class TrainCommandTest {
 
   @Test
   void shouldTrainAnEncoderThatEvalScores() throws Exception {
-    Path data = gratingsIdx(dir.resolve("idx"), 96, 40);
+    Path data = Idx.gratings(dir.resolve("idx"), 96, 40);
     Path out = dir.resolve("g.pwe");
     assertThat(train(data, out, "--density", "0.5").exitCode()).isZero();
     Cli eval =
@@ -136,7 +83,7 @@ public class TrainCommandTest {
 
   @Test
   void shouldStackASecondStageOnATrainedEncoder() throws Exception {
-    Path data = gratingsIdx(dir.resolve("idx"), 48, 8);
+    Path data = Idx.gratings(dir.resolve("idx"), 48, 8);
     Path base = dir.resolve("one.pwe");
     assertThat(train(data, base).exitCode()).isZero();
     Cli cli =
@@ -171,8 +118,8 @@ public class TrainCommandTest {
   void shouldTrainOnAFolderAndNameEveryFileItSkipped() throws Exception {
     Path images = dir.resolve("images");
     Files.createDirectories(images);
-    Files.write(images.resolve("a.png"), TestImages.png());
-    Files.write(images.resolve("b.jpg"), TestImages.jpeg());
+    Files.write(images.resolve("a.png"), TestImages.gratingsAndDisc(".png"));
+    Files.write(images.resolve("b.jpg"), TestImages.gratingsAndDisc(".jpg"));
     Files.write(images.resolve("empty.png"), new byte[0]);
     Cli cli =
         Cli.run(
@@ -208,7 +155,7 @@ public class TrainCommandTest {
 
   @Test
   void shouldRefuseToResumeWithoutACheckpoint() throws Exception {
-    Path data = gratingsIdx(dir.resolve("idx"), 16, 4);
+    Path data = Idx.gratings(dir.resolve("idx"), 16, 4);
     Cli cli = train(data, dir.resolve("g.pwe"), "--resume");
     assertThat(cli.exitCode()).isEqualTo(2);
     assertThat(cli.err()).contains("no checkpoint").contains("g.ckpt.pwe");

@@ -8,6 +8,7 @@ import io.pinwheel.extractor.model.EncoderFile;
 import io.pinwheel.extractor.model.EncoderModel;
 import io.pinwheel.extractor.model.LinearLayer;
 import io.pinwheel.extractor.model.RecurrentLayer;
+import io.pinwheel.trainer.data.Idx;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,15 +37,12 @@ class TrainDrsaeCommandTest {
       "--threads",
       "1"
     };
-    String[] args = new String[base.length + extra.length];
-    System.arraycopy(base, 0, args, 0, base.length);
-    System.arraycopy(extra, 0, args, base.length, extra.length);
-    return Cli.run(args);
+    return Cli.run(base, extra);
   }
 
   @Test
   void shouldWriteARecurrentEncoderWithAClassifierHead() throws Exception {
-    Path data = TrainCommandTest.gratingsIdx(dir.resolve("idx"), 128, 40);
+    Path data = Idx.gratings(dir.resolve("idx"), 128, 40);
     Path out = dir.resolve("d.pwe");
     Cli cli = train(data, out);
     assertThat(cli.exitCode()).as(cli.err()).isZero();
@@ -59,7 +57,7 @@ class TrainDrsaeCommandTest {
 
   @Test
   void shouldTranslateTrainingImagesByOnePixelUnlessToldOtherwise() throws Exception {
-    Path data = TrainCommandTest.gratingsIdx(dir.resolve("idx"), 128, 40);
+    Path data = Idx.gratings(dir.resolve("idx"), 128, 40);
     Cli byDefault = train(data, dir.resolve("a.pwe"));
     Cli still = train(data, dir.resolve("b.pwe"), "--shift", "0");
     assertThat(byDefault.exitCode()).as(byDefault.err()).isZero();
@@ -70,7 +68,7 @@ class TrainDrsaeCommandTest {
 
   @Test
   void shouldReportTheServedAccuracyAndTheUnitSplit() throws Exception {
-    Path data = TrainCommandTest.gratingsIdx(dir.resolve("idx"), 128, 40);
+    Path data = Idx.gratings(dir.resolve("idx"), 128, 40);
     Path out = dir.resolve("d.pwe");
     Cli cli = train(data, out);
     assertThat(cli.exitCode()).as(cli.err()).isZero();
@@ -94,7 +92,7 @@ class TrainDrsaeCommandTest {
 
   @Test
   void shouldTrainAModelThatEvalScoresWithItsOwnHeadAndAProbe() throws Exception {
-    Path data = TrainCommandTest.gratingsIdx(dir.resolve("idx"), 128, 40);
+    Path data = Idx.gratings(dir.resolve("idx"), 128, 40);
     Path out = dir.resolve("d.pwe");
     assertThat(train(data, out).exitCode()).isZero();
     Cli eval =

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pinwheel.cli.Cli;
-import io.pinwheel.cli.TestImages;
 import io.pinwheel.extractor.Encoder;
 import io.pinwheel.extractor.FrameDecoder;
 import io.pinwheel.extractor.SparseCode;
+import io.pinwheel.extractor.TestImages;
 import io.pinwheel.extractor.model.EncoderFile;
 import io.pinwheel.extractor.model.EncoderModel;
 import java.io.IOException;
@@ -28,9 +28,9 @@ class TrainLateralCommandTest {
   private Path images() throws IOException {
     Path images = dir.resolve("images");
     Files.createDirectories(images);
-    Files.write(images.resolve("a.png"), TestImages.png());
-    Files.write(images.resolve("b.jpg"), TestImages.jpeg());
-    Files.write(images.resolve("c.png"), TestImages.png());
+    Files.write(images.resolve("a.png"), TestImages.gratingsAndDisc(".png"));
+    Files.write(images.resolve("b.jpg"), TestImages.gratingsAndDisc(".jpg"));
+    Files.write(images.resolve("c.png"), TestImages.gratingsAndDisc(".png"));
     return images;
   }
 
@@ -103,7 +103,9 @@ class TrainLateralCommandTest {
     EncoderModel model = EncoderFile.read(out);
 
     try (Encoder encoder = new Encoder(model)) {
-      SparseCode code = encoder.encode(new FrameDecoder(model.input()).decode(TestImages.png()));
+      SparseCode code =
+          encoder.encode(
+              new FrameDecoder(model.input()).decode(TestImages.gratingsAndDisc(".png")));
 
       assertThat(code.nnz()).isPositive();
     }
@@ -200,7 +202,7 @@ class TrainLateralCommandTest {
     assertThat(cli.exitCode()).isEqualTo(2);
     assertThat(cli.err())
         .contains(
-            "pinwheel train lateral: Missing required options: '--data=DIR', '--out=FILE.pwe'");
+            "pinwheel train lateral: Missing required options: '--data=SOURCE', '--out=FILE.pwe'");
   }
 
   @Test

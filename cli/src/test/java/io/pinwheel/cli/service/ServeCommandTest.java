@@ -89,6 +89,39 @@ class ServeCommandTest {
   }
 
   @Test
+  void shouldRefuseCreateTopicsAndPartitionsThatDisagree() throws IOException {
+    Path config = write("serve.properties", "bootstrap.servers=127.0.0.1:1");
+
+    Cli cli =
+        Cli.run(
+            "serve", "--config", config.toString(), "--create-topics", "3", "--partitions", "4");
+
+    assertThat(cli.exitCode()).isEqualTo(2);
+    assertThat(cli.err()).contains("--create-topics 3 and --partitions 4 contradict each other");
+  }
+
+  @Test
+  void shouldRefuseFewerThanOnePartitionWithCreateTopics() throws IOException {
+    Path config = write("serve.properties", "bootstrap.servers=127.0.0.1:1");
+
+    Cli cli =
+        Cli.run("serve", "--config", config.toString(), "--create-topics", "--partitions", "0");
+
+    assertThat(cli.exitCode()).isEqualTo(2);
+    assertThat(cli.err()).contains("--partitions must be at least 1");
+  }
+
+  @Test
+  void shouldRefusePartitionsWithoutCreateTopics() throws IOException {
+    Path config = write("serve.properties", "bootstrap.servers=127.0.0.1:1");
+
+    Cli cli = Cli.run("serve", "--config", config.toString(), "--partitions", "4");
+
+    assertThat(cli.exitCode()).isEqualTo(2);
+    assertThat(cli.err()).contains("--partitions is for the topics --create-topics creates");
+  }
+
+  @Test
   void shouldRefuseANegativeTopicPartitionCount() throws IOException {
     Path config = write("serve.properties", "bootstrap.servers=127.0.0.1:1");
 

@@ -29,7 +29,8 @@ import java.util.regex.Pattern;
  *
  * <p>Reading is strict inside {@code input}, {@code layers} and {@code output} (an unknown key
  * there could change what the encoder computes, so it is refused) and lenient at the top level
- * (unknown top-level keys are ignored, so additive metadata does not break old readers).
+ * (unknown top-level keys are ignored, so additive metadata does not break old readers). Each
+ * layer's tensors and fields are its {@link LayerCodec}'s.
  */
 final class Manifest {
   static final String NAME = "manifest.json";
@@ -68,22 +69,10 @@ final class Manifest {
     LinkedHashMap<String, byte[]> out = new LinkedHashMap<>();
     List<Layer> layers = model.layers();
     for (int i = 0; i < layers.size(); i++) {
-      Layer layer = layers.get(i);
-      if (layer instanceof ConvLayer conv) {
-        out.put(layerFile(i, "weights"), Npy.toBytes(conv.weights()));
-        out.put(layerFile(i, "bias"), Npy.toBytes(conv.bias()));
-        out.put(layerFile(i, "gain"), Npy.toBytes(conv.gain()));
-      } else if (layer instanceof L2PoolLayer pool) {
-        out.put(layerFile(i, "groups"), Npy.toBytes(pool.groups()));
-        out.put(layerFile(i, "weights"), Npy.toBytes(pool.weights()));
-      } else if (layer instanceof RecurrentLayer rec) {
-        out.put(layerFile(i, "encoder"), Npy.toBytes(rec.encoder()));
-        out.put(layerFile(i, "lateral"), Npy.toBytes(rec.lateral()));
-        out.put(layerFile(i, "bias"), Npy.toBytes(rec.bias()));
-      } else if (layer instanceof LinearLayer head) {
-        out.put(layerFile(i, "weights"), Npy.toBytes(head.weights()));
-        out.put(layerFile(i, "bias"), Npy.toBytes(head.bias()));
-      }
+      int index = i;
+      LayerCodec.of(layers.get(i))
+          .tensorFiles(layers.get(i))
+          .forEach((tensor, bytes) -> out.put(layerFile(index, tensor), bytes));
     }
     for (Map.Entry<String, FloatTensor> e : model.sortedTrainingTensors().entrySet()) {
       out.put(TRAINING_DIR + e.getKey() + ".npy", Npy.toBytes(e.getValue()));
@@ -143,28 +132,8 @@ final class Manifest {
       Layer layer = model.layers().get(i);
       ObjectNode l = layers.addObject();
       l.put("type", layer.type());
-      if (layer instanceof ConvLayer) {
-        l.put("weights", layerFile(i, "weights"));
-        l.put("bias", layerFile(i, "bias"));
-        l.put("gain", layerFile(i, "gain"));
-        l.put("stride", 1);
-        l.put("padding", "valid");
-      } else if (layer instanceof L2PoolLayer pool) {
-        l.put("groups", layerFile(i, "groups"));
-        l.put("weights", layerFile(i, "weights"));
-        l.put("window", pool.window());
-        l.put("stride", pool.stride());
-      } else if (layer instanceof RecurrentLayer rec) {
-        l.put("encoder", layerFile(i, "encoder"));
-        l.put("lateral", layerFile(i, "lateral"));
-        l.put("bias", layerFile(i, "bias"));
-        l.put("steps", rec.steps());
-      } else if (layer instanceof LinearLayer head) {
-        l.put("weights", layerFile(i, "weights"));
-        l.put("bias", layerFile(i, "bias"));
-        ArrayNode labels = l.putArray("labels");
-        head.labels().forEach(labels::add);
-      }
+      int index = i;
+      LayerCodec.of(layer).describe(layer, l, tensor -> layerFile(index, tensor));
     }
 
     ObjectNode output = root.putObject("output");
@@ -213,12 +182,12 @@ final class Manifest {
 
   /** Parses one manifest; every error message starts with the source name. */
   static final class Reader {
-    private final String source;
     private final ObjectNode root;
+    private final ManifestFields fields;
 
     private Reader(String source, ObjectNode root) {
-      this.source = source;
       this.root = root;
+      this.fields = new ManifestFields(source);
     }
 
     /**
@@ -247,7 +216,7 @@ final class Manifest {
     private void checkFormat() throws InvalidModelException {
       JsonNode format = root.get("format");
       if (format == null || !format.isTextual() || !format.textValue().equals(FORMAT)) {
-        throw fail(
+        throw fields.fail(
             "not a pinwheel encoder file (manifest format is "
                 + (format == null ? "missing" : format.toString())
                 + ", expected \""
@@ -256,10 +225,10 @@ final class Manifest {
       }
       JsonNode version = root.get("formatVersion");
       if (version == null || !version.isIntegralNumber()) {
-        throw fail("formatVersion must be an integer, got " + version);
+        throw fields.fail("formatVersion must be an integer, got " + version);
       }
       if (!version.canConvertToInt() || version.intValue() > FORMAT_VERSION) {
-        throw fail(
+        throw fields.fail(
             "formatVersion "
                 + version
                 + " needs a newer pinwheel (this one reads formatVersion "
@@ -267,7 +236,7 @@ final class Manifest {
                 + ")");
       }
       if (version.intValue() < 1) {
-        throw fail("formatVersion must be >= 1, got " + version);
+        throw fields.fail("formatVersion must be >= 1, got " + version);
       }
     }
 
@@ -275,20 +244,20 @@ final class Manifest {
      * The {@code "files"} object: path in the archive to lowercase SHA-256 hex, in manifest order.
      */
     LinkedHashMap<String, String> files() throws InvalidModelException {
-      ObjectNode files = object(root, "files", "files");
+      ObjectNode files = fields.object(root, "files", "files");
       LinkedHashMap<String, String> out = new LinkedHashMap<>();
       for (Map.Entry<String, JsonNode> e : files.properties()) {
         String path = e.getKey();
         if (path.equals(NAME)) {
-          throw fail("files must not list " + NAME + " itself");
+          throw fields.fail("files must not list " + NAME + " itself");
         }
         String why = EntryNames.unsafe(path);
         if (why != null) {
-          throw fail("files lists \"" + path + "\", " + why);
+          throw fields.fail("files lists \"" + path + "\", " + why);
         }
         JsonNode sum = e.getValue();
         if (!sum.isTextual() || !SHA256.matcher(sum.textValue()).matches()) {
-          throw fail(
+          throw fields.fail(
               "files[\"" + path + "\"] must be a SHA-256 as 64 lowercase hex digits, got " + sum);
         }
         out.put(path, sum.textValue());
@@ -302,22 +271,22 @@ final class Manifest {
      */
     EncoderModel toModel(TensorSource tensors, Set<String> listedFiles)
         throws InvalidModelException {
-      String name = text(root, "name", "name");
-      int version = integer(root, "version", "version");
-      String createdText = text(root, "createdAt", "createdAt");
+      String name = fields.text(root, "name", "name");
+      int version = fields.integer(root, "version", "version");
+      String createdText = fields.text(root, "createdAt", "createdAt");
       Instant createdAt;
       try {
         createdAt = Instant.parse(createdText);
       } catch (DateTimeParseException e) {
-        throw fail(
+        throw fields.fail(
             "createdAt must be an ISO-8601 instant such as 2024-05-01T12:00:00Z, got \""
                 + createdText
                 + "\"");
       }
-      InputSpec input = input(object(root, "input", "input"));
+      InputSpec input = input(fields.object(root, "input", "input"));
       List<Layer> layers = layers(tensors);
-      OutputSpec output = output(object(root, "output", "output"));
-      ObjectNode training = object(root, "training", "training");
+      OutputSpec output = output(fields.object(root, "output", "output"));
+      ObjectNode training = fields.object(root, "training", "training");
       String trainingText;
       try {
         trainingText = JSON.writeValueAsString(training);
@@ -329,7 +298,7 @@ final class Manifest {
         if (path.startsWith(TRAINING_DIR)) {
           var m = TRAINING_FILE.matcher(path);
           if (!m.matches()) {
-            throw fail(
+            throw fields.fail(
                 "files lists \""
                     + path
                     + "\"; files under training/ must be named training/<name>.npy with <name>"
@@ -342,37 +311,37 @@ final class Manifest {
         return new EncoderModel(
             name, version, createdAt, input, layers, output, trainingText, trainingTensors);
       } catch (IllegalArgumentException e) {
-        throw fail(e.getMessage(), e);
+        throw fields.fail(e.getMessage(), e);
       }
     }
 
     private InputSpec input(ObjectNode in) throws InvalidModelException {
-      onlyKeys(in, "input", Set.of("height", "width", "channels", "normalize"));
-      int height = integer(in, "height", "input.height");
-      int width = integer(in, "width", "input.width");
-      int channels = integer(in, "channels", "input.channels");
-      ObjectNode n = object(in, "normalize", "input.normalize");
-      String type = text(n, "type", "input.normalize.type");
+      fields.onlyKeys(in, "input", Set.of("height", "width", "channels", "normalize"));
+      int height = fields.integer(in, "height", "input.height");
+      int width = fields.integer(in, "width", "input.width");
+      int channels = fields.integer(in, "channels", "input.channels");
+      ObjectNode n = fields.object(in, "normalize", "input.normalize");
+      String type = fields.text(n, "type", "input.normalize.type");
       try {
         Normalization normalize;
         switch (type) {
           case "none" -> {
-            onlyKeys(n, "input.normalize", Set.of("type"));
+            fields.onlyKeys(n, "input.normalize", Set.of("type"));
             normalize = new Normalization.None();
           }
           case "standardize" -> {
-            onlyKeys(n, "input.normalize", Set.of("type", "mean", "std"));
+            fields.onlyKeys(n, "input.normalize", Set.of("type", "mean", "std"));
             normalize =
                 new Normalization.Standardize(
-                    (float) number(n, "mean", "input.normalize.mean"),
-                    (float) number(n, "std", "input.normalize.std"));
+                    (float) fields.number(n, "mean", "input.normalize.mean"),
+                    (float) fields.number(n, "std", "input.normalize.std"));
           }
           case "lcn" -> {
-            onlyKeys(n, "input.normalize", Set.of("type", "sigma"));
-            normalize = new Normalization.Lcn(number(n, "sigma", "input.normalize.sigma"));
+            fields.onlyKeys(n, "input.normalize", Set.of("type", "sigma"));
+            normalize = new Normalization.Lcn(fields.number(n, "sigma", "input.normalize.sigma"));
           }
           default ->
-              throw fail(
+              throw fields.fail(
                   "input.normalize.type \""
                       + type
                       + "\" is not one this pinwheel knows (none, standardize, lcn); it may need"
@@ -380,232 +349,57 @@ final class Manifest {
         }
         return new InputSpec(height, width, channels, normalize);
       } catch (IllegalArgumentException e) {
-        throw fail(e.getMessage(), e);
+        throw fields.fail(e.getMessage(), e);
       }
     }
 
     private List<Layer> layers(TensorSource tensors) throws InvalidModelException {
       JsonNode node = root.get("layers");
       if (node == null || !node.isArray()) {
-        throw fail("layers must be an array of layer objects");
+        throw fields.fail("layers must be an array of layer objects");
       }
       List<Layer> out = new ArrayList<>();
       for (int i = 0; i < node.size(); i++) {
         String label = "layers[" + i + "]";
         JsonNode l = node.get(i);
         if (!l.isObject()) {
-          throw fail(label + " must be an object");
+          throw fields.fail(label + " must be an object");
         }
         ObjectNode layer = (ObjectNode) l;
-        String type = text(layer, "type", label + ".type");
-        switch (type) {
-          case "conv" -> out.add(conv(layer, label, tensors));
-          case "l2pool" -> out.add(l2pool(layer, label, tensors));
-          case "recurrent" -> out.add(recurrent(layer, label, tensors));
-          case "linear" -> out.add(linear(layer, label, tensors));
-          default ->
-              throw fail(
-                  label
-                      + ".type \""
-                      + type
-                      + "\" is not a layer type this pinwheel knows (conv, l2pool, recurrent,"
-                      + " linear); it may need a newer pinwheel");
+        String type = fields.text(layer, "type", label + ".type");
+        LayerCodec<?> codec = LayerCodec.ofType(type);
+        if (codec == null) {
+          throw fields.fail(
+              label
+                  + ".type \""
+                  + type
+                  + "\" is not a layer type this pinwheel knows ("
+                  + LayerCodec.knownTypes()
+                  + "); it may need a newer pinwheel");
         }
+        out.add(codec.read(layer, label, fields, tensors));
       }
       return out;
     }
 
-    private ConvLayer conv(ObjectNode layer, String label, TensorSource tensors)
-        throws InvalidModelException {
-      onlyKeys(layer, label, Set.of("type", "weights", "bias", "gain", "stride", "padding"));
-      int stride = integer(layer, "stride", label + ".stride");
-      if (stride != 1) {
-        throw fail(
-            label + ".stride is " + stride + "; formatVersion 1 supports only stride 1 for conv");
-      }
-      String padding = text(layer, "padding", label + ".padding");
-      if (!padding.equals("valid")) {
-        throw fail(
-            label
-                + ".padding is \""
-                + padding
-                + "\"; formatVersion 1 supports only \"valid\" padding for conv");
-      }
-      FloatTensor weights = tensors.floats(label + ".weights", file(layer, "weights", label));
-      FloatTensor bias = tensors.floats(label + ".bias", file(layer, "bias", label));
-      FloatTensor gain = tensors.floats(label + ".gain", file(layer, "gain", label));
-      try {
-        return new ConvLayer(weights, bias, gain);
-      } catch (IllegalArgumentException e) {
-        throw fail(label + ": " + e.getMessage(), e);
-      }
-    }
-
-    private L2PoolLayer l2pool(ObjectNode layer, String label, TensorSource tensors)
-        throws InvalidModelException {
-      onlyKeys(layer, label, Set.of("type", "groups", "weights", "window", "stride"));
-      int window = integer(layer, "window", label + ".window");
-      int stride = integer(layer, "stride", label + ".stride");
-      IntTensor groups = tensors.ints(label + ".groups", file(layer, "groups", label));
-      FloatTensor weights =
-          layer.has("weights")
-              ? tensors.floats(label + ".weights", file(layer, "weights", label))
-              : null;
-      try {
-        return weights == null
-            ? L2PoolLayer.unweighted(groups, window, stride)
-            : new L2PoolLayer(groups, weights, window, stride);
-      } catch (IllegalArgumentException e) {
-        throw fail(label + ": " + e.getMessage(), e);
-      }
-    }
-
-    private RecurrentLayer recurrent(ObjectNode layer, String label, TensorSource tensors)
-        throws InvalidModelException {
-      onlyKeys(layer, label, Set.of("type", "encoder", "lateral", "bias", "steps"));
-      int steps = integer(layer, "steps", label + ".steps");
-      FloatTensor encoder = tensors.floats(label + ".encoder", file(layer, "encoder", label));
-      FloatTensor lateral = tensors.floats(label + ".lateral", file(layer, "lateral", label));
-      FloatTensor bias = tensors.floats(label + ".bias", file(layer, "bias", label));
-      try {
-        return new RecurrentLayer(encoder, lateral, bias, steps);
-      } catch (IllegalArgumentException e) {
-        throw fail(label + ": " + e.getMessage(), e);
-      }
-    }
-
-    private LinearLayer linear(ObjectNode layer, String label, TensorSource tensors)
-        throws InvalidModelException {
-      onlyKeys(layer, label, Set.of("type", "weights", "bias", "labels"));
-      List<String> labels = strings(layer, "labels", label + ".labels");
-      FloatTensor weights = tensors.floats(label + ".weights", file(layer, "weights", label));
-      FloatTensor bias = tensors.floats(label + ".bias", file(layer, "bias", label));
-      try {
-        return new LinearLayer(weights, bias, labels);
-      } catch (IllegalArgumentException e) {
-        throw fail(label + ": " + e.getMessage(), e);
-      }
-    }
-
-    /** A layer's tensor path; layers may not point into training/, which holds other tensors. */
-    private String file(ObjectNode layer, String key, String label) throws InvalidModelException {
-      String path = text(layer, key, label + "." + key);
-      if (path.startsWith(TRAINING_DIR)) {
-        throw fail(label + "." + key + " (" + path + "): layer tensors may not be under training/");
-      }
-      return path;
-    }
-
     private OutputSpec output(ObjectNode out) throws InvalidModelException {
-      onlyKeys(out, "output", Set.of("threshold", "topK"));
-      float threshold = (float) number(out, "threshold", "output.threshold");
+      fields.onlyKeys(out, "output", Set.of("threshold", "topK"));
+      float threshold = (float) fields.number(out, "threshold", "output.threshold");
       JsonNode k = out.get("topK");
       if (k == null) {
-        throw fail("output.topK is missing (use null for no limit)");
+        throw fields.fail("output.topK is missing (use null for no limit)");
       }
       OptionalInt topK;
       if (k.isNull()) {
         topK = OptionalInt.empty();
       } else {
-        topK = OptionalInt.of(integer(out, "topK", "output.topK"));
+        topK = OptionalInt.of(fields.integer(out, "topK", "output.topK"));
       }
       try {
         return new OutputSpec(threshold, topK);
       } catch (IllegalArgumentException e) {
-        throw fail(e.getMessage(), e);
+        throw fields.fail(e.getMessage(), e);
       }
-    }
-
-    // ------------------------------------------------------------ field helpers
-
-    private void onlyKeys(ObjectNode obj, String label, Set<String> allowed)
-        throws InvalidModelException {
-      for (Map.Entry<String, JsonNode> e : obj.properties()) {
-        String key = e.getKey();
-        if (!allowed.contains(key)) {
-          throw fail(
-              label
-                  + " has an unknown key \""
-                  + key
-                  + "\" (it could change what the encoder computes; it may need a newer"
-                  + " pinwheel)");
-        }
-      }
-    }
-
-    private JsonNode required(ObjectNode obj, String key, String label)
-        throws InvalidModelException {
-      JsonNode v = obj.get(key);
-      if (v == null) {
-        throw fail(label + " is missing");
-      }
-      return v;
-    }
-
-    private ObjectNode object(ObjectNode obj, String key, String label)
-        throws InvalidModelException {
-      JsonNode v = required(obj, key, label);
-      if (!v.isObject()) {
-        throw fail(label + " must be a JSON object, got " + abbreviate(v));
-      }
-      return (ObjectNode) v;
-    }
-
-    private String text(ObjectNode obj, String key, String label) throws InvalidModelException {
-      JsonNode v = required(obj, key, label);
-      if (!v.isTextual()) {
-        throw fail(label + " must be a string, got " + abbreviate(v));
-      }
-      return v.textValue();
-    }
-
-    private List<String> strings(ObjectNode obj, String key, String label)
-        throws InvalidModelException {
-      JsonNode v = required(obj, key, label);
-      if (!v.isArray()) {
-        throw fail(label + " must be an array of strings, got " + abbreviate(v));
-      }
-      List<String> out = new ArrayList<>(v.size());
-      for (int i = 0; i < v.size(); i++) {
-        if (!v.get(i).isTextual()) {
-          throw fail(label + "[" + i + "] must be a string, got " + abbreviate(v.get(i)));
-        }
-        out.add(v.get(i).textValue());
-      }
-      return out;
-    }
-
-    private int integer(ObjectNode obj, String key, String label) throws InvalidModelException {
-      JsonNode v = required(obj, key, label);
-      if (!v.isIntegralNumber()) {
-        throw fail(label + " must be an integer, got " + abbreviate(v));
-      }
-      if (!v.canConvertToInt()) {
-        throw fail(label + " is out of range, got " + abbreviate(v));
-      }
-      return v.intValue();
-    }
-
-    /** A number as a double; float fields round it to float32, which is exact (see putFloat). */
-    private double number(ObjectNode obj, String key, String label) throws InvalidModelException {
-      JsonNode v = required(obj, key, label);
-      if (!v.isNumber()) {
-        throw fail(label + " must be a number, got " + abbreviate(v));
-      }
-      return v.doubleValue();
-    }
-
-    private static String abbreviate(JsonNode v) {
-      String s = v.toString();
-      return s.length() <= 60 ? s : s.substring(0, 57) + "...";
-    }
-
-    private InvalidModelException fail(String message) {
-      return new InvalidModelException(source + ": " + message);
-    }
-
-    private InvalidModelException fail(String message, Throwable cause) {
-      return new InvalidModelException(source + ": " + message, cause);
     }
   }
 

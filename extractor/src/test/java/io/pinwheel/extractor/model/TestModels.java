@@ -1,5 +1,6 @@
 package io.pinwheel.extractor.model;
 
+import io.pinwheel.extractor.RandomModels;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -104,14 +105,6 @@ final class TestModels {
 
   /** A tensor of standard normal values. */
   static FloatTensor gaussian(Random rnd, int... shape) {
-    int n = 1;
-    for (int d : shape) {
-      n *= d;
-    }
-    float[] data = new float[n];
-    for (int i = 0; i < n; i++) {
-      data[i] = (float) rnd.nextGaussian();
-    }
-    return FloatTensor.of(shape, data);
+    return RandomModels.gaussian(rnd, 1, shape);
   }
 }

@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.distribution.HistogramSnapshot;
 import io.micrometer.core.instrument.distribution.ValueAtPercentile;
+import io.pinwheel.topology.DeadLetterReason;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -23,44 +24,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * publish to several). The recording methods are thread-safe, allocate nothing of their own, and
  * are silent no-ops until the instance is bound, so the topology can record unconditionally.
  *
- * <table class="striped">
- *   <caption>Meters (Prometheus names in parentheses)</caption>
- *   <thead>
- *     <tr><th>Name</th><th>Type</th><th>Unit</th><th>Tags</th><th>Meaning</th></tr>
- *   </thead>
- *   <tbody>
- *     <tr><td>{@code pinwheel.frames.in} ({@code pinwheel_frames_in_total})</td><td>counter</td>
- *       <td>-</td><td>-</td><td>Frame records read from the input topic.</td></tr>
- *     <tr><td>{@code pinwheel.features.out} ({@code pinwheel_features_out_total})</td>
- *       <td>counter</td><td>-</td><td>-</td><td>Feature records produced.</td></tr>
- *     <tr><td>{@code pinwheel.frames.dead.letter} ({@code pinwheel_frames_dead_letter_total})</td>
- *       <td>counter</td><td>-</td><td>{@code reason}: {@code empty}, {@code undecodable}, {@code
- *       truncated}, {@code too-large}, {@code wrong-shape}, {@code encode-error}, {@code internal},
- *       {@code other}</td><td>Frames sent to the dead-letter topic, by reason.</td></tr>
- *     <tr><td>{@code pinwheel.code.density} ({@code pinwheel_code_density_ratio})</td>
- *       <td>distribution summary with p50, p95, p99</td><td>ratio</td><td>-</td><td>Fraction of
- *       non-zero entries in each produced sparse code.</td></tr>
- *     <tr><td>{@code pinwheel.latency} ({@code pinwheel_latency_seconds})</td><td>timer, SLO
- *       buckets 1 ms to 10 s</td><td>seconds</td><td>-</td><td>End to end: from the input
- *       record's timestamp to the feature record being produced.</td></tr>
- *     <tr><td>{@code pinwheel.decode} ({@code pinwheel_decode_seconds})</td><td>timer, SLO
- *       buckets 0.1 ms to 200 ms</td><td>seconds</td><td>-</td><td>Time to decode one frame into
- *       pixels.</td></tr>
- *     <tr><td>{@code pinwheel.encode} ({@code pinwheel_encode_seconds})</td><td>timer, SLO
- *       buckets 0.5 ms to 1 s</td><td>seconds</td><td>-</td><td>Time to encode one decoded frame
- *       into a sparse code.</td></tr>
- *     <tr><td>{@code pinwheel.latency.percentile}, {@code pinwheel.decode.percentile}, {@code
- *       pinwheel.encode.percentile} ({@code pinwheel_latency_percentile_seconds}, ...)</td>
- *       <td>gauge</td><td>seconds</td><td>{@code phi}: {@code 0.5}, {@code 0.95}, {@code
- *       0.99}</td><td>The timer's percentiles over the recent window.</td></tr>
- *     <tr><td>{@code pinwheel.model.reloads} ({@code pinwheel_model_reloads_total})</td>
- *       <td>counter</td><td>-</td><td>{@code result}: {@code accepted}, {@code rejected}, {@code
- *       ignored}, {@code other}</td><td>Encoder model hot-reload attempts, by outcome.</td></tr>
- *     <tr><td>{@code pinwheel.model.version} ({@code pinwheel_model_version})</td><td>gauge</td>
- *       <td>-</td><td>-</td><td>Version of the encoder model now serving; -1 before the first
- *       model.</td></tr>
- *   </tbody>
- * </table>
+ * <p>The meters, their types and tags are the README's meter table (a test checks it against what
+ * {@link #bindTo} registers); their units, buckets and descriptions are set in {@code Meters}
+ * below. Prometheus names end in the unit and {@code _total} for counters, such as {@code
+ * pinwheel_frames_dead_letter_total} and {@code pinwheel_latency_seconds}.
  *
  * <p>Every tagged series is registered at bind time, so each shows up as 0 before its first event
  * and {@code rate()} works from the start. Tag values come from fixed sets: an unknown dead-letter
@@ -89,15 +56,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class PinwheelMetrics implements MeterBinder {
 
   /** Dead-letter reasons with their own series; anything else is counted as {@link #OTHER}. */
-  static final List<String> DEAD_LETTER_REASONS =
-      List.of(
-          "empty",
-          "undecodable",
-          "truncated",
-          "too-large",
-          "wrong-shape",
-          "encode-error",
-          "internal");
+  private static final DeadLetterReason[] DEAD_LETTER_REASONS = DeadLetterReason.values();
 
   /** Model reload results with their own series; anything else is counted as {@link #OTHER}. */
   static final List<String> RELOAD_RESULTS = List.of("accepted", "rejected", "ignored");
@@ -173,14 +132,15 @@ public final class PinwheelMetrics implements MeterBinder {
   /**
    * Counts a frame sent to the dead-letter topic.
    *
-   * @param reason one of {@code empty}, {@code undecodable}, {@code truncated}, {@code too-large},
-   *     {@code wrong-shape}, {@code encode-error}, {@code internal}; anything else, null included,
-   *     is counted as {@code other}
+   * @param reason a {@link DeadLetterReason#tag()}, as the {@code pinwheel.error.reason} header
+   *     holds it; anything else, null included, is counted as {@code other}
    */
   public void deadLettered(String reason) {
     Meters m = meters;
     if (m != null) {
-      m.deadLetter[deadLetterIndex(reason)].increment();
+      // A map lookup on the tag's cached hash: nothing is allocated on the hot path.
+      DeadLetterReason r = DeadLetterReason.fromTag(reason);
+      m.deadLetter[r == null ? DEAD_LETTER_REASONS.length : r.ordinal()].increment();
     }
   }
 
@@ -293,23 +253,6 @@ public final class PinwheelMetrics implements MeterBinder {
     return (long) total;
   }
 
-  // A string switch hashes the (cached) hash code and compares: no allocation on the hot path.
-  private static int deadLetterIndex(String reason) {
-    if (reason == null) {
-      return DEAD_LETTER_REASONS.size();
-    }
-    return switch (reason) {
-      case "empty" -> 0;
-      case "undecodable" -> 1;
-      case "truncated" -> 2;
-      case "too-large" -> 3;
-      case "wrong-shape" -> 4;
-      case "encode-error" -> 5;
-      case "internal" -> 6;
-      default -> DEAD_LETTER_REASONS.size();
-    };
-  }
-
   private static int reloadIndex(String result) {
     if (result == null) {
       return RELOAD_RESULTS.size();
@@ -342,9 +285,10 @@ public final class PinwheelMetrics implements MeterBinder {
           Counter.builder("pinwheel.features.out")
               .description("Sparse feature records produced")
               .register(registry);
-      deadLetter = new Counter[DEAD_LETTER_REASONS.size() + 1];
+      // Indexed by DeadLetterReason.ordinal(), with OTHER last.
+      deadLetter = new Counter[DEAD_LETTER_REASONS.length + 1];
       for (int i = 0; i < deadLetter.length; i++) {
-        String reason = i < DEAD_LETTER_REASONS.size() ? DEAD_LETTER_REASONS.get(i) : OTHER;
+        String reason = i < DEAD_LETTER_REASONS.length ? DEAD_LETTER_REASONS[i].tag() : OTHER;
         deadLetter[i] =
             Counter.builder("pinwheel.frames.dead.letter")
                 .description("Frames sent to the dead-letter topic, by reason")

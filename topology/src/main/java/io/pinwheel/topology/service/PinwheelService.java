@@ -1,13 +1,13 @@
 package io.pinwheel.topology.service;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.pinwheel.client.admin.TopicReadiness;
 import io.pinwheel.extractor.model.EncoderModel;
+import io.pinwheel.topology.admin.MissingTopicsException;
+import io.pinwheel.topology.admin.PinwheelTopics;
 import io.pinwheel.topology.config.PinwheelConfig;
 import io.pinwheel.topology.metrics.MetricsServer;
 import io.pinwheel.topology.metrics.PinwheelMetrics;
 import io.pinwheel.topology.metrics.PinwheelRegistries;
-import io.pinwheel.topology.model.ModelPublisher;
 import io.pinwheel.topology.model.ModelRegistry;
 import io.pinwheel.topology.model.ModelsTopicListener;
 import io.pinwheel.topology.model.ReloadResult;
@@ -18,31 +18,17 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.CreateTopicsResult;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.errors.TopicExistsException;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KafkaStreams.State;
 import org.apache.kafka.streams.ThreadMetadata;
@@ -57,7 +43,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * try (PinwheelService service =
- *     PinwheelService.builder(config, InitialModels.gabor()).ensureTopics(4).start()) {
+ *     PinwheelService.builder(config, initialModel).ensureTopics(4).start()) {
  *   service.awaitRunning(Duration.ofSeconds(60));
  *   ... // until told to stop
  * }
@@ -106,11 +92,6 @@ public final class PinwheelService implements AutoCloseable {
 
   /** The longest wait for the models topic to be read at start-up, in seconds. */
   public static final int MODELS_CATCH_UP_SECONDS = 30;
-
-  /** Room in a record for its key and headers (dead letters carry several). */
-  static final int RECORD_OVERHEAD = 64 << 10;
-
-  private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
 
   private final PinwheelConfig config;
   private final PinwheelMetrics metrics;
@@ -285,135 +266,6 @@ public final class PinwheelService implements AutoCloseable {
         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
   }
 
-  /**
-   * Creates the service's topics where missing: the frames, features and dead-letter topics with
-   * {@code partitions} partitions and room for {@link PinwheelConfig#decoderMaxBytes()}-byte
-   * frames, and the models topic compacted, with one partition and {@code max.message.bytes} of
-   * {@value ModelPublisher#TOPIC_MAX_MESSAGE_BYTES}. The replication factor is the cluster's
-   * default. Existing topics are left as they are. Returns once every partition's leader serves it
-   * ({@link TopicReadiness}), so that clients started next can use them.
-   *
-   * @param config the topic names and cluster settings
-   * @param partitions partitions of the frames, features and dead-letter topics, at least 1
-   * @return the topics created; the others existed
-   * @throws KafkaException if a topic could not be created or described
-   */
-  public static List<String> ensureTopics(PinwheelConfig config, int partitions) {
-    Objects.requireNonNull(config, "config");
-    if (partitions < 1) {
-      throw new IllegalArgumentException("partitions must be at least 1, got " + partitions);
-    }
-    String recordBytes = Integer.toString(topicRecordBytes(config));
-    Map<String, String> big = Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, recordBytes);
-    List<NewTopic> topics =
-        List.of(
-            new NewTopic(config.framesTopic(), Optional.of(partitions), Optional.empty())
-                .configs(big),
-            new NewTopic(config.featuresTopic(), Optional.of(partitions), Optional.empty())
-                .configs(big),
-            new NewTopic(config.deadLetterTopic(), Optional.of(partitions), Optional.empty())
-                .configs(big),
-            // One partition keeps models in publish order; compaction keeps the latest of each
-            // name, so a new instance replays only those.
-            new NewTopic(config.modelsTopic(), Optional.of(1), Optional.empty())
-                .configs(
-                    Map.of(
-                        TopicConfig.CLEANUP_POLICY_CONFIG,
-                        TopicConfig.CLEANUP_POLICY_COMPACT,
-                        TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
-                        Integer.toString(ModelPublisher.TOPIC_MAX_MESSAGE_BYTES))));
-    List<String> created = new ArrayList<>();
-    try (Admin admin = admin(config)) {
-      CreateTopicsResult result = admin.createTopics(topics);
-      for (NewTopic t : topics) {
-        try {
-          get(result.values().get(t.name()), "create topic " + t.name());
-          created.add(t.name());
-        } catch (KafkaException e) {
-          if (!(e.getCause() instanceof TopicExistsException)) {
-            throw e;
-          }
-        }
-      }
-      Map<String, TopicDescription> described =
-          TopicReadiness.await(admin, names(topics), ADMIN_TIMEOUT);
-      int frames = described.get(config.framesTopic()).partitions().size();
-      if (!created.contains(config.framesTopic()) && frames != partitions) {
-        LOG.warn(
-            "topic {} already exists with {} partitions, not {}; left as it is",
-            config.framesTopic(),
-            frames,
-            partitions);
-      }
-    }
-    if (!created.isEmpty()) {
-      LOG.info("created topics {} ({} partitions)", created, partitions);
-    }
-    return created;
-  }
-
-  /**
-   * Checks that the frames, features and dead-letter topics exist. The models topic may be missing:
-   * the listener waits for it.
-   *
-   * @param config the topic names and cluster settings
-   * @throws MissingTopicsException naming every missing topic
-   * @throws KafkaException if the cluster cannot be asked
-   */
-  public static void requireTopics(PinwheelConfig config) {
-    List<String> names =
-        List.of(config.framesTopic(), config.featuresTopic(), config.deadLetterTopic());
-    List<String> missing = new ArrayList<>();
-    try (Admin admin = admin(config)) {
-      Map<String, ? extends Future<TopicDescription>> futures =
-          admin.describeTopics(names).topicNameValues();
-      for (String name : names) {
-        try {
-          get(futures.get(name), "describe topic " + name);
-        } catch (KafkaException e) {
-          if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
-            throw e;
-          }
-          missing.add(name);
-        }
-      }
-    }
-    if (!missing.isEmpty()) {
-      throw new MissingTopicsException(missing);
-    }
-  }
-
-  /** The {@code max.message.bytes} of the frame-sized topics. */
-  static int topicRecordBytes(PinwheelConfig config) {
-    return Math.max(config.decoderMaxBytes(), PinwheelConfig.DEFAULT_CLIENT_RECORD_BYTES)
-        + RECORD_OVERHEAD;
-  }
-
-  private static Admin admin(PinwheelConfig config) {
-    Map<String, Object> p = new HashMap<>(config.clientProperties());
-    p.put("client.id", config.applicationId() + "-pinwheel-admin");
-    return Admin.create(p);
-  }
-
-  private static List<String> names(List<NewTopic> topics) {
-    return topics.stream().map(NewTopic::name).toList();
-  }
-
-  private static <T> T get(Future<T> future, String what) {
-    try {
-      return future.get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      throw new KafkaException("could not " + what + ": " + cause.getMessage(), cause);
-    } catch (TimeoutException e) {
-      throw new KafkaException(
-          "timed out after " + ADMIN_TIMEOUT.toSeconds() + " s trying to " + what, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new KafkaException("interrupted while trying to " + what, e);
-    }
-  }
-
   /** Closes every resource, newest first, adding failures to {@code primary} or logging them. */
   private static void closeAll(Deque<Resource> resources, Throwable primary) {
     while (!resources.isEmpty()) {
@@ -527,8 +379,8 @@ public final class PinwheelService implements AutoCloseable {
     }
 
     /**
-     * Creates missing topics at start-up ({@link PinwheelService#ensureTopics}) instead of refusing
-     * to start without them.
+     * Creates missing topics at start-up ({@link PinwheelTopics#ensure}) instead of refusing to
+     * start without them.
      *
      * @param partitions partitions of the frames, features and dead-letter topics, at least 1
      * @return this builder
@@ -593,7 +445,7 @@ public final class PinwheelService implements AutoCloseable {
       }
       PinwheelService service = new PinwheelService(s);
       LOG.info(
-          "pinwheel service {} started: {} -> {} (dead letters {}), model {}; metrics at {}",
+          "pinwheel service {} started: {} -> {} (dead-letter topic {}), model {}; metrics at {}",
           config.applicationId(),
           config.framesTopic(),
           config.featuresTopic(),
@@ -614,9 +466,9 @@ public final class PinwheelService implements AutoCloseable {
       s.metrics.bindTo(meters);
 
       if (topicPartitions > 0) {
-        PinwheelService.ensureTopics(config, topicPartitions);
+        PinwheelTopics.ensure(config, topicPartitions);
       } else {
-        requireTopics(config);
+        PinwheelTopics.require(config);
       }
 
       ModelRegistry models = new ModelRegistry(s.metrics);

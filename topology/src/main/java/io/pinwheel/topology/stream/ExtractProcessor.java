@@ -9,6 +9,7 @@ import io.pinwheel.extractor.Frame;
 import io.pinwheel.extractor.FrameDecodeException;
 import io.pinwheel.extractor.FrameDecoder;
 import io.pinwheel.extractor.SparseCode;
+import io.pinwheel.topology.DeadLetterReason;
 import io.pinwheel.topology.metrics.PinwheelMetrics;
 import io.pinwheel.topology.model.EncoderSource;
 import io.pinwheel.topology.model.ServingModel;
@@ -97,10 +98,10 @@ final class ExtractProcessor implements Processor<byte[], byte[], byte[], byte[]
     try {
       frame = decoder.decode(record.value());
     } catch (FrameDecodeException e) {
-      deadLetter(record, e.reason().tag(), e);
+      deadLetter(record, DeadLetterReason.of(e.reason()), e);
       return;
     } catch (RuntimeException e) {
-      deadLetter(record, PinwheelHeaders.REASON_INTERNAL, e);
+      deadLetter(record, DeadLetterReason.INTERNAL, e);
       return;
     }
     long t1 = System.nanoTime();
@@ -110,32 +111,16 @@ final class ExtractProcessor implements Processor<byte[], byte[], byte[], byte[]
     SparseCode code;
     try {
       code = encoder.encode(frame);
-      // A model without a head gives empty scores and label: the record's defaults. The record
-      // copies the code's arrays, so they are read in place rather than copied twice.
-      String frameId = frameId(record);
-      long sourceTimestamp = record.timestamp();
-      feature =
-          code.read(
-              (shape, indices, values, scores, label) ->
-                  new FeatureRecord(
-                      frameId,
-                      sourceTimestamp,
-                      model.name(),
-                      model.version(),
-                      shape,
-                      indices,
-                      values,
-                      scores,
-                      label,
-                      System.currentTimeMillis()));
+      // A model without a head gives empty scores and label: the record's defaults.
+      feature = toRecord(code, frameId(record), record.timestamp(), model);
     } catch (FrameDecodeException e) {
-      deadLetter(record, e.reason().tag(), e);
+      deadLetter(record, DeadLetterReason.of(e.reason()), e);
       return;
     } catch (RuntimeException e) {
       // The encoder may have been left mid-computation; a fresh one costs little next to a frame
       // encoded from stale scratch state.
       renewEncoder();
-      deadLetter(record, PinwheelHeaders.REASON_ENCODE_ERROR, e);
+      deadLetter(record, DeadLetterReason.ENCODE_ERROR, e);
       return;
     }
     long t2 = System.nanoTime();
@@ -145,7 +130,7 @@ final class ExtractProcessor implements Processor<byte[], byte[], byte[], byte[]
     try {
       bytes = serializer.serialize(featuresTopic, feature);
     } catch (RuntimeException e) {
-      deadLetter(record, PinwheelHeaders.REASON_INTERNAL, e);
+      deadLetter(record, DeadLetterReason.INTERNAL, e);
       return;
     }
     Headers headers = withoutPinwheelHeaders(record.headers());
@@ -200,14 +185,14 @@ final class ExtractProcessor implements Processor<byte[], byte[], byte[], byte[]
     }
   }
 
-  private void deadLetter(Record<byte[], byte[]> record, String reason, Exception e) {
+  private void deadLetter(Record<byte[], byte[]> record, DeadLetterReason reason, Exception e) {
     Headers headers = withoutPinwheelHeaders(record.headers());
     String message = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
     if (message.length() > PinwheelHeaders.MAX_MESSAGE_CHARS) {
       message = message.substring(0, PinwheelHeaders.MAX_MESSAGE_CHARS - 3) + "...";
     }
     Optional<RecordMetadata> meta = context.recordMetadata();
-    add(headers, PinwheelHeaders.ERROR_REASON, reason);
+    add(headers, PinwheelHeaders.ERROR_REASON, reason.tag());
     add(headers, PinwheelHeaders.ERROR_CLASS, e.getClass().getName());
     add(headers, PinwheelHeaders.ERROR_MESSAGE, message);
     add(headers, PinwheelHeaders.SOURCE_TOPIC, meta.map(RecordMetadata::topic).orElse(""));
@@ -220,15 +205,36 @@ final class ExtractProcessor implements Processor<byte[], byte[], byte[], byte[]
         PinwheelHeaders.SOURCE_OFFSET,
         meta.map(m -> Long.toString(m.offset())).orElse("-1"));
     context.forward(record.withHeaders(headers), FeatureTopology.DEAD_LETTER_SINK);
-    metrics.deadLettered(reason);
+    metrics.deadLettered(reason.tag());
     if (LOG.isDebugEnabled()) {
       LOG.debug(
           "dead-lettered {} at {}: {} ({})",
-          reason,
+          reason.tag(),
           meta.map(m -> m.topic() + "/" + m.partition() + "@" + m.offset()).orElse("?"),
           message,
           e.getClass().getSimpleName());
     }
+  }
+
+  /**
+   * The feature record of a frame's code: the same code (the record copies its arrays, so they are
+   * read in place rather than copied twice), with where it came from and which model made it.
+   */
+  static FeatureRecord toRecord(
+      SparseCode code, String frameId, long sourceTimestamp, ServingModel model) {
+    return code.read(
+        (shape, indices, values, scores, label) ->
+            new FeatureRecord(
+                frameId,
+                sourceTimestamp,
+                model.name(),
+                model.version(),
+                shape,
+                indices,
+                values,
+                scores,
+                label,
+                System.currentTimeMillis()));
   }
 
   private String frameId(Record<byte[], byte[]> record) {

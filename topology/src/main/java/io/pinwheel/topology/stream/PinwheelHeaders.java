@@ -1,7 +1,8 @@
 package io.pinwheel.topology.stream;
 
 /**
- * The record headers the topology reads and writes, and the reasons a frame is dead-lettered.
+ * The record headers the topology reads and writes. The values of {@link #ERROR_REASON} are {@link
+ * io.pinwheel.topology.DeadLetterReason}'s.
  *
  * <p>Header values are UTF-8 text; numbers are in decimal.
  */
@@ -29,9 +30,8 @@ public final class PinwheelHeaders {
   public static final String JSON_CONTENT_TYPE = "application/json";
 
   /**
-   * Dead-letter header: why the frame was refused, one of {@code empty}, {@code undecodable},
-   * {@code truncated}, {@code too-large}, {@code wrong-shape} (the decoder's reasons), {@value
-   * #REASON_ENCODE_ERROR} or {@value #REASON_INTERNAL}.
+   * Dead-letter header: why the frame was refused, a {@link
+   * io.pinwheel.topology.DeadLetterReason#tag()}.
    */
   public static final String ERROR_REASON = "pinwheel.error.reason";
 
@@ -55,12 +55,6 @@ public final class PinwheelHeaders {
 
   /** Prefix of the source headers pinwheel writes on dead letters. */
   public static final String SOURCE_PREFIX = "pinwheel.source.";
-
-  /** Reason: the model failed on a frame that decoded (or the code could not become a record). */
-  public static final String REASON_ENCODE_ERROR = "encode-error";
-
-  /** Reason: an unexpected failure outside the encoder, such as in the decoder or serializer. */
-  public static final String REASON_INTERNAL = "internal";
 
   /** The longest {@link #ERROR_MESSAGE} written; longer messages are cut. */
   public static final int MAX_MESSAGE_CHARS = 1000;

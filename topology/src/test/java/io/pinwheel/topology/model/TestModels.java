@@ -1,5 +1,6 @@
 package io.pinwheel.topology.model;
 
+import io.pinwheel.extractor.RandomModels;
 import io.pinwheel.extractor.model.ConvLayer;
 import io.pinwheel.extractor.model.EncoderFile;
 import io.pinwheel.extractor.model.EncoderModel;
@@ -207,11 +208,8 @@ public final class TestModels {
         Map.of());
   }
 
+  /** {@code n} normal values of deviation 0.2. */
   private static float[] gaussian(Random rnd, int n) {
-    float[] data = new float[n];
-    for (int i = 0; i < n; i++) {
-      data[i] = (float) (rnd.nextGaussian() * 0.2);
-    }
-    return data;
+    return RandomModels.gaussian(rnd, 0.2, n).toArray();
   }
 }

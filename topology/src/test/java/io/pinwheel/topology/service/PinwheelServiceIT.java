@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.pinwheel.broker.EmbeddedKafka;
+import io.pinwheel.broker.CommittedReader;
+import io.pinwheel.broker.EmbeddedKafkaExtension;
+import io.pinwheel.topology.admin.MissingTopicsException;
+import io.pinwheel.topology.admin.PinwheelTopics;
 import io.pinwheel.topology.config.PinwheelConfig;
 import io.pinwheel.topology.model.TestModels;
 import io.pinwheel.topology.stream.TestFrames;
@@ -14,7 +17,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,43 +24,26 @@ import java.util.UUID;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.KafkaStreams;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 @Tag("integration")
 class PinwheelServiceIT {
   private static final Duration DEADLINE = Duration.ofSeconds(60);
 
-  private static EmbeddedKafka kafka;
+  @RegisterExtension static final EmbeddedKafkaExtension kafka = new EmbeddedKafkaExtension();
 
   @TempDir Path stateDir;
-
-  @BeforeAll
-  static void startBroker() {
-    kafka = EmbeddedKafka.start();
-  }
-
-  @AfterAll
-  static void stopBroker() {
-    if (kafka != null) {
-      kafka.close();
-    }
-  }
 
   @Test
   void shouldTurnFramesIntoFeaturesAndDeadLettersWhileHealthy() throws Exception {
@@ -89,8 +74,8 @@ class PinwheelServiceIT {
   void shouldCreateTopicsOnlyWhereMissing() throws Exception {
     PinwheelConfig config = names("create");
 
-    List<String> first = PinwheelService.ensureTopics(config, 3);
-    List<String> second = PinwheelService.ensureTopics(config, 3);
+    List<String> first = PinwheelTopics.ensure(config, 3);
+    List<String> second = PinwheelTopics.ensure(config, 3);
 
     assertThat(first)
         .containsExactly(
@@ -147,7 +132,7 @@ class PinwheelServiceIT {
   /** A configuration of fresh topics, created, and a fresh application id. */
   private PinwheelConfig config() {
     PinwheelConfig config = names("svc");
-    PinwheelService.ensureTopics(config, 2);
+    PinwheelTopics.ensure(config, 2);
     return config;
   }
 
@@ -182,28 +167,16 @@ class PinwheelServiceIT {
         new ByteArraySerializer());
   }
 
-  private static List<ConsumerRecord<byte[], byte[]>> readCommitted(String topic, int expected) {
-    try (KafkaConsumer<byte[], byte[]> c =
-        new KafkaConsumer<>(
-            Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                kafka.bootstrapServers(),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                "read_committed"),
-            new ByteArrayDeserializer(),
-            new ByteArrayDeserializer())) {
-      List<TopicPartition> tps = new ArrayList<>();
-      c.partitionsFor(topic).forEach(p -> tps.add(new TopicPartition(topic, p.partition())));
-      c.assign(tps);
-      c.seekToBeginning(tps);
-      List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
-      long deadline = System.nanoTime() + DEADLINE.toNanos();
-      while (out.size() < expected && System.nanoTime() < deadline) {
-        c.poll(Duration.ofMillis(200)).forEach(out::add);
-      }
-      // A moment more: anything beyond the expected count would be a duplicate.
-      c.poll(Duration.ofMillis(500)).forEach(out::add);
-      return out;
+  /**
+   * What a {@code read_committed} consumer finds in {@code topic} once {@code expected} records are
+   * there, and a moment more: anything beyond the expected count would be a duplicate.
+   */
+  private static List<ConsumerRecord<byte[], byte[]>> readCommitted(String topic, int expected)
+      throws InterruptedException {
+    try (CommittedReader reader = new CommittedReader(kafka.bootstrapServers(), topic)) {
+      await().atMost(DEADLINE).until(() -> reader.poll().size() >= expected);
+      Thread.sleep(500);
+      return List.copyOf(reader.poll());
     }
   }
 }

@@ -3,6 +3,8 @@ package io.pinwheel.topology.service;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.pinwheel.topology.admin.MissingTopicsException;
+import io.pinwheel.topology.admin.PinwheelTopics;
 import io.pinwheel.topology.config.PinwheelConfig;
 import io.pinwheel.topology.model.TestModels;
 import java.time.Duration;
@@ -28,7 +30,7 @@ class PinwheelServiceTest {
     PinwheelService.Builder b = PinwheelService.builder(CONFIG, TestModels.model("m", 1));
 
     assertThatThrownBy(() -> b.ensureTopics(0)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> PinwheelService.ensureTopics(CONFIG, 0))
+    assertThatThrownBy(() -> PinwheelTopics.ensure(CONFIG, 0))
         .isInstanceOf(IllegalArgumentException.class);
   }
 
@@ -50,10 +52,10 @@ class PinwheelServiceTest {
                 PinwheelConfig.DECODER_MAX_BYTES,
                 Integer.toString(32 << 20)));
 
-    assertThat(PinwheelService.topicRecordBytes(CONFIG))
-        .isEqualTo(PinwheelConfig.DEFAULT_CLIENT_RECORD_BYTES + PinwheelService.RECORD_OVERHEAD);
-    assertThat(PinwheelService.topicRecordBytes(big))
-        .isEqualTo((32 << 20) + PinwheelService.RECORD_OVERHEAD);
+    assertThat(PinwheelTopics.recordBytes(CONFIG))
+        .isEqualTo(PinwheelConfig.DEFAULT_CLIENT_RECORD_BYTES + PinwheelTopics.RECORD_OVERHEAD);
+    assertThat(PinwheelTopics.recordBytes(big))
+        .isEqualTo((32 << 20) + PinwheelTopics.RECORD_OVERHEAD);
   }
 
   @Test

@@ -1,60 +1,41 @@
 package io.pinwheel.topology.stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
-import io.pinwheel.broker.EmbeddedKafka;
+import io.pinwheel.broker.CommittedReader;
+import io.pinwheel.broker.EmbeddedKafkaExtension;
 import io.pinwheel.client.FeatureRecord;
-import io.pinwheel.client.FeatureRecordSerde;
 import io.pinwheel.topology.config.PinwheelConfig;
 import io.pinwheel.topology.metrics.PinwheelMetrics;
 import io.pinwheel.topology.model.ModelRegistry;
 import io.pinwheel.topology.model.TestModels;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 @Tag("integration")
 class FeatureTopologyIT {
 
-  private static final Duration DEADLINE = Duration.ofSeconds(60);
   private static final int PARTITIONS = 2;
   private static final int RECORDS = 60;
   private static final int MAX_BYTES = 100_000;
 
-  private static EmbeddedKafka kafka;
+  @RegisterExtension static final EmbeddedKafkaExtension kafka = new EmbeddedKafkaExtension();
 
   @TempDir Path stateDir;
-
-  @BeforeAll
-  static void startBroker() {
-    kafka = EmbeddedKafka.start();
-  }
-
-  @AfterAll
-  static void stopBroker() {
-    if (kafka != null) {
-      kafka.close();
-    }
-  }
 
   /** Frame {@code i}: the first ten are corrupt in every way there is, then valid and bad mix. */
   private static byte[] frame(int i) {
@@ -110,58 +91,26 @@ class FeatureTopologyIT {
     assertThat(invalid).hasSizeGreaterThan(15);
 
     PinwheelMetrics metrics = new PinwheelMetrics();
-    AtomicReference<Throwable> streamError = new AtomicReference<>();
-    try (ModelRegistry registry = new ModelRegistry(metrics);
-        CommittedReader features =
-            new CommittedReader(kafka.bootstrapServers(), config.featuresTopic(), PARTITIONS);
-        CommittedReader deadLetters =
-            new CommittedReader(kafka.bootstrapServers(), config.deadLetterTopic(), PARTITIONS)) {
+    try (ModelRegistry registry = new ModelRegistry(metrics)) {
       registry.offerDefault(TestModels.model("it", 1), "test");
-      KafkaStreams streams =
-          new KafkaStreams(
-              FeatureTopology.build(config, registry, metrics), config.toStreamsProperties());
-      streams.setUncaughtExceptionHandler(
-          e -> {
-            streamError.set(e);
-            return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
-          });
-      try {
-        streams.start();
-        await()
-            .atMost(DEADLINE)
-            .pollInterval(Duration.ofMillis(50))
-            .untilAsserted(
-                () -> {
-                  assertThat(streamError.get()).isNull();
-                  assertThat(features.poll().size() + deadLetters.poll().size())
-                      .isGreaterThanOrEqualTo(RECORDS);
-                });
-        // Anything duplicated would be committed by now: one more commit interval and a margin.
-        Thread.sleep(500);
-        features.poll();
-        deadLetters.poll();
-      } finally {
-        streams.close(Duration.ofSeconds(20));
-      }
+      try (RunningTopology run =
+          new RunningTopology(kafka.bootstrapServers(), config, registry, metrics)) {
+        run.awaitOutputs(RECORDS);
 
-      List<String> featureIds = new ArrayList<>();
-      for (ConsumerRecord<byte[], byte[]> r : features.records()) {
-        FeatureRecord f = FeatureRecordSerde.protobuf().deserializer().deserialize("", r.value());
-        assertThat(f.modelName()).isEqualTo("it");
-        assertThat(f.nnz()).isPositive();
-        featureIds.add(f.frameId());
+        for (ConsumerRecord<byte[], byte[]> r : run.featureRecords()) {
+          FeatureRecord f = RunningTopology.feature(r);
+          assertThat(f.modelName()).isEqualTo("it");
+          assertThat(f.nnz()).isPositive();
+        }
+        List<String> featureIds = run.featureIds();
+        List<String> deadIds = run.deadLetterIds();
+        assertThat(featureIds).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(valid);
+        assertThat(deadIds).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(invalid);
+        assertThat(featureIds.size() + deadIds.size()).isEqualTo(RECORDS);
+        assertThat(run.deadLetters())
+            .extracting(r -> CommittedReader.header(r, PinwheelHeaders.ERROR_REASON))
+            .containsOnly("empty", "undecodable", "truncated", "too-large");
       }
-      List<String> deadIds =
-          deadLetters.records().stream()
-              .map(r -> CommittedReader.header(r, PinwheelHeaders.FRAME_ID))
-              .toList();
-
-      assertThat(featureIds).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(valid);
-      assertThat(deadIds).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(invalid);
-      assertThat(featureIds.size() + deadIds.size()).isEqualTo(RECORDS);
-      assertThat(deadLetters.records())
-          .extracting(r -> CommittedReader.header(r, PinwheelHeaders.ERROR_REASON))
-          .containsOnly("empty", "undecodable", "truncated", "too-large");
     }
   }
 

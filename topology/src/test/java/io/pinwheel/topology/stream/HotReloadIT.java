@@ -3,9 +3,7 @@ package io.pinwheel.topology.stream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.pinwheel.broker.EmbeddedKafka;
-import io.pinwheel.client.FeatureRecord;
-import io.pinwheel.client.FeatureRecordSerde;
+import io.pinwheel.broker.EmbeddedKafkaExtension;
 import io.pinwheel.extractor.model.EncoderFile;
 import io.pinwheel.topology.config.PinwheelConfig;
 import io.pinwheel.topology.metrics.PinwheelMetrics;
@@ -27,19 +25,15 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 @Tag("integration")
@@ -51,22 +45,10 @@ class HotReloadIT {
   /** Frames sent after the first v2 feature record, so the new model serves under traffic. */
   private static final int FRAMES_AFTER_SWAP = 40;
 
-  private static EmbeddedKafka kafka;
+  @RegisterExtension static final EmbeddedKafkaExtension kafka = new EmbeddedKafkaExtension();
 
   @TempDir Path stateDir;
   @TempDir Path modelDir;
-
-  @BeforeAll
-  static void startBroker() {
-    kafka = EmbeddedKafka.start();
-  }
-
-  @AfterAll
-  static void stopBroker() {
-    if (kafka != null) {
-      kafka.close();
-    }
-  }
 
   @Test
   void shouldSwapModelUnderTrafficWithoutLosingRecords() throws Exception {
@@ -84,94 +66,60 @@ class HotReloadIT {
     List<String> valid = new CopyOnWriteArrayList<>();
     List<String> invalid = new CopyOnWriteArrayList<>();
     AtomicBoolean producing = new AtomicBoolean(true);
-    AtomicReference<Throwable> streamError = new AtomicReference<>();
     ExecutorService traffic = Executors.newSingleThreadExecutor();
-    try (ModelRegistry registry = new ModelRegistry(metrics);
-        CommittedReader features =
-            new CommittedReader(kafka.bootstrapServers(), config.featuresTopic(), PARTITIONS);
-        CommittedReader deadLetters =
-            new CommittedReader(kafka.bootstrapServers(), config.deadLetterTopic(), PARTITIONS)) {
+    try (ModelRegistry registry = new ModelRegistry(metrics)) {
       // The service's start-up order: read the models topic (missing here), then the default.
       ModelsTopicListener listener =
           registry.listen(config.modelsTopic(), config.clientProperties());
       assertThat(listener.awaitCaughtUp(DEADLINE)).isTrue();
       assertThat(registry.offerDefault(TestModels.model("it", 1), "built-in").accepted()).isTrue();
 
-      KafkaStreams streams =
-          new KafkaStreams(
-              FeatureTopology.build(config, registry, metrics), config.toStreamsProperties());
-      streams.setUncaughtExceptionHandler(
-          e -> {
-            streamError.set(e);
-            return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
-          });
-      try {
-        streams.start();
+      try (RunningTopology run =
+          new RunningTopology(kafka.bootstrapServers(), config, registry, metrics)) {
         Future<?> sender =
             traffic.submit(() -> produce(config.framesTopic(), producing, valid, invalid));
 
-        awaitFeature(features, streamError, 1);
+        run.awaitFeatureOfVersion(1);
         Path v2 = modelDir.resolve("it-v2.pwe");
         EncoderFile.write(TestModels.model("it", 2), v2);
         ModelPublisher.Published published =
             ModelPublisher.publish(config.clientProperties(), config.modelsTopic(), v2);
         assertThat(published.modelVersion()).isEqualTo(2);
-        awaitFeature(features, streamError, 2);
+        run.awaitFeatureOfVersion(2);
         int sentAtSwap = valid.size() + invalid.size();
         await()
             .atMost(DEADLINE)
             .until(() -> valid.size() + invalid.size() >= sentAtSwap + FRAMES_AFTER_SWAP);
         producing.set(false);
         sender.get(30, TimeUnit.SECONDS);
+        run.awaitOutputs(valid.size() + invalid.size());
 
-        int sent = valid.size() + invalid.size();
-        await()
-            .atMost(DEADLINE)
-            .pollInterval(Duration.ofMillis(50))
-            .untilAsserted(
-                () -> {
-                  assertThat(streamError.get()).isNull();
-                  assertThat(features.poll().size() + deadLetters.poll().size())
-                      .isGreaterThanOrEqualTo(sent);
-                });
-        // Anything duplicated would be committed by now: one more commit interval and a margin.
-        Thread.sleep(500);
-        features.poll();
-        deadLetters.poll();
-      } finally {
-        producing.set(false);
-        traffic.shutdownNow();
-        streams.close(Duration.ofSeconds(20));
+        // A key's frames come from one input partition, one task, in order; the versions they
+        // carry must never go back. (Output partitions mix keys, so they are no unit of order.)
+        Map<String, List<Integer>> versionsByKey = new TreeMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : run.featureRecords()) {
+          versionsByKey
+              .computeIfAbsent(new String(r.key(), StandardCharsets.UTF_8), k -> new ArrayList<>())
+              .add(RunningTopology.feature(r).modelVersion());
+        }
+        assertThat(run.featureIds())
+            .doesNotHaveDuplicates()
+            .containsExactlyInAnyOrderElementsOf(valid);
+        assertThat(run.deadLetterIds())
+            .doesNotHaveDuplicates()
+            .containsExactlyInAnyOrderElementsOf(invalid);
+        assertThat(versionsByKey).hasSize(PARTITIONS);
+        versionsByKey.forEach(
+            (key, versions) ->
+                assertThat(versions)
+                    .as("model versions of %s's frames, in order", key)
+                    .isSorted()
+                    .contains(1, 2));
+        assertThat(registry.current().version()).isEqualTo(2);
+        assertThat(registry.current().origin()).startsWith(config.modelsTopic() + "/");
       }
-
-      List<String> featureIds = new ArrayList<>();
-      // A key's frames come from one input partition, one task, in order; the versions they carry
-      // must never go back. (Output partitions mix keys, so they are no unit of order here.)
-      Map<String, List<Integer>> versionsByKey = new TreeMap<>();
-      for (ConsumerRecord<byte[], byte[]> r : features.records()) {
-        FeatureRecord f = decode(r);
-        featureIds.add(f.frameId());
-        versionsByKey
-            .computeIfAbsent(new String(r.key(), StandardCharsets.UTF_8), k -> new ArrayList<>())
-            .add(f.modelVersion());
-      }
-      List<String> deadIds =
-          deadLetters.records().stream()
-              .map(r -> CommittedReader.header(r, PinwheelHeaders.FRAME_ID))
-              .toList();
-
-      assertThat(featureIds).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(valid);
-      assertThat(deadIds).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(invalid);
-      assertThat(versionsByKey).hasSize(PARTITIONS);
-      versionsByKey.forEach(
-          (key, versions) ->
-              assertThat(versions)
-                  .as("model versions of %s's frames, in order", key)
-                  .isSorted()
-                  .contains(1, 2));
-      assertThat(registry.current().version()).isEqualTo(2);
-      assertThat(registry.current().origin()).startsWith(config.modelsTopic() + "/");
     } finally {
+      producing.set(false);
       traffic.shutdownNow();
     }
   }
@@ -207,24 +155,6 @@ class HotReloadIT {
       assertThat(registry.current().version()).isEqualTo(3);
       assertThat(registry.current().origin()).isEqualTo(topic + "/0@1");
     }
-  }
-
-  private static FeatureRecord decode(ConsumerRecord<byte[], byte[]> r) {
-    return FeatureRecordSerde.protobuf().deserializer().deserialize(r.topic(), r.value());
-  }
-
-  private static void awaitFeature(
-      CommittedReader features, AtomicReference<Throwable> streamError, int version) {
-    await()
-        .atMost(DEADLINE)
-        .pollInterval(Duration.ofMillis(50))
-        .untilAsserted(
-            () -> {
-              assertThat(streamError.get()).isNull();
-              assertThat(features.poll())
-                  .extracting(r -> decode(r).modelVersion())
-                  .contains(version);
-            });
   }
 
   /** Sends frames to both partitions, every seventh one corrupt, until told to stop. */

@@ -1,24 +1,19 @@
 package io.pinwheel.topology.stream;
 
-import io.pinwheel.extractor.OpenCv;
+import io.pinwheel.extractor.TestImages;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Random;
-import org.opencv.core.CvType;
-import org.opencv.core.Mat;
-import org.opencv.core.MatOfByte;
-import org.opencv.core.MatOfInt;
 import org.opencv.imgcodecs.Imgcodecs;
 
-/** Encoded frames for the topology tests, made with OpenCV from synthetic pixels. */
+/**
+ * Encoded gray frames for the topology tests, made with OpenCV from synthetic pixels (encoded by
+ * the extractor's {@link TestImages}).
+ */
 public final class TestFrames {
-  static {
-    OpenCv.load();
-  }
-
   private TestFrames() {}
 
   /**
@@ -30,7 +25,7 @@ public final class TestFrames {
    * @return the PNG bytes
    */
   public static byte[] png(int width, int height, int seed) {
-    return encode(".png", pattern(width, height, seed), width, height);
+    return TestImages.encode(".png", pattern(width, height, seed), width, height, 1);
   }
 
   /**
@@ -42,8 +37,8 @@ public final class TestFrames {
    * @return the JPEG bytes
    */
   public static byte[] jpeg(int width, int height, int seed) {
-    return encode(
-        ".jpg", pattern(width, height, seed), width, height, Imgcodecs.IMWRITE_JPEG_QUALITY, 90);
+    return TestImages.encode(
+        ".jpg", pattern(width, height, seed), width, height, 1, Imgcodecs.IMWRITE_JPEG_QUALITY, 90);
   }
 
   /**
@@ -56,7 +51,7 @@ public final class TestFrames {
   public static byte[] noisePng(int width, int height) {
     byte[] p = new byte[width * height];
     new Random(7).nextBytes(p);
-    return encode(".png", p, width, height);
+    return TestImages.encode(".png", p, width, height, 1);
   }
 
   /**
@@ -108,22 +103,5 @@ public final class TestFrames {
       }
     }
     return p;
-  }
-
-  private static byte[] encode(String ext, byte[] pixels, int width, int height, int... params) {
-    Mat m = new Mat(height, width, CvType.CV_8UC1);
-    MatOfByte out = new MatOfByte();
-    MatOfInt flags = new MatOfInt(params);
-    try {
-      m.put(0, 0, pixels);
-      if (!Imgcodecs.imencode(ext, m, out, flags)) {
-        throw new IllegalStateException("OpenCV cannot encode " + ext);
-      }
-      return out.toArray();
-    } finally {
-      m.release();
-      out.release();
-      flags.release();
-    }
   }
 }

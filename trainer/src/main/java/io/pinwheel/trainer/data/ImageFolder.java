@@ -1,8 +1,10 @@
 package io.pinwheel.trainer.data;
 
+import io.pinwheel.extractor.DecoderOptions;
 import io.pinwheel.extractor.Frame;
 import io.pinwheel.extractor.FrameDecodeException;
 import io.pinwheel.extractor.FrameDecoder;
+import io.pinwheel.extractor.model.InputSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -15,7 +17,10 @@ import java.util.stream.Stream;
 
 /**
  * The image files under a directory, decoded with the extractor's own {@link FrameDecoder} so that
- * training preprocesses exactly as serving does (same decoder, resize and normalization).
+ * training preprocesses as serving does (same decoder, resize and normalization). One difference,
+ * on purpose: the trainer decodes every JPEG at full resolution ({@link #decoder}), the reference
+ * pixels, where serving lets libjpeg decode large JPEGs at a reduced scale; the extractor measures
+ * the codes of the two against each other (see {@link FrameDecoder}).
  *
  * @param dir the directory scanned
  * @param files every regular, non-hidden file under {@code dir}, in any subfolder, sorted by path
@@ -26,6 +31,11 @@ public record ImageFolder(Path dir, List<Path> files) {
   public ImageFolder {
     Objects.requireNonNull(dir, "dir");
     files = List.copyOf(Objects.requireNonNull(files, "files"));
+  }
+
+  /** The decoder training reads images with: {@code spec} at full resolution. */
+  public static FrameDecoder decoder(InputSpec spec) {
+    return new FrameDecoder(spec, DecoderOptions.fullResolution());
   }
 
   /**

@@ -2,7 +2,6 @@ package io.pinwheel.trainer.lateral;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.pinwheel.extractor.FrameDecoder;
 import io.pinwheel.extractor.model.EncoderFile;
 import io.pinwheel.extractor.model.EncoderModel;
 import io.pinwheel.extractor.model.FloatTensor;
@@ -341,12 +340,12 @@ public final class LateralJob {
       // Standardization needs the pixels' statistics first: decode once without normalizing.
       ImageFolder.Loaded raw =
           folder.load(
-              new FrameDecoder(
+              ImageFolder.decoder(
                   new InputSpec(spec.size(), spec.size(), 1, new Normalization.None())));
       normalization = standardization(raw.frames());
     }
     InputSpec input = new InputSpec(spec.size(), spec.size(), 1, normalization);
-    ImageFolder.Loaded loaded = folder.load(new FrameDecoder(input));
+    ImageFolder.Loaded loaded = folder.load(ImageFolder.decoder(input));
     FrameSet all = loaded.frames();
     int n = all.count();
     List<Integer> heldOut = new ArrayList<>();

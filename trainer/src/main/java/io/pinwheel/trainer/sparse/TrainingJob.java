@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pinwheel.extractor.Encoder;
 import io.pinwheel.extractor.FrameDecodeException;
-import io.pinwheel.extractor.FrameDecoder;
 import io.pinwheel.extractor.model.EncoderFile;
 import io.pinwheel.extractor.model.EncoderModel;
 import io.pinwheel.extractor.model.FloatTensor;
@@ -442,7 +441,7 @@ public final class TrainingJob {
     InputSpec input =
         baseInput.orElseGet(
             () -> new InputSpec(spec.size(), spec.size(), 1, spec.normalization().orElseThrow()));
-    ImageFolder.Loaded loaded = ImageFolder.scan(folder.dir()).load(new FrameDecoder(input));
+    ImageFolder.Loaded loaded = ImageFolder.scan(folder.dir()).load(ImageFolder.decoder(input));
     FrameSet frames = loaded.frames();
     if (spec.limit() > 0 && frames.count() > spec.limit()) {
       frames = frames.slice(0, spec.limit());

@@ -1,5 +1,6 @@
 package io.pinwheel.trainer.data;
 
+import io.pinwheel.trainer.sparse.Gratings;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -7,7 +8,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.zip.GZIPOutputStream;
 
-/** Writes small IDX files for tests, the way Fashion-MNIST's are laid out. */
+/**
+ * Writes small IDX files for tests, the way Fashion-MNIST's are laid out. In the trainer's
+ * test-jar: the command tests write their data sets here too.
+ */
 public final class Idx {
   private Idx() {}
 
@@ -32,7 +36,15 @@ public final class Idx {
     }
   }
 
-  /** A well-formed pair of files for {@code split} in {@code dir}, gzipped or not. */
+  /**
+   * Writes a well-formed pair of files for {@code split} in {@code dir}, gzipped or not.
+   *
+   * @param dir an existing folder
+   * @param split which files
+   * @param images the images and their labels
+   * @param gzip whether to write {@code .gz} files
+   * @throws IOException if a file cannot be written
+   */
   public static void writeSplit(Path dir, FashionMnist.Split split, GrayImages images, boolean gzip)
       throws IOException {
     String ext = gzip ? ".gz" : "";
@@ -49,6 +61,23 @@ public final class Idx {
         images.pixels());
     writeLabels(
         dir.resolve(split.labelsFile() + ext), FashionMnist.LABELS_MAGIC, labels.length, labels);
+  }
+
+  /**
+   * A Fashion-MNIST folder (gzipped IDX files) of 28x28 {@link Gratings}, vertical (label 0) or
+   * horizontal (1): a linear probe on any code that kept orientation separates them.
+   *
+   * @param dir the folder, created if missing
+   * @param train how many training images
+   * @param test how many test images
+   * @return {@code dir}
+   * @throws IOException if a file cannot be written
+   */
+  public static Path gratings(Path dir, int train, int test) throws IOException {
+    Files.createDirectories(dir);
+    writeSplit(dir, FashionMnist.Split.TRAIN, Gratings.images(train, 28, 1), true);
+    writeSplit(dir, FashionMnist.Split.TEST, Gratings.images(test, 28, 2), true);
+    return dir;
   }
 
   /** {@code count} labelled images with pseudo-random pixels (a fixed formula, no RNG). */

@@ -3,11 +3,22 @@ package io.pinwheel.trainer.sparse;
 import io.pinwheel.trainer.data.GrayImages;
 import java.util.SplittableRandom;
 
-/** Synthetic labelled images for training tests: class 0 vertical gratings, class 1 horizontal. */
-final class Gratings {
+/**
+ * Synthetic labelled images for training tests: class 0 vertical gratings, class 1 horizontal, of
+ * random period and phase, so that any encoder that keeps orientation separates them.
+ */
+public final class Gratings {
   private Gratings() {}
 
-  static GrayImages images(int count, int size, long seed) {
+  /**
+   * Labels alternate 0, 1, 0, ...
+   *
+   * @param count how many images
+   * @param size their height and width
+   * @param seed draws each image's period and phase
+   * @return the images with their labels
+   */
+  public static GrayImages images(int count, int size, long seed) {
     SplittableRandom rnd = new SplittableRandom(seed);
     byte[] pixels = new byte[count * size * size];
     int[] labels = new int[count];

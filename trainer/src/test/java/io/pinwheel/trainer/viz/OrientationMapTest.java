@@ -186,20 +186,20 @@ class OrientationMapTest {
     double[] s = new double[o.length];
     Arrays.fill(s, 0.8);
 
-    Pngs.Picture picture = Pngs.decode(OrientationMap.png(o, s, SIDE, SIDE, 12));
+    Pngs.Picture picture = Pngs.decode(OrientationPicture.png(o, s, SIDE, SIDE, 12));
 
     assertThat(picture.width()).isEqualTo(SIDE * 12);
-    assertThat(picture.height()).isEqualTo(SIDE * 12 + OrientationMap.KEY_HEIGHT);
+    assertThat(picture.height()).isEqualTo(SIDE * 12 + OrientationPicture.KEY_HEIGHT);
   }
 
   @Test
   void shouldWidenASmallMapPictureSoTheKeyFits() {
     FloatTensor weights = GaborBank.standard(16, 9, 1).weights();
 
-    Pngs.Picture picture = Pngs.decode(OrientationMap.png(weights, 2, 8, 4));
+    Pngs.Picture picture = Pngs.decode(OrientationPicture.png(weights, 2, 8, 4));
 
-    assertThat(picture.width()).isEqualTo(OrientationMap.MIN_PNG_WIDTH);
-    assertThat(picture.height()).isEqualTo(2 * 4 + OrientationMap.KEY_HEIGHT);
+    assertThat(picture.width()).isEqualTo(OrientationPicture.MIN_PNG_WIDTH);
+    assertThat(picture.height()).isEqualTo(2 * 4 + OrientationPicture.KEY_HEIGHT);
   }
 
   @Test
@@ -207,9 +207,9 @@ class OrientationMapTest {
     double[] o = {0, 0, 0, 0};
     double[] s = {1, 0, 1, 1};
 
-    Pngs.Picture picture = Pngs.decode(OrientationMap.png(o, s, 2, 2, 10));
+    Pngs.Picture picture = Pngs.decode(OrientationPicture.png(o, s, 2, 2, 10));
 
-    int x0 = (OrientationMap.MIN_PNG_WIDTH - 20) / 2;
+    int x0 = (OrientationPicture.MIN_PNG_WIDTH - 20) / 2;
     assertThat(picture.pixel(x0 + 2, 2)).containsExactly(0, 0, 255);
     assertThat(picture.pixel(x0 + 12, 2)).containsExactly(0, 0, 0);
   }
@@ -224,7 +224,7 @@ class OrientationMapTest {
   @Test
   void shouldRejectSelectivityOutsideTheUnitInterval() {
     assertThatThrownBy(
-            () -> OrientationMap.png(new double[4], new double[] {0, 0.5, 1.5, 1}, 2, 2, 4))
+            () -> OrientationPicture.png(new double[4], new double[] {0, 0.5, 1.5, 1}, 2, 2, 4))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("selectivity");
   }

@@ -1,4 +1,4 @@
-package io.pinwheel.topology.service;
+package io.pinwheel.topology.admin;
 
 import java.util.List;
 import org.apache.kafka.common.KafkaException;
@@ -36,7 +36,7 @@ public final class MissingTopicsException extends KafkaException {
   /**
    * Returns the topics that do not exist.
    *
-   * @return their names, in the order frames, features, dead letters
+   * @return their names, in the order frames, features, dead-letter topic
    */
   public List<String> topics() {
     return topics;
