@@ -1,6 +1,5 @@
 package io.pinwheel.bench;
 
-import io.pinwheel.extractor.FrameDecoder;
 import io.pinwheel.extractor.NativeRuntime;
 import io.pinwheel.extractor.model.InputSpec;
 import io.pinwheel.extractor.model.Normalization;
@@ -313,7 +312,7 @@ final class TrainBench {
   /** models/natural.pwe's recipe: 10,000 32×32 patches of 96×96 photographs, LCN σ 2. */
   static Recipe natural(Path dir) throws DataException {
     InputSpec input = new InputSpec(96, 96, 1, new Normalization.Lcn(2.0));
-    FrameSet photos = ImageFolder.scan(dir).load(new FrameDecoder(input)).frames();
+    FrameSet photos = ImageFolder.scan(dir).load(ImageFolder.decoder(input)).frames();
     FrameSet patches = PatchSampler.sample(photos, 32, 10_000, 31);
     return new ConvRecipe(
         "natural",
