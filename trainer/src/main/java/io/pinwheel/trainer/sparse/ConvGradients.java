@@ -221,24 +221,21 @@ public final class ConvGradients implements AutoCloseable {
     this.lambda = lambda;
     this.threads = new TrainingThreads(threads, "pinwheel-train");
     this.workspaces = new ConvWorkspace[threads];
-    GroupPooling probe =
-        new GroupPooling(
-            pool, geometry.maps(), geometry.codeHeight(), geometry.codeWidth(), epsilon);
+    GroupPooling probe = pooling(geometry, pool, epsilon);
     this.pooledSize = probe.pooledSize();
     this.weights = new Weights(geometry.maps(), geometry.depth());
     for (int i = 0; i < threads; i++) {
       workspaces[i] =
-          new ConvWorkspace(
-              geometry,
-              i == 0
-                  ? probe
-                  : new GroupPooling(
-                      pool, geometry.maps(), geometry.codeHeight(), geometry.codeWidth(), epsilon),
-              weights);
+          new ConvWorkspace(geometry, i == 0 ? probe : pooling(geometry, pool, epsilon), weights);
     }
     this.encoderScratch = new float[geometry.maps() * geometry.depth()];
     this.decoderScratch = new float[geometry.maps() * geometry.depth()];
     this.biasScratch = new float[geometry.maps()];
+  }
+
+  private static GroupPooling pooling(Geometry g, L2PoolLayer pool, double epsilon) {
+    return new GroupPooling(
+        pool, g.maps(), g.codeHeight(), g.codeWidth(), g.chunkFrames(), epsilon);
   }
 
   /** The shapes this object computes for. */

@@ -219,22 +219,18 @@ final class ConvWorkspace implements AutoCloseable {
     }
     reconstruction += rec;
     signal += sig;
-    int cs = g.codeSize();
     float sparseScale = (float) (w.lambda / batch);
     if (!gradient) {
-      for (int f = 0; f < frames; f++) {
-        sparsity += pooling.forward(h, m, f * cs, pooled(out), pooledOffset(out, first + f));
-      }
+      sparsity += pooling.forward(h, m, frames, pooled(out), pooledOffset(out, first));
       return;
     }
-    // The reconstruction's gradient first: the pooling's backward pass adds to it frame by frame.
+    // The reconstruction's gradient first; the pooling's backward pass writes dh, to which it is
+    // added.
     im2col(xhat, 0, frames, narrowBuffer.floats(), m);
     p.codeGradient.run();
     p.decoderGradient.run();
-    for (int f = 0; f < frames; f++) {
-      sparsity += pooling.forward(h, m, f * cs, pooled(out), pooledOffset(out, first + f));
-      pooling.backward(dh, m, f * cs, sparseScale);
-    }
+    sparsity += pooling.forward(h, m, frames, pooled(out), pooledOffset(out, first));
+    pooling.backward(h, dh, m, frames, sparseScale);
     wideBuffer.get(wide, 0, maps * m);
     for (int i = 0; i < maps * m; i++) {
       dh[i] += wide[i];

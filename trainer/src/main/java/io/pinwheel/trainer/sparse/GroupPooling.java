@@ -4,24 +4,25 @@ import io.pinwheel.extractor.model.L2PoolLayer;
 import java.util.Arrays;
 
 /**
- * The group-sparsity term Σ_j Σ_{p,q} sqrt(ε + Σ_{k∈P_j} w_jk Σ_window h_k²) of one frame's code
- * and its gradient in closed form, on the heap.
+ * The group-sparsity term Σ_j Σ_{p,q} sqrt(ε + Σ_{k∈P_j} w_jk Σ_window h_k²) of a chunk of frames'
+ * codes and its gradient in closed form, on the heap.
  *
- * <p>With P_j(p,q) the smoothed pool value, ∂/∂h_k(u,v) = h_k(u,v) · Σ_{(j,i): g_ji = k} w_ji ·
- * S_j(u,v), where S_j(u,v) = Σ 1/P_j(p,q) over the windows (p,q) that cover (u,v). So the backward
- * pass is one scatter of 1/P over the windows and one weighted sum over pool members.
+ * <p>The window sum and the pool's weighted sum over its members commute, so each map is summed
+ * over its windows first (W_k, at the pooled resolution) and the pools combine those: P_j = Σ_i
+ * w_ji W_{g_ji}, on as many positions as the pooled output has (a sixteenth of the code's for 4×4
+ * windows with stride 4). Backward, ∂/∂h_k(u,v) = h_k(u,v) · Σ_{(p,q) ∋ (u,v)} A_k(p,q) with A_k =
+ * Σ_{(j,i): g_ji = k} w_ji / sqrt(ε + P_j), again combined at the pooled resolution and then spread
+ * over each window.
  *
- * <p>Windows that do not overlap (stride ≥ window) are summed, and their 1/P spread, directly.
- * Overlapping ones use separable shifted sums over a whole plane: down the columns for every row,
- * then along the rows for every position, of which only the window corners are read (sums that run
- * past a row's end are never read); the scatter of 1/P runs the same way backwards from the
- * corners, and stays inside the plane because every window does. Every loop indexes its arrays from
- * 0 with one index, the shifted operand being a block copy: HotSpot's C2 (JDK 17) vectorizes a loop
- * only when it can tell its loads and stores apart, and operands at different unknown offsets
- * defeat that (measured: about 4x slower).
+ * <p>A map's code for the whole chunk is one row of a [K, columns] array, frame after frame, each
+ * frame's plane row-major {@code height x width}. The window sums run down the columns over the
+ * whole row (shifted copies and adds: a window never leaves its frame, so sums that mix two frames
+ * are never read), then across each window at its top-left corner; the spread runs the same way
+ * backwards. Every long loop indexes its arrays from 0 with one index, the shifted operand being a
+ * block copy: HotSpot's C2 (JDK 17) vectorizes a loop only when it can tell its loads and stores
+ * apart, and operands at different unknown offsets defeat that.
  *
- * <p>A code frame is read from rows of a [K, columns] array: map k's plane starts at {@code k *
- * columns + offset}, row-major {@code height x width}. One instance per thread: it owns scratch.
+ * <p>One instance per thread: it owns scratch for up to {@code frames} frames.
  */
 final class GroupPooling {
   private final int maps;
@@ -35,33 +36,31 @@ final class GroupPooling {
   private final int plane;
   private final int poolHeight;
   private final int poolWidth;
+  private final int poolPlane;
   private final float epsilon;
-
-  /** Whether the windows do not overlap (stride ≥ window): sums and scatter then go direct. */
-  private final boolean disjoint;
 
   /** Per map, the (pool, member) pairs that read it: flat indices j * m + i. */
   private final int[][] readers;
 
-  /** This frame's code per map that some pool reads, [K][plane]; null for unread maps. */
-  private final float[][] code;
+  /** Per map that some pool reads, its window sums of h² for the chunk, [K][f · H''W'']. */
+  private final float[][] windowSums;
 
-  /** h² per read map, [K][plane]. */
-  private final float[][] squares;
+  /** Per pool, sqrt(ε + P_j) after the forward pass, then its inverse, [G][f · H''W'']. */
+  private final float[][] values;
 
-  /** Per pool, the group energy Σ_i w_ji h²_{g_ji}, then S_j, [G][plane]. */
-  private final float[][] energy;
+  /** One map's row for the chunk: h, h², then the spread gradient factor, [f · H'W']. */
+  private final float[] row;
 
-  /** Plane-sized scratch: a shifted copy, window sums, the weighted S of one map. */
+  /** Column sums down each window, then the pooled factor at the window corners, [f · H'W']. */
+  private final float[] down;
+
+  /** A shifted copy of {@link #row} or {@link #down}, [f · H'W']. */
   private final float[] shifted;
 
-  private final float[] down;
-  private final float[] across;
+  /** One map's A_k, [f · H''W'']. */
+  private final float[] factor;
 
-  /** One frame's pooled values, [G · H'' · W'']. */
-  private final float[] values;
-
-  GroupPooling(L2PoolLayer pool, int maps, int height, int width, double epsilon) {
+  GroupPooling(L2PoolLayer pool, int maps, int height, int width, int frames, double epsilon) {
     this.maps = maps;
     this.pools = pool.poolCount();
     this.members = pool.groupSize();
@@ -74,20 +73,18 @@ final class GroupPooling {
     int[] out = pool.outputShape(new int[] {maps, height, width});
     this.poolHeight = out[1];
     this.poolWidth = out[2];
+    this.poolPlane = poolHeight * poolWidth;
     this.epsilon = (float) epsilon;
-    this.disjoint = stride >= window;
     int[] count = new int[maps];
     for (int g : groups) {
       count[g]++;
     }
     readers = new int[maps][];
-    code = new float[maps][];
-    squares = new float[maps][];
+    windowSums = new float[maps][];
     for (int k = 0; k < maps; k++) {
       readers[k] = new int[count[k]];
       if (count[k] > 0) {
-        code[k] = new float[plane];
-        squares[k] = new float[plane];
+        windowSums[k] = new float[frames * poolPlane];
       }
     }
     int[] filled = new int[maps];
@@ -95,246 +92,226 @@ final class GroupPooling {
       int k = groups[ji];
       readers[k][filled[k]++] = ji;
     }
-    energy = new float[pools][plane];
-    shifted = new float[plane];
-    down = new float[plane];
-    across = new float[plane];
-    values = new float[pools * poolHeight * poolWidth];
+    values = new float[pools][frames * poolPlane];
+    row = new float[frames * plane];
+    down = new float[frames * plane];
+    shifted = new float[frames * plane];
+    factor = new float[frames * poolPlane];
   }
 
   /** Pooled values per frame: G · H'' · W''. */
   int pooledSize() {
-    return values.length;
+    return pools * poolPlane;
   }
 
   /**
-   * The frame's sparsity term, Σ sqrt(ε + pool energy), and, when {@code pooled} is not null, each
-   * smoothed pool value into {@code pooled[pooledOffset...]} (planar [G, H'', W'']). Leaves S_j in
-   * place for {@link #backward}.
+   * The chunk's sparsity term, Σ sqrt(ε + pool energy) over its frames, and, when {@code pooled} is
+   * not null, each frame's smoothed pool values into {@code pooled[pooledOffset...]} (frame after
+   * frame, each planar [G, H'', W'']). Keeps what {@link #backward} needs.
    *
-   * @param h the code, [K, columns]
-   * @param columns the row length of {@code h}
-   * @param offset where this frame's planes start within each row
+   * @param h the code, [K, columns]; map k's row holds the chunk's frames from {@code k * columns}
+   * @param frames frames in the chunk
    */
-  double forward(float[] h, int columns, int offset, float[] pooled, int pooledOffset) {
+  double forward(float[] h, int columns, int frames, float[] pooled, int pooledOffset) {
+    int n = frames * plane;
+    int np = frames * poolPlane;
     for (int k = 0; k < maps; k++) {
-      if (code[k] != null) {
-        float[] c = code[k];
-        float[] sq = squares[k];
-        System.arraycopy(h, k * columns + offset, c, 0, plane);
-        for (int p = 0; p < plane; p++) {
-          sq[p] = c[p] * c[p];
-        }
-      }
-    }
-    int c = 0;
-    for (int j = 0; j < pools; j++) {
-      float[] e = energy[j];
-      groupEnergy(j, e);
-      if (disjoint) {
-        c = windowSums(e, c);
+      if (windowSums[k] == null) {
         continue;
       }
-      shiftedSum(e, down, width);
-      shiftedSum(down, across, 1);
-      for (int pu = 0; pu < poolHeight; pu++) {
-        int row = pu * stride * width;
-        for (int pv = 0; pv < poolWidth; pv++) {
-          values[c++] = across[row + pv * stride];
-        }
+      System.arraycopy(h, k * columns, row, 0, n);
+      for (int i = 0; i < n; i++) {
+        row[i] *= row[i];
+      }
+      columnSums(row, n);
+      float[] w = windowSums[k];
+      for (int f = 0; f < frames; f++) {
+        acrossWindows(f * plane, w, f * poolPlane);
       }
     }
-    for (int i = 0; i < c; i++) {
-      values[i] = (float) Math.sqrt(epsilon + values[i]);
-    }
-    double s0 = 0;
-    double s1 = 0;
-    double s2 = 0;
-    double s3 = 0;
-    int i = 0;
-    for (; i + 4 <= c; i += 4) {
-      s0 += values[i];
-      s1 += values[i + 1];
-      s2 += values[i + 2];
-      s3 += values[i + 3];
-    }
-    for (; i < c; i++) {
-      s0 += values[i];
-    }
-    double sum = (s0 + s1) + (s2 + s3);
-    if (pooled != null) {
-      System.arraycopy(values, 0, pooled, pooledOffset, c);
-    }
-    // S_j: 1/P at the window corners, spread along the rows, then down the columns.
-    c = 0;
-    if (disjoint) {
-      for (int j = 0; j < pools; j++) {
-        c = fillWindows(energy[j], c);
-      }
-      return sum;
-    }
+    double sum = 0;
     for (int j = 0; j < pools; j++) {
-      Arrays.fill(down, 0f);
-      for (int pu = 0; pu < poolHeight; pu++) {
-        int row = pu * stride * width;
-        for (int pv = 0; pv < poolWidth; pv++) {
-          down[row + pv * stride] = 1f / values[c++];
+      float[] v = values[j];
+      groupSum(j, v, np);
+      for (int q = 0; q < np; q++) {
+        v[q] = (float) Math.sqrt(epsilon + v[q]);
+      }
+      sum += sum(v, np);
+      if (pooled != null) {
+        for (int f = 0; f < frames; f++) {
+          System.arraycopy(
+              v,
+              f * poolPlane,
+              pooled,
+              pooledOffset + f * pools * poolPlane + j * poolPlane,
+              poolPlane);
         }
       }
-      spread(down, across, 1);
-      spread(across, energy[j], width);
+      for (int q = 0; q < np; q++) {
+        v[q] = 1f / v[q];
+      }
     }
     return sum;
   }
 
   /**
-   * Windows that do not overlap (stride ≥ window): each window's sum straight from the plane into
-   * {@link #values} from {@code c}, in a few adds per position. Returns the next free index.
+   * Writes {@code scale} times the sparsity term's gradient with respect to the code of the chunk
+   * last passed to {@link #forward} into {@code out} (layout of {@code h}): h_k · spread(A_k) for
+   * the maps some pool reads, zero for the others.
    */
-  private int windowSums(float[] e, int c) {
-    for (int pu = 0; pu < poolHeight; pu++) {
-      // The window's rows summed down each column first: independent adds, no long chain.
-      int top = pu * stride * width;
-      System.arraycopy(e, top, down, 0, width);
+  void backward(float[] h, float[] out, int columns, int frames, float scale) {
+    int n = frames * plane;
+    int np = frames * poolPlane;
+    for (int k = 0; k < maps; k++) {
+      int base = k * columns;
+      int[] r = readers[k];
+      if (r.length == 0) {
+        Arrays.fill(out, base, base + n, 0f);
+        continue;
+      }
+      combine(r, scale, np);
+      // A_k at each window's rows, spread across the window's columns; then down its rows.
+      Arrays.fill(down, 0, n, 0f);
+      for (int f = 0; f < frames; f++) {
+        spreadAcross(f * poolPlane, f * plane);
+      }
+      System.arraycopy(down, 0, row, 0, n);
       for (int a = 1; a < window; a++) {
-        int row = top + a * width;
-        for (int x = 0; x < width; x++) {
-          down[x] += e[row + x];
+        int shift = a * width;
+        if (shift >= n) {
+          break;
+        }
+        Arrays.fill(shifted, 0, shift, 0f);
+        System.arraycopy(down, 0, shifted, shift, n - shift);
+        for (int i = 0; i < n; i++) {
+          row[i] += shifted[i];
         }
       }
-      for (int pv = 0; pv < poolWidth; pv++) {
-        int left = pv * stride;
-        float sum = 0;
-        for (int b = 0; b < window; b++) {
-          sum += down[left + b];
-        }
-        values[c++] = sum;
-      }
-    }
-    return c;
-  }
-
-  /**
-   * For windows that do not overlap, S is 1/P on each window's positions and 0 where no window
-   * reaches. Returns the next index into {@link #values}.
-   */
-  private int fillWindows(float[] s, int c) {
-    Arrays.fill(s, 0f);
-    for (int pu = 0; pu < poolHeight; pu++) {
-      for (int pv = 0; pv < poolWidth; pv++) {
-        float inverse = 1f / values[c++];
-        int corner = pu * stride * width + pv * stride;
-        for (int a = 0; a < window; a++) {
-          int row = corner + a * width;
-          for (int b = 0; b < window; b++) {
-            s[row + b] = inverse;
-          }
-        }
-      }
-    }
-    return c;
-  }
-
-  /** dst[i] = Σ_{a < window} src[i + a·step] where i + a·step is in the plane. */
-  private void shiftedSum(float[] src, float[] dst, int step) {
-    System.arraycopy(src, 0, dst, 0, plane);
-    for (int a = 1; a < window; a++) {
-      int n = plane - a * step;
-      if (n <= 0) {
-        break;
-      }
-      System.arraycopy(src, a * step, shifted, 0, n);
+      System.arraycopy(h, base, shifted, 0, n);
       for (int i = 0; i < n; i++) {
-        dst[i] += shifted[i];
+        row[i] *= shifted[i];
       }
+      System.arraycopy(row, 0, out, base, n);
     }
   }
 
-  /** dst[i] = Σ_{a < window} src[i − a·step] where i − a·step is in the plane. */
-  private void spread(float[] src, float[] dst, int step) {
-    System.arraycopy(src, 0, dst, 0, plane);
+  /** down[i] = Σ_{a < window} src[i + a·width] over the row (sums past its end are never read). */
+  private void columnSums(float[] src, int n) {
+    System.arraycopy(src, 0, down, 0, n);
     for (int a = 1; a < window; a++) {
-      int shift = a * step;
-      if (shift >= plane) {
+      int shift = a * width;
+      if (shift >= n) {
         break;
       }
-      Arrays.fill(shifted, 0, shift, 0f);
-      System.arraycopy(src, 0, shifted, shift, plane - shift);
-      for (int i = 0; i < plane; i++) {
-        dst[i] += shifted[i];
+      System.arraycopy(src, shift, shifted, 0, n - shift);
+      for (int i = 0; i < n - shift; i++) {
+        down[i] += shifted[i];
       }
     }
   }
 
-  /** e = Σ_i w_ji h²_{g_ji}, four members to a pass. */
-  private void groupEnergy(int j, float[] e) {
-    Arrays.fill(e, 0f);
+  /** Each window's sum from the column sums at its top row, into {@code w[to...]}. */
+  private void acrossWindows(int from, float[] w, int to) {
+    int c = to;
+    for (int pu = 0; pu < poolHeight; pu++) {
+      int top = from + pu * stride * width;
+      for (int pv = 0; pv < poolWidth; pv++) {
+        int left = top + pv * stride;
+        float s = 0;
+        for (int b = 0; b < window; b++) {
+          s += down[left + b];
+        }
+        w[c++] = s;
+      }
+    }
+  }
+
+  /** A frame's A_k over each window's columns on the window's top row of {@link #down}. */
+  private void spreadAcross(int from, int to) {
+    int c = from;
+    for (int pu = 0; pu < poolHeight; pu++) {
+      int top = to + pu * stride * width;
+      for (int pv = 0; pv < poolWidth; pv++) {
+        float a = factor[c++];
+        int left = top + pv * stride;
+        for (int b = 0; b < window; b++) {
+          down[left + b] += a;
+        }
+      }
+    }
+  }
+
+  /** v = Σ_i w_ji W_{g_ji}, four members to a pass. */
+  private void groupSum(int j, float[] v, int n) {
+    Arrays.fill(v, 0, n, 0f);
     int i = 0;
     for (; i + 4 <= members; i += 4) {
       int g = j * members + i;
-      float[] s0 = squares[groups[g]];
-      float[] s1 = squares[groups[g + 1]];
-      float[] s2 = squares[groups[g + 2]];
-      float[] s3 = squares[groups[g + 3]];
+      float[] s0 = windowSums[groups[g]];
+      float[] s1 = windowSums[groups[g + 1]];
+      float[] s2 = windowSums[groups[g + 2]];
+      float[] s3 = windowSums[groups[g + 3]];
       float w0 = weights[g];
       float w1 = weights[g + 1];
       float w2 = weights[g + 2];
       float w3 = weights[g + 3];
-      for (int p = 0; p < plane; p++) {
-        e[p] += w0 * s0[p] + w1 * s1[p] + w2 * s2[p] + w3 * s3[p];
+      for (int q = 0; q < n; q++) {
+        v[q] += w0 * s0[q] + w1 * s1[q] + w2 * s2[q] + w3 * s3[q];
       }
     }
     for (; i < members; i++) {
       int g = j * members + i;
-      float[] s = squares[groups[g]];
+      float[] s = windowSums[groups[g]];
       float w = weights[g];
-      for (int p = 0; p < plane; p++) {
-        e[p] += w * s[p];
+      for (int q = 0; q < n; q++) {
+        v[q] += w * s[q];
       }
     }
   }
 
-  /**
-   * Writes {@code scale} times the sparsity term's gradient with respect to the code of the frame
-   * last passed to {@link #forward} into {@code out} (layout of {@code h}): h_k · Σ w_ji S_j for
-   * the maps some pool reads, zero for the others.
-   */
-  void backward(float[] out, int columns, int offset, float scale) {
-    float[] a = shifted;
-    for (int k = 0; k < maps; k++) {
-      int[] r = readers[k];
-      int base = k * columns + offset;
-      if (r.length == 0) {
-        Arrays.fill(out, base, base + plane, 0f);
-        continue;
+  /** A_k = scale · Σ w_ji / sqrt(ε + P_j) over the pools that read map k, into {@link #factor}. */
+  private void combine(int[] r, float scale, int n) {
+    float[] a = factor;
+    Arrays.fill(a, 0, n, 0f);
+    int i = 0;
+    for (; i + 4 <= r.length; i += 4) {
+      float w0 = weights[r[i]] * scale;
+      float w1 = weights[r[i + 1]] * scale;
+      float w2 = weights[r[i + 2]] * scale;
+      float w3 = weights[r[i + 3]] * scale;
+      float[] c0 = values[r[i] / members];
+      float[] c1 = values[r[i + 1] / members];
+      float[] c2 = values[r[i + 2] / members];
+      float[] c3 = values[r[i + 3] / members];
+      for (int q = 0; q < n; q++) {
+        a[q] += w0 * c0[q] + w1 * c1[q] + w2 * c2[q] + w3 * c3[q];
       }
-      Arrays.fill(a, 0f);
-      int i = 0;
-      for (; i + 4 <= r.length; i += 4) {
-        float w0 = weights[r[i]] * scale;
-        float w1 = weights[r[i + 1]] * scale;
-        float w2 = weights[r[i + 2]] * scale;
-        float w3 = weights[r[i + 3]] * scale;
-        float[] c0 = energy[r[i] / members];
-        float[] c1 = energy[r[i + 1] / members];
-        float[] c2 = energy[r[i + 2] / members];
-        float[] c3 = energy[r[i + 3] / members];
-        for (int p = 0; p < plane; p++) {
-          a[p] += w0 * c0[p] + w1 * c1[p] + w2 * c2[p] + w3 * c3[p];
-        }
-      }
-      for (; i < r.length; i++) {
-        float w = weights[r[i]] * scale;
-        float[] c = energy[r[i] / members];
-        for (int p = 0; p < plane; p++) {
-          a[p] += w * c[p];
-        }
-      }
-      float[] hk = code[k];
-      for (int p = 0; p < plane; p++) {
-        a[p] *= hk[p];
-      }
-      System.arraycopy(a, 0, out, base, plane);
     }
+    for (; i < r.length; i++) {
+      float w = weights[r[i]] * scale;
+      float[] c = values[r[i] / members];
+      for (int q = 0; q < n; q++) {
+        a[q] += w * c[q];
+      }
+    }
+  }
+
+  /** Σ v[0..n) in double, four partial sums in a fixed order. */
+  private static double sum(float[] v, int n) {
+    double s0 = 0;
+    double s1 = 0;
+    double s2 = 0;
+    double s3 = 0;
+    int i = 0;
+    for (; i + 4 <= n; i += 4) {
+      s0 += v[i];
+      s1 += v[i + 1];
+      s2 += v[i + 2];
+      s3 += v[i + 3];
+    }
+    for (; i < n; i++) {
+      s0 += v[i];
+    }
+    return (s0 + s1) + (s2 + s3);
   }
 }
