@@ -17,13 +17,16 @@ import picocli.CommandLine.Spec;
 /** {@code pinwheel bench}: speed and native-memory benchmarks. Figures go in BENCHMARKS.md. */
 @Command(
     name = "bench",
-    description = "Benchmarks: encoder speed against the alternatives; native memory over a soak.",
+    description =
+        "Benchmarks: encoder speed against the alternatives; native memory over a soak; the"
+            + " trainer against SameDiff.",
     mixinStandardHelpOptions = true,
     subcommands = {
       BenchCommand.EncoderCommand.class,
       SoakCommand.class,
       PipelineCommand.class,
-      DecodeCommand.class
+      DecodeCommand.class,
+      TrainBenchCommand.class
     })
 public final class BenchCommand implements Callable<Integer>, AddOnCommand {
   @Spec CommandSpec spec;

@@ -2,9 +2,9 @@
  * {@code pinwheel bench}: the encoder's speed against the alternatives a user could pick (ND4J's
  * conv2d op, OpenCV filter2D, ONNX Runtime) next to this machine's SGEMM peak and the GEMM at the
  * encoder's shape; camera frames (JPEG bytes to codes, and what reduced decoding does to the
- * codes); a soak run that shows native memory stays flat; and the service through a broker. Figures
- * go in BENCHMARKS.md with the command that produced them. Every {@code --json} object has
- * camelCase keys.
+ * codes); a soak run that shows native memory stays flat; the service through a broker; and the
+ * trainer against the SameDiff loop it replaced. Figures go in BENCHMARKS.md with the command that
+ * produced them. Every {@code --json} object has camelCase keys.
  *
  * <p>Each bench is a command (options, the table) and a class that measures: {@code bench encoder}
  * ({@link io.pinwheel.bench.BenchCommand}) runs {@link io.pinwheel.bench.EncoderBench} on the
@@ -18,6 +18,10 @@
  * io.pinwheel.bench.CpuMonitor} watching the JIT and the other processes. {@link
  * io.pinwheel.bench.Measure} times every multi-threaded rate; the frames come from {@link
  * io.pinwheel.bench.FrameWorkload}, {@link io.pinwheel.bench.CameraFrames} and {@link
- * io.pinwheel.bench.SyntheticJpegs}.
+ * io.pinwheel.bench.SyntheticJpegs}. {@code bench train} ({@link
+ * io.pinwheel.bench.TrainBenchCommand}) runs {@link io.pinwheel.bench.TrainBench}: the trainer's
+ * own step loop against {@link io.pinwheel.bench.SameDiffTraining} (the oracle module's graphs) on
+ * the shipped recipes, and the trainer's resident memory over a long run, with {@link
+ * io.pinwheel.bench.SystemFacts} naming the machine.
  */
 package io.pinwheel.bench;

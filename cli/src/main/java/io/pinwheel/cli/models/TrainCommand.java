@@ -4,17 +4,13 @@ import io.pinwheel.cli.support.CliContext;
 import io.pinwheel.cli.support.DataOption;
 import io.pinwheel.cli.support.ExitCodes;
 import io.pinwheel.cli.support.NormalizeOption;
-import io.pinwheel.cli.support.ProgressLine;
 import io.pinwheel.cli.support.SeedOption;
 import io.pinwheel.trainer.Pooling;
-import io.pinwheel.trainer.sparse.ConvTrainer;
 import io.pinwheel.trainer.sparse.TrainOptions;
-import io.pinwheel.trainer.sparse.TrainState;
 import io.pinwheel.trainer.sparse.TrainingJob;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -238,7 +234,7 @@ public final class TrainCommand implements Callable<Integer> {
                   + "; run without --resume to start afresh");
       return ExitCodes.USAGE;
     }
-    Progress progress = new Progress(context, System.console() != null);
+    TrainProgress progress = new TrainProgress(context);
     return output.run(
         context,
         "pinwheel train",
@@ -264,46 +260,6 @@ public final class TrainCommand implements Callable<Integer> {
       return Integer.parseInt(parts[index]);
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("pool must be N or N:S, got " + text, e);
-    }
-  }
-
-  /** The conv trainer's steps and epochs on a {@link ProgressLine}. */
-  static final class Progress implements ConvTrainer.Listener {
-    final ProgressLine line;
-
-    Progress(CliContext context, boolean terminal) {
-      line = new ProgressLine(context, terminal);
-    }
-
-    @Override
-    public void onStep(ConvTrainer.StepInfo s) {
-      line.step(
-          s.epoch(),
-          s.epochs(),
-          s.batchInEpoch(),
-          s.batchesPerEpoch(),
-          String.format(
-              Locale.ROOT,
-              "rec %.4g  sparsity %.4g  %.0f ex/s",
-              s.reconstruction(),
-              s.sparsity(),
-              s.examplesPerSecond()));
-    }
-
-    @Override
-    public void onEpoch(TrainState.EpochStats e, TrainState state) {
-      line.epoch(
-          String.format(
-              Locale.ROOT,
-              "epoch %d done in %s: loss %.4g (reconstruction %.4g, sparsity %.4g), %.1f%% of"
-                  + " signal energy not reconstructed; resident memory %.0f MB",
-              e.epoch(),
-              ProgressLine.duration((long) e.seconds()),
-              e.loss(),
-              e.reconstruction(),
-              e.sparsity(),
-              100 * e.relativeError(),
-              e.residentMegabytes()));
     }
   }
 }

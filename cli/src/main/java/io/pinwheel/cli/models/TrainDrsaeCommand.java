@@ -3,13 +3,10 @@ package io.pinwheel.cli.models;
 import io.pinwheel.cli.support.CliContext;
 import io.pinwheel.cli.support.DataOption;
 import io.pinwheel.cli.support.ExitCodes;
-import io.pinwheel.cli.support.ProgressLine;
 import io.pinwheel.cli.support.SeedOption;
 import io.pinwheel.trainer.drsae.DrsaeJob;
 import io.pinwheel.trainer.drsae.DrsaeOptions;
-import io.pinwheel.trainer.drsae.DrsaeTrainer;
 import java.time.Clock;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -184,52 +181,11 @@ public final class TrainDrsaeCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), "invalid options: " + e.getMessage(), e);
     }
-    Progress progress = new Progress(context, System.console() != null);
+    TrainProgress progress = new TrainProgress(context);
     return output.run(
         context,
         "pinwheel train drsae",
         progress.line,
         () -> DrsaeJob.run(job, progress, Clock.systemUTC()).report());
-  }
-
-  /** Step and epoch lines in the style of {@code train}'s. */
-  private static final class Progress implements DrsaeTrainer.Listener {
-    final ProgressLine line;
-
-    Progress(CliContext context, boolean terminal) {
-      line = new ProgressLine(context, terminal);
-    }
-
-    @Override
-    public void onStep(DrsaeTrainer.StepInfo s) {
-      line.step(
-          s.epoch(),
-          s.epochs(),
-          s.batchInEpoch(),
-          s.batchesPerEpoch(),
-          String.format(
-              Locale.ROOT,
-              "rec %.4g  L1 %.4g  CE %.3f  alpha %.3g",
-              s.terms().reconstruction(),
-              s.terms().sparsity(),
-              s.terms().classification(),
-              s.alpha()));
-    }
-
-    @Override
-    public void onEpoch(DrsaeTrainer.EpochInfo e) {
-      line.epoch(
-          String.format(
-              Locale.ROOT,
-              "epoch %d done in %s: loss %.4g (reconstruction %.4g, L1 %.4g, cross-entropy %.4f,"
-                  + " alpha %.3g)",
-              e.epoch(),
-              ProgressLine.duration((long) e.seconds()),
-              e.loss(),
-              e.terms().reconstruction(),
-              e.terms().sparsity(),
-              e.terms().classification(),
-              e.alpha()));
-    }
   }
 }

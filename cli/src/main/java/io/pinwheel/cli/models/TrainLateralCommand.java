@@ -4,15 +4,12 @@ import io.pinwheel.cli.support.CliContext;
 import io.pinwheel.cli.support.DataOption;
 import io.pinwheel.cli.support.ExitCodes;
 import io.pinwheel.cli.support.NormalizeOption;
-import io.pinwheel.cli.support.ProgressLine;
 import io.pinwheel.cli.support.SeedOption;
 import io.pinwheel.trainer.lateral.InhibitionMode;
 import io.pinwheel.trainer.lateral.LateralJob;
 import io.pinwheel.trainer.lateral.LateralOptions;
-import io.pinwheel.trainer.lateral.LateralTrainer;
 import io.pinwheel.trainer.lateral.PatternSpec;
 import java.time.Clock;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -227,60 +224,11 @@ public final class TrainLateralCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), "invalid options: " + e.getMessage(), e);
     }
-    ProgressLine progress = new ProgressLine(context, System.console() != null);
+    TrainProgress progress = new TrainProgress(context);
     return output.run(
         context,
         "pinwheel train lateral",
-        progress,
-        () -> LateralJob.run(job, new ProgressListener(progress), Clock.systemUTC()).report());
-  }
-
-  /**
-   * {@code train}'s progress line for the steps (energy as "rec" and Σz as "sparsity"), and a
-   * summary per epoch with what only this trainer has: inhibition and the encoder's error.
-   */
-  private final class ProgressListener implements LateralTrainer.Listener {
-    private final ProgressLine progress;
-
-    ProgressListener(ProgressLine progress) {
-      this.progress = progress;
-    }
-
-    @Override
-    public void onStep(LateralTrainer.StepInfo s) {
-      progress.step(
-          s.epoch(),
-          s.epochs(),
-          s.batchInEpoch(),
-          s.batchesPerEpoch(),
-          String.format(
-              Locale.ROOT,
-              "rec %.4g  sparsity %.4g  %.0f ex/s",
-              s.terms().reconstruction(),
-              s.terms().sparsity(),
-              s.examplesPerSecond()));
-    }
-
-    @Override
-    public void onEpoch(LateralTrainer.EpochStats e) {
-      LateralTrainer.Evaluation h = e.heldOut();
-      progress.epoch(
-          String.format(
-              Locale.ROOT,
-              "epoch %d (%s) done in %.0fs: energy %.4g (reconstruction %.4g, sparsity %.4g,"
-                  + " inhibition %.4g); held out: %.1f%% of signal energy not reconstructed,"
-                  + " code density %.3f, encoder relative error %.3f, support Jaccard %.3f",
-              e.epoch(),
-              e.phase(),
-              e.seconds(),
-              e.energy(),
-              e.reconstruction(),
-              e.sparsity(),
-              e.inhibition(),
-              100 * h.relativeReconstructionError(),
-              h.codeDensity(),
-              h.psdRelativeError(),
-              h.supportJaccard()));
-    }
+        progress.line,
+        () -> LateralJob.run(job, progress, Clock.systemUTC()).report());
   }
 }

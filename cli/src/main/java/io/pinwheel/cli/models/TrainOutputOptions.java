@@ -77,7 +77,13 @@ public final class TrainOutputOptions {
   @Option(
       names = "--threads",
       paramLabel = "N",
-      description = "Native threads. Default: the number of cores.")
+      description = {
+        "Threads to train on. Default: the number of cores. train and train drsae split every"
+            + " batch over this many workers, each with its own buffers and one BLAS thread, and"
+            + " sum their gradients in worker order: the same --seed and --threads write the same"
+            + " bytes, another thread count a model that differs in the last bits. train lateral"
+            + " runs its matrix products on this many BLAS threads."
+      })
   Integer threads;
 
   /** {@code --threads}, else the number of cores. */

@@ -1,7 +1,5 @@
 package io.pinwheel.trainer.drsae;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pinwheel.extractor.Encoder;
 import io.pinwheel.extractor.FrameDecodeException;
@@ -22,6 +20,11 @@ import io.pinwheel.trainer.data.DataSource;
 import io.pinwheel.trainer.data.FashionMnist;
 import io.pinwheel.trainer.data.FrameSet;
 import io.pinwheel.trainer.data.GrayImages;
+import io.pinwheel.trainer.optim.Parameters;
+import io.pinwheel.trainer.run.JobResult;
+import io.pinwheel.trainer.run.Reports;
+import io.pinwheel.trainer.run.ResidentMemory;
+import io.pinwheel.trainer.run.TrainingListener;
 import io.pinwheel.trainer.viz.FilterMosaic;
 import io.pinwheel.trainer.viz.LossPlot;
 import java.io.IOException;
@@ -33,9 +36,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * One run of {@code pinwheel train drsae}: reads labelled images, trains a {@link DrsaeModel} in
@@ -47,16 +47,17 @@ import org.nd4j.linalg.factory.Nd4j;
  * decoder atoms, categorical units first), {@code F.loss.png} (the loss terms and test accuracy by
  * epoch) and {@code F.report.json}.
  *
- * <p>The test accuracy is measured twice, by the trainer's graph and by the extractor serving the
- * written file; the report carries both, so a file that serves differently from how it trained
- * cannot pass unnoticed.
+ * <p>The test accuracy is measured twice, by the trainer's own forward pass and by the extractor
+ * serving the written file; the report carries both ({@code testAccuracyTrainerGraph} keeps its
+ * name from when the trainer's pass was a SameDiff graph), so a file that serves differently from
+ * how it trained cannot pass unnoticed.
  */
 public final class DrsaeJob {
   /** Test examples whose codes decide which units are silent and measure the density. */
   static final int ANALYSIS_EXAMPLES = 2000;
 
-  private static final ObjectMapper JSON =
-      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  /** Test examples scored per pass of the trainer's own forward pass. */
+  private static final int SCORING_BATCH = 1000;
 
   private DrsaeJob() {}
 
@@ -115,16 +116,6 @@ public final class DrsaeJob {
   }
 
   /**
-   * What a run wrote and measured.
-   *
-   * @param model the encoder written to {@code out}
-   * @param files every file written, by kind ({@code model}, {@code atoms}, {@code loss}, {@code
-   *     report})
-   * @param report the report, as written to {@code F.report.json}
-   */
-  public record Result(EncoderModel model, Map<String, Path> files, ObjectNode report) {}
-
-  /**
    * Runs the job.
    *
    * @param listener progress, step by step and epoch by epoch
@@ -132,9 +123,10 @@ public final class DrsaeJob {
    * @throws DataException if the data cannot be read or has no labels
    * @throws IOException if an output cannot be written
    */
-  public static Result run(Spec spec, DrsaeTrainer.Listener listener, Clock clock)
+  public static JobResult run(Spec spec, TrainingListener listener, Clock clock)
       throws DataException, IOException {
     long started = System.nanoTime();
+    ResidentMemory.keepHeapTight();
     if (!(spec.data() instanceof DataSource.FashionMnistSource f)) {
       throw new DataException(
           "drsae trains a classifier and needs labelled images: use --data fashion-mnist or"
@@ -157,44 +149,38 @@ public final class DrsaeJob {
     DrsaeConfig config = new DrsaeConfig(spec.units(), dim, classes, spec.steps(), spec.lambda());
     int version = ModelVersions.next(spec.out(), spec.name(), message -> {});
 
-    ObjectNode provenance = JSON.createObjectNode();
+    ObjectNode provenance = Reports.JSON.createObjectNode();
     provenance.put("trainer", "pinwheel-trainer drsae");
     provenance.put("dataset", spec.data().describe());
     provenance.put("examples", train.count());
-    provenance.set("config", JSON.valueToTree(config));
-    provenance.set("options", JSON.valueToTree(spec.options()));
+    provenance.set("config", Reports.JSON.valueToTree(config));
+    provenance.set("options", Reports.JSON.valueToTree(spec.options()));
     provenance.put("normalize", input.normalize().toString());
 
     List<ObjectNode> history = new ArrayList<>();
-    Map<String, INDArray> trained;
+    DrsaeModel model = DrsaeModel.initial(config, spec.options().seed());
     double trainerAccuracy;
     double trainSeconds;
-    try (INDArray xTrain = rows(trainFrames);
-        INDArray xTest = rows(testFrames)) {
-      DrsaeModel model = DrsaeModel.initial(config, DataType.FLOAT, spec.options().seed());
-      DrsaeTrainer.Listener recording =
-          new DrsaeTrainer.Listener() {
-            @Override
-            public void onStep(DrsaeTrainer.StepInfo step) {
-              listener.onStep(step);
-            }
-
-            @Override
-            public void onEpoch(DrsaeTrainer.EpochInfo e) {
-              ObjectNode h = JSON.valueToTree(e);
-              h.put("testAccuracy", model.accuracy(xTest, test.labels()));
-              history.add(h);
-              listener.onEpoch(e);
-            }
-          };
+    try (DrsaeGradients scoring =
+        new DrsaeGradients(config, SCORING_BATCH, spec.options().threads())) {
       long trainStart = System.nanoTime();
       new DrsaeTrainer(spec.options(), train.height(), train.width())
-          .train(model, xTrain, train.labels(), recording);
+          .train(
+              model,
+              trainFrames.data(),
+              train.labels(),
+              listener,
+              e -> {
+                ObjectNode h = Reports.JSON.valueToTree(e);
+                h.put(
+                    "testAccuracy",
+                    scoring.accuracy(model.parameters(), testFrames.data(), test.labels()));
+                history.add(h);
+              });
       trainSeconds = (System.nanoTime() - trainStart) / 1e9;
-      trainerAccuracy = model.accuracy(xTest, test.labels());
-      trained = new LinkedHashMap<>();
-      model.parameters().forEach((k, v) -> trained.put(k, v.dup()));
+      trainerAccuracy = scoring.accuracy(model.parameters(), testFrames.data(), test.labels());
     }
+    Parameters trained = model.parameters();
 
     EncoderModel encoder =
         new EncoderModel(
@@ -205,7 +191,7 @@ public final class DrsaeJob {
             layers(trained, config),
             OutputSpec.threshold(0f),
             provenance.toString(),
-            Map.of("decoder", tensor(trained.get(DrsaeModel.DECODER))));
+            Map.of("decoder", tensor(trained, DrsaeGradients.DECODER)));
     Map<String, Path> files = new LinkedHashMap<>();
     OutputFiles.writeAtomically(EncoderFile.toBytes(encoder), spec.out());
     files.put("model", spec.out());
@@ -218,16 +204,15 @@ public final class DrsaeJob {
     }
     UnitAnalysis units =
         UnitAnalysis.of(
-            floats(trained.get(DrsaeModel.ENCODER)),
-            floats(trained.get(DrsaeModel.LATERAL)),
-            floats(trained.get(DrsaeModel.DECODER)),
-            floats(trained.get(DrsaeModel.CLASSIFIER)),
+            trained.get(DrsaeGradients.ENCODER),
+            trained.get(DrsaeGradients.LATERAL),
+            trained.get(DrsaeGradients.DECODER),
+            trained.get(DrsaeGradients.CLASSIFIER),
             config.units(),
             dim,
             classes,
             classMeans(trainFrames, train.labels(), classes),
             served.active);
-    trained.values().forEach(INDArray::close);
 
     Path atomsPng = OutputFiles.sibling(spec.out(), ".atoms.png");
     OutputFiles.writeAtomically(
@@ -239,15 +224,10 @@ public final class DrsaeJob {
       files.put("loss", lossPng);
     }
 
-    ObjectNode report = JSON.createObjectNode();
-    report.put("model", spec.out().getFileName().toString());
-    report.put("name", encoder.name());
-    report.put("version", encoder.version());
-    report.put("dataset", spec.data().describe());
-    report.put("examples", train.count());
+    ObjectNode report = Reports.start(spec.out(), encoder, spec.data().describe(), train.count());
     report.put("testExamples", test.count());
-    report.set("config", JSON.valueToTree(config));
-    report.set("options", JSON.valueToTree(spec.options()));
+    report.set("config", Reports.JSON.valueToTree(config));
+    report.set("options", Reports.JSON.valueToTree(spec.options()));
     report.put("normalize", input.normalize().toString());
     report.put("codeShape", Arrays.toString(encoder.outputShape()));
     report.put("testAccuracy", served.accuracy);
@@ -257,32 +237,25 @@ public final class DrsaeJob {
     u.put("rule", "categorical: active and cos(encoder row, decoder column) below the threshold");
     u.put("threshold", units.threshold());
     u.put("separationAshmanD", units.separation());
-    u.set("categorical", JSON.valueToTree(units.categoricalGroup()));
-    u.set("part", JSON.valueToTree(units.partGroup()));
+    u.set("categorical", Reports.JSON.valueToTree(units.categoricalGroup()));
+    u.set("part", Reports.JSON.valueToTree(units.partGroup()));
     u.put("silent", units.silent());
-    report.set("history", JSON.valueToTree(history));
-    report.put("trainSeconds", trainSeconds);
-    report.put("wallSeconds", (System.nanoTime() - started) / 1e9);
-    Path reportJson = OutputFiles.sibling(spec.out(), ".report.json");
-    files.put("report", reportJson);
-    ObjectNode written = report.putObject("files");
-    files.forEach((k, v) -> written.put(k, v.getFileName().toString()));
-    OutputFiles.writeAtomically(JSON.writeValueAsBytes(report), reportJson);
-    return new Result(encoder, files, report);
+    report.set("history", Reports.JSON.valueToTree(history));
+    return Reports.finish(report, encoder, spec.out(), files, trainSeconds, started);
   }
 
   /** The served layers: the unrolled encoder, then the classifier as the head. */
-  static List<Layer> layers(Map<String, INDArray> p, DrsaeConfig config) {
+  static List<Layer> layers(Parameters p, DrsaeConfig config) {
     List<String> labels = Arrays.asList(FashionMnist.CLASS_NAMES);
     return List.of(
         new RecurrentLayer(
-            tensor(p.get(DrsaeModel.ENCODER)),
-            tensor(p.get(DrsaeModel.LATERAL)),
-            tensor(p.get(DrsaeModel.BIAS)),
+            tensor(p, DrsaeGradients.ENCODER),
+            tensor(p, DrsaeGradients.LATERAL),
+            tensor(p, DrsaeGradients.BIAS),
             config.steps()),
         new LinearLayer(
-            tensor(p.get(DrsaeModel.CLASSIFIER)),
-            tensor(p.get(DrsaeModel.CLASS_BIAS)),
+            tensor(p, DrsaeGradients.CLASSIFIER),
+            tensor(p, DrsaeGradients.CLASS_BIAS),
             labels.subList(0, config.classes())));
   }
 
@@ -325,17 +298,8 @@ public final class DrsaeJob {
         right / (double) frames.count(), nonZero / ((double) analysed * units), active);
   }
 
-  private static INDArray rows(FrameSet frames) {
-    return Nd4j.create(frames.data(), new long[] {frames.count(), frames.frameSize()}, 'c');
-  }
-
-  private static float[] floats(INDArray a) {
-    return a.dup('c').data().asFloat();
-  }
-
-  private static FloatTensor tensor(INDArray a) {
-    int[] shape = Arrays.stream(a.shape()).mapToInt(Math::toIntExact).toArray();
-    return FloatTensor.of(shape, floats(a));
+  private static FloatTensor tensor(Parameters p, String name) {
+    return FloatTensor.of(p.shape(name), p.get(name).clone());
   }
 
   /** Each class's mean normalized frame: the prototypes categorical atoms are compared against. */

@@ -1,17 +1,16 @@
 package io.pinwheel.trainer.drsae;
 
-import io.pinwheel.extractor.NativeRuntime;
 import io.pinwheel.trainer.optim.Adam;
-import io.pinwheel.trainer.optim.NativeGarbage;
+import io.pinwheel.trainer.optim.Parameters;
 import io.pinwheel.trainer.optim.Shuffles;
-import java.util.Arrays;
-import java.util.HashMap;
-import java.util.Map;
+import io.pinwheel.trainer.run.ResidentMemory;
+import io.pinwheel.trainer.run.StepInfo;
+import io.pinwheel.trainer.run.Term;
+import io.pinwheel.trainer.run.TrainingListener;
+import java.util.List;
 import java.util.Objects;
 import java.util.SplittableRandom;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
+import java.util.function.Consumer;
 
 /**
  * Trains a {@link DrsaeModel}: minibatch Adam on the whole loss, with the model's norms projected
@@ -21,14 +20,14 @@ import org.nd4j.linalg.factory.Nd4j;
  * training). The classifier itself only receives gradient in the second phase.
  *
  * <p>Runs are reproducible: the batch order and the random translations ({@link
- * DrsaeOptions#shift}) of every epoch derive only from the seed and the epoch number.
+ * DrsaeOptions#shift}) of every epoch derive only from the seed and the epoch number, and a batch's
+ * gradient ({@link DrsaeGradients}) only from the batch and the thread count.
  */
 public final class DrsaeTrainer {
 
   private final DrsaeOptions options;
   private final int height;
   private final int width;
-  private final NativeGarbage garbage = new NativeGarbage();
 
   /**
    * A trainer for {@code options} on inputs that are not images.
@@ -56,38 +55,6 @@ public final class DrsaeTrainer {
     this.width = width;
   }
 
-  /** What a training run reports while it works. */
-  public interface Listener {
-    /** After every gradient step. */
-    void onStep(StepInfo step);
-
-    /** After every epoch. */
-    default void onEpoch(EpochInfo epoch) {}
-
-    /** A listener that ignores everything. */
-    static Listener silent() {
-      return step -> {};
-    }
-  }
-
-  /**
-   * Progress after one step.
-   *
-   * @param epoch the current epoch, from 1
-   * @param epochs the number of epochs of the run
-   * @param batchInEpoch the batch just done, from 1
-   * @param batchesPerEpoch batches per epoch
-   * @param alpha the classification weight of this epoch
-   * @param terms this batch's loss terms, before the step
-   */
-  public record StepInfo(
-      int epoch,
-      int epochs,
-      int batchInEpoch,
-      int batchesPerEpoch,
-      double alpha,
-      DrsaeModel.Terms terms) {}
-
   /**
    * Summary of one epoch.
    *
@@ -99,7 +66,24 @@ public final class DrsaeTrainer {
    * @param seconds wall time of the epoch
    */
   public record EpochInfo(
-      int epoch, double alpha, DrsaeModel.Terms terms, double loss, double seconds) {}
+      int epoch, double alpha, DrsaeGradients.Terms terms, double loss, double seconds) {
+    /** This epoch as progress shows it, for a run of {@code epochs}. */
+    public io.pinwheel.trainer.run.EpochInfo info(int epochs) {
+      return new io.pinwheel.trainer.run.EpochInfo(
+          epoch,
+          epochs,
+          "",
+          loss,
+          List.of(
+              new Term("reconstruction", terms.reconstruction()),
+              new Term("L1", terms.sparsity()),
+              new Term("cross-entropy", terms.classification()),
+              new Term("alpha", alpha)),
+          List.of(),
+          seconds,
+          ResidentMemory.megabytes());
+    }
+  }
 
   /**
    * Trains {@code model} in place on all epochs of both phases, projecting its norms first so the
@@ -107,117 +91,184 @@ public final class DrsaeTrainer {
    * call.
    *
    * @param model the model to train, e.g. {@link DrsaeModel#initial}
-   * @param x the training inputs [N, D], of the model's data type
+   * @param x the training inputs [N, D], row-major
    * @param labels the N class labels
-   * @param listener progress
+   * @param listener progress, step by step and epoch by epoch
+   * @param afterEpoch called after every epoch with its summary, before {@code listener} hears of
+   *     it, while {@code model} holds the live (not averaged) weights
    * @return {@code model}, now trained
    */
-  public DrsaeModel train(DrsaeModel model, INDArray x, int[] labels, Listener listener) {
-    NativeRuntime.applyToCurrentThread(options.threads());
+  public DrsaeModel train(
+      DrsaeModel model,
+      float[] x,
+      int[] labels,
+      TrainingListener listener,
+      Consumer<EpochInfo> afterEpoch) {
     int count = labels.length;
-    if (x.rank() != 2 || x.size(0) != count) {
+    int dim = model.config().inputs();
+    if (x.length != count * dim) {
       throw new IllegalArgumentException(
-          "x must have one row per label (" + count + "), got " + Arrays.toString(x.shape()));
+          "x must have one row of "
+              + dim
+              + " per label ("
+              + count
+              + "), got "
+              + x.length
+              + " values");
     }
-    if (options.shift() > 0 && x.size(1) != (long) height * width) {
+    if (options.shift() > 0 && dim != height * width) {
       throw new IllegalArgumentException(
-          "x must have " + height + "x" + width + " columns to be translated, got " + x.size(1));
-    }
-    Map<String, INDArray> first = new HashMap<>();
-    Map<String, INDArray> second = new HashMap<>();
-    for (String name : DrsaeModel.PARAMETERS) {
-      first.put(name, model.parameter(name).like().assign(0));
-      second.put(name, model.parameter(name).like().assign(0));
+          "x must have " + height + "x" + width + " columns to be translated, got " + dim);
     }
     model.normalize();
-    Map<String, INDArray> average = new HashMap<>();
-    long averaged = 0;
-    int batches = (count + options.batch() - 1) / options.batch();
-    long steps = 0;
+    int batch = Math.min(options.batch(), count);
+    int batches = (count + batch - 1) / batch;
+    long totalSteps = (long) options.epochs() * batches;
     double lambda = model.config().lambda();
-    for (int epoch = 0; epoch < options.epochs(); epoch++) {
-      double alpha = options.alphaAt(epoch);
-      int[] order = Shuffles.epochOrder(count, options.seed(), epoch);
-      SplittableRandom shifts = Shuffles.epochRandom(options.seed(), epoch);
-      long start = System.nanoTime();
-      double rec = 0;
-      double sparse = 0;
-      double cls = 0;
-      for (int b = 0; b < batches; b++) {
-        int from = b * options.batch();
-        int n = Math.min(options.batch(), count - from);
-        int[] rows = Arrays.copyOfRange(order, from, from + n);
-        int[] y = new int[n];
-        for (int i = 0; i < n; i++) {
-          y[i] = labels[rows[i]];
+    try (Session session = session(model)) {
+      for (int epoch = 0; epoch < options.epochs(); epoch++) {
+        double alpha = options.alphaAt(epoch);
+        int[] order = Shuffles.epochOrder(count, options.seed(), epoch);
+        SplittableRandom shifts = Shuffles.epochRandom(options.seed(), epoch);
+        long start = System.nanoTime();
+        double rec = 0;
+        double sparse = 0;
+        double cls = 0;
+        for (int b = 0; b < batches; b++) {
+          int from = b * batch;
+          int n = Math.min(batch, count - from);
+          DrsaeGradients.Terms terms =
+              session.step(x, labels, order, from, n, epoch, shifts, totalSteps);
+          rec += terms.reconstruction() * n;
+          sparse += terms.sparsity() * n;
+          cls += terms.classification() * n;
+          double seconds = (System.nanoTime() - start) / 1e9;
+          listener.onStep(
+              new StepInfo(
+                  epoch + 1,
+                  options.epochs(),
+                  b + 1,
+                  batches,
+                  List.of(
+                      new Term("reconstruction", terms.reconstruction()),
+                      new Term("L1", terms.sparsity()),
+                      new Term("cross-entropy", terms.classification()),
+                      new Term("alpha", alpha)),
+                  (from + n) / Math.max(seconds, 1e-9)));
         }
-        DrsaeModel.Step step;
-        try (INDArray xb = translated(x.getRows(rows), shifts)) {
-          step = model.step(xb, y, alpha);
-        }
-        Adam.step(
-            DrsaeModel.PARAMETERS,
-            model.parameters(),
-            step.gradients(),
-            first,
-            second,
-            steps,
-            Adam.cosineRate(options.learningRate(), steps, (long) options.epochs() * batches));
-        step.gradients().values().forEach(INDArray::close);
-        garbage.afterStep();
-        model.normalize();
-        if (options.averagesAt(epoch)) {
-          // A short run must not end on its early weights: the decay ramps up with the number of
-          // steps averaged, (1 + n) / (10 + n), to the configured one.
-          double decay = Math.min(options.averaging(), (1.0 + averaged) / (10.0 + averaged));
-          accumulate(average, model.parameters(), decay);
-          averaged++;
-        }
-        steps++;
-        rec += step.terms().reconstruction() * n;
-        sparse += step.terms().sparsity() * n;
-        cls += step.terms().classification() * n;
-        listener.onStep(
-            new StepInfo(epoch + 1, options.epochs(), b + 1, batches, alpha, step.terms()));
+        DrsaeGradients.Terms mean =
+            new DrsaeGradients.Terms(rec / count, sparse / count, cls / count);
+        EpochInfo info =
+            new EpochInfo(
+                epoch + 1,
+                alpha,
+                mean,
+                mean.loss(lambda, alpha),
+                (System.nanoTime() - start) / 1e9);
+        afterEpoch.accept(info);
+        listener.onEpoch(info.info(options.epochs()));
       }
-      DrsaeModel.Terms mean = new DrsaeModel.Terms(rec / count, sparse / count, cls / count);
-      listener.onEpoch(
-          new EpochInfo(
-              epoch + 1, alpha, mean, mean.loss(lambda, alpha), (System.nanoTime() - start) / 1e9));
-    }
-    first.values().forEach(INDArray::close);
-    second.values().forEach(INDArray::close);
-    if (!average.isEmpty()) {
-      average.forEach((name, a) -> model.parameter(name).assign(a));
-      average.values().forEach(INDArray::close);
-      // The average of unit-norm decoder columns is a little shorter than unit norm.
-      model.normalize();
+      session.finish();
     }
     return model;
   }
 
   /**
-   * {@code batch} with each row moved by {@link #translate}; {@code batch} itself when translations
-   * are off, else a new array ({@code batch} is then closed).
+   * The machinery of steps on {@code model}: the gradient engine with its threads and buffers,
+   * Adam's moments, the parameter average and the batch buffers, allocated once. {@link #train}
+   * runs every step through one; a benchmark can too.
    */
-  private INDArray translated(INDArray batch, SplittableRandom random) {
-    if (options.shift() == 0) {
-      return batch;
+  public Session session(DrsaeModel model) {
+    return new Session(model);
+  }
+
+  /** One run's engine, moments, average and batch buffers. Close it to stop its threads. */
+  public final class Session implements AutoCloseable {
+    private final DrsaeModel model;
+    private final Parameters first;
+    private final Parameters second;
+    private final Parameters gradient;
+    private final DrsaeGradients gradients;
+    private final float[] xb;
+    private final int[] yb;
+    private Parameters average;
+    private long averaged;
+    private long steps;
+
+    private Session(DrsaeModel model) {
+      this.model = model;
+      Parameters p = model.parameters();
+      first = p.zerosLike();
+      second = p.zerosLike();
+      gradient = p.zerosLike();
+      gradients = new DrsaeGradients(model.config(), options.batch(), options.threads());
+      xb = new float[options.batch() * model.config().inputs()];
+      yb = new int[options.batch()];
     }
-    int n = (int) batch.size(0);
-    DataType type = batch.dataType();
-    float[] v;
-    try (batch) {
-      // getRows gives a fresh row-major array, so its buffer is exactly these rows.
-      v = batch.data().asFloat();
+
+    /**
+     * One step on the rows {@code order[from..from+n)} of {@code x} (translated when the options
+     * say so, with offsets from {@code shifts}) in epoch {@code epoch}: gradient at that epoch's α,
+     * Adam at the cosine rate of this session's step count of {@code totalSteps}, norms projected,
+     * and the parameter average updated when the epoch averages.
+     *
+     * @return the batch's loss terms, before the step
+     */
+    public DrsaeGradients.Terms step(
+        float[] x,
+        int[] labels,
+        int[] order,
+        int from,
+        int n,
+        int epoch,
+        SplittableRandom shifts,
+        long totalSteps) {
+      int dim = model.config().inputs();
+      for (int i = 0; i < n; i++) {
+        System.arraycopy(x, order[from + i] * dim, xb, i * dim, dim);
+        yb[i] = labels[order[from + i]];
+      }
+      if (options.shift() > 0) {
+        translate(xb, n, height, width, options.shift(), shifts);
+      }
+      Parameters p = model.parameters();
+      DrsaeGradients.Terms terms =
+          gradients.gradient(p, xb, yb, n, options.alphaAt(epoch), gradient);
+      Adam.step(
+          p,
+          gradient,
+          first,
+          second,
+          steps,
+          Adam.cosineRate(options.learningRate(), steps, totalSteps));
+      model.normalize();
+      if (options.averagesAt(epoch)) {
+        // A short run must not end on its early weights: the decay ramps up with the number of
+        // steps averaged, (1 + n) / (10 + n), to the configured one.
+        double decay = Math.min(options.averaging(), (1.0 + averaged) / (10.0 + averaged));
+        if (average == null) {
+          average = p.copy();
+        } else {
+          accumulate(average, p, (float) decay);
+        }
+        averaged++;
+      }
+      steps++;
+      return terms;
     }
-    translate(v, n, height, width, options.shift(), random);
-    INDArray moved = Nd4j.create(v, new long[] {n, (long) height * width}, DataType.FLOAT);
-    if (type == DataType.FLOAT) {
-      return moved;
+
+    /** Ends the run: the model takes the parameter average, when one was kept. */
+    void finish() {
+      if (average != null) {
+        model.parameters().assign(average);
+        // The average of unit-norm decoder columns is a little shorter than unit norm.
+        model.normalize();
+      }
     }
-    try (moved) {
-      return moved.castTo(type);
+
+    @Override
+    public void close() {
+      gradients.close();
     }
   }
 
@@ -247,23 +298,14 @@ public final class DrsaeTrainer {
     }
   }
 
-  /**
-   * average ← decay · average + (1 − decay) · parameter, starting from the parameters themselves on
-   * the first call.
-   */
-  private static void accumulate(
-      Map<String, INDArray> average, Map<String, INDArray> parameters, double decay) {
-    parameters.forEach(
-        (name, p) -> {
-          INDArray a = average.get(name);
-          if (a == null) {
-            average.put(name, p.dup());
-          } else {
-            a.muli(decay);
-            try (INDArray scaled = p.mul(1 - decay)) {
-              a.addi(scaled);
-            }
-          }
-        });
+  /** average ← decay · average + (1 − decay) · parameter. */
+  private static void accumulate(Parameters average, Parameters parameters, float decay) {
+    for (String name : parameters.names()) {
+      float[] a = average.get(name);
+      float[] p = parameters.get(name);
+      for (int i = 0; i < a.length; i++) {
+        a[i] = decay * a[i] + (1 - decay) * p[i];
+      }
+    }
   }
 }

@@ -1,6 +1,8 @@
 package io.pinwheel.trainer.eval;
 
 import io.pinwheel.extractor.NativeRuntime;
+import io.pinwheel.trainer.optim.Adam;
+import io.pinwheel.trainer.optim.Shuffles;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -24,11 +26,12 @@ import org.nd4j.linalg.factory.Nd4j;
  * scaling is folded into the weights ({@code W / s}, bias {@code b - (mu / s) W}), so the caller's
  * matrix is never copied or changed.
  *
- * <p>The optimizer is Adam (beta 0.9, 0.999) with a cosine learning-rate decay over all steps and
- * the L2 term {@code l2/2 |W|^2} in the loss (the bias is not penalized). Weights start at zero,
- * the loss is convex, and minibatches are drawn by a seeded {@link SplittableRandom} shuffle, so a
- * fit is a function of its inputs and seed. The two matrix products per step are ND4J {@code gemm}
- * calls on arrays allocated once per fit; everything else runs over {@code D x C} floats in Java.
+ * <p>The optimizer is the trainers' {@link Adam} with a cosine learning-rate decay to 0 over all
+ * steps and the L2 term {@code l2/2 |W|^2} in the loss (the bias is not penalized). Weights start
+ * at zero, the loss is convex, and minibatches are drawn by a {@link Shuffles#shuffle} of the rows
+ * with one seeded {@link SplittableRandom} per fit, so a fit is a function of its inputs and seed.
+ * The two matrix products per step are ND4J {@code gemm} calls on arrays allocated once per fit;
+ * everything else runs over {@code D x C} floats in Java.
  *
  * <p>Instances are immutable and thread-safe for {@link #predict} and {@link #accuracy}, which
  * allocate their own scratch.
@@ -38,9 +41,6 @@ public final class LinearProbe {
   static final double STD_FLOOR = 0.1;
 
   private static final int PREDICT_CHUNK = 2048;
-  private static final double BETA1 = 0.9;
-  private static final double BETA2 = 0.999;
-  private static final double EPSILON = 1e-8;
 
   private final int features;
   private final int classes;
@@ -342,7 +342,7 @@ public final class LinearProbe {
       FloatBuffer gwBuf = gw.data().asNioFloat();
       long step = 0;
       for (int epoch = 0; epoch < options.epochs(); epoch++) {
-        shuffle(order, random);
+        Shuffles.shuffle(order, random);
         for (int start = 0; start < order.length; start += batch) {
           int n = Math.min(batch, order.length - start);
           fold(w, b, mean, scale, d, classes, raw, rawB);
@@ -366,8 +366,8 @@ public final class LinearProbe {
           step++;
           double lr =
               options.learningRate() * 0.5 * (1 + Math.cos(Math.PI * (step - 1) / totalSteps));
-          adam(w, grad, mw, vw, step, lr);
-          adam(b, colSum, mb, vb, step, lr);
+          Adam.step(w, grad, mw, vw, step - 1, lr);
+          Adam.step(b, colSum, mb, vb, step - 1, lr);
         }
       }
     }
@@ -439,30 +439,6 @@ public final class LinearProbe {
       }
     }
     Arrays.fill(z, n * classes, batch * classes, 0f);
-  }
-
-  private static void adam(float[] p, float[] grad, float[] m, float[] v, long step, double lr) {
-    double c1 = 1 - Math.pow(BETA1, step);
-    double c2 = 1 - Math.pow(BETA2, step);
-    float a = (float) (lr * Math.sqrt(c2) / c1);
-    float b1 = (float) BETA1;
-    float b2 = (float) BETA2;
-    float eps = (float) (EPSILON * Math.sqrt(c2));
-    for (int i = 0; i < p.length; i++) {
-      float gi = grad[i];
-      m[i] = b1 * m[i] + (1 - b1) * gi;
-      v[i] = b2 * v[i] + (1 - b2) * gi * gi;
-      p[i] -= a * m[i] / ((float) Math.sqrt(v[i]) + eps);
-    }
-  }
-
-  private static void shuffle(int[] a, SplittableRandom random) {
-    for (int i = a.length - 1; i > 0; i--) {
-      int j = random.nextInt(i + 1);
-      int t = a[i];
-      a[i] = a[j];
-      a[j] = t;
-    }
   }
 
   /** A contiguous row-major float matrix read through its native buffer. */

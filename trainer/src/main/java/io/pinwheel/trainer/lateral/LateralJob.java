@@ -1,7 +1,5 @@
 package io.pinwheel.trainer.lateral;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pinwheel.extractor.model.EncoderFile;
@@ -15,11 +13,17 @@ import io.pinwheel.trainer.data.DataException;
 import io.pinwheel.trainer.data.FrameSet;
 import io.pinwheel.trainer.data.ImageFolder;
 import io.pinwheel.trainer.data.PatchSampler;
+import io.pinwheel.trainer.run.EpochInfo;
+import io.pinwheel.trainer.run.JobResult;
+import io.pinwheel.trainer.run.Reports;
+import io.pinwheel.trainer.run.ResidentMemory;
+import io.pinwheel.trainer.run.StepCurve;
+import io.pinwheel.trainer.run.StepInfo;
+import io.pinwheel.trainer.run.TrainingListener;
 import io.pinwheel.trainer.sparse.ModelExport;
 import io.pinwheel.trainer.viz.AtomTree;
 import io.pinwheel.trainer.viz.FilterMosaic;
 import io.pinwheel.trainer.viz.InhibitionMatrix;
-import io.pinwheel.trainer.viz.LossPlot;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -73,8 +77,6 @@ public final class LateralJob {
   static final int THRESHOLD_VALUES = 1 << 24;
 
   private static final long HELD_OUT_SALT = 0x48454C44L;
-  private static final ObjectMapper JSON =
-      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private LateralJob() {}
 
@@ -123,16 +125,6 @@ public final class LateralJob {
   }
 
   /**
-   * What a run wrote and measured.
-   *
-   * @param model the encoder written to {@code out}
-   * @param files every file written, by kind ({@code model}, {@code filters}, {@code tree}, {@code
-   *     s}, {@code loss}, {@code report})
-   * @param report the report, as written to {@code F.report.json}
-   */
-  public record Result(EncoderModel model, Map<String, Path> files, ObjectNode report) {}
-
-  /**
    * Runs the job.
    *
    * @param spec what to train
@@ -142,9 +134,10 @@ public final class LateralJob {
    * @throws DataException if the images cannot be read
    * @throws IOException if an output cannot be written
    */
-  public static Result run(Spec spec, LateralTrainer.Listener listener, Clock clock)
+  public static JobResult run(Spec spec, TrainingListener listener, Clock clock)
       throws DataException, IOException {
     long started = System.nanoTime();
+    ResidentMemory.keepHeapTight();
     LateralOptions o = spec.options();
     Prepared data = prepare(spec);
     int version = ModelVersions.next(spec.out(), spec.name(), message -> {});
@@ -154,34 +147,41 @@ public final class LateralJob {
         e -> PatchSampler.sample(data.train, o.patch(), spec.patches(), o.seed() * 31 + e);
 
     LateralTrainer trainer = new LateralTrainer(o);
-    StepCurve curve = new StepCurve(o.lambda());
+    StepCurve curve =
+        new StepCurve(
+            List.of(
+                StepCurve.series("reconstruction", s -> s.term("reconstruction")),
+                StepCurve.series("lambda * sparsity", s -> o.lambda() * s.term("sparsity")),
+                new StepCurve.Series("inhibition", s -> s.term("inhibition"), true),
+                StepCurve.series("energy", s -> s.term("energy")),
+                StepCurve.series("encoder |z~ - z*|^2", s -> s.term("encoder loss"))));
     long trainStart = System.nanoTime();
     try (LateralTrainer.State state = trainer.initial(epochs.apply(0))) {
       trainer.train(
           epochs,
           heldOut,
           state,
-          new LateralTrainer.Listener() {
+          new TrainingListener() {
             @Override
-            public void onStep(LateralTrainer.StepInfo step) {
-              curve.add(step);
+            public void onStep(StepInfo step) {
+              curve.onStep(step);
               listener.onStep(step);
             }
 
             @Override
-            public void onEpoch(LateralTrainer.EpochStats stats) {
-              listener.onEpoch(stats);
+            public void onEpoch(EpochInfo epoch) {
+              listener.onEpoch(epoch);
             }
           });
       double trainSeconds = (System.nanoTime() - trainStart) / 1e9;
       LateralTrainer.EpochStats last = state.history.get(state.history.size() - 1);
       LateralTrainer.Evaluation held = last.heldOut();
 
-      ObjectNode provenance = JSON.createObjectNode();
+      ObjectNode provenance = Reports.JSON.createObjectNode();
       provenance.put("trainer", "pinwheel-trainer lateral-inhibition-psd");
       provenance.put("dataset", spec.data().toString());
       provenance.put("examples", data.train.count());
-      provenance.set("options", JSON.valueToTree(optionsJson(o)));
+      provenance.set("options", Reports.JSON.valueToTree(optionsJson(o)));
       provenance.put("normalize", data.input.normalize().toString());
       provenance.put("patchesPerEpoch", spec.patches());
       provenance.put("epochsDone", state.epochsDone);
@@ -230,12 +230,8 @@ public final class LateralJob {
       OutputFiles.writeAtomically(FilterMosaic.png(atoms, scale), filtersPng);
       files.put("filters", filtersPng);
 
-      ObjectNode report = JSON.createObjectNode();
-      report.put("model", spec.out().getFileName().toString());
-      report.put("name", model.name());
-      report.put("version", model.version());
-      report.put("dataset", spec.data().toString());
-      report.put("examples", data.train.count());
+      ObjectNode report =
+          Reports.start(spec.out(), model, spec.data().toString(), data.train.count());
       report.put("heldOutImages", data.heldOutNames.size());
       report.put(
           "heldOutFrom",
@@ -245,8 +241,8 @@ public final class LateralJob {
       ArrayNode skipped = report.putArray("skipped");
       data.skipped.forEach(
           k -> skipped.addObject().put("file", k.path().toString()).put("reason", k.reason()));
-      report.set("input", JSON.valueToTree(inputJson(data.input)));
-      report.set("options", JSON.valueToTree(optionsJson(o)));
+      report.set("input", Reports.JSON.valueToTree(Reports.inputJson(data.input)));
+      report.set("options", Reports.JSON.valueToTree(optionsJson(o)));
       report.put("patchesPerEpoch", spec.patches());
       report.put("codeShape", Arrays.toString(model.outputShape()));
       report.put("threshold", chosen.threshold().value());
@@ -278,7 +274,7 @@ public final class LateralJob {
         number(t, "parentChildAbsCosine", tree.parentChildAbsCosine());
         number(t, "siblingAbsCosine", tree.siblingAbsCosine());
         number(t, "allPairsAbsCosine", tree.allPairsAbsCosine());
-        t.set("levels", JSON.valueToTree(tree.levels()));
+        t.set("levels", Reports.JSON.valueToTree(tree.levels()));
         caption =
             String.format(
                 Locale.ROOT,
@@ -315,24 +311,15 @@ public final class LateralJob {
         h.set("heldOut", evaluationJson(e.heldOut()).without("activity"));
         h.put("seconds", e.seconds());
       }
-      report.put("trainSeconds", trainSeconds);
       report.put("epochsDone", state.epochsDone);
       report.put("steps", state.steps);
-      if (curve.size() > 1) {
+      Optional<byte[]> loss = curve.png("energy and encoder loss, mean per patch");
+      if (loss.isPresent()) {
         Path lossPng = OutputFiles.sibling(spec.out(), ".loss.png");
-        OutputFiles.writeAtomically(
-            LossPlot.png(
-                curve.series(), "energy and encoder loss, mean per patch", "step", 800, 480),
-            lossPng);
+        OutputFiles.writeAtomically(loss.get(), lossPng);
         files.put("loss", lossPng);
       }
-      Path reportJson = OutputFiles.sibling(spec.out(), ".report.json");
-      files.put("report", reportJson);
-      ObjectNode written = report.putObject("files");
-      files.forEach((k, v) -> written.put(k, v.getFileName().toString()));
-      report.put("wallSeconds", (System.nanoTime() - started) / 1e9);
-      OutputFiles.writeAtomically(JSON.writeValueAsBytes(report), reportJson);
-      return new Result(model, files, report);
+      return Reports.finish(report, model, spec.out(), files, trainSeconds, started);
     }
   }
 
@@ -407,7 +394,7 @@ public final class LateralJob {
   }
 
   private static ObjectNode evaluationJson(LateralTrainer.Evaluation e) {
-    ObjectNode n = JSON.createObjectNode();
+    ObjectNode n = Reports.JSON.createObjectNode();
     n.put("patches", e.patches());
     n.put("energy", e.energy());
     n.put("relativeReconstructionError", e.relativeReconstructionError());
@@ -450,69 +437,5 @@ public final class LateralJob {
     m.put("density", o.density());
     m.put("seed", o.seed());
     return m;
-  }
-
-  private static Map<String, Object> inputJson(InputSpec in) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("height", in.height());
-    m.put("width", in.width());
-    m.put("channels", in.channels());
-    m.put("normalize", in.normalize().toString());
-    return m;
-  }
-
-  /** Per-step energy terms and encoder loss, averaged over blocks of steps at plot time. */
-  private static final class StepCurve {
-    private static final int MAX_POINTS = 200;
-    private final double lambda;
-    private final List<double[]> steps = new ArrayList<>();
-
-    StepCurve(double lambda) {
-      this.lambda = lambda;
-    }
-
-    void add(LateralTrainer.StepInfo s) {
-      steps.add(
-          new double[] {
-            s.terms().reconstruction(),
-            lambda * s.terms().sparsity(),
-            s.terms().inhibition(),
-            s.energy(),
-            s.psdLoss()
-          });
-    }
-
-    int size() {
-      return steps.size();
-    }
-
-    List<LossPlot.Series> series() {
-      String[] names = {
-        "reconstruction", "lambda * sparsity", "inhibition", "energy", "encoder |z~ - z*|^2"
-      };
-      int block = Math.max(1, (steps.size() + MAX_POINTS - 1) / MAX_POINTS);
-      int points = (steps.size() + block - 1) / block;
-      double[] x = new double[points];
-      double[][] y = new double[names.length][points];
-      for (int p = 0; p < points; p++) {
-        int from = p * block;
-        int to = Math.min(steps.size(), from + block);
-        for (int i = from; i < to; i++) {
-          for (int c = 0; c < names.length; c++) {
-            y[c][p] += steps.get(i)[c] / (to - from);
-          }
-        }
-        x[p] = to;
-      }
-      List<LossPlot.Series> series = new ArrayList<>();
-      for (int c = 0; c < names.length; c++) {
-        // A fixed-at-zero S draws a flat zero line that only forces a linear axis.
-        if (c == 2 && Arrays.stream(y[c]).allMatch(v -> v == 0)) {
-          continue;
-        }
-        series.add(new LossPlot.Series(names[c], x, y[c]));
-      }
-      return series;
-    }
   }
 }

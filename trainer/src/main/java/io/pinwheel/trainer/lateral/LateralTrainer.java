@@ -3,7 +3,11 @@ package io.pinwheel.trainer.lateral;
 import io.pinwheel.extractor.NativeRuntime;
 import io.pinwheel.trainer.data.FrameSet;
 import io.pinwheel.trainer.optim.Adam;
-import io.pinwheel.trainer.optim.NativeGarbage;
+import io.pinwheel.trainer.run.EpochInfo;
+import io.pinwheel.trainer.run.ResidentMemory;
+import io.pinwheel.trainer.run.StepInfo;
+import io.pinwheel.trainer.run.Term;
+import io.pinwheel.trainer.run.TrainingListener;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -49,7 +53,6 @@ public final class LateralTrainer {
 
   private final LateralOptions options;
   private final InhibitionPattern pattern;
-  private final NativeGarbage garbage = new NativeGarbage();
 
   /**
    * A trainer for {@code options}.
@@ -68,42 +71,6 @@ public final class LateralTrainer {
   public InhibitionPattern pattern() {
     return pattern;
   }
-
-  /** What a training run reports while it works. */
-  public interface Listener {
-    /** After every step. */
-    void onStep(StepInfo step);
-
-    /** After every epoch, with the held-out evaluation. */
-    default void onEpoch(EpochStats stats) {}
-
-    /** A listener that ignores everything. */
-    static Listener silent() {
-      return step -> {};
-    }
-  }
-
-  /**
-   * Progress after one step.
-   *
-   * @param epoch the current epoch, from 1
-   * @param epochs all epochs of the run, joint and encoder-only
-   * @param batchInEpoch the batch just done, from 1
-   * @param batchesPerEpoch batches per epoch
-   * @param terms this batch's energy terms at its inferred codes, before the step
-   * @param energy the batch mean energy E(x, z*)
-   * @param psdLoss this batch's mean ‖z̃ − z*‖², before the encoder's step
-   * @param examplesPerSecond throughput since the epoch started
-   */
-  public record StepInfo(
-      int epoch,
-      int epochs,
-      int batchInEpoch,
-      int batchesPerEpoch,
-      Fista.Terms terms,
-      double energy,
-      double psdLoss,
-      double examplesPerSecond) {}
 
   /**
    * Summary of one epoch.
@@ -127,7 +94,27 @@ public final class LateralTrainer {
       double inhibition,
       double psdLoss,
       Evaluation heldOut,
-      double seconds) {}
+      double seconds) {
+    /** This epoch as progress shows it, for a run of {@code epochs}. */
+    public EpochInfo info(int epochs) {
+      return new EpochInfo(
+          epoch,
+          epochs,
+          phase,
+          energy,
+          List.of(
+              new Term("reconstruction", reconstruction),
+              new Term("sparsity", sparsity),
+              new Term("inhibition", inhibition)),
+          List.of(
+              new Term("held-out unreconstructed signal", heldOut.relativeReconstructionError()),
+              new Term("held-out code density", heldOut.codeDensity()),
+              new Term("encoder relative error", heldOut.psdRelativeError()),
+              new Term("support Jaccard", heldOut.supportJaccard())),
+          seconds,
+          ResidentMemory.megabytes());
+    }
+  }
 
   /**
    * How well the dictionary codes patches it did not train on, and how well the encoder predicts
@@ -258,7 +245,7 @@ public final class LateralTrainer {
    * @return {@code state}, now trained
    */
   public State train(
-      IntFunction<FrameSet> epochData, FrameSet heldOut, State state, Listener listener) {
+      IntFunction<FrameSet> epochData, FrameSet heldOut, State state, TrainingListener listener) {
     NativeRuntime.applyToCurrentThread(options.threads());
     checkPatches(heldOut);
     Fista.Options inference = new Fista.Options(options.fistaSteps(), options.lambda());
@@ -310,7 +297,6 @@ public final class LateralTrainer {
             }
           }
         }
-        garbage.afterStep();
         state.steps++;
         double e = terms.energy(options.lambda());
         energy += e * n;
@@ -326,9 +312,12 @@ public final class LateralTrainer {
                 options.totalEpochs(),
                 b + 1,
                 batches,
-                terms,
-                e,
-                loss,
+                List.of(
+                    new Term("reconstruction", terms.reconstruction()),
+                    new Term("sparsity", terms.sparsity()),
+                    new Term("inhibition", terms.inhibition()),
+                    new Term("energy", e),
+                    new Term("encoder loss", loss)),
                 seen / Math.max(seconds, 1e-9)));
       }
       Evaluation held = evaluate(state, heldOut);
@@ -345,7 +334,7 @@ public final class LateralTrainer {
               (System.nanoTime() - start) / 1e9);
       state.history.add(stats);
       state.epochsDone = epoch + 1;
-      listener.onEpoch(stats);
+      listener.onEpoch(stats.info(options.totalEpochs()));
     }
     return state;
   }

@@ -1,6 +1,7 @@
 package io.pinwheel.trainer.lateral;
 
 import io.pinwheel.trainer.optim.Adam;
+import io.pinwheel.trainer.optim.Parameters;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,16 +38,26 @@ public final class PsdEncoder implements AutoCloseable {
   public static final List<String> PARAMETERS = List.of(FILTERS, BIAS, GAIN);
 
   private final Map<String, INDArray> parameters;
-  private final Map<String, INDArray> first = new LinkedHashMap<>();
-  private final Map<String, INDArray> second = new LinkedHashMap<>();
+
+  /** The parameters' values on the heap for Adam, then copied back: [values, gradient, m, v]. */
+  private final Parameters values;
+
+  private final Parameters gradient;
+  private final Parameters first;
+  private final Parameters second;
   private long steps;
 
   private PsdEncoder(Map<String, INDArray> parameters) {
     this.parameters = parameters;
+    Parameters.Builder b = Parameters.builder();
     for (String p : PARAMETERS) {
-      first.put(p, parameters.get(p).like().assign(0));
-      second.put(p, parameters.get(p).like().assign(0));
+      INDArray a = parameters.get(p);
+      b.zeros(p, (int) a.size(0), (int) a.size(1));
     }
+    values = b.build();
+    gradient = values.zerosLike();
+    first = values.zerosLike();
+    second = values.zerosLike();
   }
 
   /**
@@ -190,13 +201,50 @@ public final class PsdEncoder implements AutoCloseable {
   public double step(INDArray x, INDArray target, double rate) {
     Gradients g = gradients(x, target);
     try {
-      Adam.step(PARAMETERS, parameters, g.gradients(), first, second, steps, rate);
+      for (String p : PARAMETERS) {
+        read(parameters.get(p), values.get(p));
+        read(g.gradients().get(p), gradient.get(p));
+      }
+      Adam.step(values, gradient, first, second, steps, rate);
+      for (String p : PARAMETERS) {
+        write(values.get(p), parameters.get(p));
+      }
     } finally {
       g.gradients().values().forEach(INDArray::close);
     }
     steps++;
     Transforms.max(parameters.get(GAIN), 0, false);
     return g.loss();
+  }
+
+  /** Copies a (float or double) array's values into {@code dst}, row-major. */
+  private static void read(INDArray a, float[] dst) {
+    if (a.ordering() != 'c' || a.isView()) {
+      try (INDArray c = a.dup('c')) {
+        read(c, dst);
+      }
+      return;
+    }
+    if (a.dataType() == DataType.FLOAT) {
+      a.data().asNioFloat().get(0, dst, 0, dst.length);
+    } else {
+      java.nio.DoubleBuffer b = a.data().asNioDouble();
+      for (int i = 0; i < dst.length; i++) {
+        dst[i] = (float) b.get(i);
+      }
+    }
+  }
+
+  /** Copies {@code src} into a parameter array (row-major, float or double) in place. */
+  private static void write(float[] src, INDArray a) {
+    if (a.dataType() == DataType.FLOAT) {
+      a.data().asNioFloat().put(0, src, 0, src.length);
+    } else {
+      java.nio.DoubleBuffer b = a.data().asNioDouble();
+      for (int i = 0; i < src.length; i++) {
+        b.put(i, src[i]);
+      }
+    }
   }
 
   /** The data type of the parameters. */
@@ -206,9 +254,7 @@ public final class PsdEncoder implements AutoCloseable {
 
   @Override
   public void close() {
-    for (Map<String, INDArray> m : List.of(parameters, first, second)) {
-      m.values().forEach(INDArray::close);
-    }
+    parameters.values().forEach(INDArray::close);
   }
 
   private void checkInput(INDArray x) {

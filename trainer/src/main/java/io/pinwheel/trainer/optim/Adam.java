@@ -1,11 +1,10 @@
 package io.pinwheel.trainer.optim;
 
-import java.util.Collection;
-import java.util.Map;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.ops.transforms.Transforms;
-
-/** Adam (Kingma and Ba 2015) with β₁ = 0.9, β₂ = 0.999 and ε = 1e-8, updating in place. */
+/**
+ * Adam (Kingma and Ba 2015) with β₁ = 0.9, β₂ = 0.999 and ε = 1e-8, updating float arrays in place:
+ * p ← p − rate · m̂ / (sqrt(v̂) + ε), with the bias-corrected moments m̂ and v̂ folded into one
+ * step size, as in the paper's section 2.
+ */
 public final class Adam {
   private static final double BETA1 = 0.9;
   private static final double BETA2 = 0.999;
@@ -14,43 +13,57 @@ public final class Adam {
   private Adam() {}
 
   /**
-   * One step on every named parameter, in place. Temporaries are closed at once rather than left to
-   * the garbage collector: they are off-heap, and the heap does not feel their weight.
+   * One step on every tensor of {@code parameters}, in place.
    *
-   * @param names the parameters to update
-   * @param parameters the parameter arrays, updated
-   * @param gradients the loss gradients, by name
-   * @param first the first-moment estimates, updated
-   * @param second the second-moment estimates, updated
+   * @param parameters updated
+   * @param gradients the loss gradients, same layout
+   * @param first the first-moment estimates, same layout, updated
+   * @param second the second-moment estimates, same layout, updated
    * @param stepsDone the steps taken before this one (for the bias correction)
    * @param rate the step size
    */
   public static void step(
-      Collection<String> names,
-      Map<String, INDArray> parameters,
-      Map<String, INDArray> gradients,
-      Map<String, INDArray> first,
-      Map<String, INDArray> second,
+      Parameters parameters,
+      Parameters gradients,
+      Parameters first,
+      Parameters second,
       long stepsDone,
       double rate) {
+    for (String name : parameters.names()) {
+      step(
+          parameters.get(name),
+          gradients.get(name),
+          first.get(name),
+          second.get(name),
+          stepsDone,
+          rate);
+    }
+  }
+
+  /**
+   * One step on one array, in place.
+   *
+   * @param p the parameters, updated
+   * @param grad their gradient
+   * @param m the first-moment estimates, updated
+   * @param v the second-moment estimates, updated
+   * @param stepsDone the steps taken before this one
+   * @param rate the step size
+   */
+  public static void step(
+      float[] p, float[] grad, float[] m, float[] v, long stepsDone, double rate) {
     long t = stepsDone + 1;
-    double correction = Math.sqrt(1 - Math.pow(BETA2, t)) / (1 - Math.pow(BETA1, t));
-    for (String name : names) {
-      INDArray g = gradients.get(name);
-      INDArray m = first.get(name);
-      INDArray v = second.get(name);
-      m.muli(BETA1);
-      try (INDArray scaled = g.mul(1 - BETA1)) {
-        m.addi(scaled);
-      }
-      v.muli(BETA2);
-      try (INDArray squared = g.mul(g)) {
-        v.addi(squared.muli(1 - BETA2));
-      }
-      try (INDArray update = Transforms.sqrt(v, true)) {
-        update.addi(EPSILON).rdivi(m).muli(rate * correction);
-        parameters.get(name).subi(update);
-      }
+    double c1 = 1 - Math.pow(BETA1, t);
+    double c2 = 1 - Math.pow(BETA2, t);
+    float a = (float) (rate * Math.sqrt(c2) / c1);
+    float b1 = (float) BETA1;
+    float b2 = (float) BETA2;
+    float eps = (float) (EPSILON * Math.sqrt(c2));
+    for (int i = 0; i < p.length; i++) {
+      float gi = grad[i];
+      m[i] = b1 * m[i] + (1 - b1) * gi;
+      v[i] = b2 * v[i] + (1 - b2) * gi * gi;
+      p[i] -= a * m[i] / ((float) Math.sqrt(v[i]) + eps);
     }
   }
 

@@ -18,13 +18,18 @@ public final class Shuffles {
     for (int i = 0; i < n; i++) {
       p[i] = i;
     }
-    for (int i = n - 1; i > 0; i--) {
-      int j = rnd.nextInt(i + 1);
-      int tmp = p[i];
-      p[i] = p[j];
-      p[j] = tmp;
-    }
+    shuffle(p, rnd);
     return p;
+  }
+
+  /** Shuffles {@code a} in place (Fisher-Yates, from the last element down) with {@code rnd}. */
+  public static void shuffle(int[] a, SplittableRandom rnd) {
+    for (int i = a.length - 1; i > 0; i--) {
+      int j = rnd.nextInt(i + 1);
+      int tmp = a[i];
+      a[i] = a[j];
+      a[j] = tmp;
+    }
   }
 
   /**

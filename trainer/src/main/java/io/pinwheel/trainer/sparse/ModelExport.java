@@ -15,6 +15,7 @@ import io.pinwheel.extractor.model.L2PoolLayer;
 import io.pinwheel.extractor.model.Layer;
 import io.pinwheel.extractor.model.OutputSpec;
 import io.pinwheel.trainer.data.FrameSet;
+import io.pinwheel.trainer.optim.Parameters;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -59,18 +60,18 @@ public final class ModelExport {
       OutputSpec output,
       ObjectNode provenance,
       boolean checkpoint) {
+    Parameters p = state.parameters;
     ConvLayer conv =
         new ConvLayer(
-            tensor(ConvSparseCoder.filters(state.parameters.get(ConvSparseCoder.ENCODER))),
-            tensor(state.parameters.get(ConvSparseCoder.BIAS)),
-            tensor(state.parameters.get(ConvSparseCoder.GAIN)));
+            tensor(p, ConvGradients.ENCODER),
+            tensor(p, ConvGradients.BIAS),
+            tensor(p, ConvGradients.GAIN));
     Map<String, FloatTensor> extra = new LinkedHashMap<>();
-    extra.put(
-        DECODER, tensor(ConvSparseCoder.filters(state.parameters.get(ConvSparseCoder.DECODER))));
+    extra.put(DECODER, tensor(p, ConvGradients.DECODER));
     if (checkpoint) {
-      for (String p : ConvSparseCoder.PARAMETERS) {
-        extra.put(FIRST_MOMENT + p, tensor(state.firstMoments.get(p)));
-        extra.put(SECOND_MOMENT + p, tensor(state.secondMoments.get(p)));
+      for (String param : ConvGradients.PARAMETERS) {
+        extra.put(FIRST_MOMENT + param, tensor(state.firstMoments, param));
+        extra.put(SECOND_MOMENT + param, tensor(state.secondMoments, param));
       }
     }
     ObjectNode training = provenance.deepCopy();
@@ -89,10 +90,16 @@ public final class ModelExport {
         name, version, createdAt, input, layers, output, training.toString(), extra);
   }
 
+  private static FloatTensor tensor(Parameters p, String name) {
+    return FloatTensor.of(p.shape(name), p.get(name));
+  }
+
   /**
    * The training state saved in a checkpoint written by {@link #model} with {@code checkpoint}.
+   * Checkpoints of the trainer before hand-written gradients kept Adam's filter moments as [k, k,
+   * C, K]; they are read into today's [K, C, k, k].
    *
-   * @throws InvalidModelException if the file is not a one-stage checkpoint of this trainer
+   * @throws InvalidModelException if the file is not a checkpoint of this trainer
    */
   public static TrainState state(EncoderModel model) throws InvalidModelException {
     int stages = model.layers().size();
@@ -105,7 +112,7 @@ public final class ModelExport {
     }
     Map<String, FloatTensor> t = model.trainingTensors();
     List<String> missing = new ArrayList<>();
-    for (String p : ConvSparseCoder.PARAMETERS) {
+    for (String p : ConvGradients.PARAMETERS) {
       for (String key : List.of(FIRST_MOMENT + p, SECOND_MOMENT + p)) {
         if (!t.containsKey(key)) {
           missing.add(key);
@@ -119,16 +126,25 @@ public final class ModelExport {
       throw new InvalidModelException(
           "not a resumable checkpoint: training tensors " + missing + " are missing");
     }
-    Map<String, INDArray> params = new LinkedHashMap<>();
-    params.put(ConvSparseCoder.ENCODER, ConvSparseCoder.variableLayout(array(conv.weights())));
-    params.put(ConvSparseCoder.BIAS, array(conv.bias()));
-    params.put(ConvSparseCoder.GAIN, array(conv.gain()));
-    params.put(ConvSparseCoder.DECODER, ConvSparseCoder.variableLayout(array(t.get(DECODER))));
-    Map<String, INDArray> m = new LinkedHashMap<>();
-    Map<String, INDArray> v = new LinkedHashMap<>();
-    for (String p : ConvSparseCoder.PARAMETERS) {
-      m.put(p, array(t.get(FIRST_MOMENT + p)).reshape(params.get(p).shape()).dup('c'));
-      v.put(p, array(t.get(SECOND_MOMENT + p)).reshape(params.get(p).shape()).dup('c'));
+    if (!Arrays.equals(t.get(DECODER).shape(), conv.weights().shape())) {
+      throw new InvalidModelException(
+          "checkpoint decoder is "
+              + Arrays.toString(t.get(DECODER).shape())
+              + " but the encoder's filters are "
+              + Arrays.toString(conv.weights().shape()));
+    }
+    Parameters params =
+        Parameters.builder()
+            .add(ConvGradients.ENCODER, conv.weights().toArray(), conv.weights().shape())
+            .add(ConvGradients.BIAS, conv.bias().toArray(), conv.bias().shape())
+            .add(ConvGradients.GAIN, conv.gain().toArray(), conv.gain().shape())
+            .add(ConvGradients.DECODER, t.get(DECODER).toArray(), t.get(DECODER).shape())
+            .build();
+    Parameters m = params.zerosLike();
+    Parameters v = params.zerosLike();
+    for (String p : ConvGradients.PARAMETERS) {
+      moment(t.get(FIRST_MOMENT + p), m, p);
+      moment(t.get(SECOND_MOMENT + p), v, p);
     }
     JsonNode training;
     try {
@@ -147,6 +163,43 @@ public final class ModelExport {
         training.path("epochsDone").asInt(),
         training.path("steps").asLong(),
         history);
+  }
+
+  /** A saved moment into {@code into}'s tensor {@code name}, from either filter layout. */
+  private static void moment(FloatTensor saved, Parameters into, String name)
+      throws InvalidModelException {
+    int[] shape = into.shape(name);
+    float[] dst = into.get(name);
+    if (saved.size() != dst.length) {
+      throw new InvalidModelException(
+          "checkpoint moment of "
+              + name
+              + " has "
+              + saved.size()
+              + " values, the parameter "
+              + dst.length);
+    }
+    boolean filters = shape.length == 4;
+    int[] old = filters ? new int[] {shape[2], shape[3], shape[1], shape[0]} : shape;
+    if (!filters || Arrays.equals(saved.shape(), shape) || !Arrays.equals(saved.shape(), old)) {
+      saved.copyTo(dst, 0);
+      return;
+    }
+    // [kh, kw, C, K] -> [K, C, kh, kw]
+    int maps = shape[0];
+    int channels = shape[1];
+    int kh = shape[2];
+    int kw = shape[3];
+    for (int a = 0; a < kh; a++) {
+      for (int b = 0; b < kw; b++) {
+        for (int c = 0; c < channels; c++) {
+          for (int k = 0; k < maps; k++) {
+            dst[((k * channels + c) * kh + a) * kw + b] =
+                saved.get(((a * kw + b) * channels + c) * maps + k);
+          }
+        }
+      }
+    }
   }
 
   /** The provenance object of a model, or an empty one when it is not a JSON object. */

@@ -1,33 +1,31 @@
 package io.pinwheel.trainer.sparse;
 
+import io.pinwheel.trainer.optim.Parameters;
+import io.pinwheel.trainer.run.EpochInfo;
+import io.pinwheel.trainer.run.Term;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Everything a training run needs to continue exactly where it stopped: the parameters, Adam's
  * moment estimates, the number of finished epochs and steps, and the per-epoch history.
  *
- * <p>Arrays are float32, in the variable layout of {@link ConvSparseCoder} ([k, k, C, K] for the
- * filters). The parameter arrays are handed to the graph, which updates them in place.
+ * <p>Parameters are float32 on the heap in {@link ConvGradients}' layout: filters [K, C, k, k], the
+ * file format's. Training updates them in place.
  */
 public final class TrainState {
-  final Map<String, INDArray> parameters;
-  final Map<String, INDArray> firstMoments;
-  final Map<String, INDArray> secondMoments;
+  final Parameters parameters;
+  final Parameters firstMoments;
+  final Parameters secondMoments;
   int epochsDone;
   long steps;
   final List<EpochStats> history;
 
   TrainState(
-      Map<String, INDArray> parameters,
-      Map<String, INDArray> firstMoments,
-      Map<String, INDArray> secondMoments,
+      Parameters parameters,
+      Parameters firstMoments,
+      Parameters secondMoments,
       int epochsDone,
       long steps,
       List<EpochStats> history) {
@@ -42,13 +40,15 @@ public final class TrainState {
   /**
    * A fresh start: zero-mean random filters of unit norm drawn from {@code seed}, the decoder a
    * copy of the encoder (tied at the start, so reconstruction begins sensible), bias 0, gain 1, and
-   * zero Adam moments.
+   * zero Adam moments. (The trainer then replaces the filters by patches of the data and sets bias
+   * and gain from a sample; see {@link ConvTrainer}.)
    */
   public static TrainState initial(int channels, TrainOptions o) {
     SplittableRandom rnd = new SplittableRandom(o.seed());
     int k = o.kernel();
     int n = k * k * channels;
-    float[] w = new float[n * o.filters()];
+    Parameters p = geometry(channels, o).zeroParameters();
+    float[] encoder = p.get(ConvGradients.ENCODER);
     for (int f = 0; f < o.filters(); f++) {
       double[] v = new double[n];
       double mean = 0;
@@ -64,27 +64,21 @@ public final class TrainState {
       }
       norm = Math.sqrt(norm);
       for (int i = 0; i < n; i++) {
-        // [k, k, C, K] with K fastest: element i of filter f sits at i * K + f.
-        w[i * o.filters() + f] = (float) (v[i] / norm);
+        encoder[f * n + i] = (float) (v[i] / norm);
       }
     }
-    INDArray encoder = Nd4j.create(w, new long[] {k, k, channels, o.filters()}, 'c');
-    Map<String, INDArray> p = new LinkedHashMap<>();
-    p.put(ConvSparseCoder.ENCODER, encoder);
-    p.put(ConvSparseCoder.BIAS, Nd4j.zeros(DataType.FLOAT, o.filters()));
-    p.put(ConvSparseCoder.GAIN, Nd4j.ones(DataType.FLOAT, o.filters()));
-    p.put(ConvSparseCoder.DECODER, encoder.dup('c'));
-    return new TrainState(p, zerosLike(p), zerosLike(p), 0, 0, List.of());
+    System.arraycopy(encoder, 0, p.get(ConvGradients.DECODER), 0, encoder.length);
+    java.util.Arrays.fill(p.get(ConvGradients.GAIN), 1f);
+    return new TrainState(p, p.zerosLike(), p.zerosLike(), 0, 0, List.of());
   }
 
-  static Map<String, INDArray> zerosLike(Map<String, INDArray> p) {
-    Map<String, INDArray> z = new LinkedHashMap<>();
-    p.forEach((name, a) -> z.put(name, Nd4j.zeros(a.dataType(), a.shape())));
-    return z;
+  /** The shapes of the parameters for {@code channels} input channels; frame size is not needed. */
+  private static ConvGradients.Geometry geometry(int channels, TrainOptions o) {
+    return new ConvGradients.Geometry(channels, o.kernel(), o.kernel(), o.kernel(), o.filters());
   }
 
   private static double gaussian(SplittableRandom rnd) {
-    // Box-Muller from the seeded generator, so the start does not depend on ND4J's RNG state.
+    // Box-Muller from the seeded generator, so the start does not depend on any library's RNG.
     double u = 1 - rnd.nextDouble();
     double v = rnd.nextDouble();
     return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
@@ -105,6 +99,11 @@ public final class TrainState {
     return List.copyOf(history);
   }
 
+  /** The live parameters, in {@link ConvGradients}' layout. */
+  public Parameters parameters() {
+    return parameters;
+  }
+
   /**
    * One finished epoch.
    *
@@ -116,7 +115,7 @@ public final class TrainState {
    *     reconstructed, comparable across data sets and patch sizes
    * @param seconds wall time of the epoch
    * @param residentMegabytes the process's resident memory at the epoch's end, heap and native
-   *     (ND4J, OpenCV) together: flat from epoch to epoch when nothing leaks
+   *     together: flat from epoch to epoch when nothing leaks
    */
   public record EpochStats(
       int epoch,
@@ -125,5 +124,18 @@ public final class TrainState {
       double loss,
       double relativeError,
       double seconds,
-      double residentMegabytes) {}
+      double residentMegabytes) {
+    /** This epoch as progress shows it, for a run of {@code epochs}. */
+    public EpochInfo info(int epochs) {
+      return new EpochInfo(
+          epoch,
+          epochs,
+          "",
+          loss,
+          List.of(new Term("reconstruction", reconstruction), new Term("sparsity", sparsity)),
+          List.of(new Term("unreconstructed signal", relativeError)),
+          seconds,
+          residentMegabytes);
+    }
+  }
 }

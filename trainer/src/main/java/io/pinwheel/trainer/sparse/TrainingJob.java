@@ -1,7 +1,5 @@
 package io.pinwheel.trainer.sparse;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pinwheel.extractor.Encoder;
@@ -12,6 +10,7 @@ import io.pinwheel.extractor.model.FloatTensor;
 import io.pinwheel.extractor.model.InputSpec;
 import io.pinwheel.extractor.model.InvalidModelException;
 import io.pinwheel.extractor.model.L2PoolLayer;
+import io.pinwheel.extractor.model.Layer;
 import io.pinwheel.extractor.model.Normalization;
 import io.pinwheel.extractor.model.OutputSpec;
 import io.pinwheel.trainer.ModelVersions;
@@ -24,15 +23,26 @@ import io.pinwheel.trainer.data.FrameSet;
 import io.pinwheel.trainer.data.GrayImages;
 import io.pinwheel.trainer.data.ImageFolder;
 import io.pinwheel.trainer.data.PatchSampler;
+import io.pinwheel.trainer.optim.Parameters;
+import io.pinwheel.trainer.run.EpochInfo;
+import io.pinwheel.trainer.run.JobResult;
+import io.pinwheel.trainer.run.Reports;
+import io.pinwheel.trainer.run.ResidentMemory;
+import io.pinwheel.trainer.run.StepCurve;
+import io.pinwheel.trainer.run.StepInfo;
+import io.pinwheel.trainer.run.TrainingListener;
 import io.pinwheel.trainer.viz.FilterMosaic;
-import io.pinwheel.trainer.viz.LossPlot;
 import io.pinwheel.trainer.viz.OrientationMap;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.IntFunction;
@@ -57,9 +67,6 @@ import java.util.function.IntFunction;
 public final class TrainingJob {
   /** Examples used to choose the threshold and measure the code density. */
   static final int THRESHOLD_FRAMES = 1000;
-
-  private static final ObjectMapper JSON =
-      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private TrainingJob() {}
 
@@ -135,152 +142,174 @@ public final class TrainingJob {
     }
   }
 
-  /**
-   * What a run wrote and measured.
-   *
-   * @param model the encoder written to {@code out}
-   * @param files every file written, by kind ({@code model}, {@code checkpoint}, {@code filters},
-   *     {@code orientation}, {@code loss}, {@code report})
-   * @param report the report, as written to {@code F.report.json}
-   */
-  public record Result(EncoderModel model, java.util.Map<String, Path> files, ObjectNode report) {}
+  /** What one run works with once its data is read: shared by the steps of {@link #run}. */
+  private record Run(
+      Spec spec,
+      Optional<EncoderModel> base,
+      Prepared data,
+      L2PoolLayer pool,
+      int version,
+      ObjectNode provenance) {
+    TrainOptions options() {
+      return spec.options();
+    }
+
+    List<Layer> frozen() {
+      return base.map(EncoderModel::layers).orElse(List.of());
+    }
+
+    EncoderModel model(TrainState state, Instant at, OutputSpec output, boolean checkpoint) {
+      return ModelExport.model(
+          state,
+          frozen(),
+          spec.name(),
+          version,
+          at,
+          data.input,
+          pool,
+          output,
+          provenance,
+          checkpoint);
+    }
+  }
 
   /**
-   * Runs the job.
+   * Runs the job: reads the data, starts afresh or from the checkpoint, trains (writing the
+   * checkpoint after every epoch), chooses the output threshold, and writes the model, its pictures
+   * and its report.
    *
    * @throws DataException if the data cannot be read
    * @throws IOException if an output cannot be written
    * @throws InvalidModelException if {@code --resume} finds no usable checkpoint
    */
-  public static Result run(Spec spec, ConvTrainer.Listener listener, Clock clock)
+  public static JobResult run(Spec spec, TrainingListener listener, Clock clock)
       throws DataException, IOException, InvalidModelException {
     long started = System.nanoTime();
+    ResidentMemory.keepHeapTight();
     Optional<EncoderModel> base =
         spec.stackOn().isPresent()
             ? Optional.of(EncoderFile.read(spec.stackOn().get()))
             : Optional.empty();
     Prepared data = prepare(spec, base.map(EncoderModel::input));
     TrainOptions o = spec.options();
-    List<io.pinwheel.extractor.model.Layer> frozen =
-        base.map(EncoderModel::layers).orElse(List.of());
-    StackInputs below = base.map(StackInputs::new).orElse(null);
-    ConvTrainer trainer = below == null ? new ConvTrainer(o) : new ConvTrainer(o, below::apply);
-    L2PoolLayer pool = trainer.pool();
-    int version = ModelVersions.next(spec.out(), spec.name(), message -> {});
-
-    ObjectNode provenance = JSON.createObjectNode();
-    provenance.put("trainer", "pinwheel-trainer conv-group-sparse-ae");
-    provenance.put("dataset", spec.data().describe());
-    provenance.put("examples", data.images);
-    provenance.set("options", JSON.valueToTree(optionsJson(o)));
-    provenance.put("normalize", data.input.normalize().toString());
-    provenance.put("patch", spec.patch());
-    provenance.put("patchesPerEpoch", data.patched ? spec.patches() : 0);
-    base.ifPresent(b -> provenance.put("stackedOn", b.name() + " v" + b.version()));
-
-    TrainState state;
-    if (spec.resume()) {
-      EncoderModel ckpt = EncoderFile.read(spec.checkpoint());
-      checkResumable(ckpt, provenance, spec.checkpoint());
-      state = ModelExport.state(ckpt);
-    } else {
-      state =
-          TrainState.initial(base.map(b -> b.outputShape()[0]).orElse(data.input.channels()), o);
-    }
-    OutputSpec provisional = OutputSpec.threshold(0f);
-    StepCurve curve = new StepCurve();
-    ConvTrainer.Listener recording =
-        new ConvTrainer.Listener() {
-          @Override
-          public void onStep(ConvTrainer.StepInfo step) {
-            curve.add(step, o.lambda());
-            listener.onStep(step);
-          }
-
-          @Override
-          public void onEpoch(TrainState.EpochStats stats, TrainState s) {
-            EncoderModel ckpt =
-                ModelExport.model(
-                    s,
-                    frozen,
-                    spec.name(),
-                    version,
-                    clock.instant(),
-                    data.input,
-                    pool,
-                    provisional,
-                    provenance,
-                    true);
-            try {
-              OutputFiles.writeAtomically(EncoderFile.toBytes(ckpt), spec.checkpoint());
-            } catch (IOException e) {
-              throw new java.io.UncheckedIOException(
-                  "cannot write checkpoint " + spec.checkpoint(), e);
-            }
-            listener.onEpoch(stats, s);
-          }
-        };
+    Run run =
+        new Run(
+            spec,
+            base,
+            data,
+            o.pooling().layer(o.filters(), o.poolWindow(), o.poolStride()),
+            ModelVersions.next(spec.out(), spec.name(), message -> {}),
+            provenance(spec, data, base));
+    TrainState state = start(run);
+    StepCurve curve =
+        new StepCurve(
+            List.of(
+                StepCurve.series("reconstruction", s -> s.term("reconstruction")),
+                StepCurve.series("lambda * sparsity", s -> o.lambda() * s.term("sparsity")),
+                StepCurve.series(
+                    "total", s -> s.term("reconstruction") + o.lambda() * s.term("sparsity"))));
     long trainStart = System.nanoTime();
-    try {
-      trainer.train(data.epochs, state, recording);
-    } finally {
-      if (below != null) {
-        below.close();
-      }
-    }
+    train(run, state, curve, listener, clock);
     double trainSeconds = (System.nanoTime() - trainStart) / 1e9;
 
     Instant now = clock.instant();
     ModelExport.AtDensity chosen =
         ModelExport.atDensity(
-            output ->
-                ModelExport.model(
-                    state,
-                    frozen,
-                    spec.name(),
-                    version,
-                    now,
-                    data.input,
-                    pool,
-                    output,
-                    provenance,
-                    false),
+            output -> run.model(state, now, output, false),
             unthresholded -> data.thresholdFrames,
             o.density(),
             "pooled values",
-            provenance);
+            run.provenance);
     EncoderModel model = chosen.model();
-
-    java.util.Map<String, Path> files = new java.util.LinkedHashMap<>();
+    Map<String, Path> files = new LinkedHashMap<>();
     OutputFiles.writeAtomically(EncoderFile.toBytes(model), spec.out());
     files.put("model", spec.out());
     files.put("checkpoint", spec.checkpoint());
+    ObjectNode report = report(run, model, chosen, state);
+    pictures(run, state, curve, files, report);
+    return Reports.finish(report, model, spec.out(), files, trainSeconds, started);
+  }
 
-    FloatTensor filters =
-        ModelExport.tensor(ConvSparseCoder.filters(state.parameters.get(ConvSparseCoder.ENCODER)));
-    int[] grid = grid(o.pooling(), o.filters());
-    int scale = Math.max(2, 48 / o.kernel());
-    // A stacked stage's filters read pooled maps, not pixels: no picture would mean anything.
-    if (base.isEmpty()) {
-      Path filtersPng = OutputFiles.sibling(spec.out(), ".filters.png");
-      OutputFiles.writeAtomically(FilterMosaic.png(filters, grid[0], grid[1], scale), filtersPng);
-      files.put("filters", filtersPng);
+  /** The manifest's {@code training} object: what was trained on, and how. */
+  private static ObjectNode provenance(Spec spec, Prepared data, Optional<EncoderModel> base) {
+    ObjectNode provenance = Reports.JSON.createObjectNode();
+    provenance.put("trainer", "pinwheel-trainer conv-group-sparse-ae");
+    provenance.put("dataset", spec.data().describe());
+    provenance.put("examples", data.images);
+    provenance.set("options", Reports.JSON.valueToTree(optionsJson(spec.options())));
+    provenance.put("normalize", data.input.normalize().toString());
+    provenance.put("patch", spec.patch());
+    provenance.put("patchesPerEpoch", data.patched ? spec.patches() : 0);
+    base.ifPresent(b -> provenance.put("stackedOn", b.name() + " v" + b.version()));
+    return provenance;
+  }
+
+  /** The state to train from: the checkpoint's with {@code --resume}, else a fresh one. */
+  private static TrainState start(Run run) throws IOException, InvalidModelException {
+    Spec spec = run.spec();
+    if (spec.resume()) {
+      EncoderModel ckpt = EncoderFile.read(spec.checkpoint());
+      checkResumable(ckpt, run.provenance(), spec.checkpoint());
+      return ModelExport.state(ckpt);
     }
+    int channels = run.base().map(b -> b.outputShape()[0]).orElse(run.data().input.channels());
+    return TrainState.initial(channels, spec.options());
+  }
 
-    ObjectNode report = JSON.createObjectNode();
-    report.put("model", spec.out().getFileName().toString());
-    report.put("name", model.name());
-    report.put("version", model.version());
-    report.put("dataset", spec.data().describe());
-    report.put("examples", data.images);
+  /** Trains the remaining epochs, writing the checkpoint after each. */
+  private static void train(
+      Run run, TrainState state, StepCurve curve, TrainingListener listener, Clock clock) {
+    OutputSpec provisional = OutputSpec.threshold(0f);
+    TrainingListener both =
+        new TrainingListener() {
+          @Override
+          public void onStep(StepInfo step) {
+            curve.onStep(step);
+            listener.onStep(step);
+          }
+
+          @Override
+          public void onEpoch(EpochInfo epoch) {
+            listener.onEpoch(epoch);
+          }
+        };
+    Path checkpoint = run.spec().checkpoint();
+    try (StackInputs below = run.base().map(StackInputs::new).orElse(null)) {
+      ConvTrainer trainer =
+          below == null
+              ? new ConvTrainer(run.options())
+              : new ConvTrainer(run.options(), below::apply);
+      trainer.train(
+          run.data().epochs,
+          state,
+          both,
+          s -> {
+            EncoderModel ckpt = run.model(s, clock.instant(), provisional, true);
+            try {
+              OutputFiles.writeAtomically(EncoderFile.toBytes(ckpt), checkpoint);
+            } catch (IOException e) {
+              throw new UncheckedIOException("cannot write checkpoint " + checkpoint, e);
+            }
+          });
+    }
+  }
+
+  /** The report's figures: data, options, threshold, final loss terms, history, progress. */
+  private static ObjectNode report(
+      Run run, EncoderModel model, ModelExport.AtDensity chosen, TrainState state) {
+    Spec spec = run.spec();
+    ObjectNode report = Reports.start(spec.out(), model, spec.data().describe(), run.data().images);
     // Files of the folder that did not decode, with why: nothing read is silently left out.
     ArrayNode skipped = report.putArray("skipped");
-    data.skipped.forEach(
-        k -> skipped.addObject().put("file", k.path().toString()).put("reason", k.reason()));
-    report.set("input", JSON.valueToTree(inputJson(data.input)));
-    report.set("options", JSON.valueToTree(optionsJson(o)));
+    run.data()
+        .skipped
+        .forEach(
+            k -> skipped.addObject().put("file", k.path().toString()).put("reason", k.reason()));
+    report.set("input", Reports.JSON.valueToTree(Reports.inputJson(run.data().input)));
+    report.set("options", Reports.JSON.valueToTree(optionsJson(run.options())));
+    report.put("threads", run.options().threads());
     report.put("patch", spec.patch());
-    report.put("codeShape", java.util.Arrays.toString(model.outputShape()));
+    report.put("codeShape", Arrays.toString(model.outputShape()));
     report.put("threshold", chosen.threshold().value());
     report.put("thresholdRule", chosen.rule());
     report.put("codeDensity", chosen.threshold().density());
@@ -291,49 +320,67 @@ public final class TrainingJob {
       report.put("loss", last.loss());
       report.put("relativeReconstructionError", last.relativeError());
     }
-    report.set("history", JSON.valueToTree(state.history));
-    report.put("trainSeconds", trainSeconds);
-    report.put("wallSeconds", (System.nanoTime() - started) / 1e9);
+    report.set("history", Reports.JSON.valueToTree(state.history));
     report.put("epochsDone", state.epochsDone);
     report.put("steps", state.steps);
-
-    if (provenance.has("stackedOn")) {
-      report.set("stackedOn", provenance.get("stackedOn"));
+    if (run.provenance().has("stackedOn")) {
+      report.set("stackedOn", run.provenance().get("stackedOn"));
     }
-    if (o.pooling() instanceof Pooling.Topographic && base.isEmpty()) {
-      List<OrientationMap.Tuning> tunings = OrientationMap.tunings(filters);
-      double[] orientation = OrientationMap.orientations(tunings);
-      double[] selectivity = OrientationMap.selectivities(tunings);
-      ObjectNode topo = report.putObject("topography");
-      topo.put("pinwheels", OrientationMap.pinwheels(orientation, grid[0], grid[1]));
-      topo.put(
-          "meanNeighbourOrientationDifferenceDegrees",
-          OrientationMap.meanNeighbourDifferenceDegrees(orientation, grid[0], grid[1]));
-      topo.put("randomNeighbourDifferenceDegrees", 45.0);
-      double meanSel = 0;
-      for (double s : selectivity) {
-        meanSel += s / selectivity.length;
+    return report;
+  }
+
+  /**
+   * The filters on their grid and, for topographic pooling, the orientation map (its figures go in
+   * the report) — for a first stage only: a stacked stage's filters read pooled maps, not pixels —
+   * and the loss curve.
+   */
+  private static void pictures(
+      Run run, TrainState state, StepCurve curve, Map<String, Path> files, ObjectNode report)
+      throws IOException {
+    Spec spec = run.spec();
+    TrainOptions o = run.options();
+    if (run.base().isEmpty()) {
+      Parameters p = state.parameters;
+      FloatTensor filters =
+          FloatTensor.of(p.shape(ConvGradients.ENCODER), p.get(ConvGradients.ENCODER));
+      int[] grid = grid(o.pooling(), o.filters());
+      int scale = Math.max(2, 48 / o.kernel());
+      Path filtersPng = OutputFiles.sibling(spec.out(), ".filters.png");
+      OutputFiles.writeAtomically(FilterMosaic.png(filters, grid[0], grid[1], scale), filtersPng);
+      files.put("filters", filtersPng);
+      if (o.pooling() instanceof Pooling.Topographic) {
+        files.put("orientation", orientation(filters, grid, spec.out(), report));
       }
-      topo.put("meanSelectivity", meanSel);
-      Path orientationPng = OutputFiles.sibling(spec.out(), ".orientation.png");
-      OutputFiles.writeAtomically(
-          OrientationMap.png(orientation, selectivity, grid[0], grid[1], 24), orientationPng);
-      files.put("orientation", orientationPng);
     }
-
-    if (curve.size() > 1) {
+    Optional<byte[]> loss = curve.png("training loss, mean per example");
+    if (loss.isPresent()) {
       Path lossPng = OutputFiles.sibling(spec.out(), ".loss.png");
-      OutputFiles.writeAtomically(
-          LossPlot.png(curve.series(), "training loss, mean per example", "step", 800, 480),
-          lossPng);
+      OutputFiles.writeAtomically(loss.get(), lossPng);
       files.put("loss", lossPng);
     }
-    Path reportJson = OutputFiles.sibling(spec.out(), ".report.json");
-    files.put("report", reportJson);
-    ObjectNode written = report.putObject("files");
-    files.forEach((k, v) -> written.put(k, v.getFileName().toString()));
-    OutputFiles.writeAtomically(JSON.writeValueAsBytes(report), reportJson);
-    return new Result(model, files, report);
+  }
+
+  /** The orientation map's picture, with its figures added to the report as {@code topography}. */
+  private static Path orientation(FloatTensor filters, int[] grid, Path out, ObjectNode report)
+      throws IOException {
+    List<OrientationMap.Tuning> tunings = OrientationMap.tunings(filters);
+    double[] orientation = OrientationMap.orientations(tunings);
+    double[] selectivity = OrientationMap.selectivities(tunings);
+    ObjectNode topo = report.putObject("topography");
+    topo.put("pinwheels", OrientationMap.pinwheels(orientation, grid[0], grid[1]));
+    topo.put(
+        "meanNeighbourOrientationDifferenceDegrees",
+        OrientationMap.meanNeighbourDifferenceDegrees(orientation, grid[0], grid[1]));
+    topo.put("randomNeighbourDifferenceDegrees", 45.0);
+    double meanSel = 0;
+    for (double s : selectivity) {
+      meanSel += s / selectivity.length;
+    }
+    topo.put("meanSelectivity", meanSel);
+    Path orientationPng = OutputFiles.sibling(out, ".orientation.png");
+    OutputFiles.writeAtomically(
+        OrientationMap.png(orientation, selectivity, grid[0], grid[1], 24), orientationPng);
+    return orientationPng;
   }
 
   /** The data of a run, read and normalized once. */
@@ -453,8 +500,8 @@ public final class TrainingJob {
     }
   }
 
-  private static java.util.Map<String, Object> optionsJson(TrainOptions o) {
-    java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+  private static Map<String, Object> optionsJson(TrainOptions o) {
+    Map<String, Object> m = new LinkedHashMap<>();
     m.put("filters", o.filters());
     m.put("kernel", o.kernel());
     m.put("groups", o.pooling().spec());
@@ -467,15 +514,6 @@ public final class TrainingJob {
     m.put("learningRate", o.learningRate());
     m.put("density", o.density());
     m.put("seed", o.seed());
-    return m;
-  }
-
-  private static java.util.Map<String, Object> inputJson(InputSpec in) {
-    java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
-    m.put("height", in.height());
-    m.put("width", in.width());
-    m.put("channels", in.channels());
-    m.put("normalize", in.normalize().toString());
     return m;
   }
 
@@ -521,43 +559,6 @@ public final class TrainingJob {
     @Override
     public void close() {
       encoder.close();
-    }
-  }
-
-  /** Per-step loss terms, averaged over blocks of steps at plot time so the plot stays readable. */
-  private static final class StepCurve {
-    private static final int MAX_POINTS = 200;
-    private final List<double[]> steps = new ArrayList<>();
-
-    void add(ConvTrainer.StepInfo s, double lambda) {
-      steps.add(new double[] {s.reconstruction(), lambda * s.sparsity()});
-    }
-
-    int size() {
-      return steps.size();
-    }
-
-    List<LossPlot.Series> series() {
-      int block = Math.max(1, (steps.size() + MAX_POINTS - 1) / MAX_POINTS);
-      int points = (steps.size() + block - 1) / block;
-      double[] x = new double[points];
-      double[] r = new double[points];
-      double[] s = new double[points];
-      double[] t = new double[points];
-      for (int p = 0; p < points; p++) {
-        int from = p * block;
-        int to = Math.min(steps.size(), from + block);
-        for (int i = from; i < to; i++) {
-          r[p] += steps.get(i)[0] / (to - from);
-          s[p] += steps.get(i)[1] / (to - from);
-        }
-        x[p] = to;
-        t[p] = r[p] + s[p];
-      }
-      return List.of(
-          new LossPlot.Series("reconstruction", x, r),
-          new LossPlot.Series("lambda * sparsity", x, s),
-          new LossPlot.Series("total", x, t));
     }
   }
 }

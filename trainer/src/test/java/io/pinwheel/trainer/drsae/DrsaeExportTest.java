@@ -15,9 +15,6 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 class DrsaeExportTest {
   private static final int SIDE = 6;
@@ -27,19 +24,17 @@ class DrsaeExportTest {
 
   /** A model with a non-zero lateral matrix, so the recurrence matters, and a trained-like head. */
   private static DrsaeModel model() {
-    DrsaeModel m = DrsaeModel.initial(new DrsaeConfig(K, D, 10, T, 0.1), DataType.FLOAT, 3);
+    DrsaeModel m = DrsaeModel.initial(new DrsaeConfig(K, D, 10, T, 0.1), 3);
     SplittableRandom rnd = new SplittableRandom(5);
-    float[] s = new float[K * K];
-    float[] c = new float[10 * K];
+    float[] s = m.parameter(DrsaeGradients.LATERAL);
+    float[] c = m.parameter(DrsaeGradients.CLASSIFIER);
     for (int i = 0; i < s.length; i++) {
       s[i] = (float) (0.3 * rnd.nextGaussian());
     }
     for (int i = 0; i < c.length; i++) {
       c[i] = (float) rnd.nextGaussian();
     }
-    m.parameter(DrsaeModel.LATERAL).assign(Nd4j.create(s, new long[] {K, K}, 'c'));
-    m.parameter(DrsaeModel.CLASSIFIER).assign(Nd4j.create(c, new long[] {10, K}, 'c'));
-    m.parameter(DrsaeModel.BIAS).assign(-0.05);
+    java.util.Arrays.fill(m.parameter(DrsaeGradients.BIAS), -0.05f);
     return m;
   }
 
@@ -65,10 +60,13 @@ class DrsaeExportTest {
     for (int i = 0; i < x.length; i++) {
       x[i] = (float) rnd.nextGaussian();
     }
-    try (INDArray rows = Nd4j.create(x, new long[] {n, D}, 'c');
-        INDArray codes = trained.codes(rows);
-        INDArray scores = trained.scores(rows);
-        Encoder encoder = new Encoder(served)) {
+    float[] codes;
+    float[] scores;
+    try (DrsaeGradients trainer = new DrsaeGradients(trained.config(), n, 1)) {
+      codes = trainer.codes(trained.parameters(), x, n);
+      scores = trainer.scores(trained.parameters(), x, n);
+    }
+    try (Encoder encoder = new Encoder(served)) {
       for (int r = 0; r < n; r++) {
         float[] frame = new float[D];
         System.arraycopy(x, r * D, frame, 0, D);
@@ -77,10 +75,10 @@ class DrsaeExportTest {
         for (int k = 0; k < K; k++) {
           assertThat(dense[k])
               .as("unit %d of row %d", k, r)
-              .isCloseTo(codes.getFloat(r, k), within(1e-4f));
+              .isCloseTo(codes[r * K + k], within(1e-4f));
         }
         for (int c = 0; c < 10; c++) {
-          assertThat(code.scores()[c]).isCloseTo(scores.getFloat(r, c), within(1e-3f));
+          assertThat(code.scores()[c]).isCloseTo(scores[r * 10 + c], within(1e-3f));
         }
         assertThat(code.label()).isEqualTo(served.head().orElseThrow().labelOf(code.scores()));
       }

@@ -43,7 +43,7 @@ class LateralExportTest {
         e -> LateralTrainerTest.syntheticPatches(200, PATCH, 7, e),
         LateralTrainerTest.syntheticPatches(50, PATCH, 7, 1000),
         state,
-        LateralTrainer.Listener.silent());
+        io.pinwheel.trainer.run.TrainingListener.silent());
     return state;
   }
 

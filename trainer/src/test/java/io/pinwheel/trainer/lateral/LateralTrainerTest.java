@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.pinwheel.trainer.data.FrameSet;
+import io.pinwheel.trainer.run.EpochInfo;
+import io.pinwheel.trainer.run.StepInfo;
+import io.pinwheel.trainer.run.TrainingListener;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -56,8 +59,7 @@ class LateralTrainerTest {
     LateralTrainer trainer = new LateralTrainer(o);
     FrameSet heldOut = syntheticPatches(200, 4, 7, 1000);
     try (LateralTrainer.State state = trainer.initial(syntheticPatches(400, 4, 7, 0))) {
-      trainer.train(
-          e -> syntheticPatches(400, 4, 7, e), heldOut, state, LateralTrainer.Listener.silent());
+      trainer.train(e -> syntheticPatches(400, 4, 7, e), heldOut, state, TrainingListener.silent());
       return new ArrayList<>(state.history);
     }
   }
@@ -70,8 +72,7 @@ class LateralTrainerTest {
     try (LateralTrainer.State state = trainer.initial(syntheticPatches(400, 4, 7, 0))) {
       double before = trainer.evaluate(state, heldOut).energy();
 
-      trainer.train(
-          e -> syntheticPatches(400, 4, 7, e), heldOut, state, LateralTrainer.Listener.silent());
+      trainer.train(e -> syntheticPatches(400, 4, 7, e), heldOut, state, TrainingListener.silent());
 
       assertThat(trainer.evaluate(state, heldOut).energy()).isLessThan(0.7 * before);
     }
@@ -95,7 +96,7 @@ class LateralTrainerTest {
           e -> syntheticPatches(400, 4, 7, e),
           syntheticPatches(50, 4, 7, 1000),
           state,
-          LateralTrainer.Listener.silent());
+          TrainingListener.silent());
 
       double[][] s = state.s.toDoubleMatrix();
       double max = 0;
@@ -123,7 +124,7 @@ class LateralTrainerTest {
           e -> syntheticPatches(400, 4, 7, e),
           syntheticPatches(50, 4, 7, 1000),
           state,
-          LateralTrainer.Listener.silent());
+          TrainingListener.silent());
 
       double[][] s = state.s.toDoubleMatrix();
       for (int i = 0; i < s.length; i++) {
@@ -145,7 +146,7 @@ class LateralTrainerTest {
           e -> syntheticPatches(400, 4, 7, e),
           syntheticPatches(50, 4, 7, 1000),
           state,
-          LateralTrainer.Listener.silent());
+          TrainingListener.silent());
 
       for (double norm : state.w.norm2(0).toDoubleVector()) {
         assertThat(norm).isCloseTo(1.0, within(1e-5));
@@ -174,12 +175,12 @@ class LateralTrainerTest {
           e -> syntheticPatches(400, 4, 7, e),
           syntheticPatches(50, 4, 7, 1000),
           state,
-          new LateralTrainer.Listener() {
+          new TrainingListener() {
             @Override
-            public void onStep(LateralTrainer.StepInfo step) {}
+            public void onStep(StepInfo step) {}
 
             @Override
-            public void onEpoch(LateralTrainer.EpochStats stats) {
+            public void onEpoch(EpochInfo epoch) {
               dictionaries.add(state.w.toDoubleMatrix());
             }
           });

@@ -14,6 +14,8 @@ import io.pinwheel.trainer.data.FashionMnist;
 import io.pinwheel.trainer.data.FrameSet;
 import io.pinwheel.trainer.data.GrayImages;
 import io.pinwheel.trainer.data.Idx;
+import io.pinwheel.trainer.run.JobResult;
+import io.pinwheel.trainer.run.TrainingListener;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -23,13 +25,11 @@ import java.util.Arrays;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 class TrainingJobTest {
   private static final Clock CLOCK =
       Clock.fixed(Instant.parse("2026-01-02T03:04:05Z"), ZoneOffset.UTC);
-  private static final ConvTrainer.Listener QUIET = step -> {};
+  private static final TrainingListener QUIET = TrainingListener.silent();
 
   @TempDir Path dir;
 
@@ -61,7 +61,7 @@ class TrainingJobTest {
   @Test
   void shouldStackASecondStageThatTheExtractorServesOnTopOfTheFrozenFirst() throws Exception {
     Path data = data();
-    TrainingJob.Result first = TrainingJob.run(spec(data, "block:2", 1, false), QUIET, CLOCK);
+    JobResult first = TrainingJob.run(spec(data, "block:2", 1, false), QUIET, CLOCK);
     TrainOptions o =
         new TrainOptions(8, 3, Pooling.parse("block:2"), 2, 1, 0.1, 1e-4, 1, 16, 0.01, 0.25, 7, 1);
     TrainingJob.Spec stacked =
@@ -77,7 +77,7 @@ class TrainingJobTest {
             0,
             false,
             Optional.of(first.files().get("model")));
-    TrainingJob.Result second = TrainingJob.run(stacked, QUIET, CLOCK);
+    JobResult second = TrainingJob.run(stacked, QUIET, CLOCK);
     EncoderModel served = EncoderFile.read(second.files().get("model"));
     EncoderModel base = EncoderFile.read(first.files().get("model"));
     assertThat(served.layers()).hasSize(4);
@@ -86,14 +86,19 @@ class TrainingJobTest {
     assertThat(second.report().get("stackedOn").asText()).isEqualTo("grating v1");
     // The trainer's second stage, fed the base encoder's pooled maps, is what the extractor serves.
     TrainState state = ModelExport.state(EncoderFile.read(second.files().get("checkpoint")));
-    ConvSparseCoder coder = ConvSparseCoder.of(state, new ConvTrainer(o).pool(), 0.1, 1e-12);
     FrameSet frames = FashionMnist.frames(Gratings.images(2, 16, 5), served.input().normalize());
     try (Encoder one = new Encoder(base);
-        Encoder two = new Encoder(served)) {
+        Encoder two = new Encoder(served);
+        ConvGradients coder =
+            new ConvGradients(
+                new ConvGradients.Geometry(4, 6, 6, 3, 8),
+                new ConvTrainer(o).pool(),
+                0.1,
+                1e-12,
+                1)) {
       for (int i = 0; i < 2; i++) {
         float[] below = one.encodeDense(frames.frame(i));
-        INDArray x = Nd4j.create(below, new long[] {1, 4, 6, 6}, 'c');
-        float[] trainer = coder.pooled(x).data().asFloat();
+        float[] trainer = coder.pooled(state.parameters(), below, 1);
         float[] dense = two.encodeDense(frames.frame(i));
         for (int j = 0; j < dense.length; j++) {
           assertThat(dense[j]).isCloseTo(trainer[j], within(1e-4f));
@@ -104,7 +109,7 @@ class TrainingJobTest {
 
   @Test
   void shouldWriteTheEncoderItsCheckpointPicturesAndReport() throws Exception {
-    TrainingJob.Result r = TrainingJob.run(spec(data(), "topo:2x4:1", 2, false), QUIET, CLOCK);
+    JobResult r = TrainingJob.run(spec(data(), "topo:2x4:1", 2, false), QUIET, CLOCK);
     assertThat(r.files())
         .containsOnlyKeys("model", "checkpoint", "filters", "orientation", "loss", "report");
     for (Path p : r.files().values()) {
@@ -121,16 +126,21 @@ class TrainingJobTest {
 
   @Test
   void shouldServeExactlyTheTrainersForwardPass() throws Exception {
-    TrainingJob.Result r = TrainingJob.run(spec(data(), "block:2", 1, false), QUIET, CLOCK);
+    JobResult r = TrainingJob.run(spec(data(), "block:2", 1, false), QUIET, CLOCK);
     EncoderModel served = EncoderFile.read(r.files().get("model"));
     TrainState state = ModelExport.state(EncoderFile.read(r.files().get("checkpoint")));
-    ConvSparseCoder coder =
-        ConvSparseCoder.of(
-            state, new ConvTrainer(spec(data(), "block:2", 1, false).options()).pool(), 0.1, 1e-12);
     GrayImages images = Gratings.images(4, 16, 99);
     FrameSet frames = FashionMnist.frames(images, served.input().normalize());
-    INDArray x = Nd4j.create(frames.data(), new long[] {4, 1, 16, 16}, 'c');
-    float[] trainer = coder.pooled(x).data().asFloat();
+    float[] trainer;
+    try (ConvGradients coder =
+        new ConvGradients(
+            new ConvGradients.Geometry(1, 16, 16, 5, 8),
+            new ConvTrainer(spec(data(), "block:2", 1, false).options()).pool(),
+            0.1,
+            1e-12,
+            1)) {
+      trainer = coder.pooled(state.parameters(), frames.data(), 4);
+    }
     int size = trainer.length / 4;
     try (Encoder encoder = new Encoder(served)) {
       for (int i = 0; i < 4; i++) {
@@ -146,7 +156,7 @@ class TrainingJobTest {
   void shouldBumpTheVersionWhenRetrainingIntoTheSameFile() throws Exception {
     Path data = data();
     TrainingJob.run(spec(data, "block:2", 1, false), QUIET, CLOCK);
-    TrainingJob.Result again = TrainingJob.run(spec(data, "block:2", 1, false), QUIET, CLOCK);
+    JobResult again = TrainingJob.run(spec(data, "block:2", 1, false), QUIET, CLOCK);
     assertThat(again.model().version()).isEqualTo(2);
   }
 
@@ -165,7 +175,7 @@ class TrainingJobTest {
   void shouldResumeFromTheCheckpointForMoreEpochs() throws Exception {
     Path data = data();
     TrainingJob.run(spec(data, "block:2", 1, false), QUIET, CLOCK);
-    TrainingJob.Result resumed = TrainingJob.run(spec(data, "block:2", 2, true), QUIET, CLOCK);
+    JobResult resumed = TrainingJob.run(spec(data, "block:2", 2, true), QUIET, CLOCK);
     assertThat(resumed.report().get("epochsDone").asInt()).isEqualTo(2);
     assertThat(resumed.report().get("history").size()).isEqualTo(2);
   }

@@ -1,7 +1,6 @@
-package io.pinwheel.trainer.sparse;
+package io.pinwheel.oracle;
 
 import io.pinwheel.extractor.model.L2PoolLayer;
-import io.pinwheel.trainer.optim.QuietGradients;
 import java.util.List;
 import java.util.Map;
 import org.nd4j.autodiff.samediff.SDVariable;
@@ -16,7 +15,9 @@ import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The group-sparse convolutional auto-encoder as a SameDiff graph, which gives its gradients.
+ * The group-sparse convolutional auto-encoder as a SameDiff graph: the oracle that the trainer's
+ * hand-written gradients ({@code io.pinwheel.trainer.sparse.ConvGradients}) are checked against
+ * (SameDiff differentiates the graph itself), and what the trainer ran on before them.
  *
  * <p>Encoder h = gain ⊙ ReLU(W_e ∗ x + b) (valid, stride-1 cross-correlation, as the extractor
  * serves it); decoder x̂ = W_d ∗ h, the transposed convolution, so x̂ has the frame's size; energy
@@ -28,9 +29,12 @@ import org.nd4j.linalg.factory.Nd4j;
  * window and stride) summed over pools and positions, plus ε inside the root so its gradient is
  * finite where a whole pool is zero.
  *
- * <p>The variables are {@value #ENCODER} [K, C, kh, kw], {@value #BIAS} [K], {@value #GAIN} [K] and
- * {@value #DECODER}, stored [kh, kw, C, K] because that is the layout libnd4j's transposed
- * convolution reads; {@link #decoderAtoms()} gives it as [K, C, kh, kw].
+ * <p>The variables are {@value #ENCODER} and {@value #DECODER}, both stored [kh, kw, C, K] (YXIO:
+ * libnd4j's transposed convolution reads that layout, and SameDiff 1.0.0-M2.1 computes gradients of
+ * the wrong shape for conv2d's [K, C, kh, kw] option), {@value #BIAS} [K] and {@value #GAIN} [K].
+ * {@link #variableLayout} turns filters in the file format's [K, C, kh, kw] layout into the
+ * variables' layout; {@link #encoderFilters()}, {@link #decoderAtoms()} and {@link #filters} give
+ * them back.
  */
 public final class ConvSparseCoder {
   /** The name of the input placeholder, [N, C, H, W]. */
@@ -157,25 +161,6 @@ public final class ConvSparseCoder {
     rec.add(LOSS, sparsity.mul(lambda));
     sd.setLossVariables(LOSS);
     QuietGradients.create(sd);
-  }
-
-  /**
-   * The graph over a training state's parameters, which it then updates in place.
-   *
-   * @param pool the pooling of the sparsity term
-   * @param lambda the weight of the sparsity term
-   * @param epsilon the smoothing inside the root
-   */
-  public static ConvSparseCoder of(
-      TrainState state, L2PoolLayer pool, double lambda, double epsilon) {
-    return new ConvSparseCoder(
-        state.parameters.get(ENCODER),
-        state.parameters.get(BIAS),
-        state.parameters.get(GAIN),
-        state.parameters.get(DECODER),
-        pool,
-        lambda,
-        epsilon);
   }
 
   /**

@@ -1,4 +1,4 @@
-package io.pinwheel.trainer.optim;
+package io.pinwheel.oracle;
 
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -10,13 +10,13 @@ import org.nd4j.autodiff.samediff.SameDiff;
  * line per differentiated op to {@code System.out}, which would corrupt the JSON lines the CLI
  * writes there. Done once per graph, at construction, so the mute lasts milliseconds.
  */
-public final class QuietGradients {
+final class QuietGradients {
   private static final Object STDOUT_LOCK = new Object();
 
   private QuietGradients() {}
 
   /** {@code sd.createGradFunction()}, without its console output. */
-  public static void create(SameDiff sd) {
+  static void create(SameDiff sd) {
     synchronized (STDOUT_LOCK) {
       PrintStream out = System.out;
       System.setOut(
