@@ -331,7 +331,7 @@ for sname, s in ss.items():
         if sname == "secrets":
             continue
         lp = local(sname, path)
-        check(lp is not None and os.path.exists(lp), f"secured: {sname}'s {path} is made by make-certs.sh ({lp})")
+        check(lp is not None and os.path.exists(lp), f"secured: {sname}'s {path} is there, made by make-certs.sh or in deploy/secured ({lp})")
         named += 1
 check(named >= 8, f"secured: the services name their generated files ({named})")
 pc = ss.get("pinwheel", {}).get("command", [])
