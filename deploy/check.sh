@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
 # Validates the docker-compose stack without a Docker engine: the compose file (Debian's
 # docker-compose 1.29 `config`), the Dockerfile against the launcher's build, the Prometheus
-# config and alert rules, the Grafana provisioning and the dashboard JSON. Prints each check;
-# exits nonzero on the first failure. Installs what it needs with apt, only when missing:
-# docker-compose, python3, python3-yaml, prometheus (for promtool). Whether the dashboard's and
+# config and alert rules, the Grafana provisioning and the dashboard JSON; and the secured variant
+# (docker-compose.secured.yml over it): make-certs.sh is run into a temporary directory, its chain
+# verified with openssl, and every file the override refers to checked against what it made.
+# Prints each check; exits nonzero on the first failure. Installs what it needs with apt, only
+# when missing: docker-compose, python3, python3-yaml, prometheus (for promtool), openssl; keytool
+# comes with the JDK that builds pinwheel. The secured ACLs are compared with PinwheelAcls by
+# ComposeAclsTest (mvn verify). Whether the dashboard's and
 # alerts' metric names are really exported is checked against a live scrape by DeploymentIT, and
 # every expression is evaluated by a real Prometheus against a running serve by OperationsIT
 # (mvn verify).
@@ -42,22 +46,57 @@ echo "== docker-compose $(docker-compose version --short 2>/dev/null || echo '?'
 # No engine is contacted: config only interpolates and validates against the schema.
 docker-compose -f docker-compose.yml config -q
 echo "ok   docker-compose.yml is a valid compose file"
+docker-compose -f docker-compose.yml -f docker-compose.secured.yml config -q
+echo "ok   docker-compose.yml with docker-compose.secured.yml is a valid compose file"
 
 command -v promtool >/dev/null 2>&1 || apt_install prometheus
 echo "== $(promtool --version 2>&1 | head -1)"
 promtool check rules deploy/prometheus/alerts.yml
 # The compose stack mounts deploy/prometheus at /etc/prometheus: check the config as it is there.
-promtool_dir=$(mktemp -d)
-trap 'rm -rf "$promtool_dir"' EXIT
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+promtool_dir=$work
 sed "s#/etc/prometheus/#$root/deploy/prometheus/#g" deploy/prometheus/prometheus.yml >"$promtool_dir/prometheus.yml"
 promtool check config "$promtool_dir/prometheus.yml"
 echo "ok   promtool check rules and check config pass"
+
+echo "== secured stack: deploy/secured/make-certs.sh"
+fail() { echo "FAIL $*" >&2; exit 1; }
+command -v keytool >/dev/null 2>&1 || { echo "deploy/check.sh: keytool missing: install a JDK" >&2; exit 2; }
+command -v openssl >/dev/null 2>&1 || apt_install openssl
+gen="$work/generated"
+start=$SECONDS
+deploy/secured/make-certs.sh "$gen" >/dev/null || fail "make-certs.sh $gen"
+echo "ok   make-certs.sh made its files in $((SECONDS - start)) s"
+! deploy/secured/make-certs.sh "$gen" >/dev/null 2>&1 || fail "make-certs.sh overwrote an existing directory"
+echo "ok   make-certs.sh refuses to overwrite what it made"
+ks_pw=$(sed -n 's/^keystore.password=//p' "$gen/passwords.properties")
+ca_pw=$(sed -n 's/^ca.password=//p' "$gen/passwords.properties")
+[[ $(openssl x509 -in "$gen/ca.pem" -noout -ext basicConstraints) == *CA:TRUE* ]] || fail "ca.pem is no CA certificate"
+openssl pkcs12 -in "$gen/ca.p12" -passin "pass:$ca_pw" -nokeys -out /dev/null || fail "ca.p12 does not open with ca.password"
+echo "ok   ca.pem is a CA certificate; ca.p12 opens with ca.password"
+openssl pkcs12 -in "$gen/kafka/broker.p12" -passin "pass:$ks_pw" -nokeys -clcerts -out "$work/broker.pem" \
+  && openssl pkcs12 -in "$gen/kafka/broker.p12" -passin "pass:$ks_pw" -nocerts -nodes -out "$work/broker.key" \
+  || fail "broker.p12 does not open with keystore.password"
+for host in kafka localhost; do
+  openssl verify -CAfile "$gen/ca.pem" -purpose sslserver -verify_hostname "$host" "$work/broker.pem" >/dev/null \
+    || fail "the broker's certificate is no TLS server certificate for $host from ca.pem"
+done
+openssl verify -CAfile "$gen/ca.pem" -purpose sslclient "$work/broker.pem" >/dev/null \
+  || fail "the broker's certificate is no TLS client certificate from ca.pem (it is its own client)"
+[[ $(openssl x509 -in "$work/broker.pem" -noout -pubkey | openssl sha256) == $(openssl pkey -in "$work/broker.key" -pubout | openssl sha256) ]] \
+  || fail "broker.p12's key does not match its certificate"
+echo "ok   broker.p12 (keystore.password) holds a key and its certificate, valid for kafka and localhost, from ca.pem"
+keytool -J-Duser.language=en -list -v -keystore "$gen/kafka/broker.p12" -storetype PKCS12 -storepass "$ks_pw" -alias broker >"$work/list.txt" \
+  && grep -q '^Certificate chain length: 2' "$work/list.txt" || fail "keytool does not see the broker's chain of 2 in broker.p12"
+echo "ok   keytool reads broker.p12: the broker's chain of 2 (certificate, CA)"
+secured_config=$(docker-compose -f docker-compose.yml -f docker-compose.secured.yml config)
 
 echo "== python checks ($("$py" -c 'import sys, yaml; print("python", sys.version.split()[0], "PyYAML", yaml.__version__)'))"
 "$py" -m json.tool deploy/grafana/dashboards/pinwheel.json >/dev/null
 echo "ok   deploy/grafana/dashboards/pinwheel.json parses (json.tool)"
 
-"$py" - <<'PY'
+SECURED_GENERATED="$gen" SECURED_CONFIG="$secured_config" "$py" - <<'PY'
 import json, os, re, sys
 import yaml
 
@@ -217,6 +256,161 @@ for e in exprs + exprs_alerts:
     if not balanced(e):
         check(False, f"brackets balance in PromQL: {e}")
 check(True, f"brackets balance in all {len(exprs)} dashboard and {len(exprs_alerts)} alert expressions")
+
+# --- the secured variant: docker-compose.secured.yml over docker-compose.yml, and what
+# deploy/secured/make-certs.sh made (in a temporary directory) for it
+gen = os.environ["SECURED_GENERATED"]
+sec = yaml.safe_load(os.environ["SECURED_CONFIG"])
+ss = sec.get("services", {})
+
+def read_props(path):
+    """A .properties file as Java reads these plain ones (no continuation lines, no escapes)."""
+    out = {}
+    for n, line in enumerate(open(path), 1):
+        l = line.strip()
+        if not l or l.startswith("#"):
+            continue
+        ok = "=" in l and "\\" not in l and re.match(r"^[A-Za-z0-9._-]+=", l) is not None
+        if not ok:
+            check(False, f"{path}:{n} is a plain key=value line")
+            continue
+        k, v = l.split("=", 1)
+        if k in out:
+            check(False, f"{path}: {k} is set once")
+        out[k] = v
+    return out
+
+def jaas(v):
+    m = re.fullmatch(r'org\.apache\.kafka\.common\.security\.scram\.ScramLoginModule required '
+                     r'username="([^"]+)" password="([^"]+)";', v or "")
+    return m.groups() if m else (None, None)
+
+for name in ["secrets", "kafka", "init", "publish-model", "pinwheel", "producer", "prometheus", "grafana"]:
+    check(name in ss, f"secured: compose has service {name}")
+dep = lambda s, on: (ss.get(s, {}).get("depends_on") or {}).get(on, {}).get("condition")
+check(dep("kafka", "secrets") == "service_completed_successfully", "secured: kafka waits for the secrets job")
+check(dep("init", "kafka") == "service_healthy", "secured: init waits for a healthy kafka")
+# Where each service finds the generated files: a volume the secrets job fills from a part of
+# make-certs.sh's directory, or that directory itself (bind-mounted read-only).
+secrets_cmd = "\n".join(ss.get("secrets", {}).get("command", []))
+vol_src = {}
+for v in ss.get("secrets", {}).get("volumes", []):
+    src, dst = v.split(":")[:2]
+    m = re.search(r'copy "\$+in/(\w+)" ' + re.escape(dst) + r" ", secrets_cmd)
+    if m:
+        vol_src[src] = os.path.join(gen, m.group(1))
+check(set(vol_src) == {"kafka-secured", "pinwheel-secured"},
+      "secured: the secrets job fills kafka-secured and pinwheel-secured from generated/kafka and generated/pinwheel")
+pw_uid = re.search(r"useradd --system --uid (\d+)", dockerfile)
+check(pw_uid is not None and f'/out/pinwheel {pw_uid.group(1)}:{pw_uid.group(1)}' in secrets_cmd,
+      "secured: pinwheel's files are owned by the pinwheel image's user (Dockerfile)")
+check("/out/kafka appuser:appuser" in secrets_cmd, "secured: kafka's files are owned by the Kafka image's appuser")
+where = {}  # service -> {container dir: local dir}
+for sname, s in ss.items():
+    for v in s.get("volumes", []) or []:
+        src, dst = v.split(":")[:2]
+        if src in vol_src:
+            where.setdefault(sname, {})[dst] = vol_src[src]
+        elif os.path.abspath(src) == os.path.abspath("deploy/secured"):
+            where.setdefault(sname, {})[dst + "/generated"] = gen
+            where[sname][dst + "/acls"] = "deploy/secured/acls"
+for sname in ["pinwheel", "producer", "publish-model"]:
+    check(where.get(sname, {}).get("/etc/pinwheel") == vol_src.get("pinwheel-secured")
+          and not any(str(v).endswith(":/etc/pinwheel:ro") and v.startswith(("./", "/")) for v in ss[sname].get("volumes", [])),
+          f"secured: {sname} has the secured pinwheel files at /etc/pinwheel, and only those")
+def local(sname, path):
+    for dst, src in sorted(where.get(sname, {}).items(), key=lambda e: -len(e[0])):
+        if path == dst or path.startswith(dst + "/"):
+            return src + path[len(dst):]
+    return None
+# Every file a secured service names must be among what make-certs.sh made (or committed).
+named = 0
+for sname, s in ss.items():
+    texts = [json.dumps(s.get("command")), json.dumps(s.get("entrypoint")), json.dumps((s.get("healthcheck") or {}).get("test"))]
+    for path in sorted(set(re.findall(r"(/(?:etc/pinwheel|etc/kafka/secured|pinwheel-secured)/[\w./-]+)", " ".join(texts)))):
+        if sname == "secrets":
+            continue
+        lp = local(sname, path)
+        check(lp is not None and os.path.exists(lp), f"secured: {sname}'s {path} is there, made by make-certs.sh or in deploy/secured ({lp})")
+        named += 1
+check(named >= 8, f"secured: the services name their generated files ({named})")
+pc = ss.get("pinwheel", {}).get("command", [])
+check("--config" in pc and local("pinwheel", pc[pc.index("--config") + 1]) is not None, "secured: serve reads its --config from the secured files")
+prc = ss.get("producer", {}).get("command", [])
+check("--client-config" in prc and prc[:1] == ["produce"], "secured: the producer logs in with --client-config")
+check("--client-config" in "\n".join(ss.get("publish-model", {}).get("command", [])), "secured: publish-model logs in with --client-config")
+kcmd = "\n".join(ss.get("kafka", {}).get("command", []))
+check("kafka-storage.sh format" in kcmd and "--add-scram" in kcmd and "--ignore-formatted" in kcmd,
+      "secured: kafka formats its storage with the broker's SCRAM credential (once)")
+check("--command-config" in json.dumps(ss.get("kafka", {}).get("healthcheck", {}).get("test")),
+      "secured: the kafka healthcheck logs in")
+icmd = "\n".join(ss.get("init", {}).get("command", []))
+for tool in ["kafka-topics.sh", "kafka-configs.sh", "kafka-acls.sh"]:
+    check(tool in icmd and icmd.count("--command-config") >= 3, f"secured: init runs {tool} as the super user")
+for t in ["pinwheel.frames", "pinwheel.features", "pinwheel.frames.dlq", "pinwheel.models"]:
+    check(t in icmd and t in "\n".join(services["init"]["command"]), f"secured: init creates {t} as the open stack does")
+
+# server.properties: SASL_SSL everywhere a client can reach, the authorizer, the super user
+sp = read_props(os.path.join(gen, "kafka", "server.properties"))
+check(not any("@" in v and re.search(r"@[A-Z_]+@", v) for v in sp.values()), "secured: server.properties has no placeholder left")
+pmap = dict(e.split(":") for e in sp.get("listener.security.protocol.map", "").split(","))
+lst = dict(re.match(r"(\w+)://(.*)", e).groups() for e in sp.get("listeners", "").split(","))
+check(all(pmap.get(n) == "SASL_SSL" for n in lst if n != sp.get("controller.listener.names")) and len(lst) == 3,
+      "secured: every client listener is SASL_SSL")
+check(lst.get(sp.get("controller.listener.names", "?"), "").startswith("127.0.0.1:"), "secured: the controller listens on the loopback address only")
+check(sp.get("advertised.listeners") == "INTERNAL://kafka:9092,EXTERNAL://localhost:29092"
+      and any(p in ("29092:29092", {"published": 29092, "target": 29092}) for p in ss.get("kafka", {}).get("ports", [])),
+      "secured: kafka advertises kafka:9092 and localhost:29092 (published)")
+check(sp.get("sasl.enabled.mechanisms") == "SCRAM-SHA-512" and sp.get("sasl.mechanism.inter.broker.protocol") == "SCRAM-SHA-512",
+      "secured: SCRAM-SHA-512 on the client listeners")
+check(sp.get("authorizer.class.name") == "org.apache.kafka.metadata.authorizer.StandardAuthorizer"
+      and sp.get("super.users") == "User:broker" and sp.get("allow.everyone.if.no.acl.found") == "false",
+      "secured: StandardAuthorizer, User:broker the only super user, nothing allowed without an ACL")
+broker_pw = open(os.path.join(gen, "kafka", "broker.password")).read().strip()
+for n in ["internal", "external"]:
+    check(jaas(sp.get(f"listener.name.{n}.scram-sha-512.sasl.jaas.config")) == ("broker", broker_pw),
+          f"secured: the {n} listener's JAAS login is the broker with broker.password")
+for k in ["ssl.keystore.location", "ssl.truststore.location"]:
+    lp = local("kafka", sp.get(k, "?"))
+    check(lp is not None and os.path.isfile(lp), f"secured: server.properties {k} is mounted in kafka")
+passwords = read_props(os.path.join(gen, "passwords.properties"))
+check(sp.get("ssl.keystore.password") == passwords.get("keystore.password"), "secured: the keystore password is keystore.password")
+
+# client settings: every file a client reads logs in as a user with the password init gives it
+users = dict(l.split() for l in open(os.path.join(gen, "admin", "users")) if l.strip())
+users["broker"] = broker_pw
+check(all(passwords.get("user." + u) == p for u, p in users.items()), "secured: admin/users and broker.password agree with passwords.properties")
+clients = {  # file -> (service that reads it, or None for the host; user)
+    "kafka/admin.properties": ("kafka", "broker"), "admin/admin.properties": ("init", "broker"),
+    "pinwheel/pinwheel.properties": ("pinwheel", "pinwheel-serve"),
+    "pinwheel/produce.properties": ("producer", "pinwheel-produce"),
+    "pinwheel/publish-model.properties": ("publish-model", "pinwheel-publish-model"),
+    "host/produce.properties": (None, "pinwheel-produce"), "host/consume.properties": (None, "pinwheel-consume"),
+    "host/publish-model.properties": (None, "pinwheel-publish-model"), "host/admin.properties": (None, "broker"),
+}
+for f, (sname, user) in clients.items():
+    c = read_props(os.path.join(gen, f))
+    trust = c.get("ssl.truststore.location", "?")
+    lp = trust if sname is None else local(sname, trust)
+    ok = (c.get("security.protocol") == "SASL_SSL" and c.get("sasl.mechanism") == "SCRAM-SHA-512"
+          and jaas(c.get("sasl.jaas.config")) == (user, users.get(user)) and c.get("ssl.truststore.type") == "PEM"
+          and lp is not None and os.path.isfile(lp) and open(lp).read() == open(os.path.join(gen, "ca.pem")).read())
+    check(ok, f"secured: {f} logs in as {user} over SASL_SSL, trusting ca.pem where {sname or 'the host'} finds it")
+    want = {"kafka": "localhost:9092", None: "localhost:29092"}.get(sname, "kafka:9092")
+    check(c.get("bootstrap.servers") == want, f"secured: {f} connects to {want}")
+serve = read_props(os.path.join(gen, "pinwheel", "pinwheel.properties"))
+check(all(serve.get(k) == v for k, v in props.items()),
+      "secured: serve's settings are deploy/pinwheel/pinwheel.properties plus the login")
+acl_users = {l.split()[0] for l in open("deploy/secured/acls") if l.strip() and not l.startswith("#")}
+check(acl_users == set(users) - {"broker"}, "secured: init creates a SCRAM user for each user of deploy/secured/acls, and no other")
+
+# secrets stay out of git and out of the image's build context
+ignored = [l.strip() for l in open(".gitignore")]
+check("/deploy/secured/generated/" in ignored, ".gitignore has /deploy/secured/generated/")
+check(any(l.rstrip("/") == "deploy/secured/generated" for l in ignore), ".dockerignore has deploy/secured/generated/ (Dockerfile: COPY . .)")
+readme = open("README.md").read()
+check("docker-compose.secured.yml" in readme and "deploy/secured/make-certs.sh" in readme,
+      "README says how to run the secured stack")
 
 if failures:
     print(f"deploy/check.sh: {len(failures)} check(s) failed", file=sys.stderr)
