@@ -26,14 +26,14 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code pinwheel bench soak}: decodes and encodes many JPEG frames and samples the process's
- * resident memory (from /proc and as javacpp counts it), to show that neither OpenCV Mats nor ND4J
- * buffers leak.
+ * resident memory (from /proc and as javacpp counts it), to show that neither OpenCV Mats nor the
+ * encoder's native buffers and primitives leak.
  */
 @Command(
     name = "soak",
     mixinStandardHelpOptions = true,
     description = {
-      "Decode (OpenCV) and encode (ND4J) --frames JPEG frames (the --workload: synthetic, or"
+      "Decode (OpenCV) and encode (oneDNN or ND4J) --frames JPEG frames (the --workload: synthetic, or"
           + " camera frames) on one thread, sampling the"
           + " process's resident memory (VmRSS, and javacpp's physical bytes); reports growth from"
           + " the first sample (after warm-up) to the last."
