@@ -71,7 +71,7 @@ public final class BenchCommand implements Callable<Integer>, AddOnCommand {
         "Full path: JPEG camera frames (1280x720 and 1920x1080, see --camera-dir) to sparse"
             + " codes through the shipped natural model (decode, resize, LCN, encode), with a full"
             + " decode (the path before reduced decoding was the default) and with the default"
-            + " reduced decode."
+            + " reduced decode, the two in interleaved rounds."
       })
   static final class EncoderCommand implements Callable<Integer> {
     @Spec CommandSpec spec;

@@ -1,7 +1,6 @@
 package io.pinwheel.bench;
 
 import io.pinwheel.cli.support.ShippedModels;
-import io.pinwheel.extractor.DecoderOptions;
 import io.pinwheel.extractor.Encoder;
 import io.pinwheel.extractor.Frame;
 import io.pinwheel.extractor.NativeRuntime;
@@ -156,12 +155,9 @@ final class EncoderBench {
       for (CameraFrames.Workload set : CameraFrames.load(cameraDir)) {
         sources.put(set.name(), set.source());
         for (int threads : threadCounts) {
-          double full =
-              FullPath.framesPerSecond(
-                  natural, set.jpegs(), DecoderOptions.fullResolution(), threads, plan);
-          double reduced =
-              FullPath.framesPerSecond(
-                  natural, set.jpegs(), DecoderOptions.defaults(), threads, plan);
+          FullPath.Rates rates = FullPath.framesPerSecond(natural, set.jpegs(), threads, plan);
+          double full = rates.fullDecode();
+          double reduced = rates.reducedDecode();
           paths.add(
               new FullPathRow(natural.name(), set.name(), threads, full, reduced, reduced / full));
         }
