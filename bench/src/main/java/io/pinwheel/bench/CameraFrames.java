@@ -83,7 +83,7 @@ final class CameraFrames {
                 photos));
       }
     }
-    for (byte[] synthetic : SoakCommand.syntheticJpegs(8, 5)) {
+    for (byte[] synthetic : SyntheticJpegs.make(8, 5)) {
       jpegs.add(cut(synthetic, width, height));
     }
     return new Workload(

@@ -7,6 +7,7 @@ import io.pinwheel.extractor.FrameDecoder;
 import io.pinwheel.extractor.Normalizer;
 import io.pinwheel.extractor.model.EncoderModel;
 import io.pinwheel.extractor.model.InputSpec;
+import io.pinwheel.trainer.eval.Invariance;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -83,16 +84,17 @@ final class DecodeBench {
       int fullFlag = gray ? Imgcodecs.IMREAD_GRAYSCALE : Imgcodecs.IMREAD_COLOR;
       int reducedFlag = readFlag(gray, reduction);
       Size size = new Size(spec.width(), spec.height());
-      stages.put("imdecodeFull", micros(jpegs, b -> release(decode(b, fullFlag)), plan));
+      stages.put("imdecodeFull", Measure.micros(jpegs, b -> release(decode(b, fullFlag)), plan));
       stages.put("resizeFull", resizeMicros(jpegs.get(0), fullFlag, size, plan));
-      stages.put("imdecodeReduced", micros(jpegs, b -> release(decode(b, reducedFlag)), plan));
+      stages.put(
+          "imdecodeReduced", Measure.micros(jpegs, b -> release(decode(b, reducedFlag)), plan));
       stages.put("resizeReduced", resizeMicros(jpegs.get(0), reducedFlag, size, plan));
       Frame frame = reduced.decode(jpegs.get(0));
       float[] raw = rawPixels(jpegs.get(0), reducedFlag, spec);
       float[] work = new float[raw.length];
       stages.put(
           "normalize",
-          micros(
+          Measure.micros(
               jpegs,
               b -> {
                 System.arraycopy(raw, 0, work, 0, raw.length);
@@ -100,9 +102,9 @@ final class DecodeBench {
                     spec.normalize(), work, spec.channels(), spec.height(), spec.width());
               },
               plan));
-      stages.put("encode", micros(jpegs, b -> encoder.encode(frame), plan));
-      stages.put("decoderFull", micros(jpegs, full::decode, plan));
-      stages.put("decoderReduced", micros(jpegs, reduced::decode, plan));
+      stages.put("encode", Measure.micros(jpegs, b -> encoder.encode(frame), plan));
+      stages.put("decoderFull", Measure.micros(jpegs, full::decode, plan));
+      stages.put("decoderReduced", Measure.micros(jpegs, reduced::decode, plan));
     }
     FullPath.Rates path = FullPath.framesPerSecond(model, jpegs, 1, plan);
     double fullPath = path.fullDecode();
@@ -125,7 +127,8 @@ final class DecodeBench {
     for (int i = 0; i < jpegs.size(); i++) {
       float[] a = encoder.encodeDense(full.decode(jpegs.get(i)));
       float[] b = encoder.encodeDense(reduced.decode(jpegs.get(i)));
-      cosines[i] = cosine(a, b);
+      // 1 when both codes are all zeros, 0 when only one is.
+      cosines[i] = Invariance.cosine(a, b);
     }
     double[] sorted = cosines.clone();
     Arrays.sort(sorted);
@@ -135,22 +138,6 @@ final class DecodeBench {
         Arrays.stream(cosines).average().orElse(Double.NaN),
         sorted[(int) Math.floor(0.01 * (sorted.length - 1))],
         sorted[0]);
-  }
-
-  /** The cosine of two codes; 1 when both are all zeros, 0 when only one is. */
-  static double cosine(float[] a, float[] b) {
-    double ab = 0;
-    double aa = 0;
-    double bb = 0;
-    for (int i = 0; i < a.length; i++) {
-      ab += (double) a[i] * b[i];
-      aa += (double) a[i] * a[i];
-      bb += (double) b[i] * b[i];
-    }
-    if (aa == 0 || bb == 0) {
-      return aa == bb ? 1 : 0;
-    }
-    return ab / Math.sqrt(aa * bb);
   }
 
   private static int readFlag(boolean gray, int reduction) {
@@ -180,7 +167,7 @@ final class DecodeBench {
     Mat source = decode(jpeg, flag);
     Mat target = new Mat();
     try {
-      return micros(
+      return Measure.micros(
           List.of(jpeg), b -> Imgproc.resize(source, target, size, 0, 0, Imgproc.INTER_AREA), plan);
     } finally {
       source.release();
@@ -209,30 +196,5 @@ final class DecodeBench {
       decoded.release();
       resized.release();
     }
-  }
-
-  /** One unit of work on one input. */
-  interface Step {
-    void run(byte[] input) throws Exception;
-  }
-
-  /** Median over the plan's rounds of the time a step takes, cycling through the inputs. */
-  static double micros(List<byte[]> inputs, Step step, Measure.Plan plan) throws Exception {
-    int total = plan.warmupRounds() + plan.rounds();
-    double[] rounds = new double[plan.rounds()];
-    int next = 0;
-    for (int r = 0; r < total; r++) {
-      long start = System.nanoTime();
-      long deadline = start + plan.roundMillis() * 1_000_000L;
-      long n = 0;
-      do {
-        step.run(inputs.get(next++ % inputs.size()));
-        n++;
-      } while (System.nanoTime() < deadline);
-      if (r >= plan.warmupRounds()) {
-        rounds[r - plan.warmupRounds()] = (System.nanoTime() - start) / 1e3 / n;
-      }
-    }
-    return Measure.median(rounds);
   }
 }

@@ -42,16 +42,7 @@ final class DecodeCommand implements Callable<Integer> {
   // natural and fashion-mnist models.
   @Mixin ModelsOption models;
 
-  @Option(
-      names = "--camera-dir",
-      defaultValue = "data/camera",
-      paramLabel = "DIR",
-      description = {
-        "Holds 720p/ and 1080p/ JPEGs, as scripts/get-datasets.sh cuts them. Without them frames"
-            + " are cut from DIR/../photos or DIR/../natural, or made synthetic, and the output"
-            + " says so. Default: ${DEFAULT-VALUE}."
-      })
-  Path cameraDir;
+  @Mixin CameraDirOption cameraDir;
 
   @Option(
       names = "--rounds",
@@ -82,7 +73,7 @@ final class DecodeCommand implements Callable<Integer> {
     }
     DecodeBench.Result result =
         DecodeBench.run(
-            chosen, CameraFrames.load(cameraDir), new Measure.Plan(1, rounds, roundMillis));
+            chosen, CameraFrames.load(cameraDir.dir()), new Measure.Plan(1, rounds, roundMillis));
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
       out.println(BenchCommand.json().writeValueAsString(result));

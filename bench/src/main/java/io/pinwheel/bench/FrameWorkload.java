@@ -1,8 +1,8 @@
 package io.pinwheel.bench;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.List;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -24,30 +24,19 @@ final class FrameWorkload {
       })
   String workload;
 
-  @Option(
-      names = "--camera-dir",
-      defaultValue = "data/camera",
-      paramLabel = "DIR",
-      description = {
-        "Camera frames: DIR/720p and DIR/1080p, as scripts/get-datasets.sh cuts them; without"
-            + " them, frames are cut from DIR/../photos or DIR/../natural or made synthetic, and"
-            + " the output says so. Default: ${DEFAULT-VALUE}."
-      })
-  Path cameraDir;
+  @Mixin CameraDirOption cameraDir;
 
   /** The frames, or an IllegalArgumentException naming a workload that does not exist. */
   Frames frames() throws IOException {
     for (int[] size : CameraFrames.SIZES) {
       if (workload.equals(size[1] + "p")) {
-        CameraFrames.Workload w = CameraFrames.load(cameraDir, size[0], size[1]);
+        CameraFrames.Workload w = CameraFrames.load(cameraDir.dir(), size[0], size[1]);
         return new Frames(w.name(), w.jpegs(), w.source());
       }
     }
     if (workload.equals("synthetic")) {
       return new Frames(
-          "synthetic",
-          SoakCommand.syntheticJpegs(16, 3),
-          "16 synthetic JPEGs of 96x96 to 336x456 pixels");
+          "synthetic", SyntheticJpegs.make(16, 3), "16 synthetic JPEGs of 96x96 to 336x456 pixels");
     }
     throw new IllegalArgumentException(
         "--workload must be synthetic, 720p or 1080p, got '" + workload + "'");

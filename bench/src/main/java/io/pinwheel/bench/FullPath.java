@@ -36,6 +36,17 @@ final class FullPath {
     return new Rates(raced.get("full"), raced.get("reduced"));
   }
 
+  /** Median frames/s over the plan's rounds with {@code threads} threads and one decode option. */
+  static double framesPerSecond(
+      EncoderModel model,
+      List<byte[]> jpegs,
+      DecoderOptions options,
+      int threads,
+      Measure.Plan plan)
+      throws Exception {
+    return Measure.framesPerSecond(work(model, jpegs, options), threads, plan);
+  }
+
   /** One thread's work: decode and encode the next frame, each thread starting at another. */
   static Supplier<Measure.Work> work(
       EncoderModel model, List<byte[]> jpegs, DecoderOptions options) {

@@ -12,7 +12,10 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
-/** Runs workers on several threads for timed rounds and reports the median rate. */
+/**
+ * Runs work for timed rounds and reports the median: a rate of workers on several threads, or the
+ * time of one step on the calling thread.
+ */
 final class Measure {
   private Measure() {}
 
@@ -108,6 +111,34 @@ final class Measure {
     } finally {
       pool.shutdownNow();
     }
+  }
+
+  /** One unit of work on one input. */
+  interface Step {
+    void run(byte[] input) throws Exception;
+  }
+
+  /**
+   * Median over the plan's rounds of the time one step takes on the calling thread, in
+   * microseconds, cycling through the inputs.
+   */
+  static double micros(List<byte[]> inputs, Step step, Plan plan) throws Exception {
+    int total = plan.warmupRounds() + plan.rounds();
+    double[] rounds = new double[plan.rounds()];
+    int next = 0;
+    for (int r = 0; r < total; r++) {
+      long start = System.nanoTime();
+      long deadline = start + plan.roundMillis() * 1_000_000L;
+      long n = 0;
+      do {
+        step.run(inputs.get(next++ % inputs.size()));
+        n++;
+      } while (System.nanoTime() < deadline);
+      if (r >= plan.warmupRounds()) {
+        rounds[r - plan.warmupRounds()] = (System.nanoTime() - start) / 1e3 / n;
+      }
+    }
+    return median(rounds);
   }
 
   static double median(double[] values) {

@@ -209,7 +209,7 @@ final class PipelineCommand implements Callable<Integer> {
       if (r.decodeEncodeFramesPerSecond() != null) {
         printThroughput(out, r);
       }
-      for (PipelineBench.Latency l : r.latency()) {
+      for (LatencyRun.Latency l : r.latency()) {
         out.printf(
             Locale.ROOT,
             "%-16s at %.0f frames/s: p50 %.0f ms, p99 %.0f ms (median of %s), max %.0f ms"
@@ -222,7 +222,7 @@ final class PipelineCommand implements Callable<Integer> {
             runs(l.p99Runs()),
             l.maxMillis(),
             l.records(),
-            PipelineBench.LATENCY_STARTUP.toSeconds(),
+            LatencyRun.STARTUP.toSeconds(),
             l.startupP99Millis(),
             l.rssStartBytes() / 1e6,
             l.rssEndBytes() / 1e6);

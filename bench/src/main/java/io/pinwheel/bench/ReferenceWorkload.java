@@ -5,62 +5,73 @@ import io.pinwheel.extractor.model.ConvLayer;
 import io.pinwheel.extractor.model.EncoderModel;
 import io.pinwheel.extractor.model.FloatTensor;
 import io.pinwheel.extractor.model.InputSpec;
-import io.pinwheel.extractor.model.IntTensor;
 import io.pinwheel.extractor.model.L2PoolLayer;
 import io.pinwheel.extractor.model.Normalization;
-import io.pinwheel.extractor.model.OutputSpec;
+import io.pinwheel.trainer.GaborModelOptions;
+import io.pinwheel.trainer.InitialModels;
 import java.util.List;
 import java.util.Random;
 
 /**
- * The project's reference workload: 96x96 gray frames, 64 filters 9x9, L2 pooling over 16 groups of
- * 4 maps with a 2x2 window and stride 2. Weights are random (seeded): speed does not depend on
- * their values.
+ * The project's reference workload as {@code bench encoder} times it: the reference model, {@link
+ * InitialModels#gabor()} ({@link GaborModelOptions#defaults()}: 96x96 gray, 64 filters 9x9 with
+ * bias and gain, L2 pooling over 16 groups of 4 maps with a 2x2 window and stride 2), with two
+ * changes for timing the encoder alone. Its frames come already normalized, so the input has no LCN
+ * (the bench feeds frames in memory, and the ONNX graph has none either). Its conv weights are
+ * seeded Gaussian noise rather than Gabor filters: speed does not depend on their values, and the
+ * alternatives' agreement figures in BENCHMARKS.md were taken with these.
  */
 record ReferenceWorkload(EncoderModel model) {
-  static final int SIZE = 96;
-  static final int FILTERS = 64;
-  static final int KERNEL = 9;
-  static final int GROUP = 4;
+  /** The reference model's choices, this workload's one definition. */
+  private static final GaborModelOptions REFERENCE = GaborModelOptions.defaults();
 
+  /** The frame's side in pixels. */
+  static final int SIZE = REFERENCE.size();
+
+  /** The conv layer's filters. */
+  static final int FILTERS = REFERENCE.filters();
+
+  /** The conv kernel's side in pixels. */
+  static final int KERNEL = REFERENCE.kernel();
+
+  /** The reference model, without LCN, with seeded random weights drawn from {@code seed}. */
   static ReferenceWorkload create(long seed) {
+    EncoderModel reference = InitialModels.gabor(REFERENCE);
+    ConvLayer gabor = (ConvLayer) reference.layers().get(0);
     Random rnd = new Random(seed);
-    int depth = KERNEL * KERNEL;
-    float[] w = new float[FILTERS * depth];
+    float[] w = new float[gabor.weights().size()];
     for (int i = 0; i < w.length; i++) {
-      w[i] = (float) (rnd.nextGaussian() / KERNEL);
+      w[i] = (float) (rnd.nextGaussian() / gabor.kernelHeight());
     }
-    float[] bias = new float[FILTERS];
-    java.util.Arrays.fill(bias, -0.1f);
-    int[] groups = new int[FILTERS];
-    for (int i = 0; i < FILTERS; i++) {
-      groups[i] = i;
-    }
-    EncoderModel model =
-        EncoderModel.of(
+    ConvLayer conv =
+        new ConvLayer(FloatTensor.of(gabor.weights().shape(), w), gabor.bias(), gabor.gain());
+    InputSpec in = reference.input();
+    return new ReferenceWorkload(
+        new EncoderModel(
             "bench-reference",
             1,
-            new InputSpec(SIZE, SIZE, 1, new Normalization.None()),
-            List.of(
-                new ConvLayer(
-                    FloatTensor.of(new int[] {FILTERS, 1, KERNEL, KERNEL}, w),
-                    FloatTensor.of(new int[] {FILTERS}, bias),
-                    FloatTensor.filled(new int[] {FILTERS}, 1f)),
-                L2PoolLayer.unweighted(
-                    IntTensor.of(new int[] {FILTERS / GROUP, GROUP}, groups), 2, 2)),
-            OutputSpec.threshold(0.5f));
-    return new ReferenceWorkload(model);
+            reference.createdAt(),
+            new InputSpec(in.height(), in.width(), in.channels(), new Normalization.None()),
+            List.of(conv, reference.layers().get(1)),
+            reference.output(),
+            "{\"method\":\"bench-reference\",\"weights\":\"gaussian / kernel side, seed "
+                + seed
+                + "\",\"layout\":\"InitialModels.gabor()\"}",
+            reference.trainingTensors()));
   }
 
   /** Rows of the im2col matrix: C * kh * kw. */
   int depth() {
-    return KERNEL * KERNEL;
+    ConvLayer c = conv();
+    return c.inputChannels() * c.kernelHeight() * c.kernelWidth();
   }
 
   /** Conv work per frame: 2 * K * C * kh * kw * H_out * W_out floating-point operations. */
   double convFlopsPerFrame() {
-    int out = SIZE - KERNEL + 1;
-    return 2.0 * FILTERS * KERNEL * KERNEL * out * out;
+    ConvLayer c = conv();
+    int outHeight = model.input().height() - c.kernelHeight() + 1;
+    int outWidth = model.input().width() - c.kernelWidth() + 1;
+    return 2.0 * c.outputMaps() * depth() * outHeight * outWidth;
   }
 
   ConvLayer conv() {
@@ -76,11 +87,11 @@ record ReferenceWorkload(EncoderModel model) {
     Random rnd = new Random(seed);
     Frame[] frames = new Frame[n];
     for (int f = 0; f < n; f++) {
-      float[] d = new float[SIZE * SIZE];
+      float[] d = new float[REFERENCE.channels() * SIZE * SIZE];
       for (int i = 0; i < d.length; i++) {
         d[i] = rnd.nextFloat();
       }
-      frames[f] = Frame.of(1, SIZE, SIZE, d);
+      frames[f] = Frame.of(REFERENCE.channels(), SIZE, SIZE, d);
     }
     return frames;
   }

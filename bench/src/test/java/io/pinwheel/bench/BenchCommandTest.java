@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pinwheel.cli.Cli;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,18 +37,18 @@ class BenchCommandTest {
             "1");
     assertThat(json.get("rows")).hasSize(2);
     JsonNode row = json.get("rows").get(0);
-    assertThat(row.get("frames_per_second").asDouble()).isPositive();
-    assertThat(row.get("conv_gflops").asDouble()).isPositive();
-    assertThat(row.get("sgemm_peak_gflops").asDouble()).isPositive();
-    assertThat(row.get("fraction_of_peak").asDouble()).isPositive();
+    assertThat(row.get("framesPerSecond").asDouble()).isPositive();
+    assertThat(row.get("convGflops").asDouble()).isPositive();
+    assertThat(row.get("sgemmPeakGflops").asDouble()).isPositive();
+    assertThat(row.get("fractionOfPeak").asDouble()).isPositive();
     assertThat(row.get("alternatives").get("nd4j-conv2d").asDouble()).isPositive();
     assertThat(row.get("alternatives").get("opencv-filter2d").asDouble()).isPositive();
     assertThat(row.get("alternatives").get("onnxruntime").asDouble()).isPositive();
-    assertThat(json.get("max_relative_difference").get("onnxruntime").asDouble()).isLessThan(1e-5);
-    assertThat(json.get("max_relative_difference").get("nd4j-conv2d").asDouble()).isLessThan(1e-3);
-    assertThat(json.get("conv_alone").get(0).get("gflops").asDouble()).isPositive();
+    assertThat(json.get("maxRelativeDifference").get("onnxruntime").asDouble()).isLessThan(1e-5);
+    assertThat(json.get("maxRelativeDifference").get("nd4j-conv2d").asDouble()).isLessThan(1e-3);
+    assertThat(json.get("convAlone").get(0).get("gflops").asDouble()).isPositive();
     assertThat(json.get("engine").asText()).startsWith("oneDNN ");
-    assertThat(json.get("best").get(0).get("encoder_frames_per_second").asDouble()).isPositive();
+    assertThat(json.get("best").get(0).get("encoderFramesPerSecond").asDouble()).isPositive();
   }
 
   @Test
@@ -67,12 +70,12 @@ class BenchCommandTest {
             "--camera-dir",
             dir.resolve("camera").toString());
 
-    assertThat(json.get("camera_frames").get("1080p").asText()).contains("synthetic");
-    assertThat(json.get("full_path")).hasSize(2);
-    JsonNode row = json.get("full_path").get(1);
+    assertThat(json.get("cameraFrames").get("1080p").asText()).contains("synthetic");
+    assertThat(json.get("fullPath")).hasSize(2);
+    JsonNode row = json.get("fullPath").get(1);
     assertThat(row.get("frames").asText()).isEqualTo("1080p");
-    assertThat(row.get("full_decode_frames_per_second").asDouble()).isPositive();
-    assertThat(row.get("reduced_decode_frames_per_second").asDouble()).isPositive();
+    assertThat(row.get("fullDecodeFramesPerSecond").asDouble()).isPositive();
+    assertThat(row.get("reducedDecodeFramesPerSecond").asDouble()).isPositive();
   }
 
   @Test
@@ -94,9 +97,9 @@ class BenchCommandTest {
     assertThat(json.get("rows")).hasSize(2);
     JsonNode row = json.get("rows").get(1);
     assertThat(row.get("fidelity").get("reduction").asInt()).isEqualTo(8);
-    assertThat(row.get("fidelity").get("mean_cosine").asDouble()).isBetween(0.9, 1.0 + 1e-9);
-    assertThat(row.get("micros_per_frame").get("imdecodeFull").asDouble()).isPositive();
-    assertThat(row.get("reduced_path_frames_per_second").asDouble()).isPositive();
+    assertThat(row.get("fidelity").get("meanCosine").asDouble()).isBetween(0.9, 1.0 + 1e-9);
+    assertThat(row.get("microsPerFrame").get("imdecodeFull").asDouble()).isPositive();
+    assertThat(row.get("reducedPathFramesPerSecond").asDouble()).isPositive();
   }
 
   @Test
@@ -104,9 +107,29 @@ class BenchCommandTest {
     JsonNode json = runJson("bench", "soak", "--json", "--frames", "200", "--samples", "4");
     assertThat(json.get("frames").asLong()).isEqualTo(200);
     assertThat(json.get("samples")).hasSize(4);
-    assertThat(json.get("samples").get(3).get("rss_bytes").asLong()).isPositive();
-    assertThat(json.get("samples").get(3).get("physical_bytes").asLong()).isPositive();
+    assertThat(json.get("samples").get(3).get("rssBytes").asLong()).isPositive();
+    assertThat(json.get("samples").get(3).get("physicalBytes").asLong()).isPositive();
     assertThat(json.get("reloads").asLong()).isZero();
+  }
+
+  @Test
+  void shouldWriteEveryJsonKeyInCamelCase() throws Exception {
+    JsonNode json = runJson("bench", "soak", "--json", "--frames", "20", "--samples", "2");
+
+    List<String> keys = new ArrayList<>();
+    collectKeys(json, keys);
+    assertThat(keys).contains("frameSource", "rssGrowthBytes", "rssBytes");
+    assertThat(keys).allMatch(k -> k.matches("[a-z][A-Za-z0-9]*"), "camelCase");
+  }
+
+  private static void collectKeys(JsonNode node, List<String> keys) {
+    for (Map.Entry<String, JsonNode> e : node.properties()) {
+      keys.add(e.getKey());
+      collectKeys(e.getValue(), keys);
+    }
+    if (node.isArray()) {
+      node.forEach(n -> collectKeys(n, keys));
+    }
   }
 
   @Test
@@ -126,7 +149,7 @@ class BenchCommandTest {
             dir.resolve("camera").toString());
 
     assertThat(json.get("workload").asText()).isEqualTo("720p");
-    assertThat(json.get("frame_source").asText()).contains("synthetic");
+    assertThat(json.get("frameSource").asText()).contains("synthetic");
     assertThat(json.get("frames").asLong()).isEqualTo(40);
   }
 

@@ -56,17 +56,17 @@ class PipelineBenchIT {
 
       assertThat(run.result().exitCode()).as(run.err()).isZero();
       JsonNode r = Cli.JSON.readTree(run.out());
-      assertThat(r.get("decode_encode_frames_per_second").asDouble()).isPositive();
-      assertThat(r.get("at_least_once_frames_per_second").asDouble()).isPositive();
-      assertThat(r.get("pipeline_frames_per_second").asDouble()).isPositive();
+      assertThat(r.get("decodeEncodeFramesPerSecond").asDouble()).isPositive();
+      assertThat(r.get("atLeastOnceFramesPerSecond").asDouble()).isPositive();
+      assertThat(r.get("pipelineFramesPerSecond").asDouble()).isPositive();
       assertThat(r.get("latency")).hasSize(2);
       for (JsonNode l : r.get("latency")) {
         assertThat(l.get("records").asLong()).as(l.toString()).isPositive();
       }
-      assertThat(r.get("commit_interval_ms").asLong()).isEqualTo(50);
-      assertThat(r.get("broker_log_dir").isNull()).isTrue();
+      assertThat(r.get("commitIntervalMs").asLong()).isEqualTo(50);
+      assertThat(r.get("brokerLogDir").isNull()).isTrue();
       // Pairs of both guarantees, at most six.
-      assertThat(r.get("warmup_runs").asInt()).isEven().isBetween(2, 12);
+      assertThat(r.get("warmupRuns").asInt()).isEven().isBetween(2, 12);
       try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
         // Each run deleted its own topics, named with the run id, and nothing else.
         assertThat(admin.listTopics().names().get().stream().filter(t -> t.startsWith("bench-")))
@@ -99,19 +99,19 @@ class PipelineBenchIT {
 
     assertThat(run.result().exitCode()).as(run.err()).isZero();
     JsonNode r = Cli.JSON.readTree(run.out());
-    assertThat(r.get("decode_encode_frames_per_second").isNull()).as(r.toString()).isTrue();
-    assertThat(r.get("at_least_once_runs")).isEmpty();
-    assertThat(r.get("jit_cpu_percent").isNull()).isTrue();
+    assertThat(r.get("decodeEncodeFramesPerSecond").isNull()).as(r.toString()).isTrue();
+    assertThat(r.get("atLeastOnceRuns")).isEmpty();
+    assertThat(r.get("jitCpuPercent").isNull()).isTrue();
     assertThat(r.get("latency")).hasSize(2);
     for (JsonNode l : r.get("latency")) {
-      assertThat(l.get("offered_frames_per_second").asDouble()).isEqualTo(25.0);
+      assertThat(l.get("offeredFramesPerSecond").asDouble()).isEqualTo(25.0);
       // Two rounds of 2 s each after 5 s of start-up: 50 measured frames a guarantee.
       assertThat(l.get("records").asLong()).as(l.toString()).isEqualTo(100);
-      assertThat(l.get("p99_runs")).hasSize(2);
-      assertThat(l.get("startup_p99_millis").asDouble()).isPositive();
+      assertThat(l.get("p99Runs")).hasSize(2);
+      assertThat(l.get("startupP99Millis").asDouble()).isPositive();
     }
     // The broker's temporary directory was made there and is gone with the broker.
-    assertThat(r.get("broker_log_dir").asText()).isEqualTo(logs.toString());
+    assertThat(r.get("brokerLogDir").asText()).isEqualTo(logs.toString());
     assertThat(logs).isEmptyDirectory();
   }
 

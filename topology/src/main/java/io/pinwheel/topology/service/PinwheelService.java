@@ -216,6 +216,23 @@ public final class PinwheelService implements AutoCloseable {
   }
 
   /**
+   * Returns how many of this instance's stream threads process a partition now. Right after start
+   * one thread may hold every partition while the others wait for a later rebalance; a benchmark
+   * waits for the work to be spread before it starts its clock.
+   *
+   * @return the stream threads that own at least one active task; 0 while rebalancing
+   */
+  public int threadsWithPartitions() {
+    int busy = 0;
+    for (ThreadMetadata thread : streams.metadataForLocalThreads()) {
+      if (!thread.activeTasks().isEmpty()) {
+        busy++;
+      }
+    }
+    return busy;
+  }
+
+  /**
    * Waits until the Streams client is {@link State#RUNNING}, which it is once it has its first
    * assignment.
    *

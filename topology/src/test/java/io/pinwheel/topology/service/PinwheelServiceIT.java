@@ -129,6 +129,19 @@ class PinwheelServiceIT {
     }
   }
 
+  @Test
+  void shouldCountTheStreamThreadsThatOwnAPartition() throws Exception {
+    PinwheelConfig config = names("threads", Map.of(PinwheelConfig.NUM_STREAM_THREADS, "2"));
+    PinwheelTopics.ensure(config, 2);
+    try (PinwheelService service = start(config)) {
+      assertThat(service.awaitRunning(DEADLINE)).isTrue();
+
+      // Each of the two threads gets one of the two partitions, after a rebalance or two.
+      await().atMost(DEADLINE).until(() -> service.threadsWithPartitions() == 2);
+      assertThat(service.assignedPartitions()).hasSize(2);
+    }
+  }
+
   /** A configuration of fresh topics, created, and a fresh application id. */
   private PinwheelConfig config() {
     PinwheelConfig config = names("svc");
@@ -137,8 +150,12 @@ class PinwheelServiceIT {
   }
 
   private PinwheelConfig names(String prefix) {
+    return names(prefix, Map.of());
+  }
+
+  private PinwheelConfig names(String prefix, Map<String, String> more) {
     String s = prefix + "-" + UUID.randomUUID();
-    Map<String, String> p = new HashMap<>();
+    Map<String, String> p = new HashMap<>(more);
     p.put(PinwheelConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
     p.put(PinwheelConfig.APPLICATION_ID, s);
     p.put(PinwheelConfig.FRAMES_TOPIC, s + ".frames");
