@@ -22,12 +22,18 @@ final class Sparsifier {
     float tau = rule.threshold();
     int n = 0;
     for (int i = 0; i < dense.length; i++) {
-      if (dense[i] > tau) {
+      float v = dense[i];
+      if (v > tau) {
+        if (v == Float.POSITIVE_INFINITY) {
+          throw nonFinite(v, i);
+        }
         // Sort key: value descending, then index ascending. Values are finite, so the
         // order-preserving int of their bits, negated, sorts them high to low.
-        int bits = Float.floatToIntBits(dense[i]);
+        int bits = Float.floatToIntBits(v);
         int ordered = bits ^ ((bits >> 31) & 0x7fffffff);
         keys[n++] = ((long) ~ordered << 32) | i;
+      } else if (v != v || v == Float.NEGATIVE_INFINITY) {
+        throw nonFinite(v, i);
       }
     }
     int keep = n;
@@ -48,5 +54,19 @@ final class Sparsifier {
       values[i] = dense[indices[i]];
     }
     return new SparseCode(shape, indices, values, scores, label);
+  }
+
+  /**
+   * A model whose finite weights overflow the float range on a frame gives infinities, and NaN
+   * where oneDNN multiplies one by a zero group weight: refused, so that it never passes for an
+   * empty code.
+   */
+  private static ArithmeticException nonFinite(float v, int index) {
+    return new ArithmeticException(
+        "the dense code has the non-finite value "
+            + v
+            + " at flat index "
+            + index
+            + ": the model's weights overflow the float range on this frame");
   }
 }

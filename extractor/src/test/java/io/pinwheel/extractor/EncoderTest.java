@@ -480,6 +480,36 @@ class EncoderTest {
   }
 
   @Test
+  void shouldRefuseACodeThatOverflowsInsteadOfGivingAnEmptyOne() throws Exception {
+    // Finite weights so large that pooling squares them past the float range.
+    Random rnd = new Random(8);
+    EncoderModel random =
+        RandomModels.model(
+            rnd, 16, 16, 1, RandomModels.output(0.1f, 0), new StageSpec(8, 5, 4, 2, 2, 2));
+    ConvLayer conv = (ConvLayer) random.layers().get(0);
+    float[] huge = new float[conv.weights().size()];
+    java.util.Arrays.fill(huge, 1e30f);
+    EncoderModel model =
+        EncoderModel.of(
+            "overflowing",
+            1,
+            random.input(),
+            List.of(
+                new ConvLayer(
+                    FloatTensor.of(conv.weights().shape(), huge), conv.bias(), conv.gain()),
+                random.layers().get(1)),
+            random.output());
+    float[] ones = new float[256];
+    java.util.Arrays.fill(ones, 1f);
+    try (Encoder encoder = new Encoder(model)) {
+      assertThatThrownBy(() -> encoder.encode(Frame.of(1, 16, 16, ones)))
+          .isInstanceOf(ArithmeticException.class)
+          .hasMessageContaining("non-finite")
+          .hasMessageContaining("overflow");
+    }
+  }
+
+  @Test
   void shouldRefuseUseAfterClose() {
     Random rnd = new Random(6);
     EncoderModel model =
