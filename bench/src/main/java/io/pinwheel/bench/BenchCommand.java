@@ -58,17 +58,21 @@ public final class BenchCommand implements Callable<Integer>, AddOnCommand {
             + " (the better of one caller with that many intra-op threads and that many"
             + " single-threaded callers, the batch in one call; it must agree with the encoder to"
             + " 1e-5) and OpenCV filter2D (one caller per thread); 'speedup' is against the best"
-            + " alternative at the same batch size.",
+            + " alternative at the same batch size. The encoder and the alternatives of a row are"
+            + " timed in interleaved rounds (round 1 of each, then round 2 of each, ...), so that"
+            + " load from other processes falls on all of them alike.",
         "'best' compares each side at its own best batch size for each thread count.",
         "SGEMM peak: a 1024^3 product through Nd4j.gemm and cblas_sgemm with that many BLAS"
             + " threads, and, for 2 or more threads, that many single-threaded callers at once (as"
             + " the encoder runs); the highest is the peak.",
-        "GEMM at the encoder's shape: Nd4j.gemm 64 x 81 x 4224 (one band of the reference"
-            + " workload) by that many single-threaded callers, alone: the practical ceiling.",
+        "The encoder's convolution alone: oneDNN's direct convolution of the reference workload"
+            + " (64 filters 9x9 with bias on a 96x96 frame, no ReLU, pooling or copies), the"
+            + " primitive the encoder runs, by that many single-threaded callers: the practical"
+            + " ceiling.",
         "Full path: JPEG camera frames (1280x720 and 1920x1080, see --camera-dir) to sparse"
             + " codes through the shipped natural model (decode, resize, LCN, encode), with a full"
             + " decode (the path before reduced decoding was the default) and with the default"
-            + " reduced decode."
+            + " reduced decode, the two in interleaved rounds."
       })
   static final class EncoderCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
@@ -145,6 +149,7 @@ public final class BenchCommand implements Callable<Integer>, AddOnCommand {
           "workload: %s (%.1f MFLOP of conv a frame)%n",
           r.workload(),
           r.convMflopPerFrame());
+      out.printf(Locale.ROOT, "encoder engine: %s%n", r.engine());
       for (Map.Entry<Integer, SgemmPeak.Result> e : r.sgemmByThreads().entrySet()) {
         SgemmPeak.Result p = e.getValue();
         out.printf(
@@ -161,15 +166,14 @@ public final class BenchCommand implements Callable<Integer>, AddOnCommand {
                     p.singleThreadedCallers())
                 : "");
       }
-      for (EncoderBench.GemmAtShape g : r.gemmAtEncoderShape()) {
+      for (EncoderBench.ConvAloneRow c : r.convAlone()) {
         out.printf(
             Locale.ROOT,
-            "GEMM alone at the encoder's shape 64x81x%d, %d caller(s): %.1f GFLOP/s = %.0f%% of"
-                + " peak%n",
-            EncoderBench.BAND_COLUMNS,
-            g.threads(),
-            g.gflops(),
-            100 * g.fractionOfPeak());
+            "the encoder's convolution alone (oneDNN, 64x1x9x9 on 96x96, bias), %d caller(s): %.1f"
+                + " GFLOP/s = %.0f%% of peak%n",
+            c.threads(),
+            c.gflops(),
+            100 * c.fractionOfPeak());
       }
       out.printf(
           Locale.ROOT,
@@ -198,9 +202,9 @@ public final class BenchCommand implements Callable<Integer>, AddOnCommand {
             row.convGflops(),
             row.sgemmPeakGflops(),
             100 * row.fractionOfPeak(),
-            row.alternatives().get("nd4j-conv2d"),
+            row.alternatives().get(EncoderBench.ND4J_CONV2D),
             row.alternatives().get(EncoderBench.ONNX_RUNTIME),
-            row.alternatives().get("opencv-filter2d"),
+            row.alternatives().get(EncoderBench.OPENCV_FILTER2D),
             row.speedupOverBestAlternative());
       }
       for (EncoderBench.Best b : r.best()) {

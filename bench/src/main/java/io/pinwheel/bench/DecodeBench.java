@@ -106,9 +106,9 @@ final class DecodeBench {
       stages.put("decoderFull", Measure.micros(jpegs, full::decode, plan));
       stages.put("decoderReduced", Measure.micros(jpegs, reduced::decode, plan));
     }
-    double fullPath =
-        FullPath.framesPerSecond(model, jpegs, DecoderOptions.fullResolution(), 1, plan);
-    double reducedPath = FullPath.framesPerSecond(model, jpegs, DecoderOptions.defaults(), 1, plan);
+    FullPath.Rates path = FullPath.framesPerSecond(model, jpegs, 1, plan);
+    double fullPath = path.fullDecode();
+    double reducedPath = path.reducedDecode();
     return new Row(
         model.name(),
         set.name(),

@@ -32,7 +32,7 @@ import picocli.CommandLine.Spec;
           + " INTER_AREA resize for the full and the reduced decode, normalization such as LCN,"
           + " encode, and the whole FrameDecoder both ways); and bytes to sparse code in frames/s"
           + " with the full decode (the path before reduced decoding was the default) and the"
-          + " reduced one, timed in the same run, with their ratio.",
+          + " reduced one, timed in interleaved rounds of the same run, with their ratio.",
       "Takes about 20 s per model and frame size."
     })
 final class DecodeCommand implements Callable<Integer> {

@@ -1,7 +1,7 @@
 package io.pinwheel.bench;
 
 import io.pinwheel.cli.support.ShippedModels;
-import io.pinwheel.extractor.DecoderOptions;
+import io.pinwheel.extractor.Encoder;
 import io.pinwheel.extractor.Frame;
 import io.pinwheel.extractor.NativeRuntime;
 import io.pinwheel.extractor.model.EncoderModel;
@@ -10,20 +10,27 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 
 /**
- * Encoder speed on the reference workload: pinwheel's encoder next to ND4J's conv2d op and OpenCV
- * filter2D, the machine's SGEMM peak and the GEMM alone at the encoder's own shape, all measured in
- * one run; and the full path from camera-frame bytes to codes, with the full and the reduced
- * decode.
+ * Encoder speed on the reference workload: pinwheel's encoder next to ND4J's conv2d op, ONNX
+ * Runtime and OpenCV filter2D, timed in interleaved rounds; the machine's SGEMM peak and the
+ * encoder's convolution alone, all measured in one run; and the full path from camera-frame bytes
+ * to codes, with the full and the reduced decode.
  */
 final class EncoderBench {
-  /** The product the encoder runs per band on the reference workload: 64 x 81 x (44 rows x 96). */
-  static final int BAND_COLUMNS = 44 * ReferenceWorkload.SIZE;
-
   /** The ONNX Runtime alternative's name in the figures. */
   static final String ONNX_RUNTIME = "onnxruntime";
+
+  /** ND4J's conv2d op's name in the figures. */
+  static final String ND4J_CONV2D = "nd4j-conv2d";
+
+  /** OpenCV filter2D's name in the figures. */
+  static final String OPENCV_FILTER2D = "opencv-filter2d";
+
+  private static final String ENCODER = "encoder";
+
+  /** Names a contender run as {@code threads} single-threaded callers (see {@link #row}). */
+  private static final String CALLERS = " (callers)";
 
   private EncoderBench() {}
 
@@ -51,10 +58,10 @@ final class EncoderBench {
       double speedupOverBestAlternative) {}
 
   /**
-   * The GEMM alone at the encoder's shape (64 x 81 x {@link #BAND_COLUMNS}), run by {@code threads}
-   * single-threaded callers: the practical ceiling of the encoder's conv.
+   * The encoder's convolution alone ({@link ConvAlone}), run by {@code threads} single-threaded
+   * callers: the practical ceiling of the encoder.
    */
-  record GemmAtShape(int threads, double gflops, double fractionOfPeak) {}
+  record ConvAloneRow(int threads, double gflops, double fractionOfPeak) {}
 
   /** Camera-frame bytes to sparse codes, with a full and the default (reduced) decode. */
   record FullPathRow(
@@ -68,9 +75,10 @@ final class EncoderBench {
   /** The whole run. */
   record Result(
       String workload,
+      String engine,
       double convMflopPerFrame,
       Map<Integer, SgemmPeak.Result> sgemmByThreads,
-      List<GemmAtShape> gemmAtEncoderShape,
+      List<ConvAloneRow> convAlone,
       Map<String, Double> maxRelativeDifference,
       List<Row> rows,
       List<Best> best,
@@ -93,69 +101,26 @@ final class EncoderBench {
     int maxThreads = threadCounts.stream().mapToInt(Integer::intValue).max().orElse(1);
     Frame[] frames = ReferenceWorkload.frames(Math.max(64, maxBatch * maxThreads), 7);
     Map<String, Double> diffs = checkAgreement(w, frames[0], mapSize);
+    String engine;
+    try (Encoder encoder = new Encoder(w.model())) {
+      engine = encoder.engine();
+    }
 
     Map<Integer, SgemmPeak.Result> peaks = new LinkedHashMap<>();
-    List<GemmAtShape> atShape = new ArrayList<>();
-    List<Row> rows = new ArrayList<>();
-    List<Best> best = new ArrayList<>();
+    List<ConvAloneRow> convAlone = new ArrayList<>();
     int peakRounds = Math.max(3, plan.rounds());
     Measure.Plan peakPlan = new Measure.Plan(1, peakRounds, Math.min(plan.roundMillis(), 500));
     for (int threads : threadCounts) {
-      SgemmPeak.Result peak = peak(threads, peakRounds, plan, peakPlan);
-      peaks.put(threads, peak);
-      double shape =
-          SgemmPeak.callers(threads, ReferenceWorkload.FILTERS, w.depth(), BAND_COLUMNS, peakPlan);
-      atShape.add(new GemmAtShape(threads, shape, shape / peak.peak()));
+      peaks.put(threads, peak(threads, peakRounds, plan, peakPlan));
+      double rate =
+          Race.run(List.of(new Race.Contender("conv", threads, ConvAlone::new)), peakPlan)
+              .get("conv");
+      convAlone.add(new ConvAloneRow(threads, rate * w.convFlopsPerFrame() / 1e9, 0));
     }
-    List<double[]> measured = new ArrayList<>();
-    List<Map<String, Double>> measuredAlternatives = new ArrayList<>();
+    List<Map<String, Double>> raced = new ArrayList<>();
     for (int threads : threadCounts) {
       for (int batch : batches) {
-        Map<String, Double> alternatives = new LinkedHashMap<>();
-        // ND4J's two ways to use several cores: one caller with the op parallelized inside over
-        // OpenMP, or one caller per thread with single-threaded ops. Its figure is the better.
-        double nd4j =
-            Measure.framesPerSecond(
-                () -> Workers.nd4jConv2d(w, batch, threads), 1, batch, frames, mapSize, plan);
-        if (threads > 1) {
-          nd4j =
-              Math.max(
-                  nd4j,
-                  Measure.framesPerSecond(
-                      () -> Workers.nd4jConv2d(w, batch, 1),
-                      threads,
-                      batch,
-                      frames,
-                      mapSize,
-                      plan));
-        }
-        alternatives.put("nd4j-conv2d", nd4j);
-        // ONNX Runtime, like ND4J: one caller with that many intra-op threads, or that many
-        // single-threaded callers; the better.
-        double ort =
-            Measure.framesPerSecond(
-                () -> Workers.onnxRuntime(w, batch, threads), 1, batch, frames, mapSize, plan);
-        if (threads > 1) {
-          ort =
-              Math.max(
-                  ort,
-                  Measure.framesPerSecond(
-                      () -> Workers.onnxRuntime(w, batch, 1),
-                      threads,
-                      batch,
-                      frames,
-                      mapSize,
-                      plan));
-        }
-        alternatives.put(ONNX_RUNTIME, ort);
-        alternatives.put(
-            "opencv-filter2d",
-            Measure.framesPerSecond(
-                () -> Workers.opencvFilter2d(w), threads, batch, frames, mapSize, plan));
-        Supplier<FrameWorker> production = () -> Workers.production(w);
-        double fps = Measure.framesPerSecond(production, threads, batch, frames, mapSize, plan);
-        measured.add(new double[] {batch, threads, fps});
-        measuredAlternatives.add(alternatives);
+        raced.add(race(w, batch, threads, frames, mapSize, plan));
       }
     }
     // The peak again after the rows, keeping the higher: on a shared machine a peak measured while
@@ -166,33 +131,21 @@ final class EncoderBench {
         peaks.put(threads, again);
       }
     }
-    for (int i = 0; i < measured.size(); i++) {
-      int batch = (int) measured.get(i)[0];
-      int threads = (int) measured.get(i)[1];
-      double fps = measured.get(i)[2];
-      Map<String, Double> alternatives = measuredAlternatives.get(i);
-      double peak = peaks.get(threads).peak();
-      double gflops = fps * w.convFlopsPerFrame() / 1e9;
-      double bestAlternative =
-          alternatives.values().stream().mapToDouble(Double::doubleValue).max().orElse(0);
-      rows.add(
-          new Row(
-              batch,
-              threads,
-              fps,
-              gflops,
-              peak,
-              gflops / peak,
-              alternatives,
-              fps / bestAlternative));
+    List<Row> rows = new ArrayList<>();
+    int i = 0;
+    for (int threads : threadCounts) {
+      for (int batch : batches) {
+        rows.add(row(w, batch, threads, raced.get(i++), peaks.get(threads).peak()));
+      }
     }
+    List<Best> best = new ArrayList<>();
     for (int threads : threadCounts) {
       best.add(best(threads, rows));
     }
-    for (int t = 0; t < atShape.size(); t++) {
-      GemmAtShape g = atShape.get(t);
-      atShape.set(
-          t, new GemmAtShape(g.threads(), g.gflops(), g.gflops() / peaks.get(g.threads()).peak()));
+    for (int t = 0; t < convAlone.size(); t++) {
+      ConvAloneRow c = convAlone.get(t);
+      convAlone.set(
+          t, new ConvAloneRow(c.threads(), c.gflops(), c.gflops() / peaks.get(c.threads()).peak()));
     }
     NativeRuntime.setBlasThreads(1);
     Map<String, String> sources = new LinkedHashMap<>();
@@ -202,12 +155,9 @@ final class EncoderBench {
       for (CameraFrames.Workload set : CameraFrames.load(cameraDir)) {
         sources.put(set.name(), set.source());
         for (int threads : threadCounts) {
-          double full =
-              FullPath.framesPerSecond(
-                  natural, set.jpegs(), DecoderOptions.fullResolution(), threads, plan);
-          double reduced =
-              FullPath.framesPerSecond(
-                  natural, set.jpegs(), DecoderOptions.defaults(), threads, plan);
+          FullPath.Rates rates = FullPath.framesPerSecond(natural, set.jpegs(), threads, plan);
+          double full = rates.fullDecode();
+          double reduced = rates.reducedDecode();
           paths.add(
               new FullPathRow(natural.name(), set.name(), threads, full, reduced, reduced / full));
         }
@@ -215,14 +165,77 @@ final class EncoderBench {
     }
     return new Result(
         "96x96 gray, 64 filters 9x9 valid, ReLU, L2 pool 16 groups of 4 maps, 2x2 window stride 2",
+        engine,
         w.convFlopsPerFrame() / 1e6,
         peaks,
-        atShape,
+        convAlone,
         diffs,
         rows,
         best,
         sources,
         paths);
+  }
+
+  /**
+   * The encoder and every alternative at one batch size and thread count, in interleaved rounds.
+   * ND4J and ONNX Runtime each have two ways to use several cores: one caller with the op
+   * parallelized inside (OpenMP or intra-op threads), or one caller per thread with single-threaded
+   * ops; both are raced and each keeps the better.
+   */
+  private static Map<String, Double> race(
+      ReferenceWorkload w, int batch, int threads, Frame[] frames, int mapSize, Measure.Plan plan)
+      throws Exception {
+    List<Race.Contender> contenders = new ArrayList<>();
+    contenders.add(
+        new Race.Contender(
+            ENCODER,
+            threads,
+            Measure.frameWork(() -> Workers.production(w), batch, frames, mapSize)));
+    contenders.add(
+        new Race.Contender(
+            ND4J_CONV2D,
+            1,
+            Measure.frameWork(
+                () -> Workers.nd4jConv2d(w, batch, threads), batch, frames, mapSize)));
+    contenders.add(
+        new Race.Contender(
+            ONNX_RUNTIME,
+            1,
+            Measure.frameWork(
+                () -> Workers.onnxRuntime(w, batch, threads), batch, frames, mapSize)));
+    if (threads > 1) {
+      contenders.add(
+          new Race.Contender(
+              ND4J_CONV2D + CALLERS,
+              threads,
+              Measure.frameWork(() -> Workers.nd4jConv2d(w, batch, 1), batch, frames, mapSize)));
+      contenders.add(
+          new Race.Contender(
+              ONNX_RUNTIME + CALLERS,
+              threads,
+              Measure.frameWork(() -> Workers.onnxRuntime(w, batch, 1), batch, frames, mapSize)));
+    }
+    contenders.add(
+        new Race.Contender(
+            OPENCV_FILTER2D,
+            threads,
+            Measure.frameWork(() -> Workers.opencvFilter2d(w), batch, frames, mapSize)));
+    return Race.run(contenders, plan);
+  }
+
+  /** A row from one race: each alternative at the better of its ways to use the threads. */
+  private static Row row(
+      ReferenceWorkload w, int batch, int threads, Map<String, Double> raced, double peak) {
+    Map<String, Double> alternatives = new LinkedHashMap<>();
+    for (String name : List.of(ND4J_CONV2D, ONNX_RUNTIME, OPENCV_FILTER2D)) {
+      alternatives.put(name, Math.max(raced.get(name), raced.getOrDefault(name + CALLERS, 0.0)));
+    }
+    double fps = raced.get(ENCODER);
+    double gflops = fps * w.convFlopsPerFrame() / 1e9;
+    double bestAlternative =
+        alternatives.values().stream().mapToDouble(Double::doubleValue).max().orElse(0);
+    return new Row(
+        batch, threads, fps, gflops, peak, gflops / peak, alternatives, fps / bestAlternative);
   }
 
   /** The SGEMM peak with {@code threads} threads: one caller, and as many single-threaded ones. */
@@ -276,10 +289,10 @@ final class EncoderBench {
     }
     Map<String, Double> diffs = new LinkedHashMap<>();
     try (FrameWorker nd4j = Workers.nd4jConv2d(w, 1, 1)) {
-      diffs.put("nd4j-conv2d", maxRelativeDifference(nd4j, one, expected));
+      diffs.put(ND4J_CONV2D, maxRelativeDifference(nd4j, one, expected));
     }
     try (FrameWorker cv = Workers.opencvFilter2d(w)) {
-      diffs.put("opencv-filter2d", maxRelativeDifference(cv, one, expected));
+      diffs.put(OPENCV_FILTER2D, maxRelativeDifference(cv, one, expected));
     }
     try (FrameWorker ort = Workers.onnxRuntime(w, 1, 1)) {
       diffs.put(ONNX_RUNTIME, maxRelativeDifference(ort, one, expected));

@@ -38,30 +38,37 @@ final class Measure {
   static double framesPerSecond(
       Supplier<FrameWorker> factory, int threads, int batch, Frame[] frames, int mapSize, Plan plan)
       throws Exception {
-    AtomicInteger thread = new AtomicInteger();
-    Supplier<Work> work =
-        () -> {
-          FrameWorker worker = factory.get();
-          Frame[] slice = new Frame[batch];
-          float[] out = new float[batch * mapSize];
-          int[] next = {thread.getAndIncrement() * batch};
-          return new Work() {
-            @Override
-            public int step() throws Exception {
-              for (int i = 0; i < batch; i++) {
-                slice[i] = frames[next[0]++ % frames.length];
-              }
-              worker.run(slice, out);
-              return batch;
-            }
+    return framesPerSecond(frameWork(factory, batch, frames, mapSize), threads, plan);
+  }
 
-            @Override
-            public void close() {
-              worker.close();
-            }
-          };
-        };
-    return framesPerSecond(work, threads, plan);
+  /**
+   * Work that feeds batches of {@code batch} frames from {@code frames} to a worker from {@code
+   * factory}, one per thread, each thread starting at another frame.
+   */
+  static Supplier<Work> frameWork(
+      Supplier<FrameWorker> factory, int batch, Frame[] frames, int mapSize) {
+    AtomicInteger thread = new AtomicInteger();
+    return () -> {
+      FrameWorker worker = factory.get();
+      Frame[] slice = new Frame[batch];
+      float[] out = new float[batch * mapSize];
+      int[] next = {thread.getAndIncrement() * batch};
+      return new Work() {
+        @Override
+        public int step() throws Exception {
+          for (int i = 0; i < batch; i++) {
+            slice[i] = frames[next[0]++ % frames.length];
+          }
+          worker.run(slice, out);
+          return batch;
+        }
+
+        @Override
+        public void close() {
+          worker.close();
+        }
+      };
+    };
   }
 
   /** Median frames/s over the plan's rounds, one {@link Work} per thread. */

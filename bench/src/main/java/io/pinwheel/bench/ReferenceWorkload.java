@@ -31,6 +31,9 @@ record ReferenceWorkload(EncoderModel model) {
   /** The conv layer's filters. */
   static final int FILTERS = REFERENCE.filters();
 
+  /** The conv kernel's side in pixels. */
+  static final int KERNEL = REFERENCE.kernel();
+
   /** The reference model, without LCN, with seeded random weights drawn from {@code seed}. */
   static ReferenceWorkload create(long seed) {
     EncoderModel reference = InitialModels.gabor(REFERENCE);

@@ -10,10 +10,11 @@ import java.util.List;
 import org.bytedeco.javacpp.Pointer;
 
 /**
- * The soak: decodes (OpenCV) and encodes (ND4J) many JPEG frames on one thread, sampling the
- * process's resident memory (from /proc and as javacpp counts it), to show that neither OpenCV Mats
- * nor ND4J buffers leak; optionally swapping in a fresh encoder read from the model's bytes every N
- * frames, as a hot reload does.
+ * The soak: decodes (OpenCV) and encodes (oneDNN conv stages, ND4J recurrent layer) many JPEG
+ * frames on one thread, sampling the process's resident memory (from /proc and as javacpp counts
+ * it), to show that neither OpenCV Mats nor the encoder's native buffers and primitives leak;
+ * optionally swapping in a fresh encoder read from the model's bytes every N frames, as a hot
+ * reload does.
  */
 final class SoakBench {
   private SoakBench() {}

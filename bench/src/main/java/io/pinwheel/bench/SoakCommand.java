@@ -16,7 +16,7 @@ import picocli.CommandLine.Spec;
     name = "soak",
     mixinStandardHelpOptions = true,
     description = {
-      "Decode (OpenCV) and encode (ND4J) --frames JPEG frames (the --workload: synthetic, or"
+      "Decode (OpenCV) and encode (oneDNN or ND4J) --frames JPEG frames (the --workload: synthetic, or"
           + " camera frames) on one thread, sampling the"
           + " process's resident memory (VmRSS, and javacpp's physical bytes); reports growth from"
           + " the first sample (after warm-up) to the last."

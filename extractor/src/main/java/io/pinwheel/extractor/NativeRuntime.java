@@ -13,6 +13,9 @@ import org.nd4j.nativeblas.NativeOpsHolder;
  * thread that calls it. Set the system property {@code pinwheel.blas.threads} to change that (the
  * trainer, which runs few large products, does).
  *
+ * <p>The encoder's oneDNN primitives ({@link ConvStages}) follow the same count: oneDNN's CPU
+ * runtime is OpenMP, and JavaCPP loads one OpenMP library for both.
+ *
  * <p>OpenMP keeps the thread count per calling thread: a count set on one thread does not reach
  * another (a Kafka Streams thread, a pool thread), which starts from {@code OMP_NUM_THREADS}. So
  * {@link #applyToCurrentThread()} is called by every {@link Encoder} before it runs; it costs one

@@ -14,8 +14,9 @@
  *       io.pinwheel.extractor.FrameDecodeException} with a fixed {@link
  *       io.pinwheel.extractor.FrameDecodeException.Reason}, never another exception.
  *   <li><b>Encode.</b> {@link io.pinwheel.extractor.Encoder} runs the model's layers over the
- *       frame: convolution, ReLU and gain with L2 pooling, or a recurrent layer, and an optional
- *       linear classifier head.
+ *       frame: convolution, ReLU and gain with L2 pooling (as oneDNN primitives, {@code
+ *       ConvStages}), or a recurrent layer (as ND4J matrix products, {@code RecurrentStage}), and
+ *       an optional linear classifier head.
  *   <li><b>Sparse code.</b> The encoder keeps the responses of the last pooled map (or recurrent
  *       layer) that pass the model's output rule as a {@link io.pinwheel.extractor.SparseCode},
  *       with the head's scores and label when the model has one.
@@ -27,10 +28,10 @@
  * <p>Thread safety: {@link io.pinwheel.extractor.FrameDecoder} is stateless and thread-safe, so one
  * instance can serve every thread; {@link io.pinwheel.extractor.Frame} and {@link
  * io.pinwheel.extractor.SparseCode} are immutable. {@link io.pinwheel.extractor.Encoder} is not
- * thread-safe (it owns native scratch buffers): create one per thread and close it when the thread
- * is done. OpenCV's native library is loaded once, by {@link io.pinwheel.extractor.OpenCv#load()},
- * which every class that calls OpenCV calls first; {@link io.pinwheel.extractor.NativeRuntime}
- * starts ND4J and decides who owns the CPU threads. {@link io.pinwheel.extractor.model} holds the
- * model types and the {@code .pwe} file format.
+ * thread-safe (it owns native buffers and oneDNN primitives): create one per thread and close it
+ * when the thread is done. OpenCV's native library is loaded once, by {@link
+ * io.pinwheel.extractor.OpenCv#load()}, which every class that calls OpenCV calls first; {@link
+ * io.pinwheel.extractor.NativeRuntime} starts ND4J and decides who owns the CPU threads. {@link
+ * io.pinwheel.extractor.model} holds the model types and the {@code .pwe} file format.
  */
 package io.pinwheel.extractor;

@@ -97,8 +97,8 @@ class EncoderTest {
   }
 
   @Test
-  void shouldMatchReferenceWhenBandsDoNotDivideTheImage() throws Exception {
-    // 294 output rows of 300 columns split into 22 bands of 13 or 14 rows: two band sizes.
+  void shouldMatchReferenceOnALargeFrameWhoseWindowsLeaveTheLastRowsOut() throws Exception {
+    // A 294x294 conv output pooled with a 4x4 window at stride 3: the windows end at row 292.
     Random rnd = new Random(7);
     EncoderModel model =
         RandomModels.model(
@@ -107,10 +107,9 @@ class EncoderTest {
   }
 
   @Test
-  void shouldMatchReferenceWhenMapsAreSummedOverWindowsBeforeTheirPools() throws Exception {
-    // Topographic-like pools of nine overlapping members with a 4x4 window and stride 4 (as the
-    // shipped natural model): the encoder sums each map over its windows first; with bands that
-    // do not divide the rows, and a window that straddles two bands.
+  void shouldMatchReferenceWithTopographicPoolsAndAWideStride() throws Exception {
+    // Pools of nine overlapping members with a 4x4 window and stride 4, as the shipped natural
+    // model has; the 146x57 conv output leaves its last rows and column out of every window.
     Random rnd = new Random(9);
     EncoderModel model =
         RandomModels.model(
@@ -179,6 +178,20 @@ class EncoderTest {
       SparseCode code = encoder.encode(Frame.of(1, 12, 12, new float[144]));
       assertThat(code.indices()).containsExactly(0, 1, 2, 3, 4);
       assertThat(code.values()).containsOnly((float) Math.sqrt(2 * 4 * 0.25));
+    }
+  }
+
+  @Test
+  void shouldNameOneDnnForConvStagesAndNd4jForARecurrentLayer() {
+    Random rnd = new Random(5);
+    EncoderModel conv =
+        RandomModels.model(
+            rnd, 32, 32, 1, RandomModels.output(0.1f, 0), new StageSpec(8, 5, 4, 2, 2, 2));
+    try (Encoder encoder = new Encoder(conv)) {
+      assertThat(encoder.engine()).startsWith("oneDNN ");
+    }
+    try (Encoder encoder = new Encoder(RandomModels.recurrent(rnd, 1, 8, 8, 6, 2, KEEP_ALL))) {
+      assertThat(encoder.engine()).isEqualTo("ND4J");
     }
   }
 
@@ -463,6 +476,36 @@ class EncoderTest {
           .isInstanceOf(FrameDecodeException.class)
           .hasMessageContaining("non-finite")
           .hasMessageContaining("17");
+    }
+  }
+
+  @Test
+  void shouldRefuseACodeThatOverflowsInsteadOfGivingAnEmptyOne() throws Exception {
+    // Finite weights so large that pooling squares them past the float range.
+    Random rnd = new Random(8);
+    EncoderModel random =
+        RandomModels.model(
+            rnd, 16, 16, 1, RandomModels.output(0.1f, 0), new StageSpec(8, 5, 4, 2, 2, 2));
+    ConvLayer conv = (ConvLayer) random.layers().get(0);
+    float[] huge = new float[conv.weights().size()];
+    java.util.Arrays.fill(huge, 1e30f);
+    EncoderModel model =
+        EncoderModel.of(
+            "overflowing",
+            1,
+            random.input(),
+            List.of(
+                new ConvLayer(
+                    FloatTensor.of(conv.weights().shape(), huge), conv.bias(), conv.gain()),
+                random.layers().get(1)),
+            random.output());
+    float[] ones = new float[256];
+    java.util.Arrays.fill(ones, 1f);
+    try (Encoder encoder = new Encoder(model)) {
+      assertThatThrownBy(() -> encoder.encode(Frame.of(1, 16, 16, ones)))
+          .isInstanceOf(ArithmeticException.class)
+          .hasMessageContaining("non-finite")
+          .hasMessageContaining("overflow");
     }
   }
 
