@@ -32,7 +32,7 @@ import picocli.CommandLine.Option;
     subcommands = {EvalStabilityCommand.class},
     description = {
       "Evaluates an encoder on Fashion-MNIST under an honest protocol: the training split is cut"
-          + " into fit and validation parts (a seeded shuffle, 10% validation by default); a"
+          + " into fit and validation parts (a seeded shuffle, 10%% validation by default); a"
           + " multinomial logistic-regression probe is fitted on the fit part for each L2 strength"
           + " (and epoch count) of its grid, the best on validation is kept, and only that probe"
           + " is scored on the test split, once. The same is done on raw pixels and on the codes"
