@@ -63,34 +63,80 @@ class EvalCommandTest {
       model.toString(),
       "--data",
       "fashion-mnist:" + data,
-      "--invariance-images",
-      "5",
       "--pre-pooling-train-limit",
-      "20"
+      "20",
+      "--baseline-cache",
+      dir.resolve("cache").toString()
     };
     return Cli.run(base, extra);
   }
 
   @Test
-  void shouldPrintOneJsonObjectWithTheAccuraciesAndInvariance() throws Exception {
-    Cli cli = eval("--json", "--train-limit", "40");
+  void shouldPrintOneJsonObjectWithTheAccuraciesTheirSplitAndInvariance() throws Exception {
+    Cli cli = eval("--json", "--train-limit", "40", "--invariance-images", "5");
     assertThat(cli.exitCode()).as(cli.err()).isZero();
     assertThat(cli.lines()).hasSize(1);
     JsonNode report = cli.lines().get(0);
     assertThat(report.get("model").asText()).isEqualTo("gabor");
-    assertThat(report.get("trainImages").asInt()).isEqualTo(40);
-    assertThat(report.get("testImages").asInt()).isEqualTo(20);
-    assertThat(report.get("testAccuracy").doubleValue()).isBetween(0.0, 1.0);
-    assertThat(report.get("pixelTestAccuracy").doubleValue()).isBetween(0.0, 1.0);
+    assertThat(report.get("split").get("fitImages").asInt()).isEqualTo(36);
+    assertThat(report.get("split").get("validationImages").asInt()).isEqualTo(4);
+    assertThat(report.get("split").get("testImages").asInt()).isEqualTo(20);
+    assertThat(report.get("split").get("seed").asLong()).isEqualTo(15);
+    assertThat(report.get("codes").get("testAccuracy").doubleValue()).isBetween(0.0, 1.0);
+    assertThat(report.get("codes").get("validationAccuracy").doubleValue()).isBetween(0.0, 1.0);
+    assertThat(report.get("pixels").get("probe").get("testAccuracy").doubleValue())
+        .isBetween(0.0, 1.0);
     assertThat(report.get("density").doubleValue()).isBetween(0.0, 1.0);
-    assertThat(report.get("invariance").size()).isEqualTo(5);
+    assertThat(report.get("invariance").size()).isEqualTo(7);
   }
 
   @Test
   void shouldPrintATableByDefault() {
-    Cli cli = eval("--test-limit", "10");
+    Cli cli = eval("--test-limit", "10", "--invariance-images", "5");
     assertThat(cli.exitCode()).as(cli.err()).isZero();
-    assertThat(cli.out()).contains("test accuracy (codes)", "shift 3");
+    assertThat(cli.out()).contains("linear probe on", "validation", "shift 3");
+  }
+
+  @Test
+  void shouldPrintProgressOnStandardError() {
+    Cli cli = eval("--test-limit", "10", "--invariance-images", "0");
+    assertThat(cli.err()).contains("eval 1/", "encoding", "probe: L2");
+  }
+
+  @Test
+  void shouldSayTheBaselinesCameFromTheCacheOnTheSecondRun() {
+    eval("--json", "--invariance-images", "0");
+    Cli second = eval("--json", "--invariance-images", "0");
+    assertThat(second.exitCode()).as(second.err()).isZero();
+    assertThat(second.lines().get(0).get("pixels").get("source").asText()).startsWith("cached ");
+  }
+
+  @Test
+  void shouldOmitTheBaselinesWhenSkipped() {
+    Cli cli = eval("--json", "--invariance-images", "0", "--baselines", "skipped");
+    assertThat(cli.exitCode()).as(cli.err()).isZero();
+    assertThat(cli.lines().get(0).get("pixels").isNull()).isTrue();
+  }
+
+  @Test
+  void shouldRefuseAnUnknownBaselineMode() {
+    Cli cli = eval("--baselines", "sometimes");
+    assertThat(cli.exitCode()).isEqualTo(2);
+    assertThat(cli.err()).contains("--baselines must be cached, computed or skipped");
+  }
+
+  @Test
+  void shouldWriteTheDensityPlotAndItsJson() throws Exception {
+    Path png = dir.resolve("sweep.png");
+    Cli cli =
+        eval(
+            "--invariance-images", "4", "--baselines", "skipped", "--density-plot", png.toString());
+    assertThat(cli.exitCode()).as(cli.err()).isZero();
+    assertThat(Files.readAllBytes(png)).startsWith(0x89, 'P', 'N', 'G');
+    JsonNode sweep =
+        new com.fasterxml.jackson.databind.ObjectMapper()
+            .readTree(dir.resolve("sweep.json").toFile());
+    assertThat(sweep.get("points").size()).isEqualTo(7);
   }
 
   @Test

@@ -73,11 +73,13 @@ class TrainCommandTest {
             "1",
             "--invariance-images",
             "20",
+            "--baselines",
+            "skipped",
             "--json");
     assertThat(eval.exitCode()).as(eval.err()).isZero();
     JsonNode report = eval.lines().get(0);
     // Vertical against horizontal gratings: any encoder that kept orientation separates them.
-    assertThat(report.get("testAccuracy").asDouble()).isGreaterThanOrEqualTo(0.95);
+    assertThat(report.get("codes").get("testAccuracy").asDouble()).isGreaterThanOrEqualTo(0.95);
     assertThat(report.get("density").asDouble()).isBetween(0.01, 0.6);
   }
 

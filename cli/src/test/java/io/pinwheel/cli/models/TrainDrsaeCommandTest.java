@@ -106,13 +106,16 @@ class TrainDrsaeCommandTest {
             "1",
             "--invariance-images",
             "10",
+            "--baseline-cache",
+            dir.resolve("cache").toString(),
             "--json");
     assertThat(eval.exitCode()).as(eval.err()).isZero();
     JsonNode report = eval.lines().get(0);
     assertThat(report.get("headTestAccuracy").asDouble()).isGreaterThanOrEqualTo(0.95);
-    assertThat(report.get("testAccuracy").asDouble()).isGreaterThanOrEqualTo(0.8);
+    assertThat(report.get("codes").get("testAccuracy").asDouble()).isGreaterThanOrEqualTo(0.8);
     // A recurrent code has no pooling, so there is no pre-pooling code to compare with.
-    assertThat(report.get("prePoolingTestAccuracy").isNull()).isTrue();
+    assertThat(report.get("pixels").isNull()).isFalse();
+    assertThat(report.get("prePooling").isNull()).isTrue();
     assertThat(report.get("invariance").get(0).get("prePooling").isNull()).isTrue();
   }
 

@@ -99,6 +99,33 @@ public record GrayImages(int count, int height, int width, byte[] pixels, int[] 
         labels.length == 0 ? labels : Arrays.copyOf(labels, k));
   }
 
+  /**
+   * The images at {@code indices}, in that order (with their labels).
+   *
+   * @throws IllegalArgumentException if {@code indices} is empty or holds an index outside [0,
+   *     count)
+   */
+  public GrayImages select(int[] indices) {
+    if (indices.length == 0) {
+      throw new IllegalArgumentException("indices must hold at least one index");
+    }
+    int size = height * width;
+    byte[] out = new byte[indices.length * size];
+    int[] outLabels = labels.length == 0 ? labels : new int[indices.length];
+    for (int k = 0; k < indices.length; k++) {
+      int i = indices[k];
+      if (i < 0 || i >= count) {
+        throw new IllegalArgumentException(
+            "indices[" + k + "] must be in [0, " + count + "), got " + i);
+      }
+      System.arraycopy(pixels, i * size, out, k * size, size);
+      if (labels.length != 0) {
+        outLabels[k] = labels[i];
+      }
+    }
+    return new GrayImages(indices.length, height, width, out, outLabels);
+  }
+
   // Arrays in records compare by identity; value semantics are what callers expect of a data set.
   @Override
   public boolean equals(Object o) {

@@ -135,6 +135,19 @@ public final class CodeFeatures {
   }
 
   /**
+   * {@code model} without its output rule and head: every value of the last pooled map (or the
+   * recurrent layer's output) is kept, so its "sparse" code is the dense code the rule reads.
+   */
+  public static EncoderModel beforeOutputRule(EncoderModel model) {
+    return EncoderModel.of(
+        model.name(),
+        model.version(),
+        model.input(),
+        model.codeLayers(),
+        OutputSpec.threshold(-Float.MAX_VALUE));
+  }
+
+  /**
    * The fraction of {@code images} whose label the model's own classifier head gets right: the
    * head's labels are taken to be the classes in index order, as {@code train drsae} writes them.
    * Empty when the model has no head.

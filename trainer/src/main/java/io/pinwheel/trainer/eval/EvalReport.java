@@ -7,28 +7,26 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * What {@link Evaluation#run} measured.
+ * What {@link Evaluation#run} measured. Every accuracy is named for the split it comes from: {@code
+ * fit} (what a probe learned on), {@code validation} (what every choice was made on) or {@code
+ * test} (scored once, for the probe chosen on validation); {@link #split} gives their sizes and
+ * seed.
  *
  * @param model the model's name
  * @param version the model's version
  * @param codeShape the code's shape [G, H', W']
  * @param classes the number of classes
- * @param trainImages training images the code probe was fitted on
- * @param testImages test images it was scored on
- * @param testAccuracy the code probe's accuracy on the test images, in [0, 1]
- * @param trainAccuracy the code probe's accuracy on its own training images
- * @param l2 the code probe's L2 strength
- * @param pixelTestAccuracy the same kind of probe on pixel/255, the baseline
- * @param pixelL2 the pixel probe's L2 strength
- * @param prePoolingTestAccuracy the same kind of probe on the codes before pooling, or null when
- *     skipped
- * @param prePoolingTrainImages the training images that probe was fitted on, 0 when skipped
+ * @param split the fit, validation and test images behind the figures
+ * @param codes the probe on the model's codes
+ * @param pixels the same kind of probe on pixel/255, or null when baselines were skipped
+ * @param prePooling the same on the codes before pooling (fitted on at most {@code
+ *     prePoolingTrainLimit} fit images), or null when skipped or the model has no pooling
  * @param headTestAccuracy the accuracy of the model's own classifier head on the test images, or
  *     null when it has none
- * @param density the mean fraction of non-zero code values over training and test images
+ * @param density the mean fraction of non-zero code values over fit, validation and test images
  * @param meanNonZeros the mean number of non-zero code values per image
  * @param invarianceImages the test images invariance was scored on, 0 when skipped
- * @param invariance one row per transform: mean cosine for pixels, pre-pooling and pooled codes
+ * @param invariance one row per transform, for pixels, pre-pooling and pooled codes
  * @param timings where the time went
  */
 public record EvalReport(
@@ -36,15 +34,10 @@ public record EvalReport(
     int version,
     List<Integer> codeShape,
     int classes,
-    int trainImages,
-    int testImages,
-    double testAccuracy,
-    double trainAccuracy,
-    double l2,
-    double pixelTestAccuracy,
-    double pixelL2,
-    Double prePoolingTestAccuracy,
-    int prePoolingTrainImages,
+    DataSplit.Sizes split,
+    ProbeSelection.Result codes,
+    Baseline pixels,
+    Baseline prePooling,
     Double headTestAccuracy,
     double density,
     double meanNonZeros,
@@ -57,15 +50,27 @@ public record EvalReport(
   /** Validates and copies; messages name the field. */
   public EvalReport {
     Objects.requireNonNull(model, "model");
+    Objects.requireNonNull(split, "split");
+    Objects.requireNonNull(codes, "codes");
     codeShape = List.copyOf(codeShape);
     invariance = List.copyOf(invariance);
     Objects.requireNonNull(timings, "timings");
-    if (trainImages < 1 || testImages < 1) {
-      throw new IllegalArgumentException(
-          "trainImages and testImages must be >= 1, got " + trainImages + ", " + testImages);
-    }
     if (!(density >= 0 && density <= 1)) {
       throw new IllegalArgumentException("density must be in [0, 1], got " + density);
+    }
+  }
+
+  /**
+   * A baseline probe and where its figures came from.
+   *
+   * @param probe the probe chosen on validation and scored on test
+   * @param source {@code computed}, or {@code cached <file>} when read from an earlier run's cache
+   */
+  public record Baseline(ProbeSelection.Result probe, String source) {
+    /** Validates the fields. */
+    public Baseline {
+      Objects.requireNonNull(probe, "probe");
+      Objects.requireNonNull(source, "source");
     }
   }
 
@@ -99,16 +104,36 @@ public record EvalReport(
             + codeShape.stream().mapToInt(Integer::intValue).reduce(1, (a, b) -> a * b);
     line(s, "model", model + " v" + version);
     line(s, "code shape", shape);
-    line(s, "images", trainImages + " train, " + testImages + " test, " + classes + " classes");
+    line(
+        s,
+        "images",
+        String.format(
+            Locale.ROOT,
+            "%d fit + %d validation (training split, shuffle seed %d), %d test, %d classes",
+            split.fitImages(),
+            split.validationImages(),
+            split.seed(),
+            split.testImages(),
+            classes));
     s.append('\n');
-    line(s, "test accuracy (codes)", pct(testAccuracy) + "   (L2 " + sci(l2) + ")");
-    line(s, "train accuracy (codes)", pct(trainAccuracy));
-    line(s, "test accuracy (pixels)", pct(pixelTestAccuracy) + "   (L2 " + sci(pixelL2) + ")");
-    if (prePoolingTestAccuracy != null) {
-      line(
-          s,
-          "test accuracy (pre-pool)",
-          pct(prePoolingTestAccuracy) + "   (fitted on " + prePoolingTrainImages + " images)");
+    s.append(
+        String.format(
+            Locale.ROOT,
+            "%-26s %9s %11s %8s   %s%n",
+            "linear probe on",
+            "test",
+            "validation",
+            "fit",
+            "chosen on validation"));
+    probe(s, "codes", codes, "");
+    if (pixels != null) {
+      probe(s, "pixels", pixels.probe(), pixels.source());
+    }
+    if (prePooling != null) {
+      probe(s, "pre-pooling codes", prePooling.probe(), prePooling.source());
+    }
+    if (pixels == null && prePooling == null) {
+      s.append("(baselines skipped)\n");
     }
     if (headTestAccuracy != null) {
       line(s, "test accuracy (own head)", pct(headTestAccuracy));
@@ -122,21 +147,28 @@ public record EvalReport(
       s.append(
           String.format(
               Locale.ROOT,
-              "invariance: mean cosine, %d test images%n%-12s %8s %11s %8s%n",
-              invarianceImages,
+              "invariance, %d test images: retrieval@1 by centred cosine among the originals;"
+                  + " centred cosine same / different image; old uncentred mean cosine%n",
+              invarianceImages));
+      s.append(
+          String.format(
+              Locale.ROOT,
+              "%-10s | %-27s | %-27s | %-27s%n",
               "transform",
-              "pixels",
-              "pre-pooling",
-              "pooled"));
+              "pixels  r@1 same  diff old",
+              "pre-pool r@1 same diff old",
+              "pooled  r@1 same  diff old"));
       for (Invariance.Row r : invariance) {
         s.append(
             String.format(
                 Locale.ROOT,
-                "%-12s %8.3f %11s %8.3f%n",
+                "%-10s | %s | %s | %s%n",
                 r.transform(),
-                r.pixels(),
-                r.prePooling() == null ? "-" : String.format(Locale.ROOT, "%.3f", r.prePooling()),
-                r.pooled()));
+                centred(r.pixelsCentred(), r.pixels()),
+                r.prePoolingCentred() == null
+                    ? String.format(Locale.ROOT, "%-27s", "-")
+                    : centred(r.prePoolingCentred(), r.prePooling()),
+                centred(r.pooledCentred(), r.pooled())));
       }
     }
     s.append('\n');
@@ -152,6 +184,31 @@ public record EvalReport(
             timings.invariance(),
             timings.total()));
     return s.toString();
+  }
+
+  private static void probe(StringBuilder s, String name, ProbeSelection.Result p, String source) {
+    s.append(
+        String.format(
+            Locale.ROOT,
+            "%-26s %9s %11s %8s   L2 %s, %d epochs, %d fit images%s%n",
+            name,
+            pct(p.testAccuracy()),
+            pct(p.validationAccuracy()),
+            pct(p.fitAccuracy()),
+            sci(p.l2()),
+            p.epochs(),
+            p.fitImages(),
+            source.isEmpty() || source.equals("computed") ? "" : "  (" + source + ")"));
+  }
+
+  private static String centred(Invariance.Centred c, double old) {
+    return String.format(
+        Locale.ROOT,
+        "%5.3f %6.3f %6.3f %5.3f",
+        c.retrievalAt1(),
+        c.sameCosine(),
+        c.differentCosine(),
+        old);
   }
 
   private static void line(StringBuilder s, String label, String value) {

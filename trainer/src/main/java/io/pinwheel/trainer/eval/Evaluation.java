@@ -3,28 +3,48 @@ package io.pinwheel.trainer.eval;
 import io.pinwheel.extractor.model.EncoderModel;
 import io.pinwheel.trainer.data.GrayImages;
 import java.nio.FloatBuffer;
+import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.function.Supplier;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Scores an encoder on a labelled data set: a linear probe on its codes, the same probe on pixels
- * and on the codes before pooling, the codes' density and their invariance to small moves.
+ * Scores an encoder on a labelled data set under the honest protocol: the training images are cut
+ * into fit and validation parts ({@link DataSplit}); every probe setting is chosen on validation
+ * and the chosen probe alone is scored on the test images ({@link ProbeSelection}). The same is
+ * done for pixels and the codes before pooling (baselines, cacheable), next to the codes' density
+ * and their invariance to small moves ({@link Invariance}).
  */
 public final class Evaluation {
   private Evaluation() {}
+
+  /** {@link #run(EncoderModel, GrayImages, GrayImages, EvalOptions, EvalProgress)}, silently. */
+  public static EvalReport run(
+      EncoderModel model, GrayImages train, GrayImages test, EvalOptions options) {
+    return run(model, train, test, options, EvalProgress.NONE);
+  }
 
   /**
    * Runs the whole evaluation.
    *
    * @param model the encoder; its input must be the images' size
-   * @param train labelled training images
+   * @param train labelled training images, cut into fit and validation parts
    * @param test labelled test images
-   * @param options limits, threads and probe settings
+   * @param options limits, split, threads, probe settings and baselines
+   * @param progress told at the start of each step
    * @throws IllegalArgumentException if the images are unlabelled, differ in size from each other
    *     or from the model's input, or hold fewer than two classes
    */
   public static EvalReport run(
-      EncoderModel model, GrayImages train, GrayImages test, EvalOptions options) {
+      EncoderModel model,
+      GrayImages train,
+      GrayImages test,
+      EvalOptions options,
+      EvalProgress progress) {
     long start = System.nanoTime();
     check(model, train, test);
     // A feature matrix is one NIO float buffer (at most 2 GiB): large codes use fewer images, and
@@ -36,65 +56,111 @@ public final class Evaluation {
     if (classes < 2) {
       throw new IllegalArgumentException("train must hold at least two classes, got " + classes);
     }
+    DataSplit split = DataSplit.of(tr, te, options.validationFraction(), options.splitSeed());
+    Optional<EncoderModel> pre = CodeFeatures.prePoolingModel(model);
+    boolean withPre = options.prePoolingTrainLimit() > 0 && pre.isPresent();
+    int fits = options.l2Choices().size() * options.epochChoices().size();
+    int invarianceImages =
+        Math.min(options.invarianceImages(), te.count()) >= 2
+            ? Math.min(options.invarianceImages(), te.count())
+            : 0;
+    Steps steps =
+        new Steps(
+            progress,
+            2
+                + fits
+                + (options.baselines() == EvalOptions.Baselines.SKIPPED
+                    ? 0
+                    : (1 + fits) * (withPre ? 2 : 1))
+                + (invarianceImages > 0 ? Invariance.standardCases().size() : 0));
     int threads = options.threads();
 
     long t0 = System.nanoTime();
-    double testAccuracy;
-    double trainAccuracy;
-    double l2;
+    steps.next(
+        "encoding "
+            + split.fit().count()
+            + " fit and "
+            + split.validation().count()
+            + " validation images");
+    ProbeSelection.Result codes;
     double nonZeros;
     long encodeNanos;
     long fitNanos;
     int d;
-    try (INDArray trainCodes = CodeFeatures.pooled(model, tr, threads);
-        INDArray testCodes = CodeFeatures.pooled(model, te, threads)) {
+    try (INDArray fitCodes = CodeFeatures.pooled(model, split.fit(), threads);
+        INDArray valCodes = CodeFeatures.pooled(model, split.validation(), threads)) {
       encodeNanos = System.nanoTime() - t0;
-      d = trainCodes.columns();
-      nonZeros = nonZeros(trainCodes) + nonZeros(testCodes);
+      d = fitCodes.columns();
+      nonZeros = nonZeros(fitCodes) + nonZeros(valCodes);
       long t1 = System.nanoTime();
-      Fitted f = fit(trainCodes, tr.labels(), classes, options);
+      ProbeSelection.Chosen chosen =
+          choose(fitCodes, valCodes, split, classes, options, steps, "codes");
       fitNanos = System.nanoTime() - t1;
-      testAccuracy = f.probe.accuracy(testCodes, te.labels());
-      trainAccuracy = f.probe.accuracy(trainCodes, tr.labels());
-      l2 = f.l2;
-    }
-
-    long t2 = System.nanoTime();
-    double pixelAccuracy;
-    double pixelL2;
-    try (INDArray trainPixels = CodeFeatures.pixels(tr);
-        INDArray testPixels = CodeFeatures.pixels(te)) {
-      Fitted f = fit(trainPixels, tr.labels(), classes, options);
-      pixelAccuracy = f.probe.accuracy(testPixels, te.labels());
-      pixelL2 = f.l2;
-    }
-    Double preAccuracy = null;
-    int preTrain = 0;
-    java.util.Optional<EncoderModel> pre = CodeFeatures.prePoolingModel(model);
-    if (options.prePoolingTrainLimit() > 0 && pre.isPresent()) {
-      GrayImages ptr =
-          tr.head(
-              Math.min(
-                  options.prePoolingTrainLimit(),
-                  CodeFeatures.maxRows(CodeFeatures.codeSize(pre.get()))));
-      try (INDArray trainPre = CodeFeatures.prePooling(model, ptr, threads);
-          INDArray testPre = CodeFeatures.prePooling(model, te, threads)) {
-        int preClasses = Math.max(classes, ptr.classCount());
-        Fitted f = fit(trainPre, ptr.labels(), preClasses, options);
-        preAccuracy = f.probe.accuracy(testPre, te.labels());
-        preTrain = ptr.count();
+      long t2 = System.nanoTime();
+      steps.next("encoding " + te.count() + " test images; scoring the chosen probe once");
+      try (INDArray testCodes = CodeFeatures.pooled(model, te, threads)) {
+        nonZeros += nonZeros(testCodes);
+        codes = chosen.scoredOn(testCodes, te.labels());
       }
+      encodeNanos += System.nanoTime() - t2;
     }
-    java.util.OptionalDouble head = CodeFeatures.headAccuracy(model, te);
-    long baselineNanos = System.nanoTime() - t2;
 
     long t3 = System.nanoTime();
-    List<Invariance.Row> invariance = List.of();
-    int invarianceImages = Math.min(options.invarianceImages(), te.count());
-    if (invarianceImages > 0) {
-      invariance = Invariance.measure(model, te.head(invarianceImages), threads);
+    EvalReport.Baseline pixels = null;
+    EvalReport.Baseline prePooling = null;
+    if (options.baselines() != EvalOptions.Baselines.SKIPPED) {
+      pixels =
+          baseline(
+              "pixels",
+              tr,
+              te,
+              options,
+              Optional.empty(),
+              0,
+              steps,
+              () -> probeOn(split, split.fit(), classes, options, steps, "pixels", null));
+      if (withPre) {
+        int limit =
+            Math.min(
+                options.prePoolingTrainLimit(),
+                CodeFeatures.maxRows(CodeFeatures.codeSize(pre.get())));
+        prePooling =
+            baseline(
+                "pre-pooling",
+                tr,
+                te,
+                options,
+                pre,
+                limit,
+                steps,
+                () ->
+                    probeOn(
+                        split,
+                        split.fit().head(limit),
+                        classes,
+                        options,
+                        steps,
+                        "pre-pooling codes",
+                        model));
+      }
     }
-    long invarianceNanos = System.nanoTime() - t3;
+    OptionalDouble head = CodeFeatures.headAccuracy(model, te);
+    long baselineNanos = System.nanoTime() - t3;
+
+    long t4 = System.nanoTime();
+    List<Invariance.Row> invariance = List.of();
+    if (invarianceImages > 0) {
+      invariance =
+          Invariance.measure(
+              model,
+              te.head(invarianceImages),
+              Invariance.standardCases(),
+              threads,
+              c ->
+                  steps.next(
+                      "invariance: " + c.name() + " on " + invarianceImages + " test images"));
+    }
+    long invarianceNanos = System.nanoTime() - t4;
 
     int[] shape = model.outputShape();
     long images = (long) tr.count() + te.count();
@@ -103,15 +169,10 @@ public final class Evaluation {
         model.version(),
         List.of(shape[0], shape[1], shape[2]),
         classes,
-        tr.count(),
-        te.count(),
-        testAccuracy,
-        trainAccuracy,
-        l2,
-        pixelAccuracy,
-        pixelL2,
-        preAccuracy,
-        preTrain,
+        split.sizes(),
+        codes,
+        pixels,
+        prePooling,
         head.isPresent() ? head.getAsDouble() : null,
         nonZeros / ((double) images * d),
         nonZeros / images,
@@ -125,21 +186,113 @@ public final class Evaluation {
             seconds(System.nanoTime() - start)));
   }
 
-  private record Fitted(LinearProbe probe, double l2) {}
+  /** Counts steps for the progress listener. */
+  private static final class Steps {
+    private final EvalProgress progress;
+    private int total;
+    private int done = -1;
+
+    Steps(EvalProgress progress, int total) {
+      this.progress = progress;
+      this.total = total;
+    }
+
+    void next(String step) {
+      done++;
+      total = Math.max(total, done + 1);
+      progress.step(step, done, total);
+    }
+
+    void skip(int steps) {
+      total -= steps;
+    }
+  }
+
+  private static ProbeSelection.Chosen choose(
+      INDArray fit,
+      INDArray validation,
+      DataSplit split,
+      int classes,
+      EvalOptions options,
+      Steps steps,
+      String what) {
+    return ProbeSelection.choose(
+        fit,
+        Arrays.copyOf(split.fit().labels(), fit.rows()),
+        validation,
+        split.validation().labels(),
+        classes,
+        options.probe(),
+        options.l2Choices(),
+        options.epochChoices(),
+        (i, n, l2, epochs) ->
+            steps.next(
+                String.format(
+                    Locale.ROOT,
+                    "%s probe: L2 %.0e, %d epochs on %d fit images (%d of %d)",
+                    what,
+                    l2,
+                    epochs,
+                    fit.rows(),
+                    i,
+                    n)));
+  }
 
   /**
-   * A probe, its L2 chosen on held-out images when the grid is set. Its products run on the calling
-   * thread alone (the encoders' policy): they are small (256 x D x C), and two OpenMP threads on a
-   * busy 2-core machine made a fit several times slower, not faster.
+   * A probe on pixels ({@code model} null) or on {@code model}'s pre-pooling codes, chosen on the
+   * validation images and scored once on the test images.
    */
-  private static Fitted fit(INDArray x, int[] labels, int classes, EvalOptions options) {
-    if (options.l2Grid().isEmpty() || x.rows() < 20) {
-      return new Fitted(LinearProbe.fit(x, labels, classes, options.probe()), options.probe().l2());
+  private static ProbeSelection.Result probeOn(
+      DataSplit split,
+      GrayImages fitImages,
+      int classes,
+      EvalOptions options,
+      Steps steps,
+      String what,
+      EncoderModel model) {
+    steps.next("encoding " + what + " of " + fitImages.count() + " fit images and validation");
+    int threads = options.threads();
+    ProbeSelection.Chosen chosen;
+    try (INDArray fit =
+            model == null
+                ? CodeFeatures.pixels(fitImages)
+                : CodeFeatures.prePooling(model, fitImages, threads);
+        INDArray val =
+            model == null
+                ? CodeFeatures.pixels(split.validation())
+                : CodeFeatures.prePooling(model, split.validation(), threads)) {
+      chosen = choose(fit, val, split, classes, options, steps, what);
     }
-    LinearProbe.Tuned t =
-        LinearProbe.tune(
-            x, labels, classes, options.probe(), options.l2Grid(), EvalOptions.HOLDOUT);
-    return new Fitted(t.probe(), t.l2());
+    try (INDArray test =
+        model == null
+            ? CodeFeatures.pixels(split.test())
+            : CodeFeatures.prePooling(model, split.test(), threads)) {
+      return chosen.scoredOn(test, split.test().labels());
+    }
+  }
+
+  private static EvalReport.Baseline baseline(
+      String kind,
+      GrayImages train,
+      GrayImages test,
+      EvalOptions options,
+      Optional<EncoderModel> pre,
+      int limit,
+      Steps steps,
+      Supplier<ProbeSelection.Result> compute) {
+    if (options.baselines() != EvalOptions.Baselines.CACHED) {
+      return new EvalReport.Baseline(compute.get(), "computed");
+    }
+    BaselineCache cache = new BaselineCache(options.baselineCache());
+    Path file = cache.file(kind, BaselineCache.key(kind, train, test, options, pre, limit));
+    Optional<ProbeSelection.Result> cached = cache.read(file);
+    if (cached.isPresent()) {
+      steps.skip(1 + options.l2Choices().size() * options.epochChoices().size());
+      return new EvalReport.Baseline(cached.get(), "cached " + file);
+    }
+    ProbeSelection.Result result = compute.get();
+    cache.write(file, result);
+    return new EvalReport.Baseline(result, "computed");
   }
 
   private static void check(EncoderModel model, GrayImages train, GrayImages test) {

@@ -7,7 +7,9 @@ import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Consumer;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.opencv.core.Core;
 import org.opencv.core.CvType;
 import org.opencv.core.Mat;
@@ -18,7 +20,11 @@ import org.opencv.imgproc.Imgproc;
 
 /**
  * How much a representation stays the same when the image moves a little: the mean cosine
- * similarity between the representation of each image and of a shifted or rotated copy.
+ * similarity between the representation of each image and of a shifted or rotated copy (the old
+ * score), and the centred figures of {@link #centred}: whether the moved copy still finds its own
+ * original among all N by cosine once the mean of the N originals is taken out, and how close same
+ * image pairs are next to different image pairs. The uncentred cosine of non-negative, mostly dense
+ * codes is high even between different images; the centred figures are the ones to compare.
  *
  * <p>Transforms run on the 8-bit images, before normalization, with OpenCV's {@code warpAffine}
  * (bilinear, border filled with 0, the Fashion-MNIST background), so the encoder sees exactly what
@@ -101,23 +107,69 @@ public final class Invariance {
   }
 
   /**
-   * The mean cosine of each representation for one case.
+   * One case's scores for each representation: the old uncentred mean cosine, and the centred
+   * figures of {@link #centred}.
    *
    * @param transform the case's name
-   * @param pixels for pixel/255 vectors
-   * @param prePooling for the conv + ReLU + gain output; null for a model without pooling
-   * @param pooled for the codes users consume
+   * @param pixels uncentred mean cosine for pixel/255 vectors
+   * @param prePooling the same for the conv + ReLU + gain output; null for a model without pooling
+   * @param pooled the same for the codes users consume
+   * @param pixelsCentred centred retrieval and cosines for pixels
+   * @param prePoolingCentred the same for pre-pooling codes; null for a model without pooling
+   * @param pooledCentred the same for the codes users consume
    */
-  public record Row(String transform, double pixels, Double prePooling, double pooled) {
+  public record Row(
+      String transform,
+      double pixels,
+      Double prePooling,
+      double pooled,
+      Centred pixelsCentred,
+      Centred prePoolingCentred,
+      Centred pooledCentred) {
     /** Validates the name. */
     public Row {
       Objects.requireNonNull(transform, "transform");
+      Objects.requireNonNull(pixelsCentred, "pixelsCentred");
+      Objects.requireNonNull(pooledCentred, "pooledCentred");
     }
   }
 
-  /** Shifts by 1, 2 and 3 pixels, rotations by +10 and -10 degrees. */
+  /**
+   * How well moved copies find their originals when the representation's mean is taken out: every
+   * vector has the mean of the N originals subtracted, then cosines are taken (a zero vector has
+   * cosine 0 with everything).
+   *
+   * @param retrievalAt1 the share of moved copies whose nearest original (highest centred cosine,
+   *     the lower index on a tie) is their own
+   * @param sameCosine the mean centred cosine between a moved copy and its own original
+   * @param differentCosine the mean centred cosine between a moved copy and the other originals
+   */
+  public record Centred(double retrievalAt1, double sameCosine, double differentCosine) {
+    /** The mean of several results, field by field. */
+    static Centred mean(List<Centred> all) {
+      double r = 0;
+      double s = 0;
+      double d = 0;
+      for (Centred c : all) {
+        r += c.retrievalAt1;
+        s += c.sameCosine;
+        d += c.differentCosine;
+      }
+      int n = all.size();
+      return new Centred(r / n, s / n, d / n);
+    }
+  }
+
+  /** Shifts by 1, 2 and 3 pixels, rotations by +5, -5, +10 and -10 degrees. */
   public static List<Case> standardCases() {
-    return List.of(Case.shift(1), Case.shift(2), Case.shift(3), Case.rotate(10), Case.rotate(-10));
+    return List.of(
+        Case.shift(1),
+        Case.shift(2),
+        Case.shift(3),
+        Case.rotate(5),
+        Case.rotate(-5),
+        Case.rotate(10),
+        Case.rotate(-10));
   }
 
   /**
@@ -137,6 +189,19 @@ public final class Invariance {
    */
   public static List<Row> measure(
       EncoderModel model, GrayImages images, List<Case> cases, int threads) {
+    return measure(model, images, cases, threads, c -> {});
+  }
+
+  /**
+   * {@link #measure(EncoderModel, GrayImages, List, int)}, telling {@code listener} as each case
+   * begins.
+   */
+  public static List<Row> measure(
+      EncoderModel model,
+      GrayImages images,
+      List<Case> cases,
+      int threads,
+      Consumer<Case> listener) {
     CodeFeatures.checkSize(model, images);
     EncoderModel pre = CodeFeatures.prePoolingModel(model).orElse(null);
     List<Row> rows = new ArrayList<>();
@@ -144,21 +209,38 @@ public final class Invariance {
         INDArray hx = pre == null ? null : CodeFeatures.pooled(pre, images, threads);
         INDArray cx = CodeFeatures.pooled(model, images, threads)) {
       for (Case c : cases) {
+        listener.accept(c);
         double sp = 0;
         double sh = 0;
         double sc = 0;
+        List<Centred> cp = new ArrayList<>();
+        List<Centred> ch = new ArrayList<>();
+        List<Centred> cc = new ArrayList<>();
         for (Transform t : c.transforms()) {
           GrayImages moved = transform(images, t);
           try (INDArray pm = CodeFeatures.pixels(moved);
               INDArray hm = pre == null ? null : CodeFeatures.pooled(pre, moved, threads);
               INDArray cm = CodeFeatures.pooled(model, moved, threads)) {
             sp += meanCosine(px, pm);
-            sh += pre == null ? 0 : meanCosine(hx, hm);
+            cp.add(centred(px, pm));
+            if (pre != null) {
+              sh += meanCosine(hx, hm);
+              ch.add(centred(hx, hm));
+            }
             sc += meanCosine(cx, cm);
+            cc.add(centred(cx, cm));
           }
         }
         int n = c.transforms().size();
-        rows.add(new Row(c.name(), sp / n, pre == null ? null : sh / n, sc / n));
+        rows.add(
+            new Row(
+                c.name(),
+                sp / n,
+                pre == null ? null : sh / n,
+                sc / n,
+                Centred.mean(cp),
+                pre == null ? null : Centred.mean(ch),
+                Centred.mean(cc)));
       }
     }
     return rows;
@@ -198,10 +280,64 @@ public final class Invariance {
   }
 
   /**
-   * The mean over rows of the cosine between row i of {@code a} and row i of {@code b}; both [N, D]
-   * float, contiguous row-major (as {@link CodeFeatures} makes them).
+   * Centred retrieval of each row of {@code moved} among the rows of {@code originals}: both [N, D]
+   * float, row i of {@code moved} a moved copy of row i of {@code originals}, N at least 2.
+   *
+   * @throws IllegalArgumentException if the shapes differ or N is below 2
    */
-  public static double meanCosine(INDArray a, INDArray b) {
+  public static Centred centred(INDArray originals, INDArray moved) {
+    checkPair(originals, moved);
+    int n = originals.rows();
+    if (n < 2) {
+      throw new IllegalArgumentException("centred retrieval needs at least 2 originals, got " + n);
+    }
+    float[] sim;
+    try (INDArray mean = originals.mean(0);
+        INDArray o = unitRows(originals.subRowVector(mean));
+        INDArray m = unitRows(moved.subRowVector(mean));
+        INDArray s = m.mmul(o.transpose());
+        INDArray rowMajor = s.dup('c')) {
+      sim = rowMajor.data().asFloat();
+    }
+    int found = 0;
+    double same = 0;
+    double different = 0;
+    for (int i = 0; i < n; i++) {
+      int best = 0;
+      float bestValue = Float.NEGATIVE_INFINITY;
+      for (int j = 0; j < n; j++) {
+        float v = sim[i * n + j];
+        if (v > bestValue) {
+          bestValue = v;
+          best = j;
+        }
+        if (j == i) {
+          same += v;
+        } else {
+          different += v;
+        }
+      }
+      if (best == i) {
+        found++;
+      }
+    }
+    return new Centred((double) found / n, same / n, different / ((double) n * (n - 1)));
+  }
+
+  /** {@code a} with each row scaled to unit length; all-zero rows stay zero. Replaces {@code a}. */
+  private static INDArray unitRows(INDArray a) {
+    try (INDArray norms = a.norm2(1)) {
+      float[] v = norms.data().asFloat();
+      for (int i = 0; i < v.length; i++) {
+        v[i] = v[i] > 0 ? 1 / v[i] : 0;
+      }
+      try (INDArray inverse = Nd4j.create(v, new long[] {v.length, 1}, a.dataType())) {
+        return a.muliColumnVector(inverse);
+      }
+    }
+  }
+
+  private static void checkPair(INDArray a, INDArray b) {
     if (a.rank() != 2 || !java.util.Arrays.equals(a.shape(), b.shape())) {
       throw new IllegalArgumentException(
           "a and b must be matrices of one shape, got "
@@ -209,6 +345,14 @@ public final class Invariance {
               + " and "
               + java.util.Arrays.toString(b.shape()));
     }
+  }
+
+  /**
+   * The mean over rows of the cosine between row i of {@code a} and row i of {@code b}; both [N, D]
+   * float, contiguous row-major (as {@link CodeFeatures} makes them).
+   */
+  public static double meanCosine(INDArray a, INDArray b) {
+    checkPair(a, b);
     int n = a.rows();
     int d = a.columns();
     FloatBuffer fa = a.data().asNioFloat();

@@ -9,9 +9,11 @@ import io.pinwheel.extractor.model.EncoderModel;
 import io.pinwheel.trainer.GaborModelOptions;
 import io.pinwheel.trainer.InitialModels;
 import io.pinwheel.trainer.data.GrayImages;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class EvaluationTest {
   private static final EncoderModel MODEL =
@@ -23,7 +25,7 @@ class EvaluationTest {
           .withInvarianceImages(10)
           .withPrePoolingTrainLimit(60)
           .withProbe(LinearProbe.Options.defaults().withEpochs(10))
-          .withL2Grid(List.of());
+          .withGrids(List.of(), List.of());
 
   private static EvalReport report;
 
@@ -36,17 +38,20 @@ class EvaluationTest {
 
   @Test
   void shouldSeparateOrientedGratingsWithTheCodeProbe() {
-    assertThat(report.testAccuracy()).isGreaterThan(0.9);
+    assertThat(report.codes().testAccuracy()).isGreaterThan(0.9);
   }
 
   @Test
   void shouldReportTheModelAndCounts() {
     assertThat(report.model()).isEqualTo("gabor");
     assertThat(report.codeShape()).containsExactly(16, 11, 11);
-    assertThat(report.trainImages()).isEqualTo(160);
-    assertThat(report.testImages()).isEqualTo(60);
-    assertThat(report.prePoolingTrainImages()).isEqualTo(60);
-    assertThat(report.prePoolingTestAccuracy()).isNotNull();
+    assertThat(report.prePooling().probe().fitImages()).isEqualTo(60);
+  }
+
+  @Test
+  void shouldCutTheTrainingImagesIntoFitAndValidationAndRecordTheSplit() {
+    assertThat(report.split()).isEqualTo(new DataSplit.Sizes(144, 16, 60, DataSplit.DEFAULT_SEED));
+    assertThat(report.codes().fitImages()).isEqualTo(144);
   }
 
   @Test
@@ -57,15 +62,21 @@ class EvaluationTest {
 
   @Test
   void shouldReportOneInvarianceRowPerStandardCase() {
-    assertThat(report.invariance()).extracting(Invariance.Row::transform).hasSize(5);
+    assertThat(report.invariance()).extracting(Invariance.Row::transform).hasSize(7);
     assertThat(report.invarianceImages()).isEqualTo(10);
   }
 
   @Test
   void shouldWriteEveryFieldAsJson() throws Exception {
     JsonNode json = new ObjectMapper().readTree(report.toJson());
-    assertThat(json.get("testAccuracy").doubleValue()).isEqualTo(report.testAccuracy());
-    assertThat(json.get("invariance").get(0).get("pooled").isNumber()).isTrue();
+    assertThat(json.get("codes").get("testAccuracy").doubleValue())
+        .isEqualTo(report.codes().testAccuracy());
+    assertThat(json.get("codes").get("validationAccuracy").doubleValue())
+        .isEqualTo(report.codes().validationAccuracy());
+    assertThat(json.get("split").get("validationImages").intValue()).isEqualTo(16);
+    assertThat(json.get("pixels").get("source").textValue()).isEqualTo("computed");
+    assertThat(json.get("invariance").get(0).get("pooledCentred").get("retrievalAt1").isNumber())
+        .isTrue();
     assertThat(json.get("timings").get("total").doubleValue()).isPositive();
     assertThat(json.get("codeShape").size()).isEqualTo(3);
   }
@@ -73,7 +84,7 @@ class EvaluationTest {
   @Test
   void shouldRenderATableWithTheAccuraciesAndTheInvarianceRows() {
     String table = report.toTable();
-    assertThat(table).contains("test accuracy (codes)", "test accuracy (pixels)", "rotate -10");
+    assertThat(table).contains("fit + 16 validation", "pixels", "rotate -10", "retrieval@1");
   }
 
   @Test
@@ -89,8 +100,63 @@ class EvaluationTest {
     assertThatThrownBy(() -> EvalOptions.defaults().withThreads(0)).hasMessageContaining("threads");
     assertThatThrownBy(() -> EvalOptions.defaults().withLimits(0, 1))
         .hasMessageContaining("trainLimit");
-    assertThatThrownBy(() -> EvalOptions.defaults().withL2Grid(List.of(-1.0)))
+    assertThatThrownBy(() -> EvalOptions.defaults().withGrids(List.of(-1.0), List.of()))
         .hasMessageContaining("l2Grid");
+  }
+
+  @Test
+  void shouldReportNoBaselinesWhenSkipped() {
+    EvalReport skipped =
+        Evaluation.run(
+            MODEL,
+            Synthetic.gratings(40, 28, 1),
+            Synthetic.gratings(20, 28, 2),
+            OPTIONS.withInvarianceImages(0).withBaselines(EvalOptions.Baselines.SKIPPED, null));
+    assertThat(skipped.pixels()).isNull();
+    assertThat(skipped.prePooling()).isNull();
+  }
+
+  @Test
+  void shouldReadBaselinesFromTheCacheOnTheSecondRun(@TempDir Path cache) {
+    EvalOptions cached =
+        OPTIONS.withInvarianceImages(0).withBaselines(EvalOptions.Baselines.CACHED, cache);
+    GrayImages train = Synthetic.gratings(40, 28, 1);
+    GrayImages test = Synthetic.gratings(20, 28, 2);
+    EvalReport first = Evaluation.run(MODEL, train, test, cached);
+    EvalReport second = Evaluation.run(MODEL, train, test, cached);
+    assertThat(first.pixels().source()).isEqualTo("computed");
+    assertThat(second.pixels().source()).startsWith("cached " + cache);
+    assertThat(second.pixels().probe()).isEqualTo(first.pixels().probe());
+    assertThat(second.prePooling().probe()).isEqualTo(first.prePooling().probe());
+  }
+
+  @Test
+  void shouldComputeTheBaselinesAgainWhenTheSplitSeedChanges(@TempDir Path cache) {
+    EvalOptions cached =
+        OPTIONS.withInvarianceImages(0).withBaselines(EvalOptions.Baselines.CACHED, cache);
+    GrayImages train = Synthetic.gratings(40, 28, 1);
+    GrayImages test = Synthetic.gratings(20, 28, 2);
+    Evaluation.run(MODEL, train, test, cached);
+    EvalReport other = Evaluation.run(MODEL, train, test, cached.withSplit(0.1, 99));
+    assertThat(other.pixels().source()).isEqualTo("computed");
+  }
+
+  @Test
+  void shouldTellTheListenerEveryStepInOrder() {
+    List<Integer> done = new java.util.ArrayList<>();
+    List<Integer> totals = new java.util.ArrayList<>();
+    Evaluation.run(
+        MODEL,
+        Synthetic.gratings(40, 28, 1),
+        Synthetic.gratings(20, 28, 2),
+        OPTIONS.withInvarianceImages(0),
+        (step, d, total) -> {
+          done.add(d);
+          totals.add(total);
+        });
+    // Codes: encode, 1 fit, test; pixels and pre-pooling: encode, 1 fit each.
+    assertThat(done).containsExactly(0, 1, 2, 3, 4, 5, 6);
+    assertThat(totals).containsOnly(7);
   }
 
   private static org.assertj.core.data.Offset<Double> within() {

@@ -1,6 +1,7 @@
 package io.pinwheel.trainer.eval;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.offset;
 
 import io.pinwheel.extractor.model.EncoderModel;
 import io.pinwheel.trainer.GaborModelOptions;
@@ -8,6 +9,7 @@ import io.pinwheel.trainer.InitialModels;
 import io.pinwheel.trainer.data.GrayImages;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 class InvarianceTest {
   private static final EncoderModel MODEL =
@@ -59,9 +61,10 @@ class InvarianceTest {
   }
 
   @Test
-  void shouldListShiftsOneToThreeAndBothRotations() {
+  void shouldListShiftsOneToThreeAndRotationsByFiveAndTenDegreesBothWays() {
     assertThat(Invariance.standardCases().stream().map(Invariance.Case::name))
-        .containsExactly("shift 1", "shift 2", "shift 3", "rotate +10", "rotate -10");
+        .containsExactly(
+            "shift 1", "shift 2", "shift 3", "rotate +5", "rotate -5", "rotate +10", "rotate -10");
     assertThat(Invariance.Case.shift(2).transforms()).hasSize(4);
   }
 
@@ -73,5 +76,73 @@ class InvarianceTest {
     Invariance.Row shift = rows.get(0);
     assertThat(shift.pooled()).isGreaterThan(shift.prePooling());
     assertThat(shift.pooled()).isBetween(0.0, 1.0);
+  }
+
+  /** 3x3 blobs at distinct places, at least 6 pixels apart, on a black 28x28 frame. */
+  private static GrayImages blobs(int background) {
+    int n = 16;
+    byte[] px = new byte[n * 28 * 28];
+    java.util.Arrays.fill(px, (byte) background);
+    for (int i = 0; i < n; i++) {
+      int cy = 4 + 6 * (i / 4);
+      int cx = 4 + 6 * (i % 4);
+      for (int y = cy - 1; y <= cy + 1; y++) {
+        for (int x = cx - 1; x <= cx + 1; x++) {
+          px[(i * 28 + y) * 28 + x] = (byte) 255;
+        }
+      }
+    }
+    return new GrayImages(n, 28, 28, px, new int[0]);
+  }
+
+  private static Invariance.Centred pixelsCentred(GrayImages images, Invariance.Transform t) {
+    try (INDArray a = CodeFeatures.pixels(images);
+        INDArray b = CodeFeatures.pixels(Invariance.transform(images, t))) {
+      return Invariance.centred(a, b);
+    }
+  }
+
+  @Test
+  void shouldFindEveryOriginalWhenBlobsMoveLessThanTheirWidth() {
+    Invariance.Centred c = pixelsCentred(blobs(0), Invariance.Transform.shift(1, 0));
+    assertThat(c.retrievalAt1()).isEqualTo(1.0);
+    assertThat(c.sameCosine()).isGreaterThan(c.differentCosine() + 0.5);
+  }
+
+  @Test
+  void shouldFindAlmostNoOriginalWhenBlobsMovePastTheirWidth() {
+    Invariance.Centred c = pixelsCentred(blobs(0), Invariance.Transform.shift(4, 0));
+    assertThat(c.retrievalAt1()).isLessThan(0.2);
+  }
+
+  @Test
+  void shouldScoreDifferentImagesNearZeroOnceTheSharedBackgroundIsTakenOut() {
+    GrayImages bright = blobs(200);
+    try (INDArray a = CodeFeatures.pixels(bright);
+        INDArray b =
+            CodeFeatures.pixels(Invariance.transform(bright, Invariance.Transform.shift(0, 0)))) {
+      assertThat(Invariance.meanCosine(a, b)).isGreaterThan(0.9);
+      // Uncentred, two different blobs on one background would score about 0.97.
+      assertThat(Invariance.centred(a, b).differentCosine()).isBetween(-0.2, 0.2);
+    }
+  }
+
+  @Test
+  void shouldReproduceThePublishedPixelRetrievalUnderHorizontalShiftsOnFashionMnist()
+      throws Exception {
+    java.nio.file.Path dir = java.nio.file.Path.of("/usr/share/datasets/fashion-mnist");
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        java.nio.file.Files.isRegularFile(dir.resolve("t10k-images-idx3-ubyte.gz")),
+        "Fashion-MNIST is not installed");
+    GrayImages test =
+        io.pinwheel.trainer.data.FashionMnist.read(
+                dir, io.pinwheel.trainer.data.FashionMnist.Split.TEST)
+            .head(1000);
+    double[] expected = {0.57, 0.22, 0.12};
+    for (int s = 1; s <= 3; s++) {
+      double right = pixelsCentred(test, Invariance.Transform.shift(s, 0)).retrievalAt1();
+      double left = pixelsCentred(test, Invariance.Transform.shift(-s, 0)).retrievalAt1();
+      assertThat((right + left) / 2).as("shift %d", s).isCloseTo(expected[s - 1], offset(0.04));
+    }
   }
 }

@@ -1,0 +1,243 @@
+package io.pinwheel.trainer.eval;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pinwheel.extractor.model.EncoderModel;
+import io.pinwheel.trainer.data.GrayImages;
+import io.pinwheel.trainer.viz.LossPlot;
+import java.nio.FloatBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.SplittableRandom;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Accuracy and retrieval against code density: the model's code before its output rule, cut by a
+ * global threshold chosen on the fit images so that a target share of values stays non-zero (the
+ * output rule {@code threshold} at that density), for targets from 0.02 to 0.5. At each density a
+ * probe (fixed L2 and epochs) is fitted on the fit part and scored on the validation part, and
+ * shift-by-1 retrieval@1 (four directions, centred cosine) is scored on validation images. Every
+ * figure is a validation figure: the sweep is a basis for choosing the rule, not a test result.
+ */
+public final class DensitySweep {
+  /** The code densities aimed at. */
+  public static final List<Double> TARGETS = List.of(0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5);
+
+  private static final int SAMPLE = 2_000_000;
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private DensitySweep() {}
+
+  /**
+   * One density.
+   *
+   * @param targetDensity the share of non-zero values aimed at
+   * @param threshold the output rule's threshold that gives it on the fit images (values must be
+   *     strictly greater to be kept); 0 when the code is already sparser than the target
+   * @param validationDensity the share of non-zero values on the validation images
+   * @param validationAccuracy the probe's accuracy on the validation images
+   * @param shiftRetrievalAt1 shift-by-1 retrieval@1 (four directions) among validation images
+   */
+  public record Point(
+      double targetDensity,
+      double threshold,
+      double validationDensity,
+      double validationAccuracy,
+      double shiftRetrievalAt1) {}
+
+  /**
+   * The sweep.
+   *
+   * @param model the model's name
+   * @param version its version
+   * @param split the images behind the figures (test images are not used)
+   * @param l2 the probe's L2 strength (chosen on validation for the model's own rule)
+   * @param epochs the probe's epochs
+   * @param retrievalImages validation images retrieval was scored among
+   * @param points one per target, densest first
+   */
+  public record Report(
+      String model,
+      int version,
+      DataSplit.Sizes split,
+      double l2,
+      int epochs,
+      int retrievalImages,
+      List<Point> points) {
+    /** Copies the list. */
+    public Report {
+      Objects.requireNonNull(model, "model");
+      points = List.copyOf(points);
+    }
+
+    /** The figures as one JSON object. */
+    public String toJson() {
+      try {
+        return JSON.writeValueAsString(this);
+      } catch (JsonProcessingException e) {
+        throw new IllegalStateException("cannot write the sweep as JSON", e);
+      }
+    }
+
+    /** Validation accuracy and shift retrieval against density, as a PNG picture. */
+    public byte[] png() {
+      double[] x = points.stream().mapToDouble(Point::validationDensity).toArray();
+      double[] acc = points.stream().mapToDouble(Point::validationAccuracy).toArray();
+      double[] ret = points.stream().mapToDouble(Point::shiftRetrievalAt1).toArray();
+      return LossPlot.png(
+          List.of(
+              new LossPlot.Series("probe accuracy (validation)", x, acc),
+              new LossPlot.Series("shift-1 retrieval@1 (validation)", x, ret)),
+          model + " v" + version + ": accuracy and retrieval vs code density",
+          "code density",
+          720,
+          440);
+    }
+  }
+
+  /** {@code FILE.json} beside {@code FILE.png}. */
+  public static Path jsonPath(Path png) {
+    String name = png.getFileName().toString();
+    String stem = name.endsWith(".png") ? name.substring(0, name.length() - 4) : name;
+    return png.resolveSibling(stem + ".json");
+  }
+
+  /**
+   * Runs the sweep.
+   *
+   * @param split fit and validation images (the test part is not read)
+   * @param options threads and probe options; {@code invarianceImages} caps the retrieval images
+   * @param l2 the probe's L2 strength
+   * @param epochs the probe's epochs
+   */
+  public static Report run(
+      EncoderModel model,
+      DataSplit split,
+      EvalOptions options,
+      double l2,
+      int epochs,
+      EvalProgress progress) {
+    EncoderModel dense = CodeFeatures.beforeOutputRule(model);
+    int threads = options.threads();
+    int classes = Math.max(split.fit().classCount(), split.validation().classCount());
+    int retrieval = Math.min(Math.max(2, options.invarianceImages()), split.validation().count());
+    GrayImages originals = split.validation().head(retrieval);
+    List<Invariance.Transform> moves = Invariance.Case.shift(1).transforms();
+    int total = 2 + TARGETS.size();
+    progress.step("density sweep: encoding the fit and validation codes before the rule", 0, total);
+    List<Point> points = new ArrayList<>();
+    try (INDArray fit = CodeFeatures.pooled(dense, split.fit(), threads);
+        INDArray val = CodeFeatures.pooled(dense, split.validation(), threads);
+        INDArray orig = CodeFeatures.pooled(dense, originals, threads)) {
+      progress.step("density sweep: encoding shifted validation images", 1, total);
+      List<INDArray> moved = new ArrayList<>();
+      try {
+        for (Invariance.Transform t : moves) {
+          moved.add(CodeFeatures.pooled(dense, Invariance.transform(originals, t), threads));
+        }
+        float[] sample = sample(fit);
+        List<Double> targets = new ArrayList<>(TARGETS);
+        targets.sort((a, b) -> Double.compare(b, a));
+        int step = 2;
+        for (double target : targets) {
+          progress.step(
+              String.format(
+                  java.util.Locale.ROOT, "density sweep: density %.2f, fitting the probe", target),
+              step++,
+              total);
+          float threshold = Math.max(0, quantile(sample, 1 - target));
+          // Thresholds only rise along the sweep (densest first), so cutting in place is the
+          // same as cutting the original codes.
+          cut(fit, threshold);
+          cut(val, threshold);
+          LinearProbe p =
+              LinearProbe.fit(
+                  fit,
+                  split.fit().labels(),
+                  classes,
+                  options.probe().withL2(l2).withEpochs(epochs));
+          double acc = p.accuracy(val, split.validation().labels());
+          List<Invariance.Centred> found = new ArrayList<>();
+          try (INDArray o = orig.dup()) {
+            cut(o, threshold);
+            for (INDArray m : moved) {
+              try (INDArray mc = m.dup()) {
+                cut(mc, threshold);
+                found.add(Invariance.centred(o, mc));
+              }
+            }
+          }
+          points.add(
+              new Point(
+                  target,
+                  threshold,
+                  nonZeroShare(val),
+                  acc,
+                  Invariance.Centred.mean(found).retrievalAt1()));
+        }
+      } finally {
+        for (INDArray m : moved) {
+          m.close();
+        }
+      }
+    }
+    return new Report(model.name(), model.version(), split.sizes(), l2, epochs, retrieval, points);
+  }
+
+  /** Up to {@link #SAMPLE} values of {@code codes}, drawn with a fixed seed, sorted. */
+  private static float[] sample(INDArray codes) {
+    FloatBuffer b = codes.data().asNioFloat();
+    long n = codes.length();
+    float[] out;
+    if (n <= SAMPLE) {
+      out = new float[(int) n];
+      b.get(0, out);
+    } else {
+      out = new float[SAMPLE];
+      SplittableRandom random = new SplittableRandom(1);
+      for (int i = 0; i < SAMPLE; i++) {
+        out[i] = b.get((int) random.nextLong(n));
+      }
+    }
+    Arrays.sort(out);
+    return out;
+  }
+
+  /** The value below which a share {@code q} of the sorted sample lies. */
+  private static float quantile(float[] sorted, double q) {
+    int i = (int) Math.min(sorted.length - 1, Math.max(0, Math.floor(q * sorted.length)));
+    return sorted[i];
+  }
+
+  /** Sets every value not above {@code threshold} to 0, in place. */
+  static void cut(INDArray codes, float threshold) {
+    FloatBuffer b = codes.data().asNioFloat();
+    int size = (int) codes.length();
+    float[] chunk = new float[Math.min(size, 1 << 16)];
+    for (int at = 0; at < size; at += chunk.length) {
+      int len = Math.min(chunk.length, size - at);
+      b.get(at, chunk, 0, len);
+      for (int i = 0; i < len; i++) {
+        if (!(chunk[i] > threshold)) {
+          chunk[i] = 0;
+        }
+      }
+      b.put(at, chunk, 0, len);
+    }
+  }
+
+  private static double nonZeroShare(INDArray codes) {
+    FloatBuffer b = codes.data().asNioFloat();
+    int size = (int) codes.length();
+    long n = 0;
+    for (int i = 0; i < size; i++) {
+      if (b.get(i) != 0) {
+        n++;
+      }
+    }
+    return (double) n / size;
+  }
+}

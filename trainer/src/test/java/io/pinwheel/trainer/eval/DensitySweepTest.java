@@ -1,0 +1,56 @@
+package io.pinwheel.trainer.eval;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.offset;
+
+import io.pinwheel.extractor.model.EncoderModel;
+import io.pinwheel.trainer.GaborModelOptions;
+import io.pinwheel.trainer.InitialModels;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class DensitySweepTest {
+  private static final EncoderModel MODEL =
+      InitialModels.gabor(GaborModelOptions.defaults().withSize(28).withKernel(7).withThreshold(0));
+
+  private static DensitySweep.Report sweep;
+
+  @BeforeAll
+  static void sweepGratings() {
+    DataSplit split =
+        DataSplit.of(Synthetic.gratings(60, 28, 1), Synthetic.gratings(10, 28, 2), 0.25, 15);
+    sweep =
+        DensitySweep.run(
+            MODEL,
+            split,
+            EvalOptions.defaults()
+                .withInvarianceImages(8)
+                .withProbe(LinearProbe.Options.defaults().withEpochs(3)),
+            1e-4,
+            3,
+            EvalProgress.NONE);
+  }
+
+  @Test
+  void shouldReachEachTargetDensityOnTheValidationImages() {
+    for (DensitySweep.Point p : sweep.points()) {
+      assertThat(p.validationDensity())
+          .as("target %s", p.targetDensity())
+          .isCloseTo(p.targetDensity(), offset(0.5 * p.targetDensity() + 0.01));
+    }
+  }
+
+  @Test
+  void shouldRaiseTheThresholdAsTheDensityFalls() {
+    List<Double> thresholds = sweep.points().stream().map(DensitySweep.Point::threshold).toList();
+    assertThat(thresholds).isSorted();
+    assertThat(sweep.points().get(0).targetDensity()).isEqualTo(0.5);
+  }
+
+  @Test
+  void shouldWriteThePictureAndTheFigures() {
+    assertThat(sweep.png()).startsWith(0x89, 'P', 'N', 'G');
+    assertThat(sweep.toJson()).contains("\"validationAccuracy\"", "\"shiftRetrievalAt1\"");
+  }
+}
