@@ -37,6 +37,8 @@ final class ConvAlone implements Measure.Work {
     int k = ReferenceWorkload.FILTERS;
     int kh = ReferenceWorkload.KERNEL;
     int out = side - kh + 1;
+    // oneDNN fixes the primitive's thread count when it creates it, from this thread's count.
+    NativeRuntime.applyToCurrentThread(1);
     engine eng = own(new engine(engine.kind.cpu, 0));
     stream = own(new stream(eng));
     long[] none = {0, 0};

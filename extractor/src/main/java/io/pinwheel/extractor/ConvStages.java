@@ -54,8 +54,9 @@ import org.bytedeco.javacpp.Pointer;
  * <p>One owner: every native object (engine, stream, primitives, memory, descriptors) is made in
  * the constructor, recorded, and freed by {@link #close()}. Scratch space is the caller's (oneDNN's
  * user scratchpad mode): one buffer, the largest any primitive asks for, shared by all of them.
- * oneDNN runs on the calling thread's OpenMP thread count, which {@link NativeRuntime} sets (one
- * thread by default; ND4J and oneDNN share one OpenMP runtime).
+ * oneDNN fixes a primitive's thread count when it creates it, from the creating thread's OpenMP
+ * count, which {@link NativeRuntime} sets first (one thread by default; ND4J and oneDNN share one
+ * OpenMP runtime).
  */
 final class ConvStages implements AutoCloseable {
   private final List<Pointer> owned = new ArrayList<>();
@@ -71,6 +72,10 @@ final class ConvStages implements AutoCloseable {
   /** The primitives of the model's stages; the model must hold conv/l2pool pairs only. */
   ConvStages(EncoderModel model) {
     NativeRuntime.init();
+    // oneDNN plans a primitive's threads when it is created, from this thread's OpenMP count: set
+    // it first, or the primitives keep OMP_NUM_THREADS (every core) whatever the thread that runs
+    // them asks for.
+    NativeRuntime.applyToCurrentThread();
     try {
       engine eng = own(new engine(engine.kind.cpu, 0));
       stream = own(new stream(eng));
