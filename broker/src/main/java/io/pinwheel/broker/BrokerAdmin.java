@@ -4,6 +4,7 @@ import static io.pinwheel.broker.EmbeddedKafka.ADMIN_TIMEOUT;
 import static io.pinwheel.broker.EmbeddedKafka.HOST;
 import static io.pinwheel.broker.EmbeddedKafka.STARTUP_TIMEOUT;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -12,6 +13,7 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.KafkaFuture;
 
 /**
  * The embedded broker's admin client: its settings, waiting for the broker to answer, and waiting
@@ -56,9 +58,14 @@ final class BrokerAdmin {
     throw new KafkaException("the broker did not answer within " + STARTUP_TIMEOUT, last);
   }
 
-  static <T> T await(org.apache.kafka.common.KafkaFuture<T> future, String what) {
+  static <T> T await(KafkaFuture<T> future, String what) {
+    return await(future, what, ADMIN_TIMEOUT);
+  }
+
+  /** Waits up to {@code timeout} for an admin call; a failure names {@code what} was tried. */
+  static <T> T await(KafkaFuture<T> future, String what, Duration timeout) {
     try {
-      return future.get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
       throw new KafkaException(
           "could not " + what + ": " + e.getCause().getMessage(), e.getCause());
