@@ -14,7 +14,6 @@ import org.apache.kafka.clients.admin.ScramMechanism;
 import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.clients.admin.UserScramCredentialsDescription;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.acl.AclBindingFilter;
 import org.apache.kafka.common.errors.ResourceNotFoundException;
@@ -38,7 +37,7 @@ final class BrokerUsers {
           "a user name is letters, digits, '.', '_' and '-', got '" + user + "'");
     }
     ScramCredentialInfo info = new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, ITERATIONS);
-    await(
+    BrokerAdmin.await(
         admin
             .alterUserScramCredentials(
                 List.of(new UserScramCredentialUpsertion(user, info, password)))
@@ -50,34 +49,36 @@ final class BrokerUsers {
       if (System.nanoTime() > deadline) {
         throw new KafkaException("user " + user + " not known to the broker after " + timeout);
       }
-      pause();
+      BrokerAdmin.sleep(20);
     }
   }
 
   static void createAcls(Admin admin, Collection<AclBinding> acls, Duration timeout) {
-    await(admin.createAcls(acls).all(), "create ACLs " + acls, timeout);
+    BrokerAdmin.await(admin.createAcls(acls).all(), "create ACLs " + acls, timeout);
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
       Set<AclBinding> present =
           new HashSet<>(
-              await(admin.describeAcls(AclBindingFilter.ANY).values(), "describe ACLs", timeout));
+              BrokerAdmin.await(
+                  admin.describeAcls(AclBindingFilter.ANY).values(), "describe ACLs", timeout));
       if (present.containsAll(acls)) {
         return;
       }
       if (System.nanoTime() > deadline) {
         throw new KafkaException("ACLs not applied by the broker after " + timeout + ": " + acls);
       }
-      pause();
+      BrokerAdmin.sleep(20);
     }
   }
 
   static void deleteAcls(Admin admin, Collection<AclBindingFilter> filters, Duration timeout) {
-    await(admin.deleteAcls(filters).all(), "delete ACLs " + filters, timeout);
+    BrokerAdmin.await(admin.deleteAcls(filters).all(), "delete ACLs " + filters, timeout);
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
       boolean left = false;
       for (AclBinding b :
-          await(admin.describeAcls(AclBindingFilter.ANY).values(), "describe ACLs", timeout)) {
+          BrokerAdmin.await(
+              admin.describeAcls(AclBindingFilter.ANY).values(), "describe ACLs", timeout)) {
         left |= filters.stream().anyMatch(f -> f.matches(b));
       }
       if (!left) {
@@ -86,7 +87,7 @@ final class BrokerUsers {
       if (System.nanoTime() > deadline) {
         throw new KafkaException("ACLs still applied by the broker after " + timeout);
       }
-      pause();
+      BrokerAdmin.sleep(20);
     }
   }
 
@@ -108,29 +109,6 @@ final class BrokerUsers {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new KafkaException("interrupted while describing user " + user, e);
-    }
-  }
-
-  private static <T> T await(KafkaFuture<T> future, String what, Duration timeout) {
-    try {
-      return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (ExecutionException e) {
-      throw new KafkaException(
-          "could not " + what + ": " + e.getCause().getMessage(), e.getCause());
-    } catch (TimeoutException e) {
-      throw new KafkaException("timed out trying to " + what, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new KafkaException("interrupted while trying to " + what, e);
-    }
-  }
-
-  private static void pause() {
-    try {
-      Thread.sleep(20);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new KafkaException("interrupted while waiting for the broker", e);
     }
   }
 }

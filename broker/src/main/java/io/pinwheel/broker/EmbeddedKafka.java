@@ -1,40 +1,22 @@
 package io.pinwheel.broker;
 
 import io.pinwheel.client.admin.TopicReadiness;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Properties;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.stream.Stream;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
-import kafka.tools.StorageTool;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.acl.AclBindingFilter;
 import org.apache.kafka.common.utils.Time;
@@ -66,8 +48,8 @@ public final class EmbeddedKafka implements AutoCloseable {
   public static final int DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 
   static final String HOST = "127.0.0.1";
-  private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
-  private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
+  static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
+  static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
   private static final int START_ATTEMPTS = 3;
 
   private final KafkaRaftServer server;
@@ -296,7 +278,7 @@ public final class EmbeddedKafka implements AutoCloseable {
       throw new IllegalArgumentException("partitions must be at least 1, got " + partitions);
     }
     NewTopic topic = new NewTopic(name, partitions, (short) 1).configs(Map.copyOf(configs));
-    await(admin.createTopics(List.of(topic)).all(), "create topic " + name);
+    BrokerAdmin.await(admin.createTopics(List.of(topic)).all(), "create topic " + name);
     TopicReadiness.await(admin, List.of(name), ADMIN_TIMEOUT);
   }
 
@@ -317,7 +299,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     } finally {
       stop(server);
       if (deleteLogDir) {
-        deleteRecursively(logDir);
+        BrokerStorage.deleteRecursively(logDir);
       }
     }
   }
@@ -428,7 +410,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             e.addSuppressed(failure);
           }
           failure = e;
-          if (!isBindFailure(e)) {
+          if (!BrokerPorts.isBindFailure(e)) {
             break;
           }
         }
@@ -438,7 +420,7 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     private EmbeddedKafka startOnce() {
       long t0 = System.nanoTime();
-      int[] free = freePorts(port == 0 ? 3 : 2);
+      int[] free = BrokerPorts.freePorts(port == 0 ? 3 : 2);
       int brokerPort = port == 0 ? free[0] : port;
       int controllerPort = port == 0 ? free[1] : free[0];
       int tlsPort = port == 0 ? free[2] : free[1];
@@ -460,11 +442,11 @@ public final class EmbeddedKafka implements AutoCloseable {
       try {
         BrokerSecurity security = secured ? BrokerSecurity.prepare(dir) : null;
         Properties props = serverProperties(dir, brokerPort, tlsPort, controllerPort, security);
-        format(dir, props, security == null ? List.of() : security.formatArguments());
+        BrokerStorage.format(dir, props, security == null ? List.of() : security.formatArguments());
         server = new KafkaRaftServer(new KafkaConfig(props, false), Time.SYSTEM);
         server.startup();
-        admin = Admin.create(adminConfig(brokerPort, security));
-        awaitAnswer(admin);
+        admin = Admin.create(BrokerAdmin.config(brokerPort, security));
+        BrokerAdmin.awaitAnswer(admin);
         return new EmbeddedKafka(
             server,
             admin,
@@ -487,7 +469,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
         if (temporary) {
           try {
-            deleteRecursively(dir);
+            BrokerStorage.deleteRecursively(dir);
           } catch (UncheckedIOException suppressed) {
             e.addSuppressed(suppressed);
           }
@@ -554,168 +536,6 @@ public final class EmbeddedKafka implements AutoCloseable {
       Properties props = new Properties();
       props.putAll(p);
       return props;
-    }
-  }
-
-  private static void format(Path dir, Properties props, List<String> extraArguments) {
-    Path file = dir.resolve("server.properties");
-    try (OutputStream out = Files.newOutputStream(file)) {
-      props.store(out, "embedded pinwheel broker");
-    } catch (IOException e) {
-      throw new KafkaException("could not write " + file, e);
-    }
-    ByteArrayOutputStream output = new ByteArrayOutputStream();
-    int status;
-    try (PrintStream print = new PrintStream(output, true, StandardCharsets.UTF_8)) {
-      // --ignore-formatted skips a kept log directory from an earlier run, but only if given the
-      // cluster id it was formatted with.
-      List<String> args = new ArrayList<>();
-      args.add("format");
-      args.add("-t");
-      args.add(
-          existingClusterId(dir.resolve("data")).orElseGet(() -> Uuid.randomUuid().toString()));
-      args.add("-c");
-      args.add(file.toString());
-      args.add("--ignore-formatted");
-      args.addAll(extraArguments);
-      status = StorageTool.execute(args.toArray(String[]::new), print);
-    } catch (RuntimeException e) {
-      throw new KafkaException(
-          "could not format "
-              + dir
-              + ": "
-              + e.getMessage()
-              + " "
-              + output.toString(StandardCharsets.UTF_8),
-          e);
-    }
-    if (status != 0) {
-      throw new KafkaException(
-          "formatting "
-              + dir
-              + " failed with status "
-              + status
-              + ": "
-              + output.toString(StandardCharsets.UTF_8));
-    }
-  }
-
-  private static Optional<String> existingClusterId(Path dataDir) {
-    Path meta = dataDir.resolve("meta.properties");
-    if (!Files.isRegularFile(meta)) {
-      return Optional.empty();
-    }
-    Properties p = new Properties();
-    try (InputStream in = Files.newInputStream(meta)) {
-      p.load(in);
-    } catch (IOException e) {
-      throw new KafkaException("could not read " + meta, e);
-    }
-    return Optional.ofNullable(p.getProperty("cluster.id"));
-  }
-
-  private static Map<String, Object> adminConfig(int brokerPort, BrokerSecurity security) {
-    Map<String, Object> c = new HashMap<>();
-    if (security != null) {
-      c.putAll(security.superUserClient(HOST + ":" + brokerPort));
-    }
-    c.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, HOST + ":" + brokerPort);
-    c.put(AdminClientConfig.CLIENT_ID_CONFIG, "pinwheel-embedded-kafka-admin");
-    c.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
-    c.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) ADMIN_TIMEOUT.toMillis());
-    return c;
-  }
-
-  private static void awaitAnswer(Admin admin) {
-    long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
-    RuntimeException last = null;
-    while (System.nanoTime() < deadline) {
-      try {
-        // A listed node means the broker is registered and unfenced: it serves produce and fetch.
-        if (!admin
-            .describeCluster()
-            .nodes()
-            .get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-            .isEmpty()) {
-          return;
-        }
-      } catch (ExecutionException | TimeoutException e) {
-        last = new KafkaException(e.getMessage(), e);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new KafkaException("interrupted while waiting for the broker", e);
-      }
-      sleep(20);
-    }
-    throw new KafkaException("the broker did not answer within " + STARTUP_TIMEOUT, last);
-  }
-
-  private static <T> T await(org.apache.kafka.common.KafkaFuture<T> future, String what) {
-    try {
-      return future.get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (ExecutionException e) {
-      throw new KafkaException(
-          "could not " + what + ": " + e.getCause().getMessage(), e.getCause());
-    } catch (TimeoutException e) {
-      throw new KafkaException("timed out trying to " + what, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new KafkaException("interrupted while trying to " + what, e);
-    }
-  }
-
-  private static int[] freePorts(int count) {
-    // All sockets stay open until every port is found, so the ports differ from each other.
-    List<ServerSocket> sockets = new ArrayList<>();
-    try {
-      int[] ports = new int[count];
-      for (int i = 0; i < count; i++) {
-        ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(HOST));
-        sockets.add(s);
-        ports[i] = s.getLocalPort();
-      }
-      return ports;
-    } catch (IOException e) {
-      throw new KafkaException("could not find a free port on " + HOST, e);
-    } finally {
-      for (ServerSocket s : sockets) {
-        try {
-          s.close();
-        } catch (IOException ignored) {
-          // Closing a listening socket that never accepted cannot lose anything.
-        }
-      }
-    }
-  }
-
-  private static boolean isBindFailure(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof java.net.BindException) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new KafkaException("interrupted while waiting for the broker", e);
-    }
-  }
-
-  private static void deleteRecursively(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("could not delete " + dir, e);
     }
   }
 }

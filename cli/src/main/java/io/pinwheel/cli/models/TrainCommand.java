@@ -17,7 +17,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code pinwheel train}: learns a group-sparse convolutional encoder from images. */
@@ -187,40 +186,39 @@ public final class TrainCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     output.requireOut(spec, data.missing());
-    TrainingJob.Spec job;
-    try {
-      TrainOptions options =
-          new TrainOptions(
-              filters,
-              kernel,
-              groups,
-              poolWindow(pool),
-              poolStride(pool),
-              lambda,
-              1e-4,
-              epochs,
-              batch,
-              learningRate,
-              density,
-              seed.seed(),
-              output.threads());
-      String modelName = output.modelName();
-      job =
-          new TrainingJob.Spec(
-              data.source(),
-              output.out,
-              modelName,
-              options,
-              normalize.normalization(),
-              size,
-              patch,
-              patches,
-              limit,
-              resume,
-              Optional.ofNullable(stackOn));
-    } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), "invalid options: " + e.getMessage(), e);
-    }
+    TrainingJob.Spec job =
+        output.spec(
+            spec,
+            () -> {
+              TrainOptions options =
+                  new TrainOptions(
+                      filters,
+                      kernel,
+                      groups,
+                      poolWindow(pool),
+                      poolStride(pool),
+                      lambda,
+                      1e-4,
+                      epochs,
+                      batch,
+                      learningRate,
+                      density,
+                      seed.seed(),
+                      output.threads());
+              String modelName = output.modelName();
+              return new TrainingJob.Spec(
+                  data.source(),
+                  output.out,
+                  modelName,
+                  options,
+                  normalize.normalization(),
+                  size,
+                  patch,
+                  patches,
+                  limit,
+                  resume,
+                  Optional.ofNullable(stackOn));
+            });
     if (stackOn != null && !Files.isRegularFile(stackOn)) {
       context.err().println("pinwheel train: --stack-on: no such model file: " + stackOn);
       return ExitCodes.USAGE;
@@ -234,12 +232,10 @@ public final class TrainCommand implements Callable<Integer> {
                   + "; run without --resume to start afresh");
       return ExitCodes.USAGE;
     }
-    TrainProgress progress = new TrainProgress(context);
-    return output.run(
+    return output.train(
         context,
         "pinwheel train",
-        progress.line,
-        () -> TrainingJob.run(job, progress, Clock.systemUTC()).report());
+        progress -> () -> TrainingJob.run(job, progress, Clock.systemUTC()).report());
   }
 
   private static int poolWindow(String text) {

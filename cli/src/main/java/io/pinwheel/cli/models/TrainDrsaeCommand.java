@@ -12,7 +12,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code pinwheel train drsae}: a discriminative recurrent sparse auto-encoder. */
@@ -152,40 +151,37 @@ public final class TrainDrsaeCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     output.requireOut(spec);
-    DrsaeJob.Spec job;
-    try {
-      if (pretrainEpochs > epochs) {
-        throw new IllegalArgumentException(
-            "pretrain-epochs (" + pretrainEpochs + ") must be <= epochs (" + epochs + ")");
-      }
-      job =
-          new DrsaeJob.Spec(
-              data.orFashionMnist(),
-              output.out,
-              output.modelName(),
-              units,
-              steps,
-              lambda,
-              new DrsaeOptions(
-                  pretrainEpochs,
-                  epochs - pretrainEpochs,
-                  alpha,
-                  batch,
-                  learningRate,
-                  seed.seed(),
-                  output.threads(),
-                  averaging,
-                  shift),
-              limit,
-              testLimit);
-    } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), "invalid options: " + e.getMessage(), e);
-    }
-    TrainProgress progress = new TrainProgress(context);
-    return output.run(
+    DrsaeJob.Spec job =
+        output.spec(
+            spec,
+            () -> {
+              if (pretrainEpochs > epochs) {
+                throw new IllegalArgumentException(
+                    "pretrain-epochs (" + pretrainEpochs + ") must be <= epochs (" + epochs + ")");
+              }
+              return new DrsaeJob.Spec(
+                  data.orFashionMnist(),
+                  output.out,
+                  output.modelName(),
+                  units,
+                  steps,
+                  lambda,
+                  new DrsaeOptions(
+                      pretrainEpochs,
+                      epochs - pretrainEpochs,
+                      alpha,
+                      batch,
+                      learningRate,
+                      seed.seed(),
+                      output.threads(),
+                      averaging,
+                      shift),
+                  limit,
+                  testLimit);
+            });
+    return output.train(
         context,
         "pinwheel train drsae",
-        progress.line,
-        () -> DrsaeJob.run(job, progress, Clock.systemUTC()).report());
+        progress -> () -> DrsaeJob.run(job, progress, Clock.systemUTC()).report());
   }
 }

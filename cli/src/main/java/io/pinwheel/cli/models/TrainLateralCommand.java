@@ -15,7 +15,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -193,42 +192,39 @@ public final class TrainLateralCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     output.requireOut(spec, data.missing());
-    LateralJob.Spec job;
-    try {
-      LateralOptions options =
-          new LateralOptions(
-              PatternSpec.parse(pattern, units),
-              InhibitionMode.parse(s),
-              sMax,
-              sRate,
-              lambda,
-              patch,
-              fistaSteps,
-              epochs,
-              psdEpochs,
-              batch,
-              learningRate,
-              psdLearningRate,
-              density,
-              seed.seed(),
-              output.threads());
-      job =
-          new LateralJob.Spec(
-              data.folder(),
-              output.out,
-              output.modelName(),
-              options,
-              normalize.normalization(),
-              size,
-              patches);
-    } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), "invalid options: " + e.getMessage(), e);
-    }
-    TrainProgress progress = new TrainProgress(context);
-    return output.run(
+    LateralJob.Spec job =
+        output.spec(
+            spec,
+            () -> {
+              LateralOptions options =
+                  new LateralOptions(
+                      PatternSpec.parse(pattern, units),
+                      InhibitionMode.parse(s),
+                      sMax,
+                      sRate,
+                      lambda,
+                      patch,
+                      fistaSteps,
+                      epochs,
+                      psdEpochs,
+                      batch,
+                      learningRate,
+                      psdLearningRate,
+                      density,
+                      seed.seed(),
+                      output.threads());
+              return new LateralJob.Spec(
+                  data.folder(),
+                  output.out,
+                  output.modelName(),
+                  options,
+                  normalize.normalization(),
+                  size,
+                  patches);
+            });
+    return output.train(
         context,
         "pinwheel train lateral",
-        progress.line,
-        () -> LateralJob.run(job, progress, Clock.systemUTC()).report());
+        progress -> () -> LateralJob.run(job, progress, Clock.systemUTC()).report());
   }
 }

@@ -9,12 +9,15 @@ import io.pinwheel.extractor.model.EncoderFile;
 import io.pinwheel.extractor.model.InvalidModelException;
 import io.pinwheel.topology.model.ModelPublisher;
 import io.pinwheel.trainer.data.DataException;
+import io.pinwheel.trainer.run.TrainingListener;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.common.KafkaException;
 import picocli.CommandLine.Mixin;
@@ -107,6 +110,24 @@ public final class TrainOutputOptions {
   interface Job {
     /** Trains and writes the files; returns the report. */
     ObjectNode run() throws DataException, InvalidModelException, IOException;
+  }
+
+  /**
+   * Builds a train command's job from its options: an option the trainer refuses ({@link
+   * IllegalArgumentException}) is a usage error that names it.
+   */
+  <S> S spec(CommandSpec spec, Supplier<S> build) {
+    try {
+      return build.get();
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "invalid options: " + e.getMessage(), e);
+    }
+  }
+
+  /** {@link #run}s the job that {@code job} makes for every train command's progress display. */
+  int train(CliContext context, String command, Function<TrainingListener, Job> job) {
+    TrainProgress progress = new TrainProgress(context);
+    return run(context, command, progress.line, job.apply(progress));
   }
 
   /**

@@ -1,16 +1,12 @@
 package io.pinwheel.topology.model;
 
 import io.pinwheel.extractor.Encoder;
-import io.pinwheel.extractor.Frame;
-import io.pinwheel.extractor.FrameDecodeException;
 import io.pinwheel.extractor.FrameDecoder;
-import io.pinwheel.extractor.SparseCode;
 import io.pinwheel.extractor.model.EncoderFile;
 import io.pinwheel.extractor.model.EncoderModel;
 import io.pinwheel.extractor.model.InputSpec;
 import io.pinwheel.extractor.model.InvalidModelException;
 import io.pinwheel.extractor.model.ModelSignatures;
-import io.pinwheel.extractor.model.Normalization;
 import io.pinwheel.topology.RejectReason;
 import io.pinwheel.topology.metrics.PinwheelMetrics;
 import io.pinwheel.topology.model.ModelHistory.Candidate;
@@ -343,12 +339,23 @@ public final class ModelRegistry implements EncoderSource, AutoCloseable {
       }
       if (now != null && !model.input().equals(now.model().input())) {
         return finish(
-            Outcome.REJECTED, what + otherInput(model, now), null, model, origin, trigger);
+            Outcome.REJECTED,
+            what + ModelChecks.otherInput(model, now),
+            null,
+            model,
+            origin,
+            trigger);
       }
       return serve(offered, what, now, "", null, trigger);
     }
     if (now != null && !model.input().equals(now.model().input())) {
-      return finish(Outcome.REJECTED, what + otherInput(model, now), null, model, origin, trigger);
+      return finish(
+          Outcome.REJECTED,
+          what + ModelChecks.otherInput(model, now),
+          null,
+          model,
+          origin,
+          trigger);
     }
     ModelKey key = offered.key();
     history.remember(offered);
@@ -474,7 +481,7 @@ public final class ModelRegistry implements EncoderSource, AutoCloseable {
       ModelKey unacceptOnFailure,
       Trigger trigger) {
     long t0 = System.nanoTime();
-    String failure = warmUp(c.model());
+    String failure = ModelChecks.warmUp(c.model());
     long warmMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
     if (failure != null) {
       if (unacceptOnFailure != null) {
@@ -498,17 +505,6 @@ public final class ModelRegistry implements EncoderSource, AutoCloseable {
             + note
             + ")";
     return finish(Outcome.ACCEPTED, message, next, c.model(), c.origin(), trigger);
-  }
-
-  private static String otherInput(EncoderModel model, ServingModel now) {
-    return " reads "
-        + describe(model.input())
-        + " but the serving "
-        + now
-        + " reads "
-        + describe(now.model().input())
-        + "; codes of another input would mean something else to consumers (restart"
-        + " with the new model to change the input)";
   }
 
   /**
@@ -556,40 +552,6 @@ public final class ModelRegistry implements EncoderSource, AutoCloseable {
         + " roll back)";
   }
 
-  /** Runs the canary through the whole path; returns what went wrong, or null. */
-  private static String warmUp(EncoderModel model) {
-    try {
-      Frame frame = new FrameDecoder(model.input()).decode(CanaryImage.png(model.input()));
-      try (Encoder encoder = new Encoder(model)) {
-        float[] dense = encoder.encodeDense(frame);
-        for (int i = 0; i < dense.length; i++) {
-          if (!Float.isFinite(dense[i])) {
-            return "the canary frame's code has the non-finite value "
-                + dense[i]
-                + " at flat index "
-                + i;
-          }
-        }
-        SparseCode code = encoder.encode(frame);
-        for (float v : code.values()) {
-          if (!Float.isFinite(v)) {
-            return "the canary frame's sparse code has the non-finite value " + v;
-          }
-        }
-        for (float v : code.scores()) {
-          if (!Float.isFinite(v)) {
-            return "the canary frame's class scores have the non-finite value " + v;
-          }
-        }
-      }
-      return null;
-    } catch (FrameDecodeException e) {
-      return "the canary frame could not be decoded or encoded: " + e.getMessage();
-    } catch (RuntimeException e) {
-      return e.getClass().getSimpleName() + ": " + e.getMessage();
-    }
-  }
-
   private ReloadResult finish(
       Outcome outcome,
       String message,
@@ -630,17 +592,5 @@ public final class ModelRegistry implements EncoderSource, AutoCloseable {
 
   private static String describe(EncoderModel model) {
     return "model " + model.name() + " v" + model.version();
-  }
-
-  private static String describe(InputSpec input) {
-    String norm;
-    if (input.normalize() instanceof Normalization.Standardize s) {
-      norm = "standardize(mean " + s.mean() + ", std " + s.std() + ")";
-    } else if (input.normalize() instanceof Normalization.Lcn l) {
-      norm = "lcn(sigma " + l.sigma() + ")";
-    } else {
-      norm = "no normalization";
-    }
-    return input.width() + "x" + input.height() + "x" + input.channels() + " frames with " + norm;
   }
 }

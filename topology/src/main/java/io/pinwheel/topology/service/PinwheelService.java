@@ -2,7 +2,6 @@ package io.pinwheel.topology.service;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.pinwheel.extractor.model.EncoderModel;
-import io.pinwheel.extractor.model.ModelSignatures;
 import io.pinwheel.topology.admin.MissingTopicsException;
 import io.pinwheel.topology.admin.PinwheelTopics;
 import io.pinwheel.topology.config.PinwheelConfig;
@@ -22,14 +21,9 @@ import io.pinwheel.topology.stream.FeatureTopology;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.file.Path;
-import java.security.PublicKey;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.Comparator;
 import java.util.Deque;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
@@ -42,8 +36,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KafkaStreams.State;
 import org.apache.kafka.streams.ThreadMetadata;
-import org.apache.kafka.streams.errors.MissingSourceTopicException;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -109,13 +101,13 @@ public final class PinwheelService implements AutoCloseable {
   private final ModelRegistry models;
   private final MetricsServer metricsServer;
   private final KafkaStreams streams;
-  private final Deque<Resource> resources;
+  private final Deque<ServiceParts.Resource> resources;
   private final AtomicReference<Throwable> failure;
   private final Object stateLock;
-  private final Started parts;
+  private final ServiceParts parts;
   private boolean closed;
 
-  private PinwheelService(Started s) {
+  private PinwheelService(ServiceParts s) {
     this.parts = s;
     this.config = s.config;
     this.metrics = s.metrics;
@@ -201,7 +193,7 @@ public final class PinwheelService implements AutoCloseable {
    * @return the health
    */
   public Health health() {
-    return Builder.health(parts);
+    return parts.health();
   }
 
   /**
@@ -319,70 +311,11 @@ public final class PinwheelService implements AutoCloseable {
       closed = true;
     }
     long t0 = System.nanoTime();
-    closeAll(resources, null);
+    ServiceParts.closeAll(resources, null);
     LOG.info(
         "pinwheel service {} stopped in {} ms",
         config.applicationId(),
         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
-  }
-
-  /** Closes every resource, newest first, adding failures to {@code primary} or logging them. */
-  private static void closeAll(Deque<Resource> resources, Throwable primary) {
-    while (!resources.isEmpty()) {
-      Resource r = resources.pop();
-      try {
-        r.closer.close();
-      } catch (Exception | Error e) {
-        if (primary != null) {
-          primary.addSuppressed(e);
-        } else {
-          LOG.warn("could not close the {}", r.name, e);
-        }
-      }
-    }
-  }
-
-  private static StreamThreadExceptionResponse onUncaught(
-      String applicationId, AtomicReference<Throwable> failure, Throwable e) {
-    failure.compareAndSet(null, e);
-    Optional<SecurityFailure> refused = SecurityFailure.of(e);
-    if (refused.isPresent()) {
-      LOG.error(
-          "pinwheel service {} stops: the cluster refused it: {}",
-          applicationId,
-          refused.get().message());
-    } else if (e instanceof MissingSourceTopicException
-        || e.getCause() instanceof MissingSourceTopicException) {
-      LOG.error(
-          "pinwheel service {} stops: a source topic is missing (deleted while running?): {}",
-          applicationId,
-          e.getMessage());
-    } else {
-      LOG.error(
-          "pinwheel service {} stops: a stream thread failed; its open transaction is aborted and"
-              + " its partitions go to the other instances",
-          applicationId,
-          e);
-    }
-    return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
-  }
-
-  /** Something to close, and what to call it in a log line. */
-  private record Resource(String name, AutoCloseable closer) {}
-
-  /** What {@link Builder#start()} made, handed to the constructor in one piece. */
-  private static final class Started {
-    PinwheelConfig config;
-    PinwheelMetrics metrics;
-    volatile ModelRegistry models;
-    MetricsServer metricsServer;
-
-    /** Read by the health check from HTTP threads. */
-    volatile KafkaStreams streams;
-
-    final Deque<Resource> resources = new ArrayDeque<>();
-    final AtomicReference<Throwable> failure = new AtomicReference<>();
-    final Object stateLock = new Object();
   }
 
   /** The options of a {@link PinwheelService}; {@link #start()} starts one. */
@@ -496,17 +429,17 @@ public final class PinwheelService implements AutoCloseable {
      * @throws IllegalStateException if the initial model fails its warm-up and no other is served
      */
     public PinwheelService start() {
-      Started s = new Started();
+      ServiceParts s = new ServiceParts();
       s.config = config;
       try {
         startParts(s);
       } catch (RuntimeException | Error e) {
-        closeAll(s.resources, e);
+        ServiceParts.closeAll(s.resources, e);
         throw e;
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         KafkaException k = new KafkaException("interrupted while starting the service", e);
-        closeAll(s.resources, k);
+        ServiceParts.closeAll(s.resources, k);
         throw k;
       }
       PinwheelService service = new PinwheelService(s);
@@ -521,12 +454,12 @@ public final class PinwheelService implements AutoCloseable {
       return service;
     }
 
-    private void startParts(Started s) throws InterruptedException {
+    private void startParts(ServiceParts s) throws InterruptedException {
       PrometheusMeterRegistry meters = registry;
       if (meters == null) {
         meters = PinwheelRegistries.prometheus();
         PrometheusMeterRegistry owned = meters;
-        s.resources.push(new Resource("meter registry", owned::close));
+        s.resources.push(new ServiceParts.Resource("meter registry", owned::close));
       }
       s.metrics = new PinwheelMetrics();
       s.metrics.bindTo(meters);
@@ -537,9 +470,9 @@ public final class PinwheelService implements AutoCloseable {
         PinwheelTopics.require(config);
       }
 
-      ModelRegistry models = new ModelRegistry(s.metrics, trustedKeys(config));
+      ModelRegistry models = new ModelRegistry(s.metrics, TrustedKeys.read(config));
       s.models = models;
-      s.resources.push(new Resource("model registry", models));
+      s.resources.push(new ServiceParts.Resource("model registry", models));
       ModelsTopicListener listener = models.listen(config.modelsTopic(), config.clientProperties());
       config.modelsDir().ifPresent(dir -> models.watch(dir, config.modelsDirPollInterval()));
       boolean caughtUp = listener.awaitCaughtUp(Duration.ofSeconds(MODELS_CATCH_UP_SECONDS));
@@ -565,7 +498,7 @@ public final class PinwheelService implements AutoCloseable {
       }
 
       LiveSampler sampler = LiveSampler.start(meters, models, config.framesTopic());
-      s.resources.push(new Resource("live page sampler", sampler));
+      s.resources.push(new ServiceParts.Resource("live page sampler", sampler));
       LivePage page =
           new LivePage(
               new ServiceInfo(
@@ -577,10 +510,10 @@ public final class PinwheelService implements AutoCloseable {
               sampler,
               models,
               () -> s.streams == null ? "STARTING" : s.streams.state().name(),
-              () -> health(s).up());
+              () -> s.health().up());
       try {
         s.metricsServer =
-            MetricsServer.startWithHealth(metricsHost, metricsPort, meters, () -> health(s), page);
+            MetricsServer.startWithHealth(metricsHost, metricsPort, meters, s::health, page);
       } catch (IOException e) {
         throw new UncheckedIOException(
             "could not serve metrics on "
@@ -592,14 +525,14 @@ public final class PinwheelService implements AutoCloseable {
                 + "); is another pinwheel running? choose another port, or 0 for any free one",
             e);
       }
-      s.resources.push(new Resource("metrics server", s.metricsServer));
+      s.resources.push(new ServiceParts.Resource("metrics server", s.metricsServer));
 
       Properties streamsProperties = config.toStreamsProperties();
       KafkaStreams streams =
           new KafkaStreams(FeatureTopology.build(config, models, s.metrics), streamsProperties);
       Duration timeout = closeTimeout;
       s.resources.push(
-          new Resource(
+          new ServiceParts.Resource(
               "Kafka Streams client",
               () -> {
                 if (!streams.close(timeout)) {
@@ -611,7 +544,8 @@ public final class PinwheelService implements AutoCloseable {
               }));
       s.streams = streams;
       String applicationId = config.applicationId();
-      streams.setUncaughtExceptionHandler(e -> onUncaught(applicationId, s.failure, e));
+      streams.setUncaughtExceptionHandler(
+          e -> ServiceParts.onUncaught(applicationId, s.failure, e));
       KafkaStreams.StateListener user = stateListener;
       streams.setStateListener(
           (next, previous) -> {
@@ -622,7 +556,7 @@ public final class PinwheelService implements AutoCloseable {
             user.onChange(next, previous);
           });
       s.resources.push(
-          new Resource(
+          new ServiceParts.Resource(
               "Kafka Streams meters", PinwheelRegistries.bindKafkaStreams(streams, meters)));
       // A listener refused by the cluster later on stops the service as a failed stream thread
       // does: a supervisor restarts it, rather than it serving an old model without telling.
@@ -640,56 +574,6 @@ public final class PinwheelService implements AutoCloseable {
             }
           });
       streams.start();
-    }
-
-    /** The keys of {@code pinwheel.models.trusted-keys}, by key id. */
-    private static Map<String, PublicKey> trustedKeys(PinwheelConfig config) {
-      Map<String, PublicKey> keys = new HashMap<>();
-      for (Path file : config.trustedKeys()) {
-        try {
-          PublicKey key = ModelSignatures.readPublicKey(file);
-          keys.put(ModelSignatures.keyId(key), key);
-        } catch (IOException | IllegalArgumentException e) {
-          throw new IllegalStateException(
-              "cannot read the trusted key " + file + ": " + e.getMessage(), e);
-        }
-      }
-      if (keys.isEmpty()) {
-        LOG.info("models are not verified: no {} set", PinwheelConfig.TRUSTED_KEYS);
-      } else {
-        LOG.info(
-            "models from the models topic and directory must be signed by one of {} trusted"
-                + " key(s)",
-            keys.size());
-      }
-      return keys;
-    }
-
-    static Health health(Started s) {
-      Throwable failed = s.failure.get();
-      if (failed != null) {
-        return Health.down("failed: " + SecurityFailure.describe(failed));
-      }
-      KafkaStreams streams = s.streams;
-      if (streams == null) {
-        return Health.down("starting");
-      }
-      State state = streams.state();
-      if (state != State.RUNNING) {
-        return Health.down(
-            switch (state) {
-              case CREATED -> "starting";
-              case REBALANCING -> "rebalancing: partitions are being assigned";
-              case PENDING_SHUTDOWN, NOT_RUNNING -> "stopping";
-              case PENDING_ERROR, ERROR -> "failed: a stream thread stopped";
-              default -> "Kafka Streams is " + state;
-            });
-      }
-      ModelRegistry models = s.models;
-      if (models == null || models.serving().isEmpty()) {
-        return Health.down("no encoder model loaded");
-      }
-      return Health.UP;
     }
   }
 }

@@ -175,12 +175,12 @@ public final class DrsaeGradients implements AutoCloseable {
       w.encoderGradient.get(scratchEncoder, 0, scratchEncoder.length);
       w.lateralGradient.get(scratchLateral, 0, scratchLateral.length);
       w.decoderGradient.get(scratchDecoder, 0, scratchDecoder.length);
-      add(de, scratchEncoder);
-      add(ds, scratchLateral);
-      add(dd, scratchDecoder);
-      add(gradient.get(BIAS), w.biasGradient);
-      add(gradient.get(CLASSIFIER), w.classifierGradient);
-      add(gradient.get(CLASS_BIAS), w.classBiasGradient);
+      TrainingThreads.addInto(de, scratchEncoder);
+      TrainingThreads.addInto(ds, scratchLateral);
+      TrainingThreads.addInto(dd, scratchDecoder);
+      TrainingThreads.addInto(gradient.get(BIAS), w.biasGradient);
+      TrainingThreads.addInto(gradient.get(CLASSIFIER), w.classifierGradient);
+      TrainingThreads.addInto(gradient.get(CLASS_BIAS), w.classBiasGradient);
     }
     return t;
   }
@@ -274,12 +274,6 @@ public final class DrsaeGradients implements AutoCloseable {
       correct += w.correct;
     }
     return new Terms(rec / n, sparse / n, cls / n);
-  }
-
-  private static void add(float[] sum, float[] part) {
-    for (int i = 0; i < sum.length; i++) {
-      sum[i] += part[i];
-    }
   }
 
   /** Stops the workers and frees the native buffers; closing twice is harmless. */

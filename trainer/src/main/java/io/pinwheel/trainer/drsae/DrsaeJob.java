@@ -22,6 +22,7 @@ import io.pinwheel.trainer.data.FrameSet;
 import io.pinwheel.trainer.data.GrayImages;
 import io.pinwheel.trainer.optim.Parameters;
 import io.pinwheel.trainer.run.JobResult;
+import io.pinwheel.trainer.run.JobSpecs;
 import io.pinwheel.trainer.run.Reports;
 import io.pinwheel.trainer.run.ResidentMemory;
 import io.pinwheel.trainer.run.TrainingListener;
@@ -90,10 +91,7 @@ public final class DrsaeJob {
       Objects.requireNonNull(out, "out");
       Objects.requireNonNull(name, "name");
       Objects.requireNonNull(options, "options");
-      List<String> bad = new ArrayList<>();
-      if (!out.getFileName().toString().endsWith(EncoderFile.EXTENSION)) {
-        bad.add("out must end in " + EncoderFile.EXTENSION + ", got " + out);
-      }
+      List<String> bad = JobSpecs.problemsWithOut(out);
       if (units < 1 || units > 100_000) {
         bad.add("units must be in [1, 100000], got " + units);
       }
@@ -109,9 +107,7 @@ public final class DrsaeJob {
       if (testLimit < 0) {
         bad.add("testLimit must be >= 0 (0 for all), got " + testLimit);
       }
-      if (!bad.isEmpty()) {
-        throw new IllegalArgumentException(String.join("; ", bad));
-      }
+      JobSpecs.requireNone(bad);
     }
   }
 

@@ -3,6 +3,7 @@ package io.pinwheel.trainer.eval;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * What {@link Evaluation#run} does.
@@ -134,137 +135,107 @@ public record EvalOptions(
 
   /** These options with other image limits. */
   public EvalOptions withLimits(int newTrainLimit, int newTestLimit) {
-    return new EvalOptions(
-        newTrainLimit,
-        newTestLimit,
-        validationFraction,
-        splitSeed,
-        invarianceImages,
-        prePoolingTrainLimit,
-        threads,
-        probe,
-        l2Grid,
-        epochGrid,
-        baselines,
-        baselineCache);
+    return with(
+        c -> {
+          c.trainLimit = newTrainLimit;
+          c.testLimit = newTestLimit;
+        });
   }
 
   /** These options with another validation share and split seed. */
   public EvalOptions withSplit(double newFraction, long newSeed) {
-    return new EvalOptions(
-        trainLimit,
-        testLimit,
-        newFraction,
-        newSeed,
-        invarianceImages,
-        prePoolingTrainLimit,
-        threads,
-        probe,
-        l2Grid,
-        epochGrid,
-        baselines,
-        baselineCache);
+    return with(
+        c -> {
+          c.validationFraction = newFraction;
+          c.splitSeed = newSeed;
+        });
   }
 
   /** These options with another number of invariance images. */
   public EvalOptions withInvarianceImages(int newInvarianceImages) {
-    return new EvalOptions(
-        trainLimit,
-        testLimit,
-        validationFraction,
-        splitSeed,
-        newInvarianceImages,
-        prePoolingTrainLimit,
-        threads,
-        probe,
-        l2Grid,
-        epochGrid,
-        baselines,
-        baselineCache);
+    return with(c -> c.invarianceImages = newInvarianceImages);
   }
 
   /** These options with another pre-pooling training limit. */
   public EvalOptions withPrePoolingTrainLimit(int newLimit) {
-    return new EvalOptions(
-        trainLimit,
-        testLimit,
-        validationFraction,
-        splitSeed,
-        invarianceImages,
-        newLimit,
-        threads,
-        probe,
-        l2Grid,
-        epochGrid,
-        baselines,
-        baselineCache);
+    return with(c -> c.prePoolingTrainLimit = newLimit);
   }
 
   /** These options with another thread count. */
   public EvalOptions withThreads(int newThreads) {
-    return new EvalOptions(
-        trainLimit,
-        testLimit,
-        validationFraction,
-        splitSeed,
-        invarianceImages,
-        prePoolingTrainLimit,
-        newThreads,
-        probe,
-        l2Grid,
-        epochGrid,
-        baselines,
-        baselineCache);
+    return with(c -> c.threads = newThreads);
   }
 
   /** These options with other probe options. */
   public EvalOptions withProbe(LinearProbe.Options newProbe) {
-    return new EvalOptions(
-        trainLimit,
-        testLimit,
-        validationFraction,
-        splitSeed,
-        invarianceImages,
-        prePoolingTrainLimit,
-        threads,
-        newProbe,
-        l2Grid,
-        epochGrid,
-        baselines,
-        baselineCache);
+    return with(c -> c.probe = newProbe);
   }
 
   /** These options with other grids; an empty grid uses the probe's own value. */
   public EvalOptions withGrids(List<Double> newL2Grid, List<Integer> newEpochGrid) {
-    return new EvalOptions(
-        trainLimit,
-        testLimit,
-        validationFraction,
-        splitSeed,
-        invarianceImages,
-        prePoolingTrainLimit,
-        threads,
-        probe,
-        newL2Grid,
-        newEpochGrid,
-        baselines,
-        baselineCache);
+    return with(
+        c -> {
+          c.l2Grid = newL2Grid;
+          c.epochGrid = newEpochGrid;
+        });
   }
 
   /** These options with baselines computed, skipped, or cached in {@code cache}. */
   public EvalOptions withBaselines(Baselines newBaselines, Path cache) {
+    return with(
+        c -> {
+          c.baselines = newBaselines;
+          c.baselineCache = cache;
+        });
+  }
+
+  /** A copy of these options with {@code change} applied, validated as any other. */
+  private EvalOptions with(Consumer<Copy> change) {
+    Copy c = new Copy(this);
+    change.accept(c);
     return new EvalOptions(
-        trainLimit,
-        testLimit,
-        validationFraction,
-        splitSeed,
-        invarianceImages,
-        prePoolingTrainLimit,
-        threads,
-        probe,
-        l2Grid,
-        epochGrid,
-        newBaselines,
-        cache);
+        c.trainLimit,
+        c.testLimit,
+        c.validationFraction,
+        c.splitSeed,
+        c.invarianceImages,
+        c.prePoolingTrainLimit,
+        c.threads,
+        c.probe,
+        c.l2Grid,
+        c.epochGrid,
+        c.baselines,
+        c.baselineCache);
+  }
+
+  /** The components of options being changed by a {@code with} method. */
+  private static final class Copy {
+    int trainLimit;
+    int testLimit;
+    double validationFraction;
+    long splitSeed;
+    int invarianceImages;
+    int prePoolingTrainLimit;
+    int threads;
+    LinearProbe.Options probe;
+    List<Double> l2Grid;
+    List<Integer> epochGrid;
+    Baselines baselines;
+    Path baselineCache;
+
+    Copy(EvalOptions o) {
+      trainLimit = o.trainLimit;
+      testLimit = o.testLimit;
+      validationFraction = o.validationFraction;
+      splitSeed = o.splitSeed;
+      invarianceImages = o.invarianceImages;
+      prePoolingTrainLimit = o.prePoolingTrainLimit;
+      threads = o.threads;
+      probe = o.probe;
+      l2Grid = o.l2Grid;
+      epochGrid = o.epochGrid;
+      baselines = o.baselines;
+      baselineCache = o.baselineCache;
+    }
   }
 }

@@ -15,6 +15,7 @@ import io.pinwheel.trainer.data.ImageFolder;
 import io.pinwheel.trainer.data.PatchSampler;
 import io.pinwheel.trainer.run.EpochInfo;
 import io.pinwheel.trainer.run.JobResult;
+import io.pinwheel.trainer.run.JobSpecs;
 import io.pinwheel.trainer.run.Reports;
 import io.pinwheel.trainer.run.ResidentMemory;
 import io.pinwheel.trainer.run.StepCurve;
@@ -108,19 +109,14 @@ public final class LateralJob {
       Objects.requireNonNull(name, "name");
       Objects.requireNonNull(options, "options");
       Objects.requireNonNull(normalization, "normalization");
-      List<String> bad = new ArrayList<>();
-      if (!out.getFileName().toString().endsWith(EncoderFile.EXTENSION)) {
-        bad.add("out must end in " + EncoderFile.EXTENSION + ", got " + out);
-      }
+      List<String> bad = JobSpecs.problemsWithOut(out);
       if (size < options.patch() || size > 8192) {
         bad.add("size must be between the patch (" + options.patch() + ") and 8192, got " + size);
       }
       if (patches < 1) {
         bad.add("patches must be >= 1, got " + patches);
       }
-      if (!bad.isEmpty()) {
-        throw new IllegalArgumentException(String.join("; ", bad));
-      }
+      JobSpecs.requireNone(bad);
     }
   }
 

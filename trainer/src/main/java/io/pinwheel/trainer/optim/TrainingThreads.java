@@ -119,6 +119,18 @@ public final class TrainingThreads implements AutoCloseable {
     }
   }
 
+  /**
+   * Adds one worker's partial sum into the total, element by element.
+   *
+   * @param sum the total, changed in place
+   * @param part the worker's part, at least as long as {@code sum}
+   */
+  public static void addInto(float[] sum, float[] part) {
+    for (int i = 0; i < sum.length; i++) {
+      sum[i] += part[i];
+    }
+  }
+
   private static void await(CyclicBarrier barrier) {
     try {
       barrier.await();

@@ -4,7 +4,8 @@
  * io.pinwheel.trainer.run.EpochInfo}), the loss curve drawn from the steps ({@link
  * io.pinwheel.trainer.run.StepCurve}), the parts of the report every job writes and how it is
  * written ({@link io.pinwheel.trainer.run.Reports}), what a job hands back ({@link
- * io.pinwheel.trainer.run.JobResult}), and the process's resident memory ({@link
+ * io.pinwheel.trainer.run.JobResult}), the checks every job's spec shares ({@link
+ * io.pinwheel.trainer.run.JobSpecs}), and the process's resident memory ({@link
  * io.pinwheel.trainer.run.ResidentMemory}).
  */
 package io.pinwheel.trainer.run;

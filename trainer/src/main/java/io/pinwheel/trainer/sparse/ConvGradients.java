@@ -274,10 +274,10 @@ public final class ConvGradients implements AutoCloseable {
         continue;
       }
       w.weightGradients(encoderScratch, biasScratch, decoderScratch);
-      add(de, encoderScratch);
-      add(dd, decoderScratch);
-      add(db, biasScratch);
-      add(dg, w.gainGradient);
+      TrainingThreads.addInto(de, encoderScratch);
+      TrainingThreads.addInto(dd, decoderScratch);
+      TrainingThreads.addInto(db, biasScratch);
+      TrainingThreads.addInto(dg, w.gainGradient);
     }
     return t;
   }
@@ -338,12 +338,6 @@ public final class ConvGradients implements AutoCloseable {
       signal += w.signal;
     }
     return new Terms(rec / count, sparse / count, signal / count);
-  }
-
-  private static void add(float[] sum, float[] part) {
-    for (int i = 0; i < sum.length; i++) {
-      sum[i] += part[i];
-    }
   }
 
   /** Stops the threads and frees the native buffers; closing twice is harmless. */

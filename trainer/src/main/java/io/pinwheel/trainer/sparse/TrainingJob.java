@@ -26,6 +26,7 @@ import io.pinwheel.trainer.data.PatchSampler;
 import io.pinwheel.trainer.optim.Parameters;
 import io.pinwheel.trainer.run.EpochInfo;
 import io.pinwheel.trainer.run.JobResult;
+import io.pinwheel.trainer.run.JobSpecs;
 import io.pinwheel.trainer.run.Reports;
 import io.pinwheel.trainer.run.ResidentMemory;
 import io.pinwheel.trainer.run.StepCurve;
@@ -38,7 +39,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -109,10 +109,7 @@ public final class TrainingJob {
       Objects.requireNonNull(options, "options");
       Objects.requireNonNull(normalization, "normalization");
       Objects.requireNonNull(stackOn, "stackOn");
-      List<String> bad = new ArrayList<>();
-      if (!out.getFileName().toString().endsWith(EncoderFile.EXTENSION)) {
-        bad.add("out must end in " + EncoderFile.EXTENSION + ", got " + out);
-      }
+      List<String> bad = JobSpecs.problemsWithOut(out);
       if (size < options.kernel() || size > 8192) {
         bad.add("size must be between the kernel (" + options.kernel() + ") and 8192, got " + size);
       }
@@ -131,9 +128,7 @@ public final class TrainingJob {
       if (limit < 0) {
         bad.add("limit must be >= 0 (0 for all), got " + limit);
       }
-      if (!bad.isEmpty()) {
-        throw new IllegalArgumentException(String.join("; ", bad));
-      }
+      JobSpecs.requireNone(bad);
     }
 
     /** The checkpoint file beside {@link #out}. */
