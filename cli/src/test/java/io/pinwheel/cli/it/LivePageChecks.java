@@ -27,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -91,6 +92,7 @@ abstract class LivePageChecks {
     for (String chart : CHARTS) {
       await()
           .atMost(DEADLINE)
+          .ignoreException(StaleElementReferenceException.class)
           .pollInterval(Duration.ofMillis(500))
           .untilAsserted(
               () ->
@@ -103,13 +105,17 @@ abstract class LivePageChecks {
   @Test
   @Order(2)
   void shouldShowTheNewModelOnTheCardAfterAHotReload() throws Exception {
-    await().atMost(DEADLINE).until(() -> text("model-version").equals("1"));
+    await()
+        .atMost(DEADLINE)
+        .ignoreException(StaleElementReferenceException.class)
+        .until(() -> text("model-version").equals("1"));
     EncoderModel v2 = ShippedModels.withThresholdScaled(ShippedModels.natural(), 2, 1.1);
 
     serve.publish(v2);
 
     await()
         .atMost(DEADLINE)
+        .ignoreException(StaleElementReferenceException.class)
         .pollInterval(Duration.ofMillis(250))
         .untilAsserted(
             () -> {
@@ -133,6 +139,7 @@ abstract class LivePageChecks {
 
     await()
         .atMost(DEADLINE)
+        .ignoreException(StaleElementReferenceException.class)
         .pollInterval(Duration.ofMillis(250))
         .untilAsserted(
             () ->
@@ -148,7 +155,10 @@ abstract class LivePageChecks {
   @Test
   @Order(4)
   void shouldMarkARollbackInTheReloadTimeline() {
-    await().atMost(DEADLINE).until(() -> text("model-version").equals("2"));
+    await()
+        .atMost(DEADLINE)
+        .ignoreException(StaleElementReferenceException.class)
+        .until(() -> text("model-version").equals("2"));
 
     Cli rollback =
         Cli.run(
@@ -161,6 +171,7 @@ abstract class LivePageChecks {
     assertThat(rollback.exitCode()).as(rollback.err()).isZero();
     await()
         .atMost(DEADLINE)
+        .ignoreException(StaleElementReferenceException.class)
         .pollInterval(Duration.ofMillis(250))
         .untilAsserted(
             () -> {
