@@ -75,7 +75,6 @@ final class ConvAlone implements Measure.Work {
 
   @Override
   public int step() {
-    NativeRuntime.applyToCurrentThread(1);
     conv.execute(stream, args);
     return 1;
   }

@@ -32,6 +32,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.IntConsumer;
 import java.util.function.IntFunction;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -144,6 +145,38 @@ final class TrainBench {
 
     @Override
     void close();
+
+    /**
+     * Steps through {@code count} examples in batches of {@code batch}, from the first again when
+     * the next batch would pass the end.
+     *
+     * @param step runs one step on the batch starting at the example it is given
+     * @param close frees what the steps used
+     */
+    static Stepper cycling(int batch, int count, IntConsumer step, Runnable close) {
+      return new Stepper() {
+        private int from;
+
+        @Override
+        public int batch() {
+          return batch;
+        }
+
+        @Override
+        public void step() {
+          if (from + batch > count) {
+            from = 0;
+          }
+          step.accept(from);
+          from += batch;
+        }
+
+        @Override
+        public void close() {
+          close.run();
+        }
+      };
+    }
   }
 
   static Result run(Plan plan) throws DataException {
@@ -352,28 +385,11 @@ final class TrainBench {
       ConvTrainer.Session session = trainer.session(data);
       session.calibrate(state.parameters(), data);
       long total = (long) o.epochs() * data.count() / o.batch();
-      return new Stepper() {
-        int from;
-
-        @Override
-        public int batch() {
-          return o.batch();
-        }
-
-        @Override
-        public void step() {
-          if (from + o.batch() > data.count()) {
-            from = 0;
-          }
-          session.step(state, data, order, from, o.batch(), total);
-          from += o.batch();
-        }
-
-        @Override
-        public void close() {
-          session.close();
-        }
-      };
+      return Stepper.cycling(
+          o.batch(),
+          data.count(),
+          from -> session.step(state, data, order, from, o.batch(), total),
+          session::close);
     }
 
     @Override
@@ -401,26 +417,8 @@ final class TrainBench {
               o.learningRate(),
               threads);
       float[] shuffled = shuffled(data.data(), data.frameSize(), order);
-      return new Stepper() {
-        int from;
-
-        @Override
-        public int batch() {
-          return o.batch();
-        }
-
-        @Override
-        public void step() {
-          if (from + o.batch() > data.count()) {
-            from = 0;
-          }
-          loop.step(shuffled, from, o.batch());
-          from += o.batch();
-        }
-
-        @Override
-        public void close() {}
-      };
+      return Stepper.cycling(
+          o.batch(), data.count(), from -> loop.step(shuffled, from, o.batch()), () -> {});
     }
   }
 
@@ -458,28 +456,11 @@ final class TrainBench {
           new DrsaeTrainer(options(threads), height, width).session(model);
       SplittableRandom shifts = Shuffles.epochRandom(1, 1);
       long total = 50L * labels.length / 100;
-      return new Stepper() {
-        int from;
-
-        @Override
-        public int batch() {
-          return 100;
-        }
-
-        @Override
-        public void step() {
-          if (from + 100 > labels.length) {
-            from = 0;
-          }
-          session.step(x, labels, order, from, 100, 1, shifts, total);
-          from += 100;
-        }
-
-        @Override
-        public void close() {
-          session.close();
-        }
-      };
+      return Stepper.cycling(
+          100,
+          labels.length,
+          from -> session.step(x, labels, order, from, 100, 1, shifts, total),
+          session::close);
     }
 
     @Override
@@ -506,26 +487,8 @@ final class TrainBench {
       for (int i = 0; i < labels.length; i++) {
         shuffledLabels[i] = labels[order[i]];
       }
-      return new Stepper() {
-        int from;
-
-        @Override
-        public int batch() {
-          return 100;
-        }
-
-        @Override
-        public void step() {
-          if (from + 100 > labels.length) {
-            from = 0;
-          }
-          loop.step(shuffled, shuffledLabels, from, 100);
-          from += 100;
-        }
-
-        @Override
-        public void close() {}
-      };
+      return Stepper.cycling(
+          100, labels.length, from -> loop.step(shuffled, shuffledLabels, from, 100), () -> {});
     }
   }
 
