@@ -382,7 +382,9 @@ public final class ModelSignatures {
   }
 
   private static byte[] der(Path file, String type) throws IOException {
-    String text = Files.readString(file, StandardCharsets.US_ASCII);
+    // Decoded leniently: a binary file then fails the PEM check below, which names the problem,
+    // rather than the decoder's bare "Input length = 1".
+    String text = new String(Files.readAllBytes(file), StandardCharsets.US_ASCII);
     String begin = "-----BEGIN " + type + "-----";
     String end = "-----END " + type + "-----";
     int b = text.indexOf(begin);

@@ -30,6 +30,18 @@ class ModelSignaturesTest {
   }
 
   @Test
+  void shouldRefuseABinaryFileAsAKeyNamingThePemItLacks() throws Exception {
+    Path key = dir.resolve("random.key");
+    byte[] bytes = new byte[512];
+    new Random(7).nextBytes(bytes);
+    Files.write(key, bytes);
+
+    assertThatThrownBy(() -> ModelSignatures.readPrivateKey(key))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("not a PEM file");
+  }
+
+  @Test
   void shouldAcceptAFileSignedByATrustedKey() throws Exception {
     byte[] file = signed(TestModels.tiny(), KEYS);
 
