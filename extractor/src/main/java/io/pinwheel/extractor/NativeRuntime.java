@@ -41,7 +41,7 @@ public final class NativeRuntime {
       openblas_nolapack.blas_set_num_threads(configured);
       Nd4j.getEnvironment().setMaxMasterThreads(configured);
       Nd4j.getEnvironment().setMaxThreads(configured);
-      applyToCurrentThread(configured);
+      setOmpThreads(configured);
       return true;
     }
   }
@@ -74,7 +74,7 @@ public final class NativeRuntime {
     openblas_nolapack.blas_set_num_threads(count);
     Nd4j.getEnvironment().setMaxMasterThreads(count);
     Nd4j.getEnvironment().setMaxThreads(count);
-    applyToCurrentThread(count);
+    setOmpThreads(count);
   }
 
   /** Applies the configured thread count to the calling thread's native products. */
@@ -89,6 +89,11 @@ public final class NativeRuntime {
    */
   public static void applyToCurrentThread(int count) {
     check(count);
+    init();
+    setOmpThreads(count);
+  }
+
+  private static void setOmpThreads(int count) {
     // Environment.setMaxThreads alone leaves libnd4j's matrix products on every core; the OpenMP
     // thread count is what they follow.
     NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(count);
