@@ -145,6 +145,9 @@ public final class Stability {
    * @param camera how the camera moved
    * @param lags the lags, as in each row
    * @param emittedDensity the emitted code's mean share of non-zero values over all frames
+   * @param encodeMillisPerFrame wall-clock milliseconds per frame of the emitted pass: the frames
+   *     (already in memory) normalized, encoded and ruled with {@code threads} encoders, a cheap
+   *     serving-cost figure for comparing models in one run (not a benchmark: no warm-up)
    * @param rows one per representation
    * @param ruleSweep the output rule sweep, by increasing density
    */
@@ -157,6 +160,7 @@ public final class Stability {
       Camera camera,
       List<Integer> lags,
       double emittedDensity,
+      double encodeMillisPerFrame,
       List<Row> rows,
       List<RulePoint> ruleSweep) {
     /** Copies the lists. */
@@ -185,7 +189,7 @@ public final class Stability {
               Locale.ROOT,
               "model %s v%d; %d photographs (%d files skipped), a pan (%d px/frame) and a zoom (%.1f%%/frame) of %d"
                   + " frames each%ncentred cosine between frames k apart (mean over all frames"
-                  + " subtracted); emitted code density %.4f%n%n",
+                  + " subtracted); emitted code density %.4f; encoding %.2f ms/frame%n%n",
               model,
               version,
               photographs.size(),
@@ -193,7 +197,8 @@ public final class Stability {
               camera.panStep(),
               100 * camera.zoomStep(),
               camera.frames(),
-              emittedDensity));
+              emittedDensity,
+              encodeMillisPerFrame));
       s.append(String.format(Locale.ROOT, "%-28s %-6s", "representation", "motion"));
       for (int k : lags) {
         s.append(String.format(Locale.ROOT, " %7s", "k=" + k));
@@ -367,6 +372,7 @@ public final class Stability {
     int perSequence = camera.frames();
     List<Row> rows = new ArrayList<>();
     double density;
+    double encodeMillis;
     progress.step("pixels and normalized pixels", done++, total);
     try (INDArray px = CodeFeatures.pixels(frames)) {
       rows.add(row("pixels", px, pans.size(), perSequence));
@@ -380,7 +386,9 @@ public final class Stability {
       sweep = ruleSweep(c, pans.size(), perSequence);
     }
     progress.step("emitted codes", done++, total);
+    long start = System.nanoTime();
     try (INDArray c = CodeFeatures.pooled(model, frames, threads)) {
+      encodeMillis = (System.nanoTime() - start) / 1e6 / frames.count();
       rows.add(row("emitted", c, pans.size(), perSequence));
       density = nonZeroShare(c);
     }
@@ -393,6 +401,7 @@ public final class Stability {
         camera,
         LAGS,
         density,
+        encodeMillis,
         rows,
         sweep);
   }
