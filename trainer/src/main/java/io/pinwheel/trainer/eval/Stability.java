@@ -344,52 +344,34 @@ public final class Stability {
     }
     int h = model.input().height();
     int w = model.input().width();
-    List<GrayImages> pans = new ArrayList<>();
-    List<GrayImages> zooms = new ArrayList<>();
     int done = 0;
-    int total = photos.size() + 4;
+    int total = 4;
     List<String> used = new ArrayList<>();
     List<String> skipped = new ArrayList<>();
-    for (Path p : photos) {
-      progress.step("cutting frames from " + p.getFileName(), done++, total);
-      List<GrayImages> two;
-      try {
-        two = sequences(p, h, w, camera);
-      } catch (DataException e) {
-        skipped.add(e.getMessage());
-        continue;
-      }
-      used.add(p.toString());
-      pans.add(two.get(0));
-      zooms.add(two.get(1));
-    }
-    if (pans.isEmpty()) {
-      throw new DataException("no usable photograph: " + String.join("; ", skipped));
-    }
-    List<GrayImages> all = new ArrayList<>(pans);
-    all.addAll(zooms);
-    GrayImages frames = concat(all);
+    progress.step("cutting frames from " + photos.size() + " photographs", done++, total);
+    GrayImages frames = cameraFrames(photos, h, w, camera, used, skipped);
+    int pans = used.size();
     int perSequence = camera.frames();
     List<Row> rows = new ArrayList<>();
     double density;
     double encodeMillis;
     progress.step("pixels and normalized pixels", done++, total);
     try (INDArray px = CodeFeatures.pixels(frames)) {
-      rows.add(row("pixels", px, pans.size(), perSequence));
+      rows.add(row("pixels", px, pans, perSequence));
       normalize(px, model, frames);
-      rows.add(row("normalized", px, pans.size(), perSequence));
+      rows.add(row("normalized", px, pans, perSequence));
     }
     progress.step("codes before the output rule", done++, total);
     List<RulePoint> sweep;
     try (INDArray c = CodeFeatures.pooled(CodeFeatures.beforeOutputRule(model), frames, threads)) {
-      rows.add(row("beforeRule", c, pans.size(), perSequence));
-      sweep = ruleSweep(c, pans.size(), perSequence);
+      rows.add(row("beforeRule", c, pans, perSequence));
+      sweep = ruleSweep(c, pans, perSequence);
     }
     progress.step("emitted codes", done++, total);
     long start = System.nanoTime();
     try (INDArray c = CodeFeatures.pooled(model, frames, threads)) {
       encodeMillis = (System.nanoTime() - start) / 1e6 / frames.count();
-      rows.add(row("emitted", c, pans.size(), perSequence));
+      rows.add(row("emitted", c, pans, perSequence));
       density = nonZeroShare(c);
     }
     return new Report(
@@ -414,16 +396,10 @@ public final class Stability {
    */
   static List<RulePoint> ruleSweep(INDArray pooled, int pans, int perSequence) {
     float[] values = pooled.data().asFloat();
-    int stride = Math.max(1, values.length / QUANTILE_SAMPLE);
-    float[] sample = new float[(values.length + stride - 1) / stride];
-    for (int i = 0, j = 0; i < values.length; i += stride, j++) {
-      sample[j] = values[i];
-    }
-    Arrays.sort(sample);
+    float[] sample = sortedSample(values);
     List<RulePoint> out = new ArrayList<>();
     for (double target : SWEEP_DENSITIES) {
-      int at = (int) Math.min(sample.length - 1, Math.floor((1 - target) * sample.length));
-      float threshold = sample[at];
+      float threshold = thresholdFor(sample, target);
       // One buffer, filled for each rule in turn: the codes can be large.
       float[] ruled = new float[values.length];
       long passed = 0;
@@ -449,6 +425,54 @@ public final class Stability {
               target, threshold, (double) passed / values.length, keptCosine, shrunkCosine));
     }
     return out;
+  }
+
+  /** At most {@link #QUANTILE_SAMPLE} of {@code values}, evenly strided, sorted. */
+  static float[] sortedSample(float[] values) {
+    int stride = Math.max(1, values.length / QUANTILE_SAMPLE);
+    float[] sample = new float[(values.length + stride - 1) / stride];
+    for (int i = 0, j = 0; i < values.length; i += stride, j++) {
+      sample[j] = values[i];
+    }
+    Arrays.sort(sample);
+    return sample;
+  }
+
+  /** The threshold above which {@code density} of the sorted sample's values lie. */
+  static float thresholdFor(float[] sortedSample, double density) {
+    int at =
+        (int) Math.min(sortedSample.length - 1, Math.floor((1 - density) * sortedSample.length));
+    return sortedSample[at];
+  }
+
+  /**
+   * The pan and zoom frames {@link #measure} scores, over every photograph that is large enough,
+   * pans first; {@code used} and {@code skipped} receive the file names and the reasons.
+   *
+   * @throws DataException if no photograph is usable
+   */
+  static GrayImages cameraFrames(
+      List<Path> photos, int h, int w, Camera camera, List<String> used, List<String> skipped)
+      throws DataException {
+    List<GrayImages> pans = new ArrayList<>();
+    List<GrayImages> zooms = new ArrayList<>();
+    for (Path p : photos) {
+      List<GrayImages> two;
+      try {
+        two = sequences(p, h, w, camera);
+      } catch (DataException e) {
+        skipped.add(e.getMessage());
+        continue;
+      }
+      used.add(p.toString());
+      pans.add(two.get(0));
+      zooms.add(two.get(1));
+    }
+    if (pans.isEmpty()) {
+      throw new DataException("no usable photograph: " + String.join("; ", skipped));
+    }
+    pans.addAll(zooms);
+    return concat(pans);
   }
 
   /** Replaces each row of pixel/255 with the model's input normalization of it. */
