@@ -8,6 +8,7 @@ import io.pinwheel.cli.models.EvalCommand;
 import io.pinwheel.cli.models.ExportOnnxCommand;
 import io.pinwheel.cli.models.InitModelCommand;
 import io.pinwheel.cli.models.KeygenCommand;
+import io.pinwheel.cli.models.RepoolCommand;
 import io.pinwheel.cli.models.SignCommand;
 import io.pinwheel.cli.models.TrainCommand;
 import io.pinwheel.cli.service.BrokerCommand;
@@ -45,7 +46,8 @@ import picocli.CommandLine.Spec;
       ReencodeCommand.class,
       ProduceCommand.class,
       ConsumeCommand.class,
-      EvalCommand.class
+      EvalCommand.class,
+      RepoolCommand.class
     },
     exitCodeListHeading = "%nExit status:%n",
     exitCodeList = {

@@ -29,7 +29,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "eval",
     mixinStandardHelpOptions = true,
-    subcommands = {EvalStabilityCommand.class},
+    subcommands = {EvalStabilityCommand.class, EvalTopographyCommand.class},
     description = {
       "Evaluates an encoder on Fashion-MNIST under an honest protocol: the training split is cut"
           + " into fit and validation parts (a seeded shuffle, 10%% validation by default); a"
@@ -44,7 +44,8 @@ import picocli.CommandLine.Option;
       "--model must read 28x28x1 images: fashion-mnist, drsae or a model trained or made for"
           + " them. Prints a table, or one JSON object with --json; progress goes to standard"
           + " error. --density-plot adds accuracy and retrieval against code density. `eval"
-          + " stability` scores natural-image models on a synthetic moving camera.",
+          + " stability` scores natural-image models on a synthetic moving camera; `eval"
+          + " topography` prints the figures of a topographic model's orientation map.",
     },
     exitCodeListHeading = "%nExit status:%n",
     exitCodeList = {

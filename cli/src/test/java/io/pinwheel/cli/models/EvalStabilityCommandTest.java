@@ -92,4 +92,16 @@ class EvalStabilityCommandTest {
     assertThat(report.get("photographs").size()).isEqualTo(1);
     assertThat(report.get("skipped").get(0).asText()).contains("PHOTOS.tsv");
   }
+
+  @Test
+  void shouldReportTheOutputRuleSweepAndTheEncodingTimeAsJson() {
+    Cli cli =
+        Cli.run("eval", "stability", "--model", "gabor", "--data", photos.toString(), "--json");
+    assertThat(cli.exitCode()).as(cli.err()).isZero();
+    JsonNode report = cli.lines().get(0);
+
+    assertThat(report.get("ruleSweep")).hasSize(7);
+    assertThat(report.get("ruleSweep").get(0).get("kept")).hasSize(4);
+    assertThat(report.get("encodeMillisPerFrame").asDouble()).isPositive();
+  }
 }

@@ -10,10 +10,12 @@ import io.pinwheel.trainer.data.GrayImages;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.opencv.core.Mat;
 import org.opencv.core.Rect;
 import org.opencv.core.Size;
@@ -37,10 +39,23 @@ import org.opencv.imgproc.Imgproc;
  * emits (after the rule). For each, the mean over all frames of all sequences is subtracted
  * (centring: non-negative codes are otherwise alike even for unrelated frames), then the cosine
  * between frames t and t + k is averaged over t and over sequences, for each lag k.
+ *
+ * <p>The output rule sweep ({@link RulePoint}) asks what the rule costs: for code densities from
+ * 0.02 to 0.5 it takes the threshold that lets that share of the pooled values through on these
+ * frames and scores the code the model's rule would emit with it (values above kept as they are,
+ * the rest zeroed) next to the code a soft threshold would give (max(p − τ, 0), which moves
+ * continuously as a value crosses the threshold). Run it on validation photographs to choose a
+ * threshold; the soft rule is a what-if, not something {@code serve} emits.
  */
 public final class Stability {
   /** The lags scored. */
   public static final List<Integer> LAGS = List.of(1, 5, 10, 20);
+
+  /** The code densities the output rule sweep visits. */
+  public static final List<Double> SWEEP_DENSITIES = List.of(0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5);
+
+  /** At most this many pooled values are sampled (evenly strided) to place the thresholds. */
+  private static final int QUANTILE_SAMPLE = 1 << 20;
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -97,6 +112,29 @@ public final class Stability {
   }
 
   /**
+   * One density of the output rule sweep, over both motions.
+   *
+   * @param targetDensity the share of pooled values the threshold was placed to let through
+   * @param threshold that threshold: values strictly above it pass
+   * @param density the share that does pass (ties at the threshold can make it smaller)
+   * @param kept the centred cosine at each lag of {@link #LAGS} for the code the model's rule gives
+   *     with this threshold (values above kept, the rest zeroed)
+   * @param shrunk the same for the soft threshold max(p − threshold, 0)
+   */
+  public record RulePoint(
+      double targetDensity,
+      float threshold,
+      double density,
+      List<Double> kept,
+      List<Double> shrunk) {
+    /** Copies the lists. */
+    public RulePoint {
+      kept = List.copyOf(kept);
+      shrunk = List.copyOf(shrunk);
+    }
+  }
+
+  /**
    * What {@link #measure} found.
    *
    * @param model the model's name
@@ -107,7 +145,11 @@ public final class Stability {
    * @param camera how the camera moved
    * @param lags the lags, as in each row
    * @param emittedDensity the emitted code's mean share of non-zero values over all frames
+   * @param encodeMillisPerFrame wall-clock milliseconds per frame of the emitted pass: the frames
+   *     (already in memory) normalized, encoded and ruled with {@code threads} encoders, a cheap
+   *     serving-cost figure for comparing models in one run (not a benchmark: no warm-up)
    * @param rows one per representation
+   * @param ruleSweep the output rule sweep, by increasing density
    */
   public record Report(
       String model,
@@ -118,13 +160,16 @@ public final class Stability {
       Camera camera,
       List<Integer> lags,
       double emittedDensity,
-      List<Row> rows) {
+      double encodeMillisPerFrame,
+      List<Row> rows,
+      List<RulePoint> ruleSweep) {
     /** Copies the lists. */
     public Report {
       photographs = List.copyOf(photographs);
       skipped = List.copyOf(skipped);
       lags = List.copyOf(lags);
       rows = List.copyOf(rows);
+      ruleSweep = List.copyOf(ruleSweep);
     }
 
     /** The report as one JSON object. */
@@ -144,7 +189,7 @@ public final class Stability {
               Locale.ROOT,
               "model %s v%d; %d photographs (%d files skipped), a pan (%d px/frame) and a zoom (%.1f%%/frame) of %d"
                   + " frames each%ncentred cosine between frames k apart (mean over all frames"
-                  + " subtracted); emitted code density %.4f%n%n",
+                  + " subtracted); emitted code density %.4f; encoding %.2f ms/frame%n%n",
               model,
               version,
               photographs.size(),
@@ -152,7 +197,8 @@ public final class Stability {
               camera.panStep(),
               100 * camera.zoomStep(),
               camera.frames(),
-              emittedDensity));
+              emittedDensity,
+              encodeMillisPerFrame));
       s.append(String.format(Locale.ROOT, "%-28s %-6s", "representation", "motion"));
       for (int k : lags) {
         s.append(String.format(Locale.ROOT, " %7s", "k=" + k));
@@ -167,11 +213,41 @@ public final class Stability {
         line(s, "", "zoom", r.zoom());
         line(s, "", "both", r.all());
       }
+      if (!ruleSweep.isEmpty()) {
+        s.append(
+            String.format(
+                Locale.ROOT,
+                "%noutput rule sweep over these frames (both motions): threshold for each density;"
+                    + " kept = the model's rule, shrunk = max(p - threshold, 0)%n"));
+        s.append(
+            String.format(
+                Locale.ROOT, "%-8s %-11s %-8s %-7s", "target", "threshold", "density", "rule"));
+        for (int k : lags) {
+          s.append(String.format(Locale.ROOT, " %7s", "k=" + k));
+        }
+        s.append('\n');
+        for (RulePoint p : ruleSweep) {
+          String head =
+              String.format(
+                  Locale.ROOT,
+                  "%-8.2f %-11.6g %-8.4f",
+                  p.targetDensity(),
+                  p.threshold(),
+                  p.density());
+          line(s, head, "kept", p.kept(), 28);
+          line(s, "", "shrunk", p.shrunk(), 28);
+        }
+      }
       return s.toString();
     }
 
     private static void line(StringBuilder s, String name, String motion, List<Double> v) {
-      s.append(String.format(Locale.ROOT, "%-28s %-6s", name, motion));
+      line(s, name, motion, v, 28);
+    }
+
+    private static void line(
+        StringBuilder s, String name, String motion, List<Double> v, int nameWidth) {
+      s.append(String.format(Locale.ROOT, "%-" + nameWidth + "s %-6s", name, motion));
       for (double x : v) {
         s.append(String.format(Locale.ROOT, " %7.3f", x));
       }
@@ -268,14 +344,119 @@ public final class Stability {
     }
     int h = model.input().height();
     int w = model.input().width();
-    List<GrayImages> pans = new ArrayList<>();
-    List<GrayImages> zooms = new ArrayList<>();
     int done = 0;
-    int total = photos.size() + 4;
+    int total = 4;
     List<String> used = new ArrayList<>();
     List<String> skipped = new ArrayList<>();
+    progress.step("cutting frames from " + photos.size() + " photographs", done++, total);
+    GrayImages frames = cameraFrames(photos, h, w, camera, used, skipped);
+    int pans = used.size();
+    int perSequence = camera.frames();
+    List<Row> rows = new ArrayList<>();
+    double density;
+    double encodeMillis;
+    progress.step("pixels and normalized pixels", done++, total);
+    try (INDArray px = CodeFeatures.pixels(frames)) {
+      rows.add(row("pixels", px, pans, perSequence));
+      normalize(px, model, frames);
+      rows.add(row("normalized", px, pans, perSequence));
+    }
+    progress.step("codes before the output rule", done++, total);
+    List<RulePoint> sweep;
+    try (INDArray c = CodeFeatures.pooled(CodeFeatures.beforeOutputRule(model), frames, threads)) {
+      rows.add(row("beforeRule", c, pans, perSequence));
+      sweep = ruleSweep(c, pans, perSequence);
+    }
+    progress.step("emitted codes", done++, total);
+    long start = System.nanoTime();
+    try (INDArray c = CodeFeatures.pooled(model, frames, threads)) {
+      encodeMillis = (System.nanoTime() - start) / 1e6 / frames.count();
+      rows.add(row("emitted", c, pans, perSequence));
+      density = nonZeroShare(c);
+    }
+    return new Report(
+        model.name(),
+        model.version(),
+        model.input().normalize().toString(),
+        used,
+        skipped,
+        camera,
+        LAGS,
+        density,
+        encodeMillis,
+        rows,
+        sweep);
+  }
+
+  /**
+   * The output rule sweep over pooled codes before the rule: for each of {@link #SWEEP_DENSITIES},
+   * the threshold that lets that share of values through, and the centred cosine (both motions) of
+   * the kept and the shrunk codes. The first {@code pans} sequences of {@code perSequence} rows are
+   * pans, the rest zooms.
+   */
+  static List<RulePoint> ruleSweep(INDArray pooled, int pans, int perSequence) {
+    float[] values = pooled.data().asFloat();
+    float[] sample = sortedSample(values);
+    List<RulePoint> out = new ArrayList<>();
+    for (double target : SWEEP_DENSITIES) {
+      float threshold = thresholdFor(sample, target);
+      // One buffer, filled for each rule in turn: the codes can be large.
+      float[] ruled = new float[values.length];
+      long passed = 0;
+      for (int i = 0; i < values.length; i++) {
+        boolean pass = values[i] > threshold;
+        ruled[i] = pass ? values[i] : 0;
+        passed += pass ? 1 : 0;
+      }
+      long[] shape = pooled.shape();
+      List<Double> keptCosine;
+      List<Double> shrunkCosine;
+      try (INDArray k = Nd4j.create(ruled, shape)) {
+        keptCosine = row("kept", k, pans, perSequence).all();
+      }
+      for (int i = 0; i < values.length; i++) {
+        ruled[i] = Math.max(values[i] - threshold, 0);
+      }
+      try (INDArray k = Nd4j.create(ruled, shape)) {
+        shrunkCosine = row("shrunk", k, pans, perSequence).all();
+      }
+      out.add(
+          new RulePoint(
+              target, threshold, (double) passed / values.length, keptCosine, shrunkCosine));
+    }
+    return out;
+  }
+
+  /** At most {@link #QUANTILE_SAMPLE} of {@code values}, evenly strided, sorted. */
+  static float[] sortedSample(float[] values) {
+    int stride = Math.max(1, values.length / QUANTILE_SAMPLE);
+    float[] sample = new float[(values.length + stride - 1) / stride];
+    for (int i = 0, j = 0; i < values.length; i += stride, j++) {
+      sample[j] = values[i];
+    }
+    Arrays.sort(sample);
+    return sample;
+  }
+
+  /** The threshold above which {@code density} of the sorted sample's values lie. */
+  static float thresholdFor(float[] sortedSample, double density) {
+    int at =
+        (int) Math.min(sortedSample.length - 1, Math.floor((1 - density) * sortedSample.length));
+    return sortedSample[at];
+  }
+
+  /**
+   * The pan and zoom frames {@link #measure} scores, over every photograph that is large enough,
+   * pans first; {@code used} and {@code skipped} receive the file names and the reasons.
+   *
+   * @throws DataException if no photograph is usable
+   */
+  static GrayImages cameraFrames(
+      List<Path> photos, int h, int w, Camera camera, List<String> used, List<String> skipped)
+      throws DataException {
+    List<GrayImages> pans = new ArrayList<>();
+    List<GrayImages> zooms = new ArrayList<>();
     for (Path p : photos) {
-      progress.step("cutting frames from " + p.getFileName(), done++, total);
       List<GrayImages> two;
       try {
         two = sequences(p, h, w, camera);
@@ -290,37 +471,8 @@ public final class Stability {
     if (pans.isEmpty()) {
       throw new DataException("no usable photograph: " + String.join("; ", skipped));
     }
-    List<GrayImages> all = new ArrayList<>(pans);
-    all.addAll(zooms);
-    GrayImages frames = concat(all);
-    int perSequence = camera.frames();
-    List<Row> rows = new ArrayList<>();
-    double density;
-    progress.step("pixels and normalized pixels", done++, total);
-    try (INDArray px = CodeFeatures.pixels(frames)) {
-      rows.add(row("pixels", px, pans.size(), perSequence));
-      normalize(px, model, frames);
-      rows.add(row("normalized", px, pans.size(), perSequence));
-    }
-    progress.step("codes before the output rule", done++, total);
-    try (INDArray c = CodeFeatures.pooled(CodeFeatures.beforeOutputRule(model), frames, threads)) {
-      rows.add(row("beforeRule", c, pans.size(), perSequence));
-    }
-    progress.step("emitted codes", done++, total);
-    try (INDArray c = CodeFeatures.pooled(model, frames, threads)) {
-      rows.add(row("emitted", c, pans.size(), perSequence));
-      density = nonZeroShare(c);
-    }
-    return new Report(
-        model.name(),
-        model.version(),
-        model.input().normalize().toString(),
-        used,
-        skipped,
-        camera,
-        LAGS,
-        density,
-        rows);
+    pans.addAll(zooms);
+    return concat(pans);
   }
 
   /** Replaces each row of pixel/255 with the model's input normalization of it. */

@@ -45,6 +45,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.function.IntFunction;
 
 /**
@@ -362,7 +363,16 @@ public final class TrainingJob {
     double[] orientation = OrientationMap.orientations(tunings);
     double[] selectivity = OrientationMap.selectivities(tunings);
     ObjectNode topo = report.putObject("topography");
-    topo.put("pinwheels", OrientationMap.pinwheels(orientation, grid[0], grid[1]));
+    int pinwheels = OrientationMap.pinwheels(orientation, grid[0], grid[1]);
+    topo.put("pinwheels", pinwheels);
+    OptionalDouble wavelength = OrientationMap.dominantWavelength(orientation, grid[0], grid[1]);
+    if (wavelength.isPresent()) {
+      topo.put("wavelengthCells", wavelength.getAsDouble());
+      topo.put(
+          "pinwheelsPerWavelengthSquared",
+          OrientationMap.pinwheelDensity(pinwheels, wavelength.getAsDouble(), grid[0], grid[1]));
+      topo.put("cortexPinwheelsPerWavelengthSquared", Math.PI);
+    }
     topo.put(
         "meanNeighbourOrientationDifferenceDegrees",
         OrientationMap.meanNeighbourDifferenceDegrees(orientation, grid[0], grid[1]));

@@ -3,6 +3,7 @@ package io.pinwheel.trainer.viz;
 import io.pinwheel.extractor.model.FloatTensor;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalDouble;
 
 /**
  * Each filter's preferred orientation and how selective it is for it, the orientation map these
@@ -34,6 +35,17 @@ import java.util.List;
  * wrapped to (−π, π]. The sum is 2π·n for an integer winding n: nonzero n marks an orientation
  * singularity, a pinwheel around which orientation turns by n·π. On a torus the windings sum to
  * zero, so pinwheels come in pairs of opposite sign.
+ *
+ * <p><b>Wavelength and pinwheel density.</b> The map's dominant wavelength Λ comes from the power
+ * spectrum of z = e^{2iθ} over the torus: the discrete Fourier transform of z on the rows × cols
+ * grid, power |Z(u, v)|² at spatial frequency f = √((u/cols)² + (v/rows)²) cycles per cell (u, v
+ * signed, the DC term left out). Frequencies are binned by f in steps of 1/max(rows, cols) (one
+ * cycle per torus side); the bin with the most power is the peak, and f̄ is the power-weighted mean
+ * frequency over the peak bin and its two neighbours, so harmonics far from the peak (which a unit
+ * modulus field has around its pinwheels) do not pull it. Λ = 1/f̄ cells. The pinwheel density is
+ * pinwheels per Λ², pinwheels·Λ²/(rows·cols): the number of pinwheels per hypercolumn, which
+ * Kaschube et al. (Science 2010) found to be close to π in the visual cortex of tree shrews,
+ * galagos, ferrets and cats.
  *
  * <p>{@link OrientationPicture} draws the map.
  */
@@ -323,6 +335,99 @@ public final class OrientationMap {
       }
     }
     return pairs == 0 ? 0 : Math.toDegrees(sum / pairs);
+  }
+
+  /**
+   * The map's dominant wavelength Λ in cells, from the power spectrum of e^{2iθ} over the torus as
+   * described in the class documentation.
+   *
+   * @param orientation rows·cols finite orientations in radians, row-major; read modulo π
+   * @param rows the torus height, positive
+   * @param cols the torus width, positive
+   * @return Λ in cells; empty when the map has no power away from the DC term (a uniform map)
+   * @throws IllegalArgumentException naming the argument that is out of range
+   */
+  public static OptionalDouble dominantWavelength(double[] orientation, int rows, int cols) {
+    checkMap(orientation, rows, cols);
+    int side = Math.max(rows, cols);
+    double[] power = new double[rows * cols];
+    double[] frequency = new double[rows * cols];
+    double[] binPower = new double[side + 1];
+    for (int v = 0; v < rows; v++) {
+      int fv = v <= rows / 2 ? v : v - rows;
+      for (int u = 0; u < cols; u++) {
+        int fu = u <= cols / 2 ? u : u - cols;
+        if (fu == 0 && fv == 0) {
+          continue;
+        }
+        double re = 0;
+        double im = 0;
+        for (int r = 0; r < rows; r++) {
+          for (int c = 0; c < cols; c++) {
+            double phase =
+                2 * orientation[r * cols + c]
+                    - 2 * Math.PI * ((double) u * c / cols + (double) v * r / rows);
+            re += Math.cos(phase);
+            im += Math.sin(phase);
+          }
+        }
+        int i = v * cols + u;
+        power[i] = re * re + im * im;
+        frequency[i] = Math.hypot((double) fu / cols, (double) fv / rows);
+        binPower[bin(frequency[i], side)] += power[i];
+      }
+    }
+    int peak = 1;
+    for (int b = 1; b < binPower.length; b++) {
+      if (binPower[b] > binPower[peak]) {
+        peak = b;
+      }
+    }
+    // Relative to the total: rounding leaves about 1e-13 of a uniform map's power off DC.
+    double total = 0;
+    for (double p : power) {
+      total += p;
+    }
+    double offDcShare = total / ((double) rows * cols * rows * cols);
+    if (!(offDcShare > 1e-9)) {
+      return OptionalDouble.empty();
+    }
+    double weight = 0;
+    double sum = 0;
+    for (int i = 0; i < power.length; i++) {
+      if (power[i] > 0 && Math.abs(bin(frequency[i], side) - peak) <= 1) {
+        weight += power[i];
+        sum += power[i] * frequency[i];
+      }
+    }
+    return OptionalDouble.of(weight / sum);
+  }
+
+  /**
+   * Pinwheels per hypercolumn: pinwheels·Λ²/(rows·cols), the count per area Λ² of the torus.
+   *
+   * @param pinwheels the number of pinwheels on the torus, at least 0
+   * @param wavelength the map's dominant wavelength Λ in cells, positive and finite
+   * @param rows the torus height, positive
+   * @param cols the torus width, positive
+   * @throws IllegalArgumentException naming the argument that is out of range
+   */
+  public static double pinwheelDensity(int pinwheels, double wavelength, int rows, int cols) {
+    if (pinwheels < 0) {
+      throw new IllegalArgumentException("pinwheels must be >= 0, got " + pinwheels);
+    }
+    if (!(wavelength > 0) || !Double.isFinite(wavelength)) {
+      throw new IllegalArgumentException(
+          "wavelength must be positive and finite, got " + wavelength);
+    }
+    if (rows < 1 || cols < 1) {
+      throw new IllegalArgumentException("rows and cols must be >= 1, got " + rows + " x " + cols);
+    }
+    return pinwheels * wavelength * wavelength / ((double) rows * cols);
+  }
+
+  private static int bin(double frequency, int side) {
+    return Math.min(side, (int) Math.round(frequency * side));
   }
 
   /** The step from orientation a to b, doubled and wrapped to (−π, π]. */

@@ -76,4 +76,42 @@ class StabilityTest {
     assertThatThrownBy(() -> new Stability.Camera(20, 2, 0.01, 4))
         .hasMessageContaining("frames must be > 20");
   }
+
+  /** Two sequences of 21 rows of 100 non-negative values drifting slowly from frame to frame. */
+  private static INDArray driftingCodes() {
+    SplittableRandom random = new SplittableRandom(3);
+    float[] v = new float[42 * 100];
+    for (int f = 0; f < 42; f++) {
+      for (int j = 0; j < 100; j++) {
+        v[f * 100 + j] =
+            f % 21 == 0
+                ? (float) random.nextDouble()
+                : (float) Math.max(0, v[(f - 1) * 100 + j] + 0.05 * random.nextGaussian());
+      }
+    }
+    return org.nd4j.linalg.factory.Nd4j.create(v, new long[] {42, 100});
+  }
+
+  @Test
+  void shouldPlaceEachSweepThresholdSoItsShareOfValuesPasses() {
+    try (INDArray codes = driftingCodes()) {
+      List<Stability.RulePoint> sweep = Stability.ruleSweep(codes, 1, 21);
+
+      assertThat(sweep).hasSize(Stability.SWEEP_DENSITIES.size());
+      for (Stability.RulePoint p : sweep) {
+        assertThat(p.density())
+            .as("target %s", p.targetDensity())
+            .isCloseTo(p.targetDensity(), offset(0.002));
+      }
+    }
+  }
+
+  @Test
+  void shouldScoreTheSoftThresholdAboveTheHardOneOnSlowlyDriftingCodes() {
+    try (INDArray codes = driftingCodes()) {
+      Stability.RulePoint tenPercent = Stability.ruleSweep(codes, 1, 21).get(2);
+
+      assertThat(tenPercent.shrunk().get(0)).isGreaterThan(tenPercent.kept().get(0));
+    }
+  }
 }

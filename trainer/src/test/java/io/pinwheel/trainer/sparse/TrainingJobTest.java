@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.pinwheel.extractor.Encoder;
 import io.pinwheel.extractor.model.EncoderFile;
 import io.pinwheel.extractor.model.EncoderModel;
@@ -122,6 +123,17 @@ class TrainingJobTest {
     EncoderModel read = EncoderFile.read(dir.resolve("m.pwe"));
     assertThat(read.trainingTensors()).containsOnlyKeys(ModelExport.DECODER);
     assertThat(read.input().height()).isEqualTo(16);
+  }
+
+  @Test
+  void shouldReportTheMapsWavelengthAndPinwheelsPerSquaredWavelength() throws Exception {
+    JobResult r = TrainingJob.run(spec(data(), "topo:2x4:1", 1, false), QUIET, CLOCK);
+    JsonNode topo = r.report().get("topography");
+
+    double wavelength = topo.get("wavelengthCells").asDouble();
+    assertThat(wavelength).isPositive();
+    assertThat(topo.get("pinwheelsPerWavelengthSquared").asDouble())
+        .isCloseTo(topo.get("pinwheels").asInt() * wavelength * wavelength / 8, within(1e-9));
   }
 
   @Test

@@ -242,4 +242,84 @@ class OrientationMapTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("orientation");
   }
+
+  /**
+   * z = sin(2πf(c + ½)/side) + i·sin(2πf(r + ½)/side), θ = arg(z)/2: a square lattice of (2f)²
+   * simple zeros of z, one inside every plaquette whose corners straddle x, y = side·m/(2f) − ½,
+   * each a pinwheel of winding ±1; e^{2iθ} = z/|z| has its spectral peak at f cycles per side, so Λ
+   * = side/f and the density is (2f)²·(side/f)²/side² = 4 pinwheels per Λ².
+   */
+  private static double[] sineLattice(int side, int f) {
+    double[] o = new double[side * side];
+    for (int r = 0; r < side; r++) {
+      for (int c = 0; c < side; c++) {
+        double x = Math.sin(2 * Math.PI * f * (c + 0.5) / side);
+        double y = Math.sin(2 * Math.PI * f * (r + 0.5) / side);
+        double theta = Math.atan2(y, x) / 2;
+        o[r * side + c] = theta < 0 ? theta + Math.PI : theta;
+      }
+    }
+    return o;
+  }
+
+  @Test
+  void shouldMeasureTheWavelengthOfAMapWhoseOrientationTurnsAlongItsRows() {
+    double[] o = new double[16 * 16];
+    for (int i = 0; i < o.length; i++) {
+      o[i] = (Math.PI * (i % 16) / 8) % Math.PI;
+    }
+
+    assertThat(OrientationMap.dominantWavelength(o, 16, 16).getAsDouble())
+        .isCloseTo(8, within(1e-9));
+  }
+
+  @Test
+  void shouldMeasureTheWavelengthAlongTheDiagonalOfADiagonalWave() {
+    double[] o = new double[16 * 16];
+    for (int r = 0; r < 16; r++) {
+      for (int c = 0; c < 16; c++) {
+        o[r * 16 + c] = (Math.PI * (r + c) / 8) % Math.PI;
+      }
+    }
+
+    assertThat(OrientationMap.dominantWavelength(o, 16, 16).getAsDouble())
+        .isCloseTo(8 / Math.sqrt(2), within(1e-9));
+  }
+
+  @Test
+  void shouldMeasureTheWavelengthOfAPinwheelLattice() {
+    assertThat(OrientationMap.dominantWavelength(sineLattice(32, 4), 32, 32).getAsDouble())
+        .isCloseTo(8, within(1e-6));
+  }
+
+  @Test
+  void shouldFindEveryPinwheelOfAPinwheelLattice() {
+    assertThat(OrientationMap.pinwheels(sineLattice(32, 4), 32, 32)).isEqualTo(64);
+  }
+
+  @Test
+  void shouldFindFourPinwheelsPerSquaredWavelengthOnAPinwheelLattice() {
+    double[] o = sineLattice(32, 4);
+    double wavelength = OrientationMap.dominantWavelength(o, 32, 32).getAsDouble();
+
+    double density =
+        OrientationMap.pinwheelDensity(OrientationMap.pinwheels(o, 32, 32), wavelength, 32, 32);
+
+    assertThat(density).isCloseTo(4, within(1e-4));
+  }
+
+  @Test
+  void shouldGiveAUniformMapNoWavelength() {
+    double[] o = new double[16 * 16];
+    Arrays.fill(o, 0.7);
+
+    assertThat(OrientationMap.dominantWavelength(o, 16, 16)).isEmpty();
+  }
+
+  @Test
+  void shouldRejectAPinwheelDensityForAWavelengthThatIsNotPositive() {
+    assertThatThrownBy(() -> OrientationMap.pinwheelDensity(4, 0, 16, 16))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("wavelength");
+  }
 }
