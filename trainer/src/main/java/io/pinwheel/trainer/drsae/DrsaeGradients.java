@@ -10,8 +10,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * The DrSAE loss and its gradient, written by hand: the T-step recurrence forward, keeping every
- * step's code, and back-propagation through time as matrix products over the batch, on libnd4j's
- * matmul with buffers allocated once ({@link DrsaeWorkspace}).
+ * step's code, and back-propagation through time, on buffers allocated once ({@link
+ * DrsaeWorkspace}). Every ReLU output is sparse, so the products with codes (and with gradients
+ * masked by them) run as Java loops over the active units; the dense x Eᵀ and ∂x̂ D run on
+ * libnd4j's matmul.
  *
  * <p>On inputs x [N, D]:
  *
@@ -26,7 +28,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * zᵗ⁻¹, ∂zᵗ⁻¹ = ∂aᵗ S, and the drive's gradient ∂u = Σₜ ∂aᵗ; finally ∂E = ∂uᵀ x and ∂b = −Σ ∂u.
  *
  * <p>The batch is split over {@link TrainingThreads} workers by rows; their gradients are summed in
- * worker order, so the same thread count gives the same bytes.
+ * worker order, so the same thread count gives the same bytes. The rest of a pass runs on the same
+ * workers, each on a fixed range of units or elements: copying the weights in (and transposing S
+ * and D) before it, summing the workers' gradients after it.
  *
  * <p>Parameters (float32, row-major): {@value #ENCODER} E [K, D], {@value #LATERAL} S [K, K],
  * {@value #BIAS} b [K], {@value #DECODER} D [D, K] (column k is unit k's atom), {@value
