@@ -3,12 +3,17 @@ package io.pinwheel.trainer.drsae;
 import io.pinwheel.trainer.optim.NativeBuffer;
 import io.pinwheel.trainer.optim.Parameters;
 import io.pinwheel.trainer.optim.TrainingThreads;
+import java.util.Arrays;
+import java.util.function.Function;
+import java.util.function.IntConsumer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * The DrSAE loss and its gradient, written by hand: the T-step recurrence forward, keeping every
- * step's code, and back-propagation through time as matrix products over the batch, on libnd4j's
- * matmul with buffers allocated once ({@link DrsaeWorkspace}).
+ * step's code, and back-propagation through time, on buffers allocated once ({@link
+ * DrsaeWorkspace}). Every ReLU output is sparse, so the products with codes (and with gradients
+ * masked by them) run as Java loops over the active units; the dense x Eᵀ and ∂x̂ D run on
+ * libnd4j's matmul.
  *
  * <p>On inputs x [N, D]:
  *
@@ -23,7 +28,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * zᵗ⁻¹, ∂zᵗ⁻¹ = ∂aᵗ S, and the drive's gradient ∂u = Σₜ ∂aᵗ; finally ∂E = ∂uᵀ x and ∂b = −Σ ∂u.
  *
  * <p>The batch is split over {@link TrainingThreads} workers by rows; their gradients are summed in
- * worker order, so the same thread count gives the same bytes.
+ * worker order, so the same thread count gives the same bytes. The rest of a pass runs on the same
+ * workers, each on a fixed range of units or elements: copying the weights in (and transposing S
+ * and D) before it, summing the workers' gradients after it.
  *
  * <p>Parameters (float32, row-major): {@value #ENCODER} E [K, D], {@value #LATERAL} S [K, K],
  * {@value #BIAS} b [K], {@value #DECODER} D [D, K] (column k is unit k's atom), {@value
@@ -62,44 +69,70 @@ public final class DrsaeGradients implements AutoCloseable {
     }
   }
 
-  /** The weights a pass reads: E, S and D as native matrices, the rest on the heap. */
+  /**
+   * The weights a pass reads: E and D copied to native matrices for the two dense products; S, Sᵀ
+   * and Dᵀ as heap arrays of rows (the rows of the last two are S's and D's columns); the rest as
+   * the parameters' own arrays. {@link #load} fills one worker's share, so the copies run on all
+   * workers.
+   */
   static final class Weights {
+    private final int units;
+    private final int inputs;
     private final NativeBuffer encoderBuffer;
-    private final NativeBuffer lateralBuffer;
     private final NativeBuffer decoderBuffer;
     final INDArray encoder;
-    final INDArray lateral;
     final INDArray decoder;
+    final float[][] lateralT;
+    final float[][] lateralRows;
+    final float[][] decoderT;
     float[] bias;
     float[] classifier;
     float[] classBias;
+    private float[] encoderValues;
+    private float[] lateralValues;
+    private float[] decoderValues;
 
     Weights(DrsaeConfig c) {
-      int k = c.units();
-      int d = c.inputs();
-      encoderBuffer = new NativeBuffer((long) k * d);
-      lateralBuffer = new NativeBuffer((long) k * k);
-      decoderBuffer = new NativeBuffer((long) d * k);
-      encoder = encoderBuffer.matrix(k, d);
-      lateral = lateralBuffer.matrix(k, k);
-      decoder = decoderBuffer.matrix(d, k);
+      units = c.units();
+      inputs = c.inputs();
+      encoderBuffer = new NativeBuffer((long) units * inputs);
+      decoderBuffer = new NativeBuffer((long) inputs * units);
+      encoder = encoderBuffer.matrix(units, inputs);
+      decoder = decoderBuffer.matrix(inputs, units);
+      lateralT = new float[units][units];
+      lateralRows = new float[units][units];
+      decoderT = new float[units][inputs];
     }
 
-    void load(Parameters p) {
-      float[] e = p.get(ENCODER);
-      float[] s = p.get(LATERAL);
-      float[] d = p.get(DECODER);
-      encoderBuffer.put(e, 0, e.length);
-      lateralBuffer.put(s, 0, s.length);
-      decoderBuffer.put(d, 0, d.length);
+    /** Takes the parameters' arrays; {@link #load} then copies them, worker by worker. */
+    void use(Parameters p) {
+      encoderValues = p.get(ENCODER);
+      lateralValues = p.get(LATERAL);
+      decoderValues = p.get(DECODER);
       bias = p.get(BIAS);
       classifier = p.get(CLASSIFIER);
       classBias = p.get(CLASS_BIAS);
     }
 
+    /** Worker {@code w} of {@code workers}: its share of the copies and transposes. */
+    void load(int w, int workers) {
+      int k = units;
+      int d = inputs;
+      int a = TrainingThreads.from(k, workers, w);
+      int b = TrainingThreads.from(k, workers, w + 1);
+      encoderBuffer.put(a * d, encoderValues, a * d, (b - a) * d);
+      SparseRows.transpose(lateralValues, k, k, lateralT, a, b);
+      for (int j = a; j < b; j++) {
+        System.arraycopy(lateralValues, j * k, lateralRows[j], 0, k);
+      }
+      SparseRows.transpose(decoderValues, d, k, decoderT, a, b);
+      int i0 = TrainingThreads.from(d, workers, w);
+      int i1 = TrainingThreads.from(d, workers, w + 1);
+      decoderBuffer.put(i0 * k, decoderValues, i0 * k, (i1 - i0) * k);
+    }
+
     void close() {
       encoderBuffer.close();
-      lateralBuffer.close();
       decoderBuffer.close();
     }
   }
@@ -109,11 +142,25 @@ public final class DrsaeGradients implements AutoCloseable {
   private final TrainingThreads threads;
   private final Weights weights;
   private final DrsaeWorkspace[] workspaces;
-  private final float[] scratchEncoder;
-  private final float[] scratchLateral;
-  private final float[] scratchDecoder;
+  private final IntConsumer load;
+  private final IntConsumer compute;
+  private final IntConsumer reduce;
+  private final IntConsumer transpose;
   private int correct;
   private boolean closed;
+
+  // The arguments of the pass under way, for the workers' tasks (made once, so a pass allocates
+  // nothing); the barriers of TrainingThreads.run publish them.
+  private float[] passX;
+  private int[] passLabels;
+  private int passFirst;
+  private int passRows;
+  private double passAlpha;
+  private boolean passGradient;
+  private float[] passCodes;
+  private float[] passScores;
+  private Parameters passOut;
+  private int passHead;
 
   /**
    * Allocates the buffers for batches of up to {@code batch} examples and starts the workers.
@@ -135,10 +182,10 @@ public final class DrsaeGradients implements AutoCloseable {
     for (int i = 0; i < threads; i++) {
       workspaces[i] = new DrsaeWorkspace(config, weights, rows);
     }
-    int k = config.units();
-    scratchEncoder = new float[k * config.inputs()];
-    scratchLateral = new float[k * k];
-    scratchDecoder = new float[config.inputs() * k];
+    load = w -> weights.load(w, workspaces.length);
+    compute = this::compute;
+    reduce = this::reduce;
+    transpose = this::transposeDecoder;
   }
 
   /** The architecture. */
@@ -164,25 +211,86 @@ public final class DrsaeGradients implements AutoCloseable {
   public Terms gradient(
       Parameters p, float[] x, int[] labels, int n, double alpha, Parameters gradient) {
     Terms t = pass(p, x, labels, 0, n, alpha, true, null, null);
-    gradient.clear();
-    float[] de = gradient.get(ENCODER);
-    float[] ds = gradient.get(LATERAL);
-    float[] dd = gradient.get(DECODER);
-    for (DrsaeWorkspace w : workspaces) {
-      if (!w.accumulated) {
-        continue;
-      }
-      w.encoderGradient.get(scratchEncoder, 0, scratchEncoder.length);
-      w.lateralGradient.get(scratchLateral, 0, scratchLateral.length);
-      w.decoderGradient.get(scratchDecoder, 0, scratchDecoder.length);
-      TrainingThreads.addInto(de, scratchEncoder);
-      TrainingThreads.addInto(ds, scratchLateral);
-      TrainingThreads.addInto(dd, scratchDecoder);
-      TrainingThreads.addInto(gradient.get(BIAS), w.biasGradient);
-      TrainingThreads.addInto(gradient.get(CLASSIFIER), w.classifierGradient);
-      TrainingThreads.addInto(gradient.get(CLASS_BIAS), w.classBiasGradient);
+    passOut = gradient;
+    passHead = 0;
+    while (!workspaces[passHead].accumulated) {
+      passHead++;
     }
+    threads.run(reduce);
+    threads.run(transpose);
+    passOut = null;
     return t;
+  }
+
+  /**
+   * Worker {@code w}'s share of the sum of the workers' gradients, in worker order: a fixed range
+   * of every tensor (of units for E, S and Dᵀ), so the same thread count gives the same bytes. E's
+   * and S's rows are summed into the first worker's and copied out; Dᵀ's stay there for {@link
+   * #transposeDecoder}.
+   */
+  private void reduce(int w) {
+    int workers = workspaces.length;
+    int k = config.units();
+    int a = TrainingThreads.from(k, workers, w);
+    int b = TrainingThreads.from(k, workers, w + 1);
+    DrsaeWorkspace head = workspaces[passHead];
+    float[] encoder = passOut.get(ENCODER);
+    float[] lateral = passOut.get(LATERAL);
+    int d = config.inputs();
+    // Rows of the first worker with rows take the later ones', in worker order.
+    for (int i = a; i < b; i++) {
+      for (int v = passHead + 1; v < workers; v++) {
+        DrsaeWorkspace ws = workspaces[v];
+        if (!ws.accumulated) {
+          continue;
+        }
+        SparseRows.add(ws.encoderGradient[i], head.encoderGradient[i], d);
+        SparseRows.add(ws.lateralGradient[i], head.lateralGradient[i], k);
+        SparseRows.add(ws.decoderGradientT[i], head.decoderGradientT[i], d);
+      }
+      System.arraycopy(head.encoderGradient[i], 0, encoder, i * d, d);
+      System.arraycopy(head.lateralGradient[i], 0, lateral, i * k, k);
+    }
+    sum(passOut.get(BIAS), ws -> ws.biasGradient, w, workers);
+    sum(passOut.get(CLASSIFIER), ws -> ws.classifierGradient, w, workers);
+    sum(passOut.get(CLASS_BIAS), ws -> ws.classBiasGradient, w, workers);
+  }
+
+  private void sum(float[] total, Function<DrsaeWorkspace, float[]> part, int w, int workers) {
+    int from = TrainingThreads.from(total.length, workers, w);
+    int to = TrainingThreads.from(total.length, workers, w + 1);
+    Arrays.fill(total, from, to, 0f);
+    for (DrsaeWorkspace ws : workspaces) {
+      if (ws.accumulated) {
+        TrainingThreads.addInto(total, part.apply(ws), from, to);
+      }
+    }
+  }
+
+  /** Worker {@code w}'s rows of ∂D, from the summed ∂Dᵀ. */
+  private void transposeDecoder(int w) {
+    int k = config.units();
+    int d = config.inputs();
+    int workers = workspaces.length;
+    SparseRows.transpose(
+        workspaces[passHead].decoderGradientT,
+        k,
+        passOut.get(DECODER),
+        TrainingThreads.from(d, workers, w),
+        TrainingThreads.from(d, workers, w + 1));
+  }
+
+  /**
+   * Runs {@code task} once on every worker thread, with the worker's index, and waits for all: for
+   * a step's other work on parameter ranges, such as the optimiser's.
+   */
+  void onWorkers(IntConsumer task) {
+    threads.run(task);
+  }
+
+  /** The number of worker threads. */
+  int workers() {
+    return workspaces.length;
   }
 
   /** The loss's terms on {@code n} examples (any number), without gradients. */
@@ -251,18 +359,21 @@ public final class DrsaeGradients implements AutoCloseable {
     if (x.length < (first + n) * config.inputs() || labels.length < first + n) {
       throw new IllegalArgumentException("x or labels hold fewer than " + (first + n) + " rows");
     }
-    weights.load(p);
-    int workers = workspaces.length;
-    threads.run(
-        w -> {
-          DrsaeWorkspace ws = workspaces[w];
-          ws.reset();
-          int from = TrainingThreads.from(n, workers, w);
-          int to = TrainingThreads.from(n, workers, w + 1);
-          if (to > from) {
-            ws.rows(x, labels, first + from, to - from, n, alpha, gradient, codes, scores);
-          }
-        });
+    weights.use(p);
+    threads.run(load);
+    passX = x;
+    passLabels = labels;
+    passFirst = first;
+    passRows = n;
+    passAlpha = alpha;
+    passGradient = gradient;
+    passCodes = codes;
+    passScores = scores;
+    threads.run(compute);
+    passX = null;
+    passLabels = null;
+    passCodes = null;
+    passScores = null;
     double rec = 0;
     double sparse = 0;
     double cls = 0;
@@ -274,6 +385,27 @@ public final class DrsaeGradients implements AutoCloseable {
       correct += w.correct;
     }
     return new Terms(rec / n, sparse / n, cls / n);
+  }
+
+  /** Worker {@code w}'s rows of the pass under way. */
+  private void compute(int w) {
+    DrsaeWorkspace ws = workspaces[w];
+    ws.reset();
+    int workers = workspaces.length;
+    int from = TrainingThreads.from(passRows, workers, w);
+    int to = TrainingThreads.from(passRows, workers, w + 1);
+    if (to > from) {
+      ws.rows(
+          passX,
+          passLabels,
+          passFirst + from,
+          to - from,
+          passRows,
+          passAlpha,
+          passGradient,
+          passCodes,
+          passScores);
+    }
   }
 
   /** Stops the workers and frees the native buffers; closing twice is harmless. */

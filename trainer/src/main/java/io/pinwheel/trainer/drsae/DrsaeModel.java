@@ -118,26 +118,38 @@ public final class DrsaeModel {
    * bound as the encoder grows to match. Zero columns are left alone.
    */
   public void normalize() {
+    normalize(0, config.units());
+  }
+
+  /**
+   * {@link #normalize} for the units {@code [from, to)} only: their decoder columns and encoder
+   * rows, with the same arithmetic, so threads that take disjoint ranges of units give the same
+   * bytes as one call on all.
+   */
+  public void normalize(int from, int to) {
     int k = config.units();
     int d = config.inputs();
+    if (from < 0 || to > k || from > to) {
+      throw new IllegalArgumentException("units [" + from + ", " + to + ") outside [0, " + k + ")");
+    }
     float[] dec = parameters.get(DrsaeGradients.DECODER);
-    java.util.Arrays.fill(norms, 0);
+    java.util.Arrays.fill(norms, from, to, 0);
     for (int i = 0; i < d; i++) {
-      for (int u = 0; u < k; u++) {
+      for (int u = from; u < to; u++) {
         double v = dec[i * k + u];
         norms[u] += v * v;
       }
     }
-    for (int u = 0; u < k; u++) {
+    for (int u = from; u < to; u++) {
       inverse[u] = norms[u] == 0 ? 1f : (float) (1 / Math.sqrt(norms[u]));
     }
     for (int i = 0; i < d; i++) {
-      for (int u = 0; u < k; u++) {
+      for (int u = from; u < to; u++) {
         dec[i * k + u] *= inverse[u];
       }
     }
     float[] e = parameters.get(DrsaeGradients.ENCODER);
-    for (int u = 0; u < k; u++) {
+    for (int u = from; u < to; u++) {
       double sq = 0;
       for (int i = u * d; i < (u + 1) * d; i++) {
         sq += (double) e[i] * e[i];

@@ -3,6 +3,7 @@ package io.pinwheel.trainer.drsae;
 import io.pinwheel.trainer.optim.Adam;
 import io.pinwheel.trainer.optim.Parameters;
 import io.pinwheel.trainer.optim.Shuffles;
+import io.pinwheel.trainer.optim.TrainingThreads;
 import io.pinwheel.trainer.run.ResidentMemory;
 import io.pinwheel.trainer.run.StepInfo;
 import io.pinwheel.trainer.run.Term;
@@ -11,6 +12,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 
 /**
  * Trains a {@link DrsaeModel}: minibatch Adam on the whole loss, with the model's norms projected
@@ -191,9 +193,20 @@ public final class DrsaeTrainer {
     private final DrsaeGradients gradients;
     private final float[] xb;
     private final int[] yb;
+    private final float[] shifted;
+    private final float[][] values;
+    private final float[][] moments;
+    private final float[][] squares;
+    private final float[][] gradientValues;
+    private final IntConsumer adam = this::adam;
+    private final IntConsumer normalize = this::normalize;
+    private final IntConsumer accumulate = this::accumulate;
     private Parameters average;
+    private float[][] averageValues;
     private long averaged;
     private long steps;
+    private double rate;
+    private float decay;
 
     private Session(DrsaeModel model) {
       this.model = model;
@@ -204,6 +217,11 @@ public final class DrsaeTrainer {
       gradients = new DrsaeGradients(model.config(), options.batch(), options.threads());
       xb = new float[options.batch() * model.config().inputs()];
       yb = new int[options.batch()];
+      shifted = new float[model.config().inputs()];
+      values = arrays(p);
+      moments = arrays(first);
+      squares = arrays(second);
+      gradientValues = arrays(gradient);
     }
 
     /**
@@ -229,32 +247,70 @@ public final class DrsaeTrainer {
         yb[i] = labels[order[from + i]];
       }
       if (options.shift() > 0) {
-        translate(xb, n, height, width, options.shift(), shifts);
+        translate(xb, n, height, width, options.shift(), shifts, shifted);
       }
       Parameters p = model.parameters();
       DrsaeGradients.Terms terms =
           gradients.gradient(p, xb, yb, n, options.alphaAt(epoch), gradient);
-      Adam.step(
-          p,
-          gradient,
-          first,
-          second,
-          steps,
-          Adam.cosineRate(options.learningRate(), steps, totalSteps));
-      model.normalize();
+      // Adam, the norms and the average run on the gradient's workers, each on fixed ranges of
+      // elements or units; the arithmetic is element by element (unit by unit for the norms), so
+      // the bytes do not depend on the split.
+      rate = Adam.cosineRate(options.learningRate(), steps, totalSteps);
+      gradients.onWorkers(adam);
+      gradients.onWorkers(normalize);
       if (options.averagesAt(epoch)) {
         // A short run must not end on its early weights: the decay ramps up with the number of
         // steps averaged, (1 + n) / (10 + n), to the configured one.
-        double decay = Math.min(options.averaging(), (1.0 + averaged) / (10.0 + averaged));
+        decay = (float) Math.min(options.averaging(), (1.0 + averaged) / (10.0 + averaged));
         if (average == null) {
           average = p.copy();
+          averageValues = arrays(average);
         } else {
-          accumulate(average, p, (float) decay);
+          gradients.onWorkers(accumulate);
         }
         averaged++;
       }
       steps++;
       return terms;
+    }
+
+    /** Worker {@code w}'s range of every tensor: one Adam step at {@link #rate}. */
+    private void adam(int w) {
+      int workers = gradients.workers();
+      for (int i = 0; i < values.length; i++) {
+        int length = values[i].length;
+        Adam.step(
+            values[i],
+            gradientValues[i],
+            moments[i],
+            squares[i],
+            TrainingThreads.from(length, workers, w),
+            TrainingThreads.from(length, workers, w + 1),
+            steps,
+            rate);
+      }
+    }
+
+    /** Worker {@code w}'s range of units: their norms projected. */
+    private void normalize(int w) {
+      int workers = gradients.workers();
+      int units = model.config().units();
+      model.normalize(
+          TrainingThreads.from(units, workers, w), TrainingThreads.from(units, workers, w + 1));
+    }
+
+    /** Worker {@code w}'s range of every tensor: average ← decay · average + (1 − decay) · p. */
+    private void accumulate(int w) {
+      int workers = gradients.workers();
+      float keep = decay;
+      for (int i = 0; i < values.length; i++) {
+        float[] a = averageValues[i];
+        float[] p = values[i];
+        int to = TrainingThreads.from(a.length, workers, w + 1);
+        for (int j = TrainingThreads.from(a.length, workers, w); j < to; j++) {
+          a[j] = keep * a[j] + (1 - keep) * p[j];
+        }
+      }
     }
 
     /** Ends the run: the model takes the parameter average, when one was kept. */
@@ -279,8 +335,19 @@ public final class DrsaeTrainer {
    */
   static void translate(
       float[] images, int n, int height, int width, int shift, SplittableRandom random) {
+    translate(images, n, height, width, shift, random, new float[height * width]);
+  }
+
+  /** {@link #translate}, with {@code row} (at least one image long) as its scratch. */
+  private static void translate(
+      float[] images,
+      int n,
+      int height,
+      int width,
+      int shift,
+      SplittableRandom random,
+      float[] row) {
     int d = height * width;
-    float[] row = new float[d];
     for (int i = 0; i < n; i++) {
       int dy = random.nextInt(-shift, shift + 1);
       int dx = random.nextInt(-shift, shift + 1);
@@ -298,14 +365,13 @@ public final class DrsaeTrainer {
     }
   }
 
-  /** average ← decay · average + (1 − decay) · parameter. */
-  private static void accumulate(Parameters average, Parameters parameters, float decay) {
-    for (String name : parameters.names()) {
-      float[] a = average.get(name);
-      float[] p = parameters.get(name);
-      for (int i = 0; i < a.length; i++) {
-        a[i] = decay * a[i] + (1 - decay) * p[i];
-      }
+  /** The arrays of {@code p}'s tensors, in its order. */
+  private static float[][] arrays(Parameters p) {
+    List<String> names = p.names();
+    float[][] out = new float[names.size()][];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = p.get(names.get(i));
     }
+    return out;
   }
 }

@@ -5,53 +5,57 @@ import io.pinwheel.trainer.optim.NativeBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * One training thread's buffers for {@link DrsaeGradients} and the arithmetic on its rows of a
- * batch: the forward pass through the T steps, keeping every step's code, and the backward pass
- * through time, all as products over the rows.
+ * batch: the forward pass through the T steps, keeping every step's code and, per unit, the list of
+ * rows it is active in, and the backward pass through time.
  *
- * <p>Native buffers, allocated once for up to {@code rows} rows: the inputs X [n, D]; the drive U
- * [n, K]; a pre-activation buffer [n, K] that each lateral product adds Z Sᵀ into, preloaded with
- * U; the T codes Z⁰ … Z^{T−1} [n, K]; the reconstruction [n, D] and its gradient [n, D]; the code
- * gradient [n, K]; the pre-activation gradient [n, K]; the drive's gradient [n, K]; and the
- * gradients of E, S and D. On the heap: the same codes and gradients, where the ReLUs, masks and
- * classifier run.
+ * <p>The codes are sparse (most units of a row are silent after each ReLU), so every product with a
+ * code, or with a gradient masked by a code, runs as Java loops over the active (row, unit) pairs,
+ * each adding a scaled row (of Sᵀ, S, Dᵀ, a code, an input or a gradient) to another: the lateral
+ * products zᵗ⁻¹ Sᵀ, the decoder z Dᵀ, ∂Dᵀ += zᵀ ∂x̂, ∂S += ∂aᵀ zᵗ⁻¹, ∂zᵗ⁻¹ = ∂a S and ∂E += ∂uᵀ x.
+ * They go unit by unit, so each weight row is read once per step while the batch's rows stay in
+ * cache. The two dense products, the drive x Eᵀ and the decoder's code gradient ∂x̂ D, run on
+ * libnd4j's matmul ({@link MatrixProduct}) on native buffers allocated once for up to {@code rows}
+ * rows: the inputs X [n, D], the drive U [n, K], the reconstruction gradient [n, D] and the code
+ * gradient [n, K]. Everything else lives on the heap as arrays of rows ({@link SparseRows} says
+ * why), allocated once too.
  */
 final class DrsaeWorkspace implements AutoCloseable {
-  private static final float MASK_SCALE = 0x1p126f;
-
   private final DrsaeConfig config;
   private final DrsaeGradients.Weights weights;
   private final int capacity;
   private final List<NativeBuffer> owned = new ArrayList<>();
   private final NativeBuffer x;
   private final NativeBuffer drive;
-  private final NativeBuffer preactivation;
-  private final NativeBuffer[] codes;
-  private final NativeBuffer reconstruction;
   private final NativeBuffer reconstructionGradient;
   private final NativeBuffer codeGradient;
-  private final NativeBuffer preactivationGradient;
-  private final NativeBuffer driveGradientBuffer;
-  final NativeBuffer encoderGradient;
-  final NativeBuffer lateralGradient;
-  final NativeBuffer decoderGradient;
 
   /** Per row count, the products on that many rows; made on first use. */
   private final Products[] products;
 
-  private final float[] u;
-  private final float[][] z;
-  private final float[] g;
-  private final float[] driveGradient;
-  private final float[] xhat;
+  private final float[] flat;
+  private final float[][] inputs;
+  private final float[][] u;
+  private final float[][] preactivation;
+  private final float[][][] z;
+  private final int[][] active;
+  private final int[][] counts;
+  private final float[][] g;
+  private final float[][] next;
+  private final float[][] driveGradient;
+  private final float[][] xhat;
   private final float[] scores;
+  private final float[] scales;
+  private final int[] rowList;
+  private final float[] rowScales;
+  final float[][] encoderGradient;
+  final float[][] lateralGradient;
+  final float[][] decoderGradientT;
   final float[] biasGradient;
   final float[] classifierGradient;
   final float[] classBiasGradient;
-  private final float[] zeros;
 
   double reconstructionSum;
   double sparsitySum;
@@ -59,21 +63,10 @@ final class DrsaeWorkspace implements AutoCloseable {
   int correct;
   boolean accumulated;
 
-  private record Products(
-      MatrixProduct drive,
-      MatrixProduct[] lateral,
-      MatrixProduct decode,
-      MatrixProduct decoderGradient,
-      MatrixProduct codeGradient,
-      MatrixProduct[] lateralGradient,
-      MatrixProduct back,
-      MatrixProduct encoderGradient) {
+  private record Products(MatrixProduct drive, MatrixProduct codeGradient) {
     void close() {
-      List<MatrixProduct> all = new ArrayList<>();
-      all.addAll(List.of(drive, decode, decoderGradient, codeGradient, back, encoderGradient));
-      all.addAll(Arrays.asList(lateral));
-      all.addAll(Arrays.asList(lateralGradient));
-      all.forEach(MatrixProduct::close);
+      drive.close();
+      codeGradient.close();
     }
   }
 
@@ -86,30 +79,30 @@ final class DrsaeWorkspace implements AutoCloseable {
     int t = config.steps();
     x = buffer((long) rows * d);
     drive = buffer((long) rows * k);
-    preactivation = buffer((long) rows * k);
-    codes = new NativeBuffer[t];
-    for (int i = 0; i < t; i++) {
-      codes[i] = buffer((long) rows * k);
-    }
-    reconstruction = buffer((long) rows * d);
     reconstructionGradient = buffer((long) rows * d);
     codeGradient = buffer((long) rows * k);
-    preactivationGradient = buffer((long) rows * k);
-    driveGradientBuffer = buffer((long) rows * k);
-    encoderGradient = buffer((long) k * d);
-    lateralGradient = buffer((long) k * k);
-    decoderGradient = buffer((long) d * k);
     products = new Products[rows + 1];
-    u = new float[rows * k];
-    z = new float[t][rows * k];
-    g = new float[rows * k];
-    driveGradient = new float[rows * k];
-    xhat = new float[rows * d];
+    flat = new float[rows * Math.max(k, d)];
+    inputs = new float[rows][d];
+    u = new float[rows][k];
+    preactivation = new float[rows][k];
+    z = new float[t][rows][k];
+    active = new int[t][k * rows];
+    counts = new int[t][k];
+    g = new float[rows][k];
+    next = new float[rows][k];
+    driveGradient = new float[rows][k];
+    xhat = new float[rows][d];
     scores = new float[rows * config.classes()];
+    scales = new float[k * rows];
+    rowList = new int[rows];
+    rowScales = new float[rows];
+    encoderGradient = new float[k][d];
+    lateralGradient = new float[k][k];
+    decoderGradientT = new float[k][d];
     biasGradient = new float[k];
     classifierGradient = new float[config.classes() * k];
     classBiasGradient = new float[config.classes()];
-    zeros = new float[k * k];
   }
 
   private NativeBuffer buffer(long length) {
@@ -123,37 +116,16 @@ final class DrsaeWorkspace implements AutoCloseable {
     if (p == null) {
       int k = config.units();
       int d = config.inputs();
-      int t = config.steps();
-      INDArray xm = x.matrix(n, d);
-      INDArray um = drive.matrix(n, k);
-      INDArray am = preactivation.matrix(n, k);
-      INDArray last = codes[t - 1].matrix(n, k);
-      INDArray gm = codeGradient.matrix(n, k);
-      INDArray dam = preactivationGradient.matrix(n, k);
-      INDArray dxm = reconstructionGradient.matrix(n, d);
-      MatrixProduct[] lateral = new MatrixProduct[t - 1];
-      MatrixProduct[] lateralGradients = new MatrixProduct[t - 1];
-      for (int s = 1; s < t; s++) {
-        INDArray before = codes[s - 1].matrix(n, k);
-        lateral[s - 1] = new MatrixProduct(before, false, weights.lateral, true, am, 1);
-        lateralGradients[s - 1] =
-            new MatrixProduct(dam, true, before, false, lateralGradient.matrix(k, k), 1);
-      }
       p =
           new Products(
-              new MatrixProduct(xm, false, weights.encoder, true, um, 0),
-              lateral,
-              new MatrixProduct(last, false, weights.decoder, true, reconstruction.matrix(n, d), 0),
-              new MatrixProduct(dxm, true, last, false, decoderGradient.matrix(d, k), 0),
-              new MatrixProduct(dxm, false, weights.decoder, false, gm, 0),
-              lateralGradients,
-              new MatrixProduct(dam, false, weights.lateral, false, gm, 0),
               new MatrixProduct(
-                  driveGradientBuffer.matrix(n, k),
-                  true,
-                  xm,
+                  x.matrix(n, d), false, weights.encoder, true, drive.matrix(n, k), 0),
+              new MatrixProduct(
+                  reconstructionGradient.matrix(n, d),
                   false,
-                  encoderGradient.matrix(k, d),
+                  weights.decoder,
+                  false,
+                  codeGradient.matrix(n, k),
                   0));
       products[n] = p;
     }
@@ -193,47 +165,45 @@ final class DrsaeWorkspace implements AutoCloseable {
     int k = config.units();
     int d = config.inputs();
     int steps = config.steps();
-    int nk = n * k;
     x.put(data, first * d, n * d);
     p.drive.run();
-    drive.get(u, 0, nk);
+    drive.get(flat, 0, n * k);
     float[] bias = weights.bias;
     for (int r = 0; r < n; r++) {
-      int o = r * k;
+      float[] ur = u[r];
+      System.arraycopy(flat, r * k, ur, 0, k);
       for (int j = 0; j < k; j++) {
-        u[o + j] -= bias[j];
+        ur[j] -= bias[j];
+      }
+      System.arraycopy(data, (first + r) * d, inputs[r], 0, d);
+    }
+    activate(u, 0, n);
+    float[][] lateralT = weights.lateralT;
+    for (int s = 1; s < steps; s++) {
+      // a = u + zˢ⁻¹ Sᵀ, unit by unit: unit j's row of Sᵀ, scaled, into the rows where it is on.
+      for (int r = 0; r < n; r++) {
+        System.arraycopy(u[r], 0, preactivation[r], 0, k);
+      }
+      float[][] before = z[s - 1];
+      int[] on = active[s - 1];
+      int[] c = counts[s - 1];
+      for (int j = 0; j < k; j++) {
+        float[] row = lateralT[j];
+        for (int m = j * capacity, end = m + c[j]; m < end; m++) {
+          int r = on[m];
+          SparseRows.axpy(before[r][j], row, preactivation[r], k);
+        }
+      }
+      activate(preactivation, s, n);
+    }
+    float[][] code = z[steps - 1];
+    if (codesOut != null) {
+      for (int r = 0; r < n; r++) {
+        System.arraycopy(code[r], 0, codesOut, (first + r) * k, k);
       }
     }
-    relu(u, z[0], nk);
-    codes[0].put(z[0], 0, nk);
-    for (int s = 1; s < steps; s++) {
-      preactivation.put(u, 0, nk);
-      p.lateral[s - 1].run();
-      preactivation.get(z[s], 0, nk);
-      relu(z[s], z[s], nk);
-      codes[s].put(z[s], 0, nk);
-    }
-    float[] code = z[steps - 1];
-    if (codesOut != null) {
-      System.arraycopy(code, 0, codesOut, first * k, nk);
-    }
-    p.decode.run();
-    reconstruction.get(xhat, 0, n * d);
-    float scale = -2f / batch;
-    double rec = 0;
-    int base = first * d;
-    for (int i = 0; i < n * d; i++) {
-      float e = data[base + i] - xhat[i];
-      rec += (double) e * e;
-      xhat[i] = scale * e;
-    }
-    reconstructionSum += rec;
-    double l1 = 0;
-    for (int i = 0; i < nk; i++) {
-      l1 += code[i];
-    }
-    sparsitySum += l1;
-    classify(code, labels, first, n, batch, alpha, gradient, scoresOut);
+    decode(n, batch);
+    classify(labels, first, n, batch, alpha, gradient, scoresOut);
     if (!gradient) {
       return;
     }
@@ -241,12 +211,60 @@ final class DrsaeWorkspace implements AutoCloseable {
     accumulated = true;
   }
 
+  /** Step {@code s}'s code: the ReLU of the pre-activations {@code a}, and its unit lists. */
+  private void activate(float[][] a, int s, int n) {
+    int k = config.units();
+    Arrays.fill(counts[s], 0);
+    for (int r = 0; r < n; r++) {
+      SparseRows.relu(a[r], z[s][r], k, r, active[s], counts[s], capacity);
+    }
+  }
+
   /**
-   * Scores, cross-entropy and, when {@code gradient}, the classifier's gradients and its part of ∂z
-   * into {@link #g}.
+   * The reconstruction z Dᵀ over the active units, its error added to the sums and, in its place in
+   * {@link #xhat}, the error's gradient; the L1 sum.
+   */
+  private void decode(int n, int batch) {
+    int k = config.units();
+    int d = config.inputs();
+    int last = config.steps() - 1;
+    float[][] code = z[last];
+    int[] on = active[last];
+    int[] c = counts[last];
+    float[][] decoderT = weights.decoderT;
+    for (int r = 0; r < n; r++) {
+      Arrays.fill(xhat[r], 0f);
+    }
+    double l1 = 0;
+    for (int j = 0; j < k; j++) {
+      float[] atom = decoderT[j];
+      for (int m = j * capacity, end = m + c[j]; m < end; m++) {
+        int r = on[m];
+        float v = code[r][j];
+        l1 += v;
+        SparseRows.axpy(v, atom, xhat[r], d);
+      }
+    }
+    sparsitySum += l1;
+    float scale = -2f / batch;
+    double rec = 0;
+    for (int r = 0; r < n; r++) {
+      float[] xr = inputs[r];
+      float[] hr = xhat[r];
+      for (int i = 0; i < d; i++) {
+        float e = xr[i] - hr[i];
+        rec += (double) e * e;
+        hr[i] = scale * e;
+      }
+    }
+    reconstructionSum += rec;
+  }
+
+  /**
+   * Scores, cross-entropy and, when {@code gradient}, the gradient of α·CE/batch with respect to
+   * the scores, in their place.
    */
   private void classify(
-      float[] code,
       int[] labels,
       int first,
       int n,
@@ -256,20 +274,27 @@ final class DrsaeWorkspace implements AutoCloseable {
       float[] scoresOut) {
     int k = config.units();
     int classes = config.classes();
+    int last = config.steps() - 1;
+    float[][] code = z[last];
+    int[] on = active[last];
+    int[] count = counts[last];
     float[] c = weights.classifier;
     float[] cb = weights.classBias;
+    for (int r = 0; r < n; r++) {
+      System.arraycopy(cb, 0, scores, r * classes, classes);
+    }
+    for (int j = 0; j < k; j++) {
+      for (int m = j * capacity, end = m + count[j]; m < end; m++) {
+        int r = on[m];
+        float v = code[r][j];
+        for (int y = 0; y < classes; y++) {
+          scores[r * classes + y] += v * c[y * k + j];
+        }
+      }
+    }
     double ce = 0;
     for (int r = 0; r < n; r++) {
-      int zo = r * k;
       int so = r * classes;
-      for (int y = 0; y < classes; y++) {
-        float s = 0;
-        int co = y * k;
-        for (int j = 0; j < k; j++) {
-          s += code[zo + j] * c[co + j];
-        }
-        scores[so + y] = s + cb[y];
-      }
       float max = Float.NEGATIVE_INFINITY;
       for (int y = 0; y < classes; y++) {
         max = Math.max(max, scores[so + y]);
@@ -292,7 +317,6 @@ final class DrsaeWorkspace implements AutoCloseable {
         System.arraycopy(scores, so, scoresOut, (first + r) * classes, classes);
       }
       if (gradient) {
-        // ∂/∂scores of α·CE/batch = α (softmax − onehot) / batch, kept in place of the scores.
         for (int y = 0; y < classes; y++) {
           double pr = Math.exp(scores[so + y] - max - logZ);
           scores[so + y] = (float) (alpha * (pr - (y == label ? 1 : 0)) / batch);
@@ -302,83 +326,124 @@ final class DrsaeWorkspace implements AutoCloseable {
     classificationSum += ce;
   }
 
-  /** Back through the decoder, the classifier and the T steps. */
+  /** Back through the decoder, the classifier and the T steps, then into E and b. */
   private void backward(Products p, int n, int batch) {
     int k = config.units();
+    int d = config.inputs();
     int classes = config.classes();
-    int steps = config.steps();
-    int nk = n * k;
-    float[] code = z[steps - 1];
-    reconstructionGradient.put(xhat, 0, n * config.inputs());
-    p.decoderGradient.run();
+    int last = config.steps() - 1;
+    float[][] code = z[last];
+    int[] on = active[last];
+    int[] count = counts[last];
+    // ∂z = ∂x̂ D, dense, on libnd4j.
+    for (int r = 0; r < n; r++) {
+      System.arraycopy(xhat[r], 0, flat, r * d, d);
+    }
+    reconstructionGradient.put(flat, 0, n * d);
     p.codeGradient.run();
-    codeGradient.get(g, 0, nk);
-    // The classifier: ∂C = ∂sᵀ z, ∂c = Σ ∂s, and ∂z += ∂s C.
+    codeGradient.get(flat, 0, n * k);
+    for (int r = 0; r < n; r++) {
+      System.arraycopy(flat, r * k, g[r], 0, k);
+    }
+    // ∂Dᵀ = zᵀ ∂x̂; the classifier: ∂C = ∂sᵀ z, ∂c = Σ ∂s, ∂z += ∂s C; λ‖z‖₁ adds λ/batch where
+    // z > 0. Only the active entries of ∂z matter: the last ReLU masks the rest.
+    for (float[] row : decoderGradientT) {
+      Arrays.fill(row, 0f);
+    }
     Arrays.fill(classifierGradient, 0f);
     Arrays.fill(classBiasGradient, 0f);
     float[] c = weights.classifier;
-    for (int r = 0; r < n; r++) {
-      int zo = r * k;
-      for (int y = 0; y < classes; y++) {
-        float ds = scores[r * classes + y];
-        if (ds == 0) {
-          continue;
-        }
-        classBiasGradient[y] += ds;
-        int co = y * k;
-        for (int j = 0; j < k; j++) {
-          classifierGradient[co + j] += ds * code[zo + j];
-          g[zo + j] += ds * c[co + j];
-        }
-      }
-    }
-    // λ‖z‖₁: its gradient is λ/batch wherever z > 0 (z ≥ 0 after the ReLU).
     float l1 = (float) (config.lambda() / batch);
-    Arrays.fill(driveGradient, 0, nk, 0f);
-    lateralGradient.put(zeros, 0, k * k);
-    for (int i = 0; i < nk; i++) {
-      g[i] += l1 * Math.min(1f, code[i] * MASK_SCALE);
-    }
-    for (int s = steps - 1; s >= 1; s--) {
-      // z^s = ReLU(a^s), a^s = u + z^{s−1} Sᵀ: ∂a = ∂z ⊙ mask, ∂u += ∂a, ∂S += ∂aᵀ z^{s−1},
-      // ∂z^{s−1} = ∂a S.
-      mask(g, z[s], nk);
-      for (int i = 0; i < nk; i++) {
-        driveGradient[i] += g[i];
+    for (int j = 0; j < k; j++) {
+      int from = j * capacity;
+      int end = from + count[j];
+      for (int m = from; m < end; m++) {
+        int r = on[m];
+        float v = code[r][j];
+        scales[m] = v;
+        float dz = l1;
+        for (int y = 0; y < classes; y++) {
+          float ds = scores[r * classes + y];
+          classifierGradient[y * k + j] += ds * v;
+          dz += ds * c[y * k + j];
+        }
+        g[r][j] += dz;
       }
-      preactivationGradient.put(g, 0, nk);
-      p.lateralGradient[s - 1].run();
-      p.back.run();
-      codeGradient.get(g, 0, nk);
+      SparseRows.gather(scales, on, from, end, xhat, decoderGradientT[j], d);
     }
-    mask(g, z[0], nk);
-    for (int i = 0; i < nk; i++) {
-      driveGradient[i] += g[i];
-    }
-    // u = x Eᵀ − b: ∂E = ∂uᵀ x, ∂b = −Σ ∂u.
-    Arrays.fill(biasGradient, 0f);
     for (int r = 0; r < n; r++) {
-      int o = r * k;
-      for (int j = 0; j < k; j++) {
-        biasGradient[j] -= driveGradient[o + j];
+      for (int y = 0; y < classes; y++) {
+        classBiasGradient[y] += scores[r * classes + y];
       }
     }
-    driveGradientBuffer.put(driveGradient, 0, nk);
-    p.encoderGradient.run();
-  }
-
-  /** dst = max(0, src), as (src + |src|) / 2: exact, and it vectorizes. */
-  private static void relu(float[] src, float[] dst, int n) {
-    for (int i = 0; i < n; i++) {
-      float v = src[i];
-      dst[i] = 0.5f * (v + Math.abs(v));
+    through(n);
+    // u = x Eᵀ − b: ∂E = ∂uᵀ x over the non-zero entries of ∂u, ∂b = −Σ ∂u.
+    for (int j = 0; j < k; j++) {
+      float[] de = encoderGradient[j];
+      Arrays.fill(de, 0f);
+      float db = 0;
+      int listed = 0;
+      for (int r = 0; r < n; r++) {
+        float du = driveGradient[r][j];
+        db -= du;
+        if (du != 0) {
+          rowList[listed] = r;
+          rowScales[listed++] = du;
+        }
+      }
+      SparseRows.gather(rowScales, rowList, 0, listed, inputs, de, d);
+      biasGradient[j] = db;
     }
   }
 
-  /** g ⊙ (z > 0), the mask being min(1, z·2^126): 1 for every normal z > 0, 0 for z = 0. */
-  private static void mask(float[] g, float[] z, int n) {
-    for (int i = 0; i < n; i++) {
-      g[i] *= Math.min(1f, z[i] * MASK_SCALE);
+  /**
+   * Back through time from ∂z of the last step in {@link #g}: for t = T−1 … 1, ∂a = ∂zᵗ on zᵗ's
+   * active units, ∂u += ∂a, ∂S += ∂aᵀ zᵗ⁻¹ and ∂zᵗ⁻¹ = ∂a S; then ∂u += ∂z⁰ on z⁰'s active units.
+   */
+  private void through(int n) {
+    int k = config.units();
+    int steps = config.steps();
+    float[][] lateral = weights.lateralRows;
+    for (float[] row : lateralGradient) {
+      Arrays.fill(row, 0f);
+    }
+    for (int r = 0; r < n; r++) {
+      Arrays.fill(driveGradient[r], 0f);
+    }
+    float[][] cur = g;
+    float[][] nxt = next;
+    for (int s = steps - 1; s >= 1; s--) {
+      int[] on = active[s];
+      int[] c = counts[s];
+      float[][] before = z[s - 1];
+      for (int r = 0; r < n; r++) {
+        Arrays.fill(nxt[r], 0f);
+      }
+      // Unit by unit, so unit i's rows of S and ∂S are read once per step.
+      for (int i = 0; i < k; i++) {
+        float[] si = lateral[i];
+        int from = i * capacity;
+        int end = from + c[i];
+        for (int m = from; m < end; m++) {
+          int r = on[m];
+          float da = cur[r][i];
+          scales[m] = da;
+          driveGradient[r][i] += da;
+          SparseRows.axpy(da, si, nxt[r], k);
+        }
+        SparseRows.gather(scales, on, from, end, before, lateralGradient[i], k);
+      }
+      float[][] t = cur;
+      cur = nxt;
+      nxt = t;
+    }
+    int[] on = active[0];
+    int[] c = counts[0];
+    for (int i = 0; i < k; i++) {
+      for (int m = i * capacity, end = m + c[i]; m < end; m++) {
+        int r = on[m];
+        driveGradient[r][i] += cur[r][i];
+      }
     }
   }
 

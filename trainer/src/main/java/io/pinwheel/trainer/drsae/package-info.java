@@ -6,8 +6,10 @@
  *
  * <p>{@link io.pinwheel.trainer.drsae.DrsaeModel} holds the architecture and parameters; {@link
  * io.pinwheel.trainer.drsae.DrsaeGradients} computes the loss and its gradient by hand, back
- * through the T steps, as matrix products over the batch on buffers allocated once, split over
- * threads; {@link io.pinwheel.trainer.drsae.DrsaeTrainer} trains with Adam; {@link
+ * through the T steps, on buffers allocated once, split over threads: the products with the sparse
+ * codes as loops over their active units ({@link io.pinwheel.trainer.drsae.SparseRows}), the dense
+ * ones on libnd4j's matmul; {@link io.pinwheel.trainer.drsae.DrsaeTrainer} trains with Adam, whose
+ * step, the norm projection and the weight average also run on those threads; {@link
  * io.pinwheel.trainer.drsae.DrsaeJob} reads the data and writes the model, its pictures and report.
  * (A SameDiff graph of the same loss, in the tests, is the oracle the gradients are checked
  * against.) The schedule follows the paper: a first phase with α = 0 (reconstruction and sparsity

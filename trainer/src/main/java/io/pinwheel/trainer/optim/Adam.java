@@ -52,6 +52,23 @@ public final class Adam {
    */
   public static void step(
       float[] p, float[] grad, float[] m, float[] v, long stepsDone, double rate) {
+    step(p, grad, m, v, 0, p.length, stepsDone, rate);
+  }
+
+  /**
+   * One step on the elements {@code [from, to)} of one array, in place: the same arithmetic,
+   * element by element, as {@link #step(float[], float[], float[], float[], long, double)}, so
+   * workers that update disjoint ranges give the same bytes as one that updates all.
+   */
+  public static void step(
+      float[] p,
+      float[] grad,
+      float[] m,
+      float[] v,
+      int from,
+      int to,
+      long stepsDone,
+      double rate) {
     long t = stepsDone + 1;
     double c1 = 1 - Math.pow(BETA1, t);
     double c2 = 1 - Math.pow(BETA2, t);
@@ -59,7 +76,7 @@ public final class Adam {
     float b1 = (float) BETA1;
     float b2 = (float) BETA2;
     float eps = (float) (EPSILON * Math.sqrt(c2));
-    for (int i = 0; i < p.length; i++) {
+    for (int i = from; i < to; i++) {
       float gi = grad[i];
       m[i] = b1 * m[i] + (1 - b1) * gi;
       v[i] = b2 * v[i] + (1 - b2) * gi * gi;

@@ -43,6 +43,11 @@ public final class NativeBuffer implements AutoCloseable {
     buffer.put(0, src, from, n);
   }
 
+  /** Copies {@code n} floats from {@code src[from...]} to this buffer from position {@code at}. */
+  public void put(int at, float[] src, int from, int n) {
+    buffer.put(at, src, from, n);
+  }
+
   /** Copies the first {@code n} floats of this buffer into {@code dst[to...]}. */
   public void get(float[] dst, int to, int n) {
     buffer.get(0, dst, to, n);

@@ -131,6 +131,19 @@ public final class TrainingThreads implements AutoCloseable {
     }
   }
 
+  /**
+   * Adds the elements {@code [from, to)} of one worker's partial sum into the total's, so workers
+   * can sum disjoint ranges at once.
+   *
+   * @param sum the total, changed in place in {@code [from, to)}
+   * @param part the worker's part
+   */
+  public static void addInto(float[] sum, float[] part, int from, int to) {
+    for (int i = from; i < to; i++) {
+      sum[i] += part[i];
+    }
+  }
+
   private static void await(CyclicBarrier barrier) {
     try {
       barrier.await();

@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -46,8 +47,15 @@ class DrsaeGradientsTest {
 
   private static void assertMatchesSameDiff(
       int steps, double alpha, int n, int threads, long seed) {
+    assertMatchesSameDiff(steps, alpha, n, threads, seed, model -> {});
+  }
+
+  /** As above, on the random model after {@code change}. */
+  private static void assertMatchesSameDiff(
+      int steps, double alpha, int n, int threads, long seed, Consumer<DrsaeModel> change) {
     SplittableRandom rnd = new SplittableRandom(seed);
     DrsaeModel model = model(rnd, steps);
+    change.accept(model);
     float[] x = new float[n * D];
     fill(x, rnd, 1);
     int[] labels = new int[n];
@@ -115,6 +123,62 @@ class DrsaeGradientsTest {
   @Test
   void shouldMatchSameDiffInTheUnsupervisedPhase() {
     assertMatchesSameDiff(4, 0, 6, 2, 20);
+  }
+
+  @Test
+  void shouldMatchSameDiffWhenAWorkerHasNoRows() {
+    assertMatchesSameDiff(5, 0.8, 1, 2, 24);
+  }
+
+  @Test
+  void shouldMatchSameDiffWhenEveryUnitIsActiveAtEveryStep() {
+    // A threshold far below the drive and a positive S keep every unit on in every row and step.
+    assertMatchesSameDiff(
+        6,
+        0.6,
+        5,
+        2,
+        25,
+        model -> {
+          Arrays.fill(model.parameter(DrsaeGradients.BIAS), -8f);
+          float[] s = model.parameter(DrsaeGradients.LATERAL);
+          for (int i = 0; i < s.length; i++) {
+            s[i] = Math.abs(s[i]) * 0.2f;
+          }
+          assertThat(allCodes(model, 5, 25)).as("every code entry active").doesNotContain(0f);
+        });
+  }
+
+  @Test
+  void shouldMatchSameDiffWhenSomeUnitsAreSilentInEveryRow() {
+    // Units 0 and 3 have a threshold far above any drive: exactly 0 in every row and step.
+    assertMatchesSameDiff(
+        6,
+        0.6,
+        7,
+        2,
+        26,
+        model -> {
+          float[] b = model.parameter(DrsaeGradients.BIAS);
+          b[0] = 50f;
+          b[3] = 50f;
+          float[] z = allCodes(model, 7, 26);
+          for (int r = 0; r < 7; r++) {
+            assertThat(z[r * K]).isZero();
+            assertThat(z[r * K + 3]).isZero();
+          }
+        });
+  }
+
+  /** The final codes of the {@code n} random rows {@link #assertMatchesSameDiff} draws. */
+  private static float[] allCodes(DrsaeModel model, int n, long seed) {
+    SplittableRandom rnd = new SplittableRandom(seed);
+    model(rnd, model.config().steps());
+    float[] x = new float[n * D];
+    fill(x, rnd, 1);
+    try (DrsaeGradients native_ = new DrsaeGradients(model.config(), n, 1)) {
+      return native_.codes(model.parameters(), x, n);
+    }
   }
 
   @Test

@@ -47,6 +47,16 @@ class DrsaeModelTest {
   }
 
   @Test
+  void shouldNormalizeUnitRangesToTheSameBytesAsAllUnitsAtOnce() {
+    DrsaeModel whole = DrsaeGradientsTest.model(new SplittableRandom(9), 2);
+    DrsaeModel parts = new DrsaeModel(whole.config(), whole.parameters().copy());
+    whole.normalize();
+    parts.normalize(0, 2);
+    parts.normalize(2, whole.config().units());
+    assertThat(parts.parameters().bitEquals(whole.parameters())).isTrue();
+  }
+
+  @Test
   void shouldStartFromUnitEncoderRowsTiedDecoderAndZeroLateralAndClassifier() {
     DrsaeConfig config = new DrsaeConfig(K, D, 3, 3, 0.3);
     DrsaeModel model = DrsaeModel.initial(config, 3);
