@@ -126,14 +126,23 @@ public final class EvalCommand implements Callable<Integer> {
 
   @Option(
       names = "--baselines",
-      defaultValue = "cached",
       paramLabel = "MODE",
       description = {
         "The pixel and pre-pooling probes: cached (read from --baseline-cache when an earlier run"
             + " on the same data bytes, split and options wrote them; else computed and stored),"
-            + " computed, or skipped. Default: ${DEFAULT-VALUE}."
+            + " computed, or skipped. Default: cached (skipped with --validation-only)."
       })
   String baselines;
+
+  @Option(
+      names = "--validation-only",
+      description = {
+        "Leave the test split alone, for runs that choose a recipe, a rule or a setting: the"
+            + " chosen probe is not scored on test (its test figure is -, null in JSON) and"
+            + " invariance is scored on the first --invariance-images validation images. Baselines"
+            + " are skipped (they score test)."
+      })
+  boolean validationOnly;
 
   @Option(
       names = "--baseline-cache",
@@ -178,14 +187,17 @@ public final class EvalCommand implements Callable<Integer> {
     }
     EvalOptions options;
     try {
+      String baselineMode = baselines != null ? baselines : validationOnly ? "skipped" : "cached";
       EvalOptions.Baselines mode =
-          switch (baselines) {
+          switch (baselineMode) {
             case "cached" -> EvalOptions.Baselines.CACHED;
             case "computed" -> EvalOptions.Baselines.COMPUTED;
             case "skipped" -> EvalOptions.Baselines.SKIPPED;
             default ->
                 throw new IllegalArgumentException(
-                    "--baselines must be cached, computed or skipped, got \"" + baselines + "\"");
+                    "--baselines must be cached, computed or skipped, got \""
+                        + baselineMode
+                        + "\"");
           };
       EvalOptions base = EvalOptions.defaults();
       options =
@@ -197,7 +209,8 @@ public final class EvalCommand implements Callable<Integer> {
               .withPrePoolingTrainLimit(prePoolingTrainLimit)
               .withThreads(threads)
               .withGrids(base.l2Grid(), probeEpochs == null ? base.epochGrid() : probeEpochs)
-              .withBaselines(mode, mode == EvalOptions.Baselines.CACHED ? cacheDir() : null);
+              .withBaselines(mode, mode == EvalOptions.Baselines.CACHED ? cacheDir() : null)
+              .withValidationOnly(validationOnly);
     } catch (IllegalArgumentException e) {
       return usage("invalid option: " + e.getMessage());
     }

@@ -119,6 +119,23 @@ class EvalCommandTest {
   }
 
   @Test
+  void shouldLeaveTheTestScoreNullAndSkipBaselinesWithValidationOnly() {
+    Cli cli = eval("--json", "--invariance-images", "3", "--validation-only");
+    assertThat(cli.exitCode()).as(cli.err()).isZero();
+    JsonNode report = cli.lines().get(0);
+    assertThat(report.get("codes").get("testAccuracy").isNull()).isTrue();
+    assertThat(report.get("pixels").isNull()).isTrue();
+    assertThat(report.get("invarianceSplit").asText()).isEqualTo("validation");
+  }
+
+  @Test
+  void shouldRefuseValidationOnlyWithBaselinesThatScoreTest() {
+    Cli cli = eval("--validation-only", "--baselines", "computed");
+    assertThat(cli.exitCode()).isEqualTo(2);
+    assertThat(cli.err()).contains("validationOnly needs baselines SKIPPED");
+  }
+
+  @Test
   void shouldRefuseAnUnknownBaselineMode() {
     Cli cli = eval("--baselines", "sometimes");
     assertThat(cli.exitCode()).isEqualTo(2);
