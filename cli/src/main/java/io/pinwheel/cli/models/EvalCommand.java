@@ -125,6 +125,15 @@ public final class EvalCommand implements Callable<Integer> {
   List<Integer> probeEpochs;
 
   @Option(
+      names = "--probe-l2",
+      split = ",",
+      paramLabel = "L[,L...]",
+      description =
+          "Probe L2 strengths to choose from on validation (a shorter grid is a faster run)."
+              + " Default: 1e-7,1e-6,1e-5,1e-4,1e-3,1e-2.")
+  List<Double> probeL2;
+
+  @Option(
       names = "--baselines",
       paramLabel = "MODE",
       description = {
@@ -163,6 +172,15 @@ public final class EvalCommand implements Callable<Integer> {
             + " to FILE.json (validation figures only: the sweep is a basis for choices)."
       })
   Path densityPlot;
+
+  @Option(
+      names = "--density-targets",
+      split = ",",
+      paramLabel = "D[,D...]",
+      description =
+          "The densities --density-plot sweeps, each in (0, 1]. Default: 0.02,0.05,0.1,0.15,0.2,"
+              + "0.3,0.5.")
+  List<Double> densityTargets;
 
   @Option(names = "--json", description = "Print one JSON object instead of the table.")
   boolean json;
@@ -208,7 +226,9 @@ public final class EvalCommand implements Callable<Integer> {
               .withInvarianceImages(invarianceImages)
               .withPrePoolingTrainLimit(prePoolingTrainLimit)
               .withThreads(threads)
-              .withGrids(base.l2Grid(), probeEpochs == null ? base.epochGrid() : probeEpochs)
+              .withGrids(
+                  probeL2 == null ? base.l2Grid() : probeL2,
+                  probeEpochs == null ? base.epochGrid() : probeEpochs)
               .withBaselines(mode, mode == EvalOptions.Baselines.CACHED ? cacheDir() : null)
               .withValidationOnly(validationOnly);
     } catch (IllegalArgumentException e) {
@@ -216,6 +236,12 @@ public final class EvalCommand implements Callable<Integer> {
     }
     if (densityPlot != null && !densityPlot.toString().endsWith(".png")) {
       return usage("--density-plot must name a .png file, got " + densityPlot);
+    }
+    List<Double> targets = densityTargets == null ? DensitySweep.TARGETS : densityTargets;
+    for (double d : targets) {
+      if (!(d > 0 && d <= 1)) {
+        return usage("--density-targets must each be in (0, 1], got " + d);
+      }
     }
     EncoderModel encoderModel;
     try {
@@ -260,6 +286,7 @@ public final class EvalCommand implements Callable<Integer> {
               options,
               report.codes().l2(),
               report.codes().epochs(),
+              targets,
               progress);
       try {
         Path json = DensitySweep.jsonPath(densityPlot);
