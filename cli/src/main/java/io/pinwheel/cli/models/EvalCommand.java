@@ -80,7 +80,8 @@ public final class EvalCommand implements Callable<Integer> {
       defaultValue = "1000",
       paramLabel = "N",
       description =
-          "Score invariance on the first N test images; 0 skips. Default: ${DEFAULT-VALUE}.")
+          "Score invariance on the first N test images (validation images with"
+              + " --validation-only); 0 skips. Default: ${DEFAULT-VALUE}.")
   int invarianceImages;
 
   @Option(
