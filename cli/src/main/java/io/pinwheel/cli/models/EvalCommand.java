@@ -81,7 +81,8 @@ public final class EvalCommand implements Callable<Integer> {
       defaultValue = "1000",
       paramLabel = "N",
       description =
-          "Score invariance on the first N test images; 0 skips. Default: ${DEFAULT-VALUE}.")
+          "Score invariance on the first N test images (validation images with"
+              + " --validation-only); 0 skips. Default: ${DEFAULT-VALUE}.")
   int invarianceImages;
 
   @Option(
@@ -126,15 +127,33 @@ public final class EvalCommand implements Callable<Integer> {
   List<Integer> probeEpochs;
 
   @Option(
+      names = "--probe-l2",
+      split = ",",
+      paramLabel = "L[,L...]",
+      description =
+          "Probe L2 strengths to choose from on validation (a shorter grid is a faster run)."
+              + " Default: 1e-7,1e-6,1e-5,1e-4,1e-3,1e-2.")
+  List<Double> probeL2;
+
+  @Option(
       names = "--baselines",
-      defaultValue = "cached",
       paramLabel = "MODE",
       description = {
         "The pixel and pre-pooling probes: cached (read from --baseline-cache when an earlier run"
             + " on the same data bytes, split and options wrote them; else computed and stored),"
-            + " computed, or skipped. Default: ${DEFAULT-VALUE}."
+            + " computed, or skipped. Default: cached (skipped with --validation-only)."
       })
   String baselines;
+
+  @Option(
+      names = "--validation-only",
+      description = {
+        "Leave the test split alone, for runs that choose a recipe, a rule or a setting: the"
+            + " chosen probe is not scored on test (its test figure is -, null in JSON) and"
+            + " invariance is scored on the first --invariance-images validation images. Baselines"
+            + " are skipped (they score test)."
+      })
+  boolean validationOnly;
 
   @Option(
       names = "--baseline-cache",
@@ -155,6 +174,15 @@ public final class EvalCommand implements Callable<Integer> {
             + " to FILE.json (validation figures only: the sweep is a basis for choices)."
       })
   Path densityPlot;
+
+  @Option(
+      names = "--density-targets",
+      split = ",",
+      paramLabel = "D[,D...]",
+      description =
+          "The densities --density-plot sweeps, each in (0, 1]. Default: 0.02,0.05,0.1,0.15,0.2,"
+              + "0.3,0.5.")
+  List<Double> densityTargets;
 
   @Option(names = "--json", description = "Print one JSON object instead of the table.")
   boolean json;
@@ -179,14 +207,17 @@ public final class EvalCommand implements Callable<Integer> {
     }
     EvalOptions options;
     try {
+      String baselineMode = baselines != null ? baselines : validationOnly ? "skipped" : "cached";
       EvalOptions.Baselines mode =
-          switch (baselines) {
+          switch (baselineMode) {
             case "cached" -> EvalOptions.Baselines.CACHED;
             case "computed" -> EvalOptions.Baselines.COMPUTED;
             case "skipped" -> EvalOptions.Baselines.SKIPPED;
             default ->
                 throw new IllegalArgumentException(
-                    "--baselines must be cached, computed or skipped, got \"" + baselines + "\"");
+                    "--baselines must be cached, computed or skipped, got \""
+                        + baselineMode
+                        + "\"");
           };
       EvalOptions base = EvalOptions.defaults();
       options =
@@ -197,13 +228,22 @@ public final class EvalCommand implements Callable<Integer> {
               .withInvarianceImages(invarianceImages)
               .withPrePoolingTrainLimit(prePoolingTrainLimit)
               .withThreads(threads)
-              .withGrids(base.l2Grid(), probeEpochs == null ? base.epochGrid() : probeEpochs)
-              .withBaselines(mode, mode == EvalOptions.Baselines.CACHED ? cacheDir() : null);
+              .withGrids(
+                  probeL2 == null ? base.l2Grid() : probeL2,
+                  probeEpochs == null ? base.epochGrid() : probeEpochs)
+              .withBaselines(mode, mode == EvalOptions.Baselines.CACHED ? cacheDir() : null)
+              .withValidationOnly(validationOnly);
     } catch (IllegalArgumentException e) {
       return usage("invalid option: " + e.getMessage());
     }
     if (densityPlot != null && !densityPlot.toString().endsWith(".png")) {
       return usage("--density-plot must name a .png file, got " + densityPlot);
+    }
+    List<Double> targets = densityTargets == null ? DensitySweep.TARGETS : densityTargets;
+    for (double d : targets) {
+      if (!(d > 0 && d <= 1)) {
+        return usage("--density-targets must each be in (0, 1], got " + d);
+      }
     }
     EncoderModel encoderModel;
     try {
@@ -248,6 +288,7 @@ public final class EvalCommand implements Callable<Integer> {
               options,
               report.codes().l2(),
               report.codes().epochs(),
+              targets,
               progress);
       try {
         Path json = DensitySweep.jsonPath(densityPlot);

@@ -119,6 +119,40 @@ class EvalCommandTest {
   }
 
   @Test
+  void shouldLeaveTheTestScoreNullAndSkipBaselinesWithValidationOnly() {
+    Cli cli = eval("--json", "--invariance-images", "3", "--validation-only");
+    assertThat(cli.exitCode()).as(cli.err()).isZero();
+    JsonNode report = cli.lines().get(0);
+    assertThat(report.get("codes").get("testAccuracy").isNull()).isTrue();
+    assertThat(report.get("pixels").isNull()).isTrue();
+    assertThat(report.get("invarianceSplit").asText()).isEqualTo("validation");
+  }
+
+  @Test
+  void shouldRefuseValidationOnlyWithBaselinesThatScoreTest() {
+    Cli cli = eval("--validation-only", "--baselines", "computed");
+    assertThat(cli.exitCode()).isEqualTo(2);
+    assertThat(cli.err()).contains("validationOnly needs baselines SKIPPED");
+  }
+
+  @Test
+  void shouldChooseTheProbeL2FromTheGridGiven() {
+    Cli cli =
+        eval("--json", "--invariance-images", "0", "--validation-only", "--probe-l2", "1e-3,1e-2");
+    assertThat(cli.exitCode()).as(cli.err()).isZero();
+    JsonNode candidates = cli.lines().get(0).get("codes").get("candidates");
+    assertThat(candidates.size()).isEqualTo(2);
+    assertThat(candidates.get(1).get("l2").asDouble()).isEqualTo(1e-2);
+  }
+
+  @Test
+  void shouldRefuseANegativeProbeL2() {
+    Cli cli = eval("--probe-l2", "-1");
+    assertThat(cli.exitCode()).isEqualTo(2);
+    assertThat(cli.err()).contains("l2Grid");
+  }
+
+  @Test
   void shouldRefuseAnUnknownBaselineMode() {
     Cli cli = eval("--baselines", "sometimes");
     assertThat(cli.exitCode()).isEqualTo(2);
@@ -137,6 +171,32 @@ class EvalCommandTest {
         new com.fasterxml.jackson.databind.ObjectMapper()
             .readTree(dir.resolve("sweep.json").toFile());
     assertThat(sweep.get("points").size()).isEqualTo(7);
+  }
+
+  @Test
+  void shouldSweepOnlyTheDensityTargetsGiven() throws Exception {
+    Path png = dir.resolve("two.png");
+    Cli cli =
+        eval(
+            "--invariance-images",
+            "4",
+            "--validation-only",
+            "--density-plot",
+            png.toString(),
+            "--density-targets",
+            "0.1,0.3");
+    assertThat(cli.exitCode()).as(cli.err()).isZero();
+    JsonNode sweep =
+        new com.fasterxml.jackson.databind.ObjectMapper()
+            .readTree(dir.resolve("two.json").toFile());
+    assertThat(sweep.get("points").size()).isEqualTo(2);
+  }
+
+  @Test
+  void shouldRefuseADensityTargetOfZero() {
+    Cli cli = eval("--density-plot", dir.resolve("z.png").toString(), "--density-targets", "0");
+    assertThat(cli.exitCode()).isEqualTo(2);
+    assertThat(cli.err()).contains("--density-targets must each be in (0, 1]");
   }
 
   @Test

@@ -106,12 +106,8 @@ public final class DensitySweep {
   }
 
   /**
-   * Runs the sweep.
-   *
-   * @param split fit and validation images (the test part is not read)
-   * @param options threads and probe options; {@code invarianceImages} caps the retrieval images
-   * @param l2 the probe's L2 strength
-   * @param epochs the probe's epochs
+   * {@link #run(EncoderModel, DataSplit, EvalOptions, double, int, List, EvalProgress)} over the
+   * standard {@link #TARGETS}.
    */
   public static Report run(
       EncoderModel model,
@@ -120,13 +116,42 @@ public final class DensitySweep {
       double l2,
       int epochs,
       EvalProgress progress) {
+    return run(model, split, options, l2, epochs, TARGETS, progress);
+  }
+
+  /**
+   * Runs the sweep.
+   *
+   * @param split fit and validation images (the test part is not read)
+   * @param options threads and probe options; {@code invarianceImages} caps the retrieval images
+   * @param l2 the probe's L2 strength
+   * @param epochs the probe's epochs
+   * @param densities the densities aimed at, each in (0, 1], at least one; swept densest first
+   * @throws IllegalArgumentException if {@code densities} is empty or holds a value outside (0, 1]
+   */
+  public static Report run(
+      EncoderModel model,
+      DataSplit split,
+      EvalOptions options,
+      double l2,
+      int epochs,
+      List<Double> densities,
+      EvalProgress progress) {
+    if (densities.isEmpty()) {
+      throw new IllegalArgumentException("densities must hold at least one value");
+    }
+    for (double d : densities) {
+      if (!(d > 0 && d <= 1)) {
+        throw new IllegalArgumentException("densities must be in (0, 1], got " + d);
+      }
+    }
     EncoderModel dense = CodeFeatures.beforeOutputRule(model);
     int threads = options.threads();
     int classes = Math.max(split.fit().classCount(), split.validation().classCount());
     int retrieval = Math.min(Math.max(2, options.invarianceImages()), split.validation().count());
     GrayImages originals = split.validation().head(retrieval);
     List<Invariance.Transform> moves = Invariance.Case.shift(1).transforms();
-    int total = 2 + TARGETS.size();
+    int total = 2 + densities.size();
     progress.step("density sweep: encoding the fit and validation codes before the rule", 0, total);
     List<Point> points = new ArrayList<>();
     try (INDArray fit = CodeFeatures.pooled(dense, split.fit(), threads);
@@ -139,7 +164,7 @@ public final class DensitySweep {
           moved.add(CodeFeatures.pooled(dense, Invariance.transform(originals, t), threads));
         }
         float[] sample = sample(fit);
-        List<Double> targets = new ArrayList<>(TARGETS);
+        List<Double> targets = new ArrayList<>(densities);
         targets.sort((a, b) -> Double.compare(b, a));
         int step = 2;
         for (double target : targets) {

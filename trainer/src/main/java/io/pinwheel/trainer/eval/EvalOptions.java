@@ -27,6 +27,9 @@ import java.util.function.Consumer;
  * @param baselines whether to compute, reuse or skip the pixel and pre-pooling probes
  * @param baselineCache the folder baseline results are kept in when {@code baselines} is {@link
  *     Baselines#CACHED}; null otherwise
+ * @param validationOnly leave the test images alone: the chosen probe is not scored on them and
+ *     invariance is scored on validation images, so runs that choose a recipe never see the test
+ *     split; needs {@code baselines} {@link Baselines#SKIPPED}, since baselines score test
  */
 public record EvalOptions(
     int trainLimit,
@@ -40,7 +43,8 @@ public record EvalOptions(
     List<Double> l2Grid,
     List<Integer> epochGrid,
     Baselines baselines,
-    Path baselineCache) {
+    Path baselineCache,
+    boolean validationOnly) {
 
   /** What happens to the baselines (pixel and pre-pooling probes), which no model changes much. */
   public enum Baselines {
@@ -99,13 +103,18 @@ public record EvalOptions(
               + " and "
               + baselineCache);
     }
+    if (validationOnly && baselines != Baselines.SKIPPED) {
+      throw new IllegalArgumentException(
+          "validationOnly needs baselines SKIPPED (baselines are scored on the test images), got "
+              + baselines);
+    }
   }
 
   /**
    * Every image, 10% of the training images (seed 15) for validation, invariance on 1000 test
    * images, a pre-pooling probe on 10000 fit images, 2 threads, {@link
    * LinearProbe.Options#defaults()} (30 epochs), L2 chosen from 1e-7 to 1e-2 by factors of 10 (both
-   * ends of a narrower grid were picked by shipped models), baselines computed.
+   * ends of a narrower grid were picked by shipped models), baselines computed, test scored.
    */
   public static EvalOptions defaults() {
     return new EvalOptions(
@@ -120,7 +129,8 @@ public record EvalOptions(
         List.of(1e-7, 1e-6, 1e-5, 1e-4, 1e-3, 1e-2),
         List.of(LinearProbe.Options.defaults().epochs()),
         Baselines.COMPUTED,
-        null);
+        null,
+        false);
   }
 
   /** The L2 strengths tried: the grid, or the probe's own L2 when the grid is empty. */
@@ -189,6 +199,14 @@ public record EvalOptions(
         });
   }
 
+  /**
+   * These options with the test images left alone ({@code true}: no test score, invariance on
+   * validation images) or used as usual.
+   */
+  public EvalOptions withValidationOnly(boolean newValidationOnly) {
+    return with(c -> c.validationOnly = newValidationOnly);
+  }
+
   /** A copy of these options with {@code change} applied, validated as any other. */
   private EvalOptions with(Consumer<Copy> change) {
     Copy c = new Copy(this);
@@ -205,7 +223,8 @@ public record EvalOptions(
         c.l2Grid,
         c.epochGrid,
         c.baselines,
-        c.baselineCache);
+        c.baselineCache,
+        c.validationOnly);
   }
 
   /** The components of options being changed by a {@code with} method. */
@@ -222,6 +241,7 @@ public record EvalOptions(
     List<Integer> epochGrid;
     Baselines baselines;
     Path baselineCache;
+    boolean validationOnly;
 
     Copy(EvalOptions o) {
       trainLimit = o.trainLimit;
@@ -236,6 +256,7 @@ public record EvalOptions(
       epochGrid = o.epochGrid;
       baselines = o.baselines;
       baselineCache = o.baselineCache;
+      validationOnly = o.validationOnly;
     }
   }
 }

@@ -23,9 +23,12 @@ import java.util.Objects;
  *     prePoolingTrainLimit} fit images), or null when skipped or the model has no pooling
  * @param headTestAccuracy the accuracy of the model's own classifier head on the test images, or
  *     null when it has none
- * @param density the mean fraction of non-zero code values over fit, validation and test images
+ * @param density the mean fraction of non-zero code values over the images encoded: fit, validation
+ *     and (unless the run left them alone) test images
  * @param meanNonZeros the mean number of non-zero code values per image
- * @param invarianceImages the test images invariance was scored on, 0 when skipped
+ * @param invarianceImages the images invariance was scored on, 0 when skipped
+ * @param invarianceSplit the split those images come from: {@code test}, or {@code validation} when
+ *     the run left the test images alone
  * @param invariance one row per transform, for pixels, pre-pooling and pooled codes
  * @param timings where the time went
  */
@@ -42,6 +45,7 @@ public record EvalReport(
     double density,
     double meanNonZeros,
     int invarianceImages,
+    String invarianceSplit,
     List<Invariance.Row> invariance,
     Timings timings) {
 
@@ -51,6 +55,7 @@ public record EvalReport(
   public EvalReport {
     Objects.requireNonNull(model, "model");
     Objects.requireNonNull(split, "split");
+    Objects.requireNonNull(invarianceSplit, "invarianceSplit");
     Objects.requireNonNull(codes, "codes");
     codeShape = List.copyOf(codeShape);
     invariance = List.copyOf(invariance);
@@ -147,9 +152,10 @@ public record EvalReport(
       s.append(
           String.format(
               Locale.ROOT,
-              "invariance, %d test images: retrieval@1 by centred cosine among the originals;"
+              "invariance, %d %s images: retrieval@1 by centred cosine among the originals;"
                   + " centred cosine same / different image; old uncentred mean cosine%n",
-              invarianceImages));
+              invarianceImages,
+              invarianceSplit));
       s.append(
           String.format(
               Locale.ROOT,
@@ -192,7 +198,7 @@ public record EvalReport(
             Locale.ROOT,
             "%-26s %9s %11s %8s   L2 %s, %d epochs, %d fit images%s%n",
             name,
-            pct(p.testAccuracy()),
+            p.testAccuracy() == null ? "-" : pct(p.testAccuracy()),
             pct(p.validationAccuracy()),
             pct(p.fitAccuracy()),
             sci(p.l2()),

@@ -17,7 +17,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * into fit and validation parts ({@link DataSplit}); every probe setting is chosen on validation
  * and the chosen probe alone is scored on the test images ({@link ProbeSelection}). The same is
  * done for pixels and the codes before pooling (baselines, cacheable), next to the codes' density
- * and their invariance to small moves ({@link Invariance}).
+ * and their invariance to small moves ({@link Invariance}). With {@link
+ * EvalOptions#validationOnly()} the test images are not read at all: runs that choose a recipe
+ * report validation figures only.
  */
 public final class Evaluation {
   private Evaluation() {}
@@ -60,14 +62,18 @@ public final class Evaluation {
     Optional<EncoderModel> pre = CodeFeatures.prePoolingModel(model);
     boolean withPre = options.prePoolingTrainLimit() > 0 && pre.isPresent();
     int fits = options.l2Choices().size() * options.epochChoices().size();
+    boolean validationOnly = options.validationOnly();
+    // Invariance is scored on test images, or on validation images when test is left alone.
+    GrayImages invariancePool = validationOnly ? split.validation() : te;
+    String invarianceSplit = validationOnly ? "validation" : "test";
     int invarianceImages =
-        Math.min(options.invarianceImages(), te.count()) >= 2
-            ? Math.min(options.invarianceImages(), te.count())
+        Math.min(options.invarianceImages(), invariancePool.count()) >= 2
+            ? Math.min(options.invarianceImages(), invariancePool.count())
             : 0;
     Steps steps =
         new Steps(
             progress,
-            2
+            (validationOnly ? 1 : 2)
                 + fits
                 + (options.baselines() == EvalOptions.Baselines.SKIPPED
                     ? 0
@@ -96,13 +102,17 @@ public final class Evaluation {
       ProbeSelection.Chosen chosen =
           choose(fitCodes, valCodes, split, classes, options, steps, "codes");
       fitNanos = System.nanoTime() - t1;
-      long t2 = System.nanoTime();
-      steps.next("encoding " + te.count() + " test images; scoring the chosen probe once");
-      try (INDArray testCodes = CodeFeatures.pooled(model, te, threads)) {
-        nonZeros += nonZeros(testCodes);
-        codes = chosen.scoredOn(testCodes, te.labels());
+      if (validationOnly) {
+        codes = chosen.unscored();
+      } else {
+        long t2 = System.nanoTime();
+        steps.next("encoding " + te.count() + " test images; scoring the chosen probe once");
+        try (INDArray testCodes = CodeFeatures.pooled(model, te, threads)) {
+          nonZeros += nonZeros(testCodes);
+          codes = chosen.scoredOn(testCodes, te.labels());
+        }
+        encodeNanos += System.nanoTime() - t2;
       }
-      encodeNanos += System.nanoTime() - t2;
     }
 
     long t3 = System.nanoTime();
@@ -144,7 +154,8 @@ public final class Evaluation {
                         model));
       }
     }
-    OptionalDouble head = CodeFeatures.headAccuracy(model, te);
+    OptionalDouble head =
+        validationOnly ? OptionalDouble.empty() : CodeFeatures.headAccuracy(model, te);
     long baselineNanos = System.nanoTime() - t3;
 
     long t4 = System.nanoTime();
@@ -153,17 +164,23 @@ public final class Evaluation {
       invariance =
           Invariance.measure(
               model,
-              te.head(invarianceImages),
+              invariancePool.head(invarianceImages),
               Invariance.standardCases(),
               threads,
               c ->
                   steps.next(
-                      "invariance: " + c.name() + " on " + invarianceImages + " test images"));
+                      "invariance: "
+                          + c.name()
+                          + " on "
+                          + invarianceImages
+                          + " "
+                          + invarianceSplit
+                          + " images"));
     }
     long invarianceNanos = System.nanoTime() - t4;
 
     int[] shape = model.outputShape();
-    long images = (long) tr.count() + te.count();
+    long images = (long) tr.count() + (validationOnly ? 0 : te.count());
     return new EvalReport(
         model.name(),
         model.version(),
@@ -177,6 +194,7 @@ public final class Evaluation {
         nonZeros / ((double) images * d),
         nonZeros / images,
         invarianceImages,
+        invarianceSplit,
         invariance,
         new EvalReport.Timings(
             seconds(encodeNanos),

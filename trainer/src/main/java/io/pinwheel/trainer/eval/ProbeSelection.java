@@ -30,7 +30,8 @@ public final class ProbeSelection {
    * @param fitImages the images it was fitted on
    * @param fitAccuracy its accuracy on them
    * @param validationAccuracy its accuracy on the validation part (the basis of the choice)
-   * @param testAccuracy its accuracy on the test part, scored once after the choice
+   * @param testAccuracy its accuracy on the test part, scored once after the choice; null when the
+   *     run left the test part alone
    * @param candidates every setting tried, in grid order, with its validation accuracy
    */
   public record Result(
@@ -39,7 +40,7 @@ public final class ProbeSelection {
       int fitImages,
       double fitAccuracy,
       double validationAccuracy,
-      double testAccuracy,
+      Double testAccuracy,
       List<Candidate> candidates) {
     /** Copies the list. */
     public Result {
@@ -78,6 +79,18 @@ public final class ProbeSelection {
           fitAccuracy,
           choice.validationAccuracy(),
           probe.accuracy(test, testLabels),
+          candidates);
+    }
+
+    /** The choice's figures without a test score, for runs that leave the test part alone. */
+    public Result unscored() {
+      return new Result(
+          choice.l2(),
+          choice.epochs(),
+          fitImages,
+          fitAccuracy,
+          choice.validationAccuracy(),
+          null,
           candidates);
     }
   }

@@ -49,6 +49,37 @@ class DensitySweepTest {
   }
 
   @Test
+  void shouldSweepOnlyTheDensitiesGivenDensestFirst() {
+    DataSplit split =
+        DataSplit.of(Synthetic.gratings(40, 28, 1), Synthetic.gratings(10, 28, 2), 0.25, 15);
+    DensitySweep.Report two =
+        DensitySweep.run(
+            MODEL,
+            split,
+            EvalOptions.defaults()
+                .withInvarianceImages(4)
+                .withProbe(LinearProbe.Options.defaults().withEpochs(1)),
+            1e-4,
+            1,
+            List.of(0.1, 0.3),
+            EvalProgress.NONE);
+    assertThat(two.points())
+        .extracting(DensitySweep.Point::targetDensity)
+        .containsExactly(0.3, 0.1);
+  }
+
+  @Test
+  void shouldRefuseADensityAboveOne() {
+    DataSplit split =
+        DataSplit.of(Synthetic.gratings(40, 28, 1), Synthetic.gratings(10, 28, 2), 0.25, 15);
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () ->
+                DensitySweep.run(
+                    MODEL, split, EvalOptions.defaults(), 1e-4, 1, List.of(1.5), EvalProgress.NONE))
+        .hasMessageContaining("densities must be in (0, 1]");
+  }
+
+  @Test
   void shouldWriteThePictureAndTheFigures() {
     assertThat(sweep.png()).startsWith(0x89, 'P', 'N', 'G');
     assertThat(sweep.toJson()).contains("\"validationAccuracy\"", "\"shiftRetrievalAt1\"");

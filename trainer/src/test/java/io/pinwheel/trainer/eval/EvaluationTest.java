@@ -117,6 +117,51 @@ class EvaluationTest {
   }
 
   @Test
+  void shouldLeaveTheTestScoreEmptyWhenValidationOnly() {
+    EvalReport report = validationOnly(0);
+    assertThat(report.codes().testAccuracy()).isNull();
+    assertThat(report.codes().validationAccuracy()).isGreaterThan(0.9);
+  }
+
+  @Test
+  void shouldScoreInvarianceOnValidationImagesWhenValidationOnly() {
+    EvalReport report = validationOnly(4);
+    assertThat(report.invarianceSplit()).isEqualTo("validation");
+    assertThat(report.invarianceImages()).isEqualTo(4);
+    assertThat(report.invariance()).hasSize(7);
+  }
+
+  @Test
+  void shouldWriteTheTestScoreAsNullAndTheTableAsDashWhenValidationOnly() throws Exception {
+    EvalReport report = validationOnly(0);
+    JsonNode json = new ObjectMapper().readTree(report.toJson());
+    assertThat(json.get("codes").get("testAccuracy").isNull()).isTrue();
+    assertThat(report.toTable()).containsPattern("codes\\s+-\\s+\\d");
+  }
+
+  @Test
+  void shouldRefuseValidationOnlyWithBaselinesThatScoreTest() {
+    assertThatThrownBy(() -> EvalOptions.defaults().withValidationOnly(true))
+        .hasMessageContaining("validationOnly needs baselines SKIPPED");
+  }
+
+  @Test
+  void shouldScoreInvarianceOnTestImagesByDefault() {
+    assertThat(report.invarianceSplit()).isEqualTo("test");
+  }
+
+  private static EvalReport validationOnly(int invarianceImages) {
+    return Evaluation.run(
+        MODEL,
+        Synthetic.gratings(160, 28, 1),
+        Synthetic.gratings(20, 28, 2),
+        OPTIONS
+            .withInvarianceImages(invarianceImages)
+            .withBaselines(EvalOptions.Baselines.SKIPPED, null)
+            .withValidationOnly(true));
+  }
+
+  @Test
   void shouldReadBaselinesFromTheCacheOnTheSecondRun(@TempDir Path cache) {
     EvalOptions cached =
         OPTIONS.withInvarianceImages(0).withBaselines(EvalOptions.Baselines.CACHED, cache);
