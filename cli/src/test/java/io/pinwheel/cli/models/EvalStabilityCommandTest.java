@@ -4,46 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pinwheel.cli.Cli;
-import io.pinwheel.extractor.OpenCv;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.opencv.core.CvType;
-import org.opencv.core.Mat;
-import org.opencv.core.Size;
-import org.opencv.imgcodecs.Imgcodecs;
-import org.opencv.imgproc.Imgproc;
 
 class EvalStabilityCommandTest {
   @TempDir Path dir;
 
   private Path photos;
 
-  /** One 400x400 photograph-like picture: smoothed noise. */
   @BeforeEach
   void writeAPhotograph() throws Exception {
-    photos = Files.createDirectory(dir.resolve("photos"));
-    OpenCv.load();
-    SplittableRandom random = new SplittableRandom(3);
-    byte[] px = new byte[400 * 400];
-    for (int i = 0; i < px.length; i++) {
-      px[i] = (byte) random.nextInt(256);
-    }
-    Mat m = new Mat(400, 400, CvType.CV_8UC1);
-    Mat smooth = new Mat();
-    try {
-      m.put(0, 0, px);
-      Imgproc.GaussianBlur(m, smooth, new Size(0, 0), 4);
-      org.opencv.core.Core.normalize(
-          smooth, smooth, 0, 255, org.opencv.core.Core.NORM_MINMAX, CvType.CV_8UC1);
-      Imgcodecs.imwrite(photos.resolve("noise.png").toString(), smooth);
-    } finally {
-      m.release();
-      smooth.release();
-    }
+    photos = Photographs.folderOfOne(dir, 3);
   }
 
   @Test
