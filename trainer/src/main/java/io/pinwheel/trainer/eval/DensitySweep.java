@@ -231,8 +231,11 @@ public final class DensitySweep {
     return out;
   }
 
-  /** The value below which a share {@code q} of the sorted sample lies. */
-  private static float quantile(float[] sorted, double q) {
+  /**
+   * The value below which a share {@code q} of the sorted sample lies; with {@code q = 1 − d}, the
+   * threshold above which a share {@code d} lies.
+   */
+  static float quantile(float[] sorted, double q) {
     int i = (int) Math.min(sorted.length - 1, Math.max(0, Math.floor(q * sorted.length)));
     return sorted[i];
   }

@@ -120,7 +120,7 @@ public final class Repooling {
     double passed;
     try (INDArray c = CodeFeatures.pooled(CodeFeatures.beforeOutputRule(pooled), frames, threads)) {
       float[] values = c.data().asFloat();
-      threshold = Stability.thresholdFor(Stability.sortedSample(values), density);
+      threshold = DensitySweep.quantile(Stability.sortedSample(values), 1 - density);
       long n = 0;
       for (float v : values) {
         n += v > threshold ? 1 : 0;

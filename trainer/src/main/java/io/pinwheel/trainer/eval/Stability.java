@@ -399,7 +399,7 @@ public final class Stability {
     float[] sample = sortedSample(values);
     List<RulePoint> out = new ArrayList<>();
     for (double target : SWEEP_DENSITIES) {
-      float threshold = thresholdFor(sample, target);
+      float threshold = DensitySweep.quantile(sample, 1 - target);
       // One buffer, filled for each rule in turn: the codes can be large.
       float[] ruled = new float[values.length];
       long passed = 0;
@@ -436,13 +436,6 @@ public final class Stability {
     }
     Arrays.sort(sample);
     return sample;
-  }
-
-  /** The threshold above which {@code density} of the sorted sample's values lie. */
-  static float thresholdFor(float[] sortedSample, double density) {
-    int at =
-        (int) Math.min(sortedSample.length - 1, Math.floor((1 - density) * sortedSample.length));
-    return sortedSample[at];
   }
 
   /**
