@@ -57,6 +57,14 @@ class EvalStabilityCommandTest {
   }
 
   @Test
+  void shouldRefuseAFolderWithoutImagesAndSayItHoldsNone() throws Exception {
+    Path empty = Files.createDirectory(dir.resolve("empty"));
+    Cli cli = Cli.run("eval", "stability", "--model", "gabor", "--data", empty.toString());
+    assertThat(cli.exitCode()).isEqualTo(2);
+    assertThat(cli.err()).contains("no photographs", "holds no image files");
+  }
+
+  @Test
   void shouldSkipAFileThatIsNotAnImageAndSaySo() throws Exception {
     Files.writeString(photos.resolve("PHOTOS.tsv"), "file\tlicence\n");
     Cli cli =

@@ -8,6 +8,7 @@ import io.pinwheel.cli.Cli;
 import io.pinwheel.extractor.model.EncoderFile;
 import io.pinwheel.extractor.model.EncoderModel;
 import io.pinwheel.extractor.model.L2PoolLayer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -21,6 +22,24 @@ class RepoolCommandTest {
   @BeforeEach
   void writeAPhotograph() throws Exception {
     photos = Photographs.folderOfOne(dir, 4);
+  }
+
+  @Test
+  void shouldRefuseAFolderWithoutImagesAndSayItHoldsNone() throws Exception {
+    Path empty = Files.createDirectory(dir.resolve("empty"));
+    Cli cli =
+        Cli.run(
+            "repool",
+            "--model",
+            "natural",
+            "--data",
+            empty.toString(),
+            "--pool",
+            "44:22",
+            "--out",
+            dir.resolve("r.pwe").toString());
+    assertThat(cli.exitCode()).isEqualTo(2);
+    assertThat(cli.err()).contains("no photographs", "holds no image files");
   }
 
   @Test

@@ -48,6 +48,9 @@ import org.opencv.imgproc.Imgproc;
  * threshold; the soft rule is a what-if, not something {@code serve} emits.
  */
 public final class Stability {
+  private static final String NO_PHOTOGRAPHS =
+      "no photographs to cut camera frames from: the folder holds no image files";
+
   /** The lags scored. */
   public static final List<Integer> LAGS = List.of(1, 5, 10, 20);
 
@@ -340,7 +343,7 @@ public final class Stability {
       EncoderModel model, List<Path> photos, Camera camera, int threads, EvalProgress progress)
       throws DataException {
     if (photos.isEmpty()) {
-      throw new IllegalArgumentException("photos must hold at least one photograph");
+      throw new DataException(NO_PHOTOGRAPHS);
     }
     int h = model.input().height();
     int w = model.input().width();
@@ -460,6 +463,9 @@ public final class Stability {
       used.add(p.toString());
       pans.add(two.get(0));
       zooms.add(two.get(1));
+    }
+    if (photos.isEmpty()) {
+      throw new DataException(NO_PHOTOGRAPHS);
     }
     if (pans.isEmpty()) {
       throw new DataException("no usable photograph: " + String.join("; ", skipped));
