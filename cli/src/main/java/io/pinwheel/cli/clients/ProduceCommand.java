@@ -206,6 +206,9 @@ public final class ProduceCommand implements Callable<Integer> {
     // Frames are large; the broker's message.max.bytes is the limit that matters.
     p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 64 << 20);
     p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+    // Batches that hold several camera frames (0.1 to 0.4 MB each): with Kafka's 16 KB default each
+    // frame is a batch of its own, in a buffer the producer allocates for it and throws away.
+    p.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, PinwheelConfig.DEFAULT_BATCH_BYTES);
     AtomicLong acked = new AtomicLong();
     AtomicLong failed = new AtomicLong();
     // A refusal by a secured cluster (login, certificate, ACL) would only repeat for every frame.
