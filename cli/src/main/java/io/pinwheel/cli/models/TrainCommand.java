@@ -30,7 +30,9 @@ import picocli.CommandLine.Spec;
           + " the encoder serves, over disjoint (block:M) or topographic (topo:RxC:K) groups.",
       "Writes FILE.pwe (the encoder; the decoder is kept under training/), FILE.ckpt.pwe"
           + " (checkpoint for --resume), FILE.filters.png, FILE.loss.png, FILE.report.json and,"
-          + " for topographic groups, FILE.orientation.png.",
+          + " for topographic groups, FILE.orientation.png; for those the report and each"
+          + " epoch's progress line give the orientation map's pinwheels, neighbour difference and"
+          + " wavelength.",
       "Frames are normalized as the extractor will serve them (--normalize, LCN with sigma 2 by"
           + " default). Image folders are decoded to --size and trained on random --patch patches.",
       "Prints one JSON line describing what was written; progress goes to standard error.",
@@ -74,7 +76,8 @@ public final class TrainCommand implements Callable<Integer> {
       paramLabel = "SPEC",
       converter = InitModelCommand.PoolingConverter.class,
       description = {
-        "Pooling groups: block:M or topo:RxC:K[:SIGMA] (RxC must equal --filters).",
+        "Pooling groups: block:M or topo:RxC:K[:SIGMA] (RxC must equal --filters; SIGMA"
+            + " weights each KxK neighbourhood by a Gaussian of that many torus cells).",
         "Default: ${DEFAULT-VALUE}."
       })
   Pooling groups;

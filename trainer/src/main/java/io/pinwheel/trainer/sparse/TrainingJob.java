@@ -31,14 +31,17 @@ import io.pinwheel.trainer.run.Reports;
 import io.pinwheel.trainer.run.ResidentMemory;
 import io.pinwheel.trainer.run.StepCurve;
 import io.pinwheel.trainer.run.StepInfo;
+import io.pinwheel.trainer.run.Term;
 import io.pinwheel.trainer.run.TrainingListener;
 import io.pinwheel.trainer.viz.FilterMosaic;
 import io.pinwheel.trainer.viz.OrientationMap;
+import io.pinwheel.trainer.viz.Topography;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -205,7 +208,7 @@ public final class TrainingJob {
                 StepCurve.series(
                     "total", s -> s.term("reconstruction") + o.lambda() * s.term("sparsity"))));
     long trainStart = System.nanoTime();
-    train(run, state, curve, listener, clock);
+    List<EpochMap> maps = train(run, state, curve, listener, clock);
     double trainSeconds = (System.nanoTime() - trainStart) / 1e9;
 
     Instant now = clock.instant();
@@ -222,6 +225,9 @@ public final class TrainingJob {
     files.put("model", spec.out());
     files.put("checkpoint", spec.checkpoint());
     ObjectNode report = report(run, model, chosen, state);
+    if (!maps.isEmpty()) {
+      report.set("topographyHistory", topographyHistory(maps));
+    }
     pictures(run, state, curve, files, report);
     return Reports.finish(report, model, spec.out(), files, trainSeconds, started);
   }
@@ -252,10 +258,22 @@ public final class TrainingJob {
     return TrainState.initial(channels, spec.options());
   }
 
-  /** Trains the remaining epochs, writing the checkpoint after each. */
-  private static void train(
+  /** The orientation map's figures after one epoch of this run. */
+  private record EpochMap(int epoch, Topography map) {}
+
+  /**
+   * Trains the remaining epochs, writing the checkpoint after each; for a first stage with
+   * topographic pooling, measures the orientation map after each too (shown as the epoch's
+   * measures) and returns those figures, else an empty list.
+   */
+  private static List<EpochMap> train(
       Run run, TrainState state, StepCurve curve, TrainingListener listener, Clock clock) {
     OutputSpec provisional = OutputSpec.threshold(0f);
+    Optional<int[]> torus =
+        run.options().pooling() instanceof Pooling.Topographic t && run.base().isEmpty()
+            ? Optional.of(new int[] {t.rows(), t.cols()})
+            : Optional.empty();
+    List<EpochMap> maps = new ArrayList<>();
     TrainingListener both =
         new TrainingListener() {
           @Override
@@ -266,7 +284,31 @@ public final class TrainingJob {
 
           @Override
           public void onEpoch(EpochInfo epoch) {
-            listener.onEpoch(epoch);
+            if (torus.isEmpty()) {
+              listener.onEpoch(epoch);
+              return;
+            }
+            Parameters p = state.parameters;
+            Topography map =
+                Topography.of(
+                    FloatTensor.of(p.shape(ConvGradients.ENCODER), p.get(ConvGradients.ENCODER)),
+                    torus.get()[0],
+                    torus.get()[1]);
+            maps.add(new EpochMap(epoch.epoch(), map));
+            List<Term> measures = new ArrayList<>(epoch.measures());
+            measures.add(new Term("pinwheels", map.pinwheels()));
+            measures.add(new Term("neighbour difference (deg)", map.neighbourDifferenceDegrees()));
+            map.wavelength().ifPresent(w -> measures.add(new Term("wavelength (cells)", w)));
+            listener.onEpoch(
+                new EpochInfo(
+                    epoch.epoch(),
+                    epoch.epochs(),
+                    epoch.phase(),
+                    epoch.loss(),
+                    epoch.terms(),
+                    measures,
+                    epoch.seconds(),
+                    epoch.residentMegabytes()));
           }
         };
     Path checkpoint = run.spec().checkpoint();
@@ -288,6 +330,24 @@ public final class TrainingJob {
             }
           });
     }
+    return maps;
+  }
+
+  /** The report's {@code topographyHistory}: the map's figures after each epoch of this run. */
+  private static ArrayNode topographyHistory(List<EpochMap> maps) {
+    ArrayNode history = Reports.JSON.createArrayNode();
+    for (EpochMap m : maps) {
+      ObjectNode o = history.addObject();
+      o.put("epoch", m.epoch());
+      o.put("pinwheels", m.map().pinwheels());
+      o.put("meanNeighbourOrientationDifferenceDegrees", m.map().neighbourDifferenceDegrees());
+      o.put("meanSelectivity", m.map().meanSelectivity());
+      m.map().wavelength().ifPresent(w -> o.put("wavelengthCells", w));
+      m.map()
+          .pinwheelsPerWavelengthSquared()
+          .ifPresent(d -> o.put("pinwheelsPerWavelengthSquared", d));
+    }
+    return history;
   }
 
   /** The report's figures: data, options, threshold, final loss terms, history, progress. */
