@@ -168,6 +168,18 @@ public final class TrainCommand implements Callable<Integer> {
   @Mixin SeedOption seed;
 
   @Option(
+      names = "--start-lattice",
+      defaultValue = "0",
+      paramLabel = "F",
+      description = {
+        "Topographic groups: start the filters as Gabor patches whose orientation map on the torus"
+            + " is a square lattice of 4*F*F pinwheels (F periods along each side, at least four"
+            + " cells a period) instead of random patches of the data; training then moves them"
+            + " freely. 0 starts from data patches. Default: ${DEFAULT-VALUE}."
+      })
+  int startLattice;
+
+  @Option(
       names = "--stack-on",
       paramLabel = "BASE.pwe",
       description = {
@@ -207,7 +219,8 @@ public final class TrainCommand implements Callable<Integer> {
                       learningRate,
                       density,
                       seed.seed(),
-                      output.threads());
+                      output.threads(),
+                      startLattice);
               String modelName = output.modelName();
               return new TrainingJob.Spec(
                   data.source(),

@@ -579,6 +579,9 @@ public final class TrainingJob {
     m.put("learningRate", o.learningRate());
     m.put("density", o.density());
     m.put("seed", o.seed());
+    if (o.startLattice() > 0) {
+      m.put("startLattice", o.startLattice());
+    }
     return m;
   }
 
