@@ -3,6 +3,7 @@ package io.pinwheel.trainer.run;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pinwheel.trainer.data.GrayImages;
 import io.pinwheel.trainer.eval.DataSplit;
+import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -72,6 +73,20 @@ public record Holdout(FitOn fitOn, boolean scoreTest) {
       fit = fit.head(limit);
     }
     return new Parts(fit, validation);
+  }
+
+  /**
+   * What a report says of an image folder, which has no split: trained on whole, nothing held out.
+   */
+  public static ObjectNode folderJson(Path dir) {
+    ObjectNode s = Reports.JSON.createObjectNode();
+    s.put("fitOn", "folder");
+    s.put("folder", dir.toString());
+    s.put(
+        "heldOut",
+        "none: every image of the folder is trained on and no held-out figure is computed;"
+            + " score validation or test photographs of a folder of their own with eval");
+    return s;
   }
 
   /** What a report says about the split: the option, the sizes, the seed and fraction. */

@@ -517,7 +517,7 @@ public final class TrainingJob {
         patched,
         loaded.skipped(),
         Optional.empty(),
-        folderSplit(folder));
+        Holdout.folderJson(folder.dir()));
   }
 
   private static void checkResumable(EncoderModel ckpt, ObjectNode provenance, Path path)
@@ -557,18 +557,6 @@ public final class TrainingJob {
                 + " (resume with the same data and options, or start afresh without --resume)");
       }
     }
-  }
-
-  /** What a report says of an image folder: trained on whole, nothing held out of it. */
-  private static ObjectNode folderSplit(DataSource.FolderSource folder) {
-    ObjectNode s = Reports.JSON.createObjectNode();
-    s.put("fitOn", "folder");
-    s.put("folder", folder.dir().toString());
-    s.put(
-        "heldOut",
-        "none: every image of the folder is trained on and no held-out figure is computed;"
-            + " score validation or test photographs of a folder of their own with eval");
-    return s;
   }
 
   /** The validation history without wall times and memory, which belong to the training epochs. */
