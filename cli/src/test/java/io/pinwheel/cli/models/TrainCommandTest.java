@@ -266,4 +266,23 @@ class TrainCommandTest {
     assertThat(split.get("fitOn").asText()).isEqualTo("folder");
     assertThat(split.get("heldOut").asText()).startsWith("none");
   }
+
+  @Test
+  void shouldLeaveTheTestSplitUnscoredByDefault() throws Exception {
+    Path data = Idx.gratings(dir.resolve("idx"), 64, 16);
+    Cli cli = train(data, dir.resolve("g.pwe"));
+    assertThat(cli.exitCode()).as(cli.err()).isZero();
+    assertThat(cli.lines().get(0).has("test")).isFalse();
+    assertThat(cli.lines().get(0).get("split").get("testScored").asBoolean()).isFalse();
+  }
+
+  @Test
+  void shouldScoreTheTestEnergyOnceWhenAsked() throws Exception {
+    Path data = Idx.gratings(dir.resolve("idx"), 64, 16);
+    Cli cli = train(data, dir.resolve("g.pwe"), "--score-test");
+    assertThat(cli.exitCode()).as(cli.err()).isZero();
+    JsonNode report = cli.lines().get(0);
+    assertThat(report.get("test").get("loss").asDouble()).isPositive();
+    assertThat(report.get("split").get("testScored").asBoolean()).isTrue();
+  }
 }

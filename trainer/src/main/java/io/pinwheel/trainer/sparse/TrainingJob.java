@@ -219,7 +219,8 @@ public final class TrainingJob {
                     "total", s -> s.term("reconstruction") + o.lambda() * s.term("sparsity"))));
     long trainStart = System.nanoTime();
     List<TrainState.EpochStats> validationHistory = new ArrayList<>();
-    train(run, state, curve, listener, clock, validationHistory);
+    Optional<TrainState.EpochStats> tested =
+        train(run, state, curve, listener, clock, validationHistory);
     double trainSeconds = (System.nanoTime() - trainStart) / 1e9;
 
     Instant now = clock.instant();
@@ -237,6 +238,8 @@ public final class TrainingJob {
     files.put("checkpoint", spec.checkpoint());
     ObjectNode report = report(run, model, chosen, state);
     report.set("validationHistory", validationHistory(validationHistory));
+    // Scored once, after training, only with --score-test.
+    tested.ifPresent(t -> report.set("test", validationHistory(List.of(t)).get(0)));
     pictures(run, state, curve, files, report);
     return Reports.finish(report, model, spec.out(), files, trainSeconds, started);
   }
@@ -269,7 +272,7 @@ public final class TrainingJob {
   }
 
   /** Trains the remaining epochs, writing the checkpoint after each. */
-  private static void train(
+  private static Optional<TrainState.EpochStats> train(
       Run run,
       TrainState state,
       StepCurve curve,
@@ -310,10 +313,10 @@ public final class TrainingJob {
     Path checkpoint = run.spec().checkpoint();
     TrainOptions o = run.options();
     try (StackInputs below = run.base().map(StackInputs::new).orElse(null);
-        Validation validation =
+        HeldOutEnergy validation =
             run.data()
                 .validation
-                .map(v -> new Validation(below == null ? v : below.apply(v), o))
+                .map(v -> new HeldOutEnergy(below == null ? v : below.apply(v), o))
                 .orElse(null)) {
       ConvTrainer trainer =
           below == null
@@ -334,6 +337,13 @@ public final class TrainingJob {
               throw new UncheckedIOException("cannot write checkpoint " + checkpoint, e);
             }
           });
+      if (run.data().test.isEmpty()) {
+        return Optional.empty();
+      }
+      FrameSet test = run.data().test.get();
+      try (HeldOutEnergy once = new HeldOutEnergy(below == null ? test : below.apply(test), o)) {
+        return Optional.of(once.stats(state));
+      }
     }
   }
 
@@ -445,6 +455,7 @@ public final class TrainingJob {
       boolean patched,
       List<ImageFolder.Skipped> skipped,
       Optional<FrameSet> validation,
+      Optional<FrameSet> test,
       ObjectNode split) {}
 
   private static Prepared prepare(Spec spec, Optional<InputSpec> baseInput) throws DataException {
@@ -484,6 +495,10 @@ public final class TrainingJob {
           false,
           List.of(),
           parts.validation().map(v -> FashionMnist.frames(v, n)),
+          spec.holdout().scoreTest()
+              ? Optional.of(
+                  FashionMnist.frames(FashionMnist.read(f.dir(), FashionMnist.Split.TEST), n))
+              : Optional.empty(),
           spec.holdout().json(parts, all.count()));
     }
     DataSource.FolderSource folder = (DataSource.FolderSource) spec.data();
@@ -516,6 +531,7 @@ public final class TrainingJob {
         all.count(),
         patched,
         loaded.skipped(),
+        Optional.empty(),
         Optional.empty(),
         Holdout.folderJson(folder.dir()));
   }
@@ -574,16 +590,17 @@ public final class TrainingJob {
   }
 
   /**
-   * The energy's terms on the validation frames after an epoch: the same energy training minimises,
-   * on images it never fitted, by a gradient engine of its own.
+   * The energy's terms on held-out frames (validation after every epoch; test once, with {@code
+   * --score-test}): the same energy training minimises, on images it never fitted, by a gradient
+   * engine of its own.
    */
-  private static final class Validation implements AutoCloseable {
+  private static final class HeldOutEnergy implements AutoCloseable {
     private static final int SLICE = 500;
     private final FrameSet frames;
     private final ConvGradients gradients;
     private final double lambda;
 
-    Validation(FrameSet frames, TrainOptions o) {
+    HeldOutEnergy(FrameSet frames, TrainOptions o) {
       this.frames = frames;
       this.lambda = o.lambda();
       this.gradients =
