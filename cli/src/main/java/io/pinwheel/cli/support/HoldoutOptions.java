@@ -5,8 +5,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code --fit-on} and {@code --score-test}: what {@code train} and {@code train drsae} hold out of
- * a labelled data set ({@link Holdout}). Both are refused for image folders, which have no such
- * split ({@link #given()}).
+ * a labelled data set ({@link Holdout}). {@code train} refuses {@code --fit-on all} and {@code
+ * --score-test} for image folders, which have no such split (its job's spec checks them).
  */
 public final class HoldoutOptions {
   @Option(
@@ -29,11 +29,6 @@ public final class HoldoutOptions {
           "Labelled data: score the test split once, after training, and report it as test."
               + " Off by default: choices are made on validation.")
   boolean scoreTest;
-
-  /** Whether either option was given: image folders refuse both. */
-  public boolean given() {
-    return fitOn != null || scoreTest;
-  }
 
   /** The options, as the trainer takes them. */
   public Holdout holdout() {
