@@ -558,8 +558,26 @@ public final class TrainingJob {
               + newOptions
               + " (resume with the same options, or start afresh without --resume)");
     }
-    for (String key :
-        List.of("dataset", "split", "normalize", "patch", "patchesPerEpoch", "stackedOn")) {
+    // The split must match, whether the test split is scored at the end or not; as text, for the
+    // same reason as the options.
+    ObjectNode oldSplit =
+        old.path("split").isObject() ? ((ObjectNode) old.get("split")).deepCopy() : null;
+    ObjectNode newSplit = ((ObjectNode) provenance.get("split")).deepCopy();
+    newSplit.remove("testScored");
+    if (oldSplit != null) {
+      oldSplit.remove("testScored");
+    }
+    if (oldSplit == null || !oldSplit.toString().equals(newSplit.toString())) {
+      throw new InvalidModelException(
+          "cannot resume from "
+              + path
+              + ": the training images were "
+              + (oldSplit == null ? "not recorded (a checkpoint from before issue 15)" : oldSplit)
+              + ", now "
+              + newSplit
+              + " (resume with the same data and --fit-on, or start afresh without --resume)");
+    }
+    for (String key : List.of("dataset", "normalize", "patch", "patchesPerEpoch", "stackedOn")) {
       if (!Objects.equals(old.get(key), provenance.get(key))) {
         throw new InvalidModelException(
             "cannot resume from "
