@@ -63,7 +63,9 @@ import java.util.OptionalDouble;
  * differently from how it trained cannot pass unnoticed.
  */
 public final class DrsaeJob {
-  /** Held-out (else fit) examples whose codes decide which units are silent and measure the density. */
+  /**
+   * Held-out (else fit) examples whose codes decide which units are silent and measure the density.
+   */
   static final int ANALYSIS_EXAMPLES = 2000;
 
   /** Examples scored per pass of the trainer's own forward pass. */

@@ -22,7 +22,9 @@ public record DataSplit(GrayImages fit, GrayImages validation, GrayImages test, 
   /** The seed {@code eval} cuts Fashion-MNIST's training split with. */
   public static final long DEFAULT_SEED = 15;
 
-  /** The share of the training images {@code eval} and the train commands hold out: 6,000 of 60,000. */
+  /**
+   * The share of the training images {@code eval} and the train commands hold out: 6,000 of 60,000.
+   */
   public static final double DEFAULT_VALIDATION_FRACTION = 0.1;
 
   /** Validates the fields. */

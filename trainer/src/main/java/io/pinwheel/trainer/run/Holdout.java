@@ -25,9 +25,9 @@ public record Holdout(FitOn fitOn, boolean scoreTest) {
     /** The fit part of eval's split; the validation part is held out and reported on. */
     FIT_PART,
     /**
-     * Every training image, validation part included, so no held-out figure exists unless the
-     * test split is scored: for a final model whose recipe was chosen on validation, and for the
-     * shipped models, which were trained this way.
+     * Every training image, validation part included, so no held-out figure exists unless the test
+     * split is scored: for a final model whose recipe was chosen on validation, and for the shipped
+     * models, which were trained this way.
      */
     ALL
   }

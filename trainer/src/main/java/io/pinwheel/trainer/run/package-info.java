@@ -7,7 +7,6 @@
  * io.pinwheel.trainer.run.JobResult}), the checks every job's spec shares ({@link
  * io.pinwheel.trainer.run.JobSpecs}), what a run on a labelled data set holds out of it ({@link
  * io.pinwheel.trainer.run.Holdout}: eval's validation part, and the test split unless asked), and
- * the process's resident memory ({@link
- * io.pinwheel.trainer.run.ResidentMemory}).
+ * the process's resident memory ({@link io.pinwheel.trainer.run.ResidentMemory}).
  */
 package io.pinwheel.trainer.run;

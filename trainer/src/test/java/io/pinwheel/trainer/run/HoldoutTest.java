@@ -33,10 +33,7 @@ class HoldoutTest {
   void shouldFitOnExactlyEvalsFitPart() {
     DataSplit eval =
         DataSplit.of(
-            numbered(),
-            numbered(),
-            DataSplit.DEFAULT_VALIDATION_FRACTION,
-            DataSplit.DEFAULT_SEED);
+            numbered(), numbered(), DataSplit.DEFAULT_VALIDATION_FRACTION, DataSplit.DEFAULT_SEED);
     Holdout.Parts parts = Holdout.DEFAULT.cut(numbered(), 0);
     assertThat(parts.fit()).isEqualTo(eval.fit());
     assertThat(parts.validation()).contains(eval.validation());
