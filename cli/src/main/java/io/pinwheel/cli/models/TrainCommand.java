@@ -3,6 +3,7 @@ package io.pinwheel.cli.models;
 import io.pinwheel.cli.support.CliContext;
 import io.pinwheel.cli.support.DataOption;
 import io.pinwheel.cli.support.ExitCodes;
+import io.pinwheel.cli.support.HoldoutOptions;
 import io.pinwheel.cli.support.NormalizeOption;
 import io.pinwheel.cli.support.SeedOption;
 import io.pinwheel.trainer.Pooling;
@@ -159,10 +160,14 @@ public final class TrainCommand implements Callable<Integer> {
       names = "--limit",
       defaultValue = "0",
       paramLabel = "N",
-      description = "Train on the first N images only; 0 for all. Default: ${DEFAULT-VALUE}.")
+      description =
+          "Train on the first N images only (for Fashion-MNIST, of the fit part, or of all with"
+              + " --fit-on all); 0 for all. Default: ${DEFAULT-VALUE}.")
   int limit;
 
   @Mixin SeedOption seed;
+
+  @Mixin HoldoutOptions holdout;
 
   @Option(
       names = "--stack-on",
@@ -217,7 +222,8 @@ public final class TrainCommand implements Callable<Integer> {
                   patches,
                   limit,
                   resume,
-                  Optional.ofNullable(stackOn));
+                  Optional.ofNullable(stackOn),
+                  holdout.holdout());
             });
     if (stackOn != null && !Files.isRegularFile(stackOn)) {
       context.err().println("pinwheel train: --stack-on: no such model file: " + stackOn);

@@ -203,4 +203,86 @@ class TrainCommandTest {
     assertThat(cli.exitCode()).isEqualTo(2);
     assertThat(cli.err()).contains("epochs must be >= 1").contains("lambda must be");
   }
+
+  @Test
+  void shouldRecordTheSplitAndTheValidationEnergyOfEveryEpoch() throws Exception {
+    Path data = Idx.gratings(dir.resolve("idx"), 64, 16);
+    Cli cli = train(data, dir.resolve("g.pwe"));
+    assertThat(cli.exitCode()).as(cli.err()).isZero();
+    JsonNode report = cli.lines().get(0);
+    assertThat(report.get("split").get("fitImages").asInt()).isEqualTo(58);
+    assertThat(report.get("split").get("validationImages").asInt()).isEqualTo(6);
+    assertThat(report.get("examples").asInt()).isEqualTo(58);
+    JsonNode validation = Cli.JSON.readTree(dir.resolve("g.report.json").toFile());
+    assertThat(validation.get("validationHistory")).hasSize(2);
+    assertThat(validation.get("validationHistory").get(1).get("loss").asDouble()).isPositive();
+    assertThat(cli.err()).contains("validation loss");
+  }
+
+  @Test
+  void shouldRefuseToScoreTestOnAnImageFolder() throws Exception {
+    Path folder = Files.createDirectories(dir.resolve("photos"));
+    Cli cli =
+        Cli.run(
+            "train",
+            "--data",
+            folder.toString(),
+            "--out",
+            dir.resolve("f.pwe").toString(),
+            "--score-test");
+    assertThat(cli.exitCode()).isEqualTo(2);
+    assertThat(cli.err()).contains("an image folder has no validation or test split");
+  }
+
+  @Test
+  void shouldSayAFolderWasTrainedOnWholeWithNothingHeldOut() throws Exception {
+    Path images = Files.createDirectories(dir.resolve("images"));
+    Files.write(images.resolve("a.png"), TestImages.gratingsAndDisc(".png"));
+    Cli cli =
+        Cli.run(
+            "train",
+            "--data",
+            images.toString(),
+            "--out",
+            dir.resolve("n.pwe").toString(),
+            "--filters",
+            "8",
+            "--kernel",
+            "5",
+            "--groups",
+            "block:2",
+            "--size",
+            "32",
+            "--patch",
+            "16",
+            "--patches",
+            "32",
+            "--epochs",
+            "1",
+            "--threads",
+            "1");
+    assertThat(cli.exitCode()).as(cli.err()).isZero();
+    JsonNode split = cli.lines().get(0).get("split");
+    assertThat(split.get("fitOn").asText()).isEqualTo("folder");
+    assertThat(split.get("heldOut").asText()).startsWith("none");
+  }
+
+  @Test
+  void shouldLeaveTheTestSplitUnscoredByDefault() throws Exception {
+    Path data = Idx.gratings(dir.resolve("idx"), 64, 16);
+    Cli cli = train(data, dir.resolve("g.pwe"));
+    assertThat(cli.exitCode()).as(cli.err()).isZero();
+    assertThat(cli.lines().get(0).has("test")).isFalse();
+    assertThat(cli.lines().get(0).get("split").get("testScored").asBoolean()).isFalse();
+  }
+
+  @Test
+  void shouldScoreTheTestEnergyOnceWhenAsked() throws Exception {
+    Path data = Idx.gratings(dir.resolve("idx"), 64, 16);
+    Cli cli = train(data, dir.resolve("g.pwe"), "--score-test");
+    assertThat(cli.exitCode()).as(cli.err()).isZero();
+    JsonNode report = cli.lines().get(0);
+    assertThat(report.get("test").get("loss").asDouble()).isPositive();
+    assertThat(report.get("split").get("testScored").asBoolean()).isTrue();
+  }
 }

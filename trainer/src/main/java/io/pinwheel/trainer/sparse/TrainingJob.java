@@ -25,12 +25,14 @@ import io.pinwheel.trainer.data.ImageFolder;
 import io.pinwheel.trainer.data.PatchSampler;
 import io.pinwheel.trainer.optim.Parameters;
 import io.pinwheel.trainer.run.EpochInfo;
+import io.pinwheel.trainer.run.Holdout;
 import io.pinwheel.trainer.run.JobResult;
 import io.pinwheel.trainer.run.JobSpecs;
 import io.pinwheel.trainer.run.Reports;
 import io.pinwheel.trainer.run.ResidentMemory;
 import io.pinwheel.trainer.run.StepCurve;
 import io.pinwheel.trainer.run.StepInfo;
+import io.pinwheel.trainer.run.Term;
 import io.pinwheel.trainer.run.TrainingListener;
 import io.pinwheel.trainer.viz.FilterMosaic;
 import io.pinwheel.trainer.viz.OrientationMap;
@@ -39,6 +41,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -89,6 +92,9 @@ public final class TrainingJob {
    * @param stackOn an encoder whose layers stay frozen and feed the trained stage, which is added
    *     on top of them; its input (size, channels, normalization) is the new model's input, and
    *     training uses whole frames
+   * @param holdout for Fashion-MNIST, what is fitted on and what validates ({@link Holdout}); image
+   *     folders are trained on whole, so it must be {@link Holdout#DEFAULT} for them, and a folder
+   *     split (scripts/natural-splits.sh) keeps validation photographs in a folder of their own
    */
   public record Spec(
       DataSource data,
@@ -101,7 +107,8 @@ public final class TrainingJob {
       int patches,
       int limit,
       boolean resume,
-      Optional<Path> stackOn) {
+      Optional<Path> stackOn,
+      Holdout holdout) {
     /** Validates the fields that options do not cover, naming each. */
     public Spec {
       Objects.requireNonNull(data, "data");
@@ -110,7 +117,13 @@ public final class TrainingJob {
       Objects.requireNonNull(options, "options");
       Objects.requireNonNull(normalization, "normalization");
       Objects.requireNonNull(stackOn, "stackOn");
+      Objects.requireNonNull(holdout, "holdout");
       List<String> bad = JobSpecs.problemsWithOut(out);
+      if (data instanceof DataSource.FolderSource && !holdout.equals(Holdout.DEFAULT)) {
+        bad.add(
+            "an image folder has no validation or test split to hold out: give the validation"
+                + " photographs a folder of their own (scripts/natural-splits.sh)");
+      }
       if (size < options.kernel() || size > 8192) {
         bad.add("size must be between the kernel (" + options.kernel() + ") and 8192, got " + size);
       }
@@ -205,7 +218,9 @@ public final class TrainingJob {
                 StepCurve.series(
                     "total", s -> s.term("reconstruction") + o.lambda() * s.term("sparsity"))));
     long trainStart = System.nanoTime();
-    train(run, state, curve, listener, clock);
+    List<TrainState.EpochStats> validationHistory = new ArrayList<>();
+    Optional<TrainState.EpochStats> tested =
+        train(run, state, curve, listener, clock, validationHistory);
     double trainSeconds = (System.nanoTime() - trainStart) / 1e9;
 
     Instant now = clock.instant();
@@ -222,6 +237,9 @@ public final class TrainingJob {
     files.put("model", spec.out());
     files.put("checkpoint", spec.checkpoint());
     ObjectNode report = report(run, model, chosen, state);
+    report.set("validationHistory", validationHistory(validationHistory));
+    // Scored once, after training, only with --score-test.
+    tested.ifPresent(t -> report.set("test", validationHistory(List.of(t)).get(0)));
     pictures(run, state, curve, files, report);
     return Reports.finish(report, model, spec.out(), files, trainSeconds, started);
   }
@@ -232,6 +250,7 @@ public final class TrainingJob {
     provenance.put("trainer", "pinwheel-trainer conv-group-sparse-ae");
     provenance.put("dataset", spec.data().describe());
     provenance.put("examples", data.images);
+    provenance.set("split", data.split);
     provenance.set("options", Reports.JSON.valueToTree(optionsJson(spec.options())));
     provenance.put("normalize", data.input.normalize().toString());
     provenance.put("patch", spec.patch());
@@ -253,8 +272,13 @@ public final class TrainingJob {
   }
 
   /** Trains the remaining epochs, writing the checkpoint after each. */
-  private static void train(
-      Run run, TrainState state, StepCurve curve, TrainingListener listener, Clock clock) {
+  private static Optional<TrainState.EpochStats> train(
+      Run run,
+      TrainState state,
+      StepCurve curve,
+      TrainingListener listener,
+      Clock clock,
+      List<TrainState.EpochStats> validationHistory) {
     OutputSpec provisional = OutputSpec.threshold(0f);
     TrainingListener both =
         new TrainingListener() {
@@ -266,11 +290,34 @@ public final class TrainingJob {
 
           @Override
           public void onEpoch(EpochInfo epoch) {
-            listener.onEpoch(epoch);
+            if (validationHistory.isEmpty()) {
+              listener.onEpoch(epoch);
+              return;
+            }
+            TrainState.EpochStats v = validationHistory.get(validationHistory.size() - 1);
+            List<Term> measures = new ArrayList<>(epoch.measures());
+            measures.add(new Term("validation loss", v.loss()));
+            measures.add(new Term("validation unreconstructed", v.relativeError()));
+            listener.onEpoch(
+                new EpochInfo(
+                    epoch.epoch(),
+                    epoch.epochs(),
+                    epoch.phase(),
+                    epoch.loss(),
+                    epoch.terms(),
+                    measures,
+                    epoch.seconds(),
+                    epoch.residentMegabytes()));
           }
         };
     Path checkpoint = run.spec().checkpoint();
-    try (StackInputs below = run.base().map(StackInputs::new).orElse(null)) {
+    TrainOptions o = run.options();
+    try (StackInputs below = run.base().map(StackInputs::new).orElse(null);
+        HeldOutEnergy validation =
+            run.data()
+                .validation
+                .map(v -> new HeldOutEnergy(below == null ? v : below.apply(v), o))
+                .orElse(null)) {
       ConvTrainer trainer =
           below == null
               ? new ConvTrainer(run.options())
@@ -280,6 +327,9 @@ public final class TrainingJob {
           state,
           both,
           s -> {
+            if (validation != null) {
+              validationHistory.add(validation.stats(s));
+            }
             EncoderModel ckpt = run.model(s, clock.instant(), provisional, true);
             try {
               OutputFiles.writeAtomically(EncoderFile.toBytes(ckpt), checkpoint);
@@ -287,6 +337,13 @@ public final class TrainingJob {
               throw new UncheckedIOException("cannot write checkpoint " + checkpoint, e);
             }
           });
+      if (run.data().test.isEmpty()) {
+        return Optional.empty();
+      }
+      FrameSet test = run.data().test.get();
+      try (HeldOutEnergy once = new HeldOutEnergy(below == null ? test : below.apply(test), o)) {
+        return Optional.of(once.stats(state));
+      }
     }
   }
 
@@ -295,6 +352,7 @@ public final class TrainingJob {
       Run run, EncoderModel model, ModelExport.AtDensity chosen, TrainState state) {
     Spec spec = run.spec();
     ObjectNode report = Reports.start(spec.out(), model, spec.data().describe(), run.data().images);
+    report.set("split", run.data().split);
     // Files of the folder that did not decode, with why: nothing read is silently left out.
     ArrayNode skipped = report.putArray("skipped");
     run.data()
@@ -395,15 +453,17 @@ public final class TrainingJob {
       FrameSet thresholdFrames,
       int images,
       boolean patched,
-      List<ImageFolder.Skipped> skipped) {}
+      List<ImageFolder.Skipped> skipped,
+      Optional<FrameSet> validation,
+      Optional<FrameSet> test,
+      ObjectNode split) {}
 
   private static Prepared prepare(Spec spec, Optional<InputSpec> baseInput) throws DataException {
     TrainOptions o = spec.options();
     if (spec.data() instanceof DataSource.FashionMnistSource f) {
-      GrayImages images =
-          spec.limit() > 0
-              ? FashionMnist.read(f.dir(), FashionMnist.Split.TRAIN, spec.limit())
-              : FashionMnist.read(f.dir(), FashionMnist.Split.TRAIN);
+      GrayImages all = FashionMnist.read(f.dir(), FashionMnist.Split.TRAIN);
+      Holdout.Parts parts = spec.holdout().cut(all, spec.limit());
+      GrayImages images = parts.fit();
       if (baseInput.isPresent()
           && (baseInput.get().height() != images.height()
               || baseInput.get().width() != images.width()
@@ -433,7 +493,13 @@ public final class TrainingJob {
           frames.slice(0, Math.min(THRESHOLD_FRAMES, frames.count())),
           images.count(),
           false,
-          List.of());
+          List.of(),
+          parts.validation().map(v -> FashionMnist.frames(v, n)),
+          spec.holdout().scoreTest()
+              ? Optional.of(
+                  FashionMnist.frames(FashionMnist.read(f.dir(), FashionMnist.Split.TEST), n))
+              : Optional.empty(),
+          spec.holdout().json(parts, all.count()));
     }
     DataSource.FolderSource folder = (DataSource.FolderSource) spec.data();
     if (baseInput.isEmpty() && spec.normalization().isEmpty()) {
@@ -464,7 +530,10 @@ public final class TrainingJob {
         all.slice(0, Math.min(THRESHOLD_FRAMES, all.count())),
         all.count(),
         patched,
-        loaded.skipped());
+        loaded.skipped(),
+        Optional.empty(),
+        Optional.empty(),
+        Holdout.folderJson(folder.dir()));
   }
 
   private static void checkResumable(EncoderModel ckpt, ObjectNode provenance, Path path)
@@ -489,6 +558,25 @@ public final class TrainingJob {
               + newOptions
               + " (resume with the same options, or start afresh without --resume)");
     }
+    // The split must match, whether the test split is scored at the end or not; as text, for the
+    // same reason as the options.
+    ObjectNode oldSplit =
+        old.path("split").isObject() ? ((ObjectNode) old.get("split")).deepCopy() : null;
+    ObjectNode newSplit = ((ObjectNode) provenance.get("split")).deepCopy();
+    newSplit.remove("testScored");
+    if (oldSplit != null) {
+      oldSplit.remove("testScored");
+    }
+    if (oldSplit == null || !oldSplit.toString().equals(newSplit.toString())) {
+      throw new InvalidModelException(
+          "cannot resume from "
+              + path
+              + ": the training images were "
+              + (oldSplit == null ? "not recorded (a checkpoint from before issue 15)" : oldSplit)
+              + ", now "
+              + newSplit
+              + " (resume with the same data and --fit-on, or start afresh without --resume)");
+    }
     for (String key : List.of("dataset", "normalize", "patch", "patchesPerEpoch", "stackedOn")) {
       if (!Objects.equals(old.get(key), provenance.get(key))) {
         throw new InvalidModelException(
@@ -502,6 +590,74 @@ public final class TrainingJob {
                 + provenance.get(key)
                 + " (resume with the same data and options, or start afresh without --resume)");
       }
+    }
+  }
+
+  /** The validation history without wall times and memory, which belong to the training epochs. */
+  private static ArrayNode validationHistory(List<TrainState.EpochStats> history) {
+    ArrayNode a = Reports.JSON.createArrayNode();
+    for (TrainState.EpochStats h : history) {
+      a.addObject()
+          .put("epoch", h.epoch())
+          .put("reconstruction", h.reconstruction())
+          .put("sparsity", h.sparsity())
+          .put("loss", h.loss())
+          .put("relativeError", h.relativeError());
+    }
+    return a;
+  }
+
+  /**
+   * The energy's terms on held-out frames (validation after every epoch; test once, with {@code
+   * --score-test}): the same energy training minimises, on images it never fitted, by a gradient
+   * engine of its own.
+   */
+  private static final class HeldOutEnergy implements AutoCloseable {
+    private static final int SLICE = 500;
+    private final FrameSet frames;
+    private final ConvGradients gradients;
+    private final double lambda;
+
+    HeldOutEnergy(FrameSet frames, TrainOptions o) {
+      this.frames = frames;
+      this.lambda = o.lambda();
+      this.gradients =
+          new ConvGradients(
+              new ConvGradients.Geometry(
+                  frames.channels(), frames.height(), frames.width(), o.kernel(), o.filters()),
+              o.pooling().layer(o.filters(), o.poolWindow(), o.poolStride()),
+              o.lambda(),
+              o.epsilon(),
+              o.threads());
+    }
+
+    TrainState.EpochStats stats(TrainState state) {
+      long start = System.nanoTime();
+      double rec = 0;
+      double sparse = 0;
+      double signal = 0;
+      for (int from = 0; from < frames.count(); from += SLICE) {
+        int to = Math.min(frames.count(), from + SLICE);
+        ConvGradients.Terms t =
+            gradients.terms(state.parameters, frames.slice(from, to).data(), to - from);
+        rec += t.reconstruction() * (to - from);
+        sparse += t.sparsity() * (to - from);
+        signal += t.signal() * (to - from);
+      }
+      int n = frames.count();
+      return new TrainState.EpochStats(
+          state.epochsDone,
+          rec / n,
+          sparse / n,
+          (rec + lambda * sparse) / n,
+          signal > 0 ? rec / signal : 0,
+          (System.nanoTime() - start) / 1e9,
+          ResidentMemory.megabytes());
+    }
+
+    @Override
+    public void close() {
+      gradients.close();
     }
   }
 

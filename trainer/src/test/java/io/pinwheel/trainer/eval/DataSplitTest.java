@@ -67,4 +67,12 @@ class DataSplitTest {
     assertThatThrownBy(() -> DataSplit.of(numbered(), numbered(), 0.6, 15))
         .hasMessageContaining("validationFraction");
   }
+
+  @Test
+  void shouldCutWithoutATestSetAsItCutsWithOne() {
+    DataSplit.Cut cut = DataSplit.cut(numbered(), 0.1, 15);
+    DataSplit split = DataSplit.of(numbered(), numbered(), 0.1, 15);
+    assertThat(cut.fit()).isEqualTo(split.fit());
+    assertThat(cut.validation()).isEqualTo(split.validation());
+  }
 }

@@ -15,6 +15,7 @@ import io.pinwheel.trainer.data.FashionMnist;
 import io.pinwheel.trainer.data.FrameSet;
 import io.pinwheel.trainer.data.GrayImages;
 import io.pinwheel.trainer.data.Idx;
+import io.pinwheel.trainer.run.Holdout;
 import io.pinwheel.trainer.run.JobResult;
 import io.pinwheel.trainer.run.TrainingListener;
 import java.nio.file.Files;
@@ -56,7 +57,8 @@ class TrainingJobTest {
         1,
         0,
         resume,
-        Optional.empty());
+        Optional.empty(),
+        Holdout.DEFAULT);
   }
 
   @Test
@@ -77,7 +79,8 @@ class TrainingJobTest {
             1,
             0,
             false,
-            Optional.of(first.files().get("model")));
+            Optional.of(first.files().get("model")),
+            Holdout.DEFAULT);
     JobResult second = TrainingJob.run(stacked, QUIET, CLOCK);
     EncoderModel served = EncoderFile.read(second.files().get("model"));
     EncoderModel base = EncoderFile.read(first.files().get("model"));
