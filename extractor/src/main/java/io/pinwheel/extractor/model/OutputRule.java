@@ -50,8 +50,7 @@ public enum OutputRule {
         return r;
       }
     }
-    throw new IllegalArgumentException(
-        "must be one of " + allowed() + ", got \"" + name + "\"");
+    throw new IllegalArgumentException("must be one of " + allowed() + ", got \"" + name + "\"");
   }
 
   /** The allowed names, for messages: {@code keep, shrink}. */

@@ -5,9 +5,9 @@ import java.util.OptionalInt;
 
 /**
  * How the last pooled map becomes a sparse code: values strictly above {@code threshold} pass and
- * are emitted as {@code rule} says (as they are for {@link OutputRule#KEEP}, less the threshold
- * for {@link OutputRule#SHRINK}), then only the {@code topK} largest when set (ties go to the
- * lower index).
+ * are emitted as {@code rule} says (as they are for {@link OutputRule#KEEP}, less the threshold for
+ * {@link OutputRule#SHRINK}), then only the {@code topK} largest when set (ties go to the lower
+ * index).
  *
  * @param threshold finite; values must be strictly greater to pass
  * @param topK empty for no limit, otherwise at least 1

@@ -45,8 +45,8 @@ import org.opencv.imgproc.Imgproc;
  * 0.02 to 0.5 it takes the threshold that lets that share of the pooled values through on these
  * frames and scores the code the {@link OutputRule#KEEP} rule emits with it (values above kept as
  * they are, the rest zeroed) next to the code the {@link OutputRule#SHRINK} rule emits (max(p − τ,
- * 0), which moves continuously as a value crosses the threshold), whichever rule the model has.
- * Run it on validation photographs to choose a rule and a threshold.
+ * 0), which moves continuously as a value crosses the threshold), whichever rule the model has. Run
+ * it on validation photographs to choose a rule and a threshold.
  */
 public final class Stability {
   private static final String NO_PHOTOGRAPHS =
@@ -402,8 +402,8 @@ public final class Stability {
   /**
    * The output rule sweep over pooled codes before the rule: for each of {@link #SWEEP_DENSITIES},
    * the threshold that lets that share of values through, and the centred cosine (both motions) of
-   * the codes the keep and the shrink rules emit with it. The first {@code pans} sequences of {@code perSequence} rows are
-   * pans, the rest zooms.
+   * the codes the keep and the shrink rules emit with it. The first {@code pans} sequences of
+   * {@code perSequence} rows are pans, the rest zooms.
    */
   static List<RulePoint> ruleSweep(INDArray pooled, int pans, int perSequence) {
     float[] values = pooled.data().asFloat();
@@ -428,11 +428,7 @@ public final class Stability {
       }
       out.add(
           new RulePoint(
-              target,
-              threshold,
-              (double) passed / values.length,
-              cosines.get(0),
-              cosines.get(1)));
+              target, threshold, (double) passed / values.length, cosines.get(0), cosines.get(1)));
     }
     return out;
   }
