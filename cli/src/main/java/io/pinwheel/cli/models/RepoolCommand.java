@@ -9,6 +9,7 @@ import io.pinwheel.cli.support.ModelOption;
 import io.pinwheel.extractor.model.EncoderFile;
 import io.pinwheel.extractor.model.EncoderModel;
 import io.pinwheel.extractor.model.InvalidModelException;
+import io.pinwheel.extractor.model.OutputRule;
 import io.pinwheel.trainer.data.DataException;
 import io.pinwheel.trainer.data.ImageFolder;
 import io.pinwheel.trainer.eval.Repooling;
@@ -66,6 +67,16 @@ public final class RepoolCommand implements Callable<Integer> {
           "Share of pooled values the output threshold lets through on --data's camera frames."
               + " Default: ${DEFAULT-VALUE}.")
   double density;
+
+  @Option(
+      names = "--output-rule",
+      defaultValue = "keep",
+      paramLabel = "keep|shrink",
+      converter = OutputRuleConverter.class,
+      description =
+          "What a pooled value above the threshold emits: keep (itself) or shrink (itself less the"
+              + " threshold, the soft threshold). Default: ${DEFAULT-VALUE}.")
+  OutputRule outputRule;
 
   @Option(
       names = "--out",
@@ -142,6 +153,7 @@ public final class RepoolCommand implements Callable<Integer> {
               window,
               stride,
               density,
+              outputRule,
               ImageFolder.scan(dir).files(),
               Stability.Camera.defaults(),
               threads,
@@ -165,6 +177,7 @@ public final class RepoolCommand implements Callable<Integer> {
     o.put("poolStride", stride);
     o.put("codeShape", Arrays.toString(r.model().outputShape()));
     o.put("threshold", r.threshold());
+    o.put("outputRule", outputRule.wireName());
     o.put("density", r.density());
     o.put("frames", r.frames());
     o.put("photographs", r.photographs().size());

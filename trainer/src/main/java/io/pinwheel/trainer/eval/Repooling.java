@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pinwheel.extractor.model.EncoderModel;
 import io.pinwheel.extractor.model.L2PoolLayer;
 import io.pinwheel.extractor.model.Layer;
+import io.pinwheel.extractor.model.OutputRule;
 import io.pinwheel.extractor.model.OutputSpec;
 import io.pinwheel.trainer.data.DataException;
 import io.pinwheel.trainer.data.GrayImages;
@@ -93,6 +94,7 @@ public final class Repooling {
    *
    * @param name the new model's name
    * @param version the new model's version
+   * @param outputRule the new model's output rule (the threshold is placed the same way for each)
    * @throws DataException if no photograph is usable
    * @throws IllegalArgumentException if the pool does not fit, or density is not in (0, 1)
    */
@@ -101,6 +103,7 @@ public final class Repooling {
       int window,
       int stride,
       double density,
+      OutputRule outputRule,
       List<Path> photos,
       Stability.Camera camera,
       int threads,
@@ -143,7 +146,7 @@ public final class Repooling {
             Instant.now(),
             pooled.input(),
             pooled.layers(),
-            new OutputSpec(threshold, model.output().topK()),
+            new OutputSpec(threshold, model.output().topK(), outputRule),
             provenance(model, window, stride, density, threshold, rule, used),
             model.trainingTensors());
     return new Result(out, threshold, passed, frames.count(), used, skipped);
