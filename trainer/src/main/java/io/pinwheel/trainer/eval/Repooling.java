@@ -1,6 +1,7 @@
 package io.pinwheel.trainer.eval;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -147,7 +148,7 @@ public final class Repooling {
             pooled.input(),
             pooled.layers(),
             new OutputSpec(threshold, model.output().topK(), outputRule),
-            provenance(model, window, stride, density, threshold, rule, used),
+            provenance(model, window, stride, density, threshold, outputRule, rule, used),
             model.trainingTensors());
     return new Result(out, threshold, passed, frames.count(), used, skipped);
   }
@@ -158,6 +159,7 @@ public final class Repooling {
       int stride,
       double density,
       float threshold,
+      OutputRule outputRule,
       String rule,
       List<String> photographs) {
     ObjectNode training;
@@ -166,15 +168,21 @@ public final class Repooling {
     } catch (JsonProcessingException | ClassCastException e) {
       training = JSON.createObjectNode();
     }
+    // A model repooled before keeps that record under this one's "earlier".
+    JsonNode earlier = training.remove("repooled");
     ObjectNode r = training.putObject("repooled");
     r.put("from", model.name() + " v" + model.version());
     r.put("poolWindow", window);
     r.put("poolStride", stride);
     r.put("density", density);
     r.put("threshold", threshold);
+    r.put("outputRule", outputRule.wireName());
     r.put("thresholdRule", rule);
     ArrayNode p = r.putArray("photographs");
     photographs.forEach(p::add);
+    if (earlier != null) {
+      r.set("earlier", earlier);
+    }
     return training.toString();
   }
 }
