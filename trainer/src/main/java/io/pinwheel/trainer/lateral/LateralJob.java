@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pinwheel.extractor.model.EncoderFile;
 import io.pinwheel.extractor.model.EncoderModel;
+import io.pinwheel.extractor.model.OutputRule;
 import io.pinwheel.extractor.model.FloatTensor;
 import io.pinwheel.extractor.model.InputSpec;
 import io.pinwheel.extractor.model.Normalization;
@@ -212,6 +213,7 @@ public final class LateralJob {
                             Math.min(THRESHOLD_FRAMES, THRESHOLD_VALUES / perFrame))));
               },
               o.density(),
+              OutputRule.KEEP,
               "the served values",
               provenance);
       EncoderModel model = chosen.model();
