@@ -131,8 +131,7 @@ public final class ReferenceEncoder {
       }
     }
     if (output.topK().isPresent() && kept.size() > output.topK().getAsInt()) {
-      kept.sort(
-          (a, b) -> emitted[a] != emitted[b] ? Float.compare(emitted[b], emitted[a]) : a - b);
+      kept.sort((a, b) -> emitted[a] != emitted[b] ? Float.compare(emitted[b], emitted[a]) : a - b);
       kept = new ArrayList<>(kept.subList(0, output.topK().getAsInt()));
       kept.sort(null);
     }

@@ -49,7 +49,13 @@ class EvalStabilityCommandTest {
         Cli.run("eval", "stability", "--model", "gabor", "--data", photos.toString(), "--json");
     Cli shrunk =
         Cli.run(
-            "eval", "stability", "--model", shrink.toString(), "--data", photos.toString(), "--json");
+            "eval",
+            "stability",
+            "--model",
+            shrink.toString(),
+            "--data",
+            photos.toString(),
+            "--json");
 
     assertThat(kept.exitCode()).as(kept.err()).isZero();
     assertThat(shrunk.exitCode()).as(shrunk.err()).isZero();

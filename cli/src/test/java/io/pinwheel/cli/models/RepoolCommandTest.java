@@ -81,7 +81,15 @@ class RepoolCommandTest {
     Path keep = dir.resolve("keep.pwe");
     Path shrink = dir.resolve("shrink.pwe");
     String[] common = {
-      "repool", "--model", "natural", "--data", photos.toString(), "--pool", "44:22", "--threads", "1"
+      "repool",
+      "--model",
+      "natural",
+      "--data",
+      photos.toString(),
+      "--pool",
+      "44:22",
+      "--threads",
+      "1"
     };
     Cli kept = Cli.run(common, "--out", keep.toString());
     Cli shrunk = Cli.run(common, "--out", shrink.toString(), "--output-rule", "shrink");

@@ -281,8 +281,7 @@ class EncoderFileTest {
   @Test
   void shouldReadBackAShrinkModelWithItsRule() throws Exception {
     EncoderModel keep = TestModels.random(new Random(3));
-    EncoderModel model =
-        RandomModels.withOutput(keep, keep.output().withRule(OutputRule.SHRINK));
+    EncoderModel model = RandomModels.withOutput(keep, keep.output().withRule(OutputRule.SHRINK));
 
     byte[] pwe = EncoderFile.toBytes(model);
     EncoderModel back = EncoderFile.read(pwe, "mem.pwe");

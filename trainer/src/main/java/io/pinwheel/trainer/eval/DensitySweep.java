@@ -112,8 +112,8 @@ public final class DensitySweep {
   }
 
   /**
-   * {@link #run(EncoderModel, DataSplit, EvalOptions, double, int, List, OutputRule,
-   * EvalProgress)} over the standard {@link #TARGETS} with the model's own rule.
+   * {@link #run(EncoderModel, DataSplit, EvalOptions, double, int, List, OutputRule, EvalProgress)}
+   * over the standard {@link #TARGETS} with the model's own rule.
    */
   public static Report run(
       EncoderModel model,

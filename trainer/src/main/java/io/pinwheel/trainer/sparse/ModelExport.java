@@ -23,8 +23,8 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 import java.util.OptionalInt;
+import java.util.function.Function;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -226,8 +226,8 @@ public final class ModelExport {
   /**
    * The trained model with the output threshold that lets about {@code density} of its values
    * through, and {@code outputRule}: {@code export} builds it once with threshold 0 to measure on
-   * {@code frames} (chosen from that model, whose output shape they may depend on), then again
-   * with the {@link #thresholdForDensity} threshold, which goes into {@code provenance} as {@code
+   * {@code frames} (chosen from that model, whose output shape they may depend on), then again with
+   * the {@link #thresholdForDensity} threshold, which goes into {@code provenance} as {@code
    * threshold} with the {@code thresholdRule} that chose it and the {@code outputRule}, before the
    * second build. The threshold is placed the same way for either rule.
    *
