@@ -187,9 +187,9 @@ public final class DensitySweep {
           // Thresholds only rise along the sweep (densest first), so cutting in place is the
           // same as cutting the original codes; shrinking what was shrunk by the last threshold
           // by the rise in threshold is the same as shrinking them, up to float rounding.
-          float step = rule == OutputRule.SHRINK ? threshold - shrunkBy : threshold;
-          apply(fit, rule, step);
-          apply(val, rule, step);
+          float by = rule == OutputRule.SHRINK ? threshold - shrunkBy : threshold;
+          apply(fit, rule, by);
+          apply(val, rule, by);
           shrunkBy = threshold;
           LinearProbe p =
               LinearProbe.fit(
