@@ -5,6 +5,7 @@ import io.pinwheel.cli.support.DataOption;
 import io.pinwheel.cli.support.ExitCodes;
 import io.pinwheel.cli.support.HoldoutOptions;
 import io.pinwheel.cli.support.NormalizeOption;
+import io.pinwheel.cli.support.OutputRuleOption;
 import io.pinwheel.cli.support.SeedOption;
 import io.pinwheel.trainer.Pooling;
 import io.pinwheel.trainer.sparse.TrainOptions;
@@ -129,6 +130,8 @@ public final class TrainCommand implements Callable<Integer> {
               + " Default: ${DEFAULT-VALUE}.")
   double density;
 
+  @Mixin OutputRuleOption outputRule;
+
   @Mixin NormalizeOption normalize;
 
   @Option(
@@ -223,7 +226,8 @@ public final class TrainCommand implements Callable<Integer> {
                   limit,
                   resume,
                   Optional.ofNullable(stackOn),
-                  holdout.holdout());
+                  holdout.holdout(),
+                  outputRule.rule());
             });
     if (stackOn != null && !Files.isRegularFile(stackOn)) {
       context.err().println("pinwheel train: --stack-on: no such model file: " + stackOn);

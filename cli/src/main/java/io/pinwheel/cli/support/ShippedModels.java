@@ -3,7 +3,6 @@ package io.pinwheel.cli.support;
 import io.pinwheel.extractor.model.EncoderFile;
 import io.pinwheel.extractor.model.EncoderModel;
 import io.pinwheel.extractor.model.InvalidModelException;
-import io.pinwheel.extractor.model.OutputSpec;
 import io.pinwheel.trainer.InitialModels;
 import java.io.IOException;
 import java.io.InputStream;
@@ -70,7 +69,8 @@ public final class ShippedModels {
 
   /**
    * A copy of {@code model} under a new version whose output threshold is {@code factor} times the
-   * old one: the same weights, so a swap shows only in the version and the code density.
+   * old one (top-k and rule unchanged): the same weights, so a swap shows only in the version and
+   * the code density.
    */
   public static EncoderModel withThresholdScaled(EncoderModel model, int version, double factor) {
     return new EncoderModel(
@@ -79,7 +79,7 @@ public final class ShippedModels {
         Instant.now(),
         model.input(),
         model.layers(),
-        new OutputSpec((float) (model.output().threshold() * factor), model.output().topK()),
+        model.output().withThreshold((float) (model.output().threshold() * factor)),
         model.training(),
         model.trainingTensors());
   }

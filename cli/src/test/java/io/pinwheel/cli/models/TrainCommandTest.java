@@ -7,6 +7,7 @@ import io.pinwheel.cli.Cli;
 import io.pinwheel.extractor.TestImages;
 import io.pinwheel.extractor.model.EncoderFile;
 import io.pinwheel.extractor.model.EncoderModel;
+import io.pinwheel.extractor.model.OutputRule;
 import io.pinwheel.trainer.data.Idx;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -153,6 +154,32 @@ class TrainCommandTest {
     assertThat(report.get("skipped").get(0).get("file").asText()).endsWith("empty.png");
     assertThat(report.get("skipped").get(0).get("reason").asText()).startsWith("empty");
     assertThat(cli.err()).contains("skipped").contains("empty.png");
+  }
+
+  @Test
+  void shouldWriteTheShrinkRuleWhenAskedWithTheThresholdKeepWouldHave() throws Exception {
+    Path data = Idx.gratings(dir.resolve("idx"), 32, 8);
+    Path keep = dir.resolve("keep.pwe");
+    Path shrink = dir.resolve("shrink.pwe");
+    Cli kept = train(data, keep, "--density", "0.2");
+    Cli shrunk = train(data, shrink, "--density", "0.2", "--output-rule", "shrink");
+
+    assertThat(kept.exitCode()).as(kept.err()).isZero();
+    assertThat(shrunk.exitCode()).as(shrunk.err()).isZero();
+    assertThat(kept.lines().get(0).get("outputRule").asText()).isEqualTo("keep");
+    assertThat(shrunk.lines().get(0).get("outputRule").asText()).isEqualTo("shrink");
+    EncoderModel model = EncoderFile.read(shrink);
+    assertThat(model.output().rule()).isEqualTo(OutputRule.SHRINK);
+    assertThat(model.output().threshold()).isEqualTo(EncoderFile.read(keep).output().threshold());
+  }
+
+  @Test
+  void shouldRefuseAnUnknownOutputRuleNamingTheAllowedOnes() throws Exception {
+    Path data = Idx.gratings(dir.resolve("idx"), 16, 4);
+    Cli cli = train(data, dir.resolve("g.pwe"), "--output-rule", "hard");
+    assertThat(cli.exitCode()).isEqualTo(2);
+    assertThat(cli.err()).contains("--output-rule", "must be one of keep, shrink, got \"hard\"");
+    assertThat(dir.resolve("g.pwe")).doesNotExist();
   }
 
   @Test

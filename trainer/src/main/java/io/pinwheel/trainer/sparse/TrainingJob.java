@@ -12,6 +12,7 @@ import io.pinwheel.extractor.model.InvalidModelException;
 import io.pinwheel.extractor.model.L2PoolLayer;
 import io.pinwheel.extractor.model.Layer;
 import io.pinwheel.extractor.model.Normalization;
+import io.pinwheel.extractor.model.OutputRule;
 import io.pinwheel.extractor.model.OutputSpec;
 import io.pinwheel.trainer.ModelVersions;
 import io.pinwheel.trainer.OutputFiles;
@@ -95,6 +96,8 @@ public final class TrainingJob {
    * @param holdout for Fashion-MNIST, what is fitted on and what validates ({@link Holdout}); image
    *     folders are trained on whole, so it must be {@link Holdout#DEFAULT} for them, and a folder
    *     split (scripts/natural-splits.sh) keeps validation photographs in a folder of their own
+   * @param outputRule what a pooled value above the output threshold emits in the written model
+   *     (the threshold is placed at the options' density either way)
    */
   public record Spec(
       DataSource data,
@@ -108,7 +111,8 @@ public final class TrainingJob {
       int limit,
       boolean resume,
       Optional<Path> stackOn,
-      Holdout holdout) {
+      Holdout holdout,
+      OutputRule outputRule) {
     /** Validates the fields that options do not cover, naming each. */
     public Spec {
       Objects.requireNonNull(data, "data");
@@ -118,6 +122,7 @@ public final class TrainingJob {
       Objects.requireNonNull(normalization, "normalization");
       Objects.requireNonNull(stackOn, "stackOn");
       Objects.requireNonNull(holdout, "holdout");
+      Objects.requireNonNull(outputRule, "outputRule");
       List<String> bad = JobSpecs.problemsWithOut(out);
       if (data instanceof DataSource.FolderSource && !holdout.equals(Holdout.DEFAULT)) {
         bad.add(
@@ -229,6 +234,7 @@ public final class TrainingJob {
             output -> run.model(state, now, output, false),
             unthresholded -> data.thresholdFrames,
             o.density(),
+            spec.outputRule(),
             "pooled values",
             run.provenance);
     EncoderModel model = chosen.model();
@@ -366,6 +372,7 @@ public final class TrainingJob {
     report.put("codeShape", Arrays.toString(model.outputShape()));
     report.put("threshold", chosen.threshold().value());
     report.put("thresholdRule", chosen.rule());
+    report.put("outputRule", model.output().rule().wireName());
     report.put("codeDensity", chosen.threshold().density());
     if (!state.history.isEmpty()) {
       TrainState.EpochStats last = state.history.get(state.history.size() - 1);
@@ -540,7 +547,8 @@ public final class TrainingJob {
       throws InvalidModelException {
     ObjectNode old = ModelExport.provenance(ckpt);
     // Everything but the epoch count and the density must match: a run may be resumed to train
-    // for longer, or (with no more epochs) just to pick the output threshold for another density.
+    // for longer, or (with no more epochs) just to pick the output threshold for another density
+    // (the output rule is not an option of the run, so it may change too).
     ObjectNode oldOptions = ((ObjectNode) old.path("options")).deepCopy();
     ObjectNode newOptions = ((ObjectNode) provenance.path("options")).deepCopy();
     for (String free : List.of("epochs", "density")) {

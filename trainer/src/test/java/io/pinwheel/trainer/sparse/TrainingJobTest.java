@@ -9,6 +9,7 @@ import io.pinwheel.extractor.Encoder;
 import io.pinwheel.extractor.model.EncoderFile;
 import io.pinwheel.extractor.model.EncoderModel;
 import io.pinwheel.extractor.model.InvalidModelException;
+import io.pinwheel.extractor.model.OutputRule;
 import io.pinwheel.trainer.Pooling;
 import io.pinwheel.trainer.data.DataSource;
 import io.pinwheel.trainer.data.FashionMnist;
@@ -58,7 +59,8 @@ class TrainingJobTest {
         0,
         resume,
         Optional.empty(),
-        Holdout.DEFAULT);
+        Holdout.DEFAULT,
+        OutputRule.KEEP);
   }
 
   @Test
@@ -80,7 +82,8 @@ class TrainingJobTest {
             0,
             false,
             Optional.of(first.files().get("model")),
-            Holdout.DEFAULT);
+            Holdout.DEFAULT,
+            OutputRule.KEEP);
     JobResult second = TrainingJob.run(stacked, QUIET, CLOCK);
     EncoderModel served = EncoderFile.read(second.files().get("model"));
     EncoderModel base = EncoderFile.read(first.files().get("model"));
