@@ -17,16 +17,21 @@ import picocli.CommandLine.Option;
  * carries ({@link ShippedModels}) or by a {@code .pwe} file, with one default.
  */
 public final class ModelOption {
-  /** The model used when none is given: the natural-image encoder. */
-  public static final String DEFAULT = "natural";
+  /**
+   * The model used when none is given: the stable natural-image encoder, chosen on validation
+   * photographs for temporal stability per serving cost (BENCHMARKS.md).
+   */
+  public static final String DEFAULT = "natural-stable";
 
   @Option(
       names = "--model",
       defaultValue = DEFAULT,
       paramLabel = "FILE.pwe|NAME",
       description = {
-        "The encoder: a .pwe file, or a model the program carries: natural (trained on"
-            + " photographs; 96x96 gray), fashion-mnist (28x28), drsae (28x28, with a classifier"
+        "The encoder: a .pwe file, or a model the program carries: natural-stable (trained on"
+            + " photographs; 96x96 gray; 64x3x3 codes that stay stable as the camera moves),"
+            + " natural (the same filters with 4x4 pools: 64x22x22 codes), fashion-mnist"
+            + " (28x28), drsae (28x28, with a classifier"
             + " head), gabor (the analytic model init-model writes by default; 96x96 gray). A"
             + " name wins over a file of that name in the working directory; write ./NAME for"
             + " the file.",

@@ -16,11 +16,18 @@ import java.util.Optional;
 /**
  * The models the program carries, by the names every {@code --model} takes ({@link ModelOption}):
  * the trained encoders of the repository's {@code models/} folder, bundled into the program, and
- * the analytic Gabor model. The natural-image encoder is what {@code demo}, {@code serve}, {@code
- * encode} and the benchmarks use when no model is given.
+ * the analytic Gabor model. The stable natural-image encoder ({@value #NATURAL_STABLE}) is what
+ * {@code demo}, {@code serve}, {@code encode} and the benchmarks use when no model is given.
  */
 public final class ShippedModels {
-  /** The resource of the default encoder, trained on natural photographs. */
+  /**
+   * The resource of the default encoder: {@link #NATURAL}'s filters and groups pooled over 44×44
+   * windows with the shrink rule, whose codes stay more stable than raw pixels under a moving
+   * camera (models/README.md).
+   */
+  public static final String NATURAL_STABLE = "models/natural-stable.pwe";
+
+  /** The resource of the natural-image encoder with 4×4 pools (a 64×22×22 code). */
   public static final String NATURAL = "models/natural.pwe";
 
   /** The resource of the Fashion-MNIST encoder (28x28 gray). */
@@ -42,7 +49,15 @@ public final class ShippedModels {
     return List.copyOf(RESOURCES.keySet());
   }
 
-  /** The default encoder: topographic, trained on natural images, 96x96 gray with LCN. */
+  /**
+   * The default encoder ({@link ModelOption#DEFAULT}): topographic, trained on natural images,
+   * 96x96 gray with LCN, 44×44 pools, shrink rule.
+   */
+  public static EncoderModel defaultModel() {
+    return load(NATURAL_STABLE);
+  }
+
+  /** The natural-image encoder with 4×4 pools: topographic, 96x96 gray with LCN. */
   public static EncoderModel natural() {
     return load(NATURAL);
   }
@@ -101,6 +116,7 @@ public final class ShippedModels {
 
   private static Map<String, String> resources() {
     Map<String, String> m = new LinkedHashMap<>();
+    m.put(ModelOption.DEFAULT, NATURAL_STABLE);
     m.put("natural", NATURAL);
     m.put("fashion-mnist", FASHION);
     m.put("drsae", DRSAE);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pinwheel.cli.Cli;
+import io.pinwheel.cli.support.ModelOption;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Tag;
@@ -30,7 +31,7 @@ class DemoIT {
     List<Integer> versions = new ArrayList<>();
     summary.get("modelVersionsSeen").forEach(v -> versions.add(v.asInt()));
     assertThat(versions).containsExactly(1, 2);
-    assertThat(run.err()).contains("model natural v2 now serving");
+    assertThat(run.err()).contains("model " + ModelOption.DEFAULT + " v2 now serving");
   }
 
   @Test
@@ -47,7 +48,7 @@ class DemoIT {
     assertThat(versions).startsWith(1, 2, 3);
     assertThat(run.err())
         .contains("every 4 s a new model version is published")
-        .contains("model natural v3 now serving")
-        .contains("published model natural v4");
+        .contains("model " + ModelOption.DEFAULT + " v3 now serving")
+        .contains("published model " + ModelOption.DEFAULT + " v4");
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
 
 import io.pinwheel.cli.Cli;
+import io.pinwheel.cli.support.ModelOption;
 import io.pinwheel.cli.support.ShippedModels;
 import io.pinwheel.extractor.model.EncoderModel;
 import java.awt.image.BufferedImage;
@@ -109,7 +110,7 @@ abstract class LivePageChecks {
         .atMost(DEADLINE)
         .ignoreException(StaleElementReferenceException.class)
         .until(() -> text("model-version").equals("1"));
-    EncoderModel v2 = ShippedModels.withThresholdScaled(ShippedModels.natural(), 2, 1.1);
+    EncoderModel v2 = ShippedModels.withThresholdScaled(ShippedModels.defaultModel(), 2, 1.1);
 
     serve.publish(v2);
 
@@ -119,13 +120,14 @@ abstract class LivePageChecks {
         .pollInterval(Duration.ofMillis(250))
         .untilAsserted(
             () -> {
-              assertThat(text("model-name")).isEqualTo("natural");
+              assertThat(text("model-name")).isEqualTo(ModelOption.DEFAULT);
               assertThat(text("model-version")).isEqualTo("2");
               assertThat(text("model-origin")).startsWith(serve.config().modelsTopic() + "/0@");
               assertThat(browser.findElement(By.id("filters")).getAttribute("data-model"))
-                  .isEqualTo("natural v2");
+                  .isEqualTo(ModelOption.DEFAULT + " v2");
             });
-    assertThat(reloads()).anySatisfy(r -> assertThat(r).contains("accepted", "natural v2"));
+    assertThat(reloads())
+        .anySatisfy(r -> assertThat(r).contains("accepted", ModelOption.DEFAULT + " v2"));
     assertThat(text("filters-grid")).contains("64 filters on their 8×8 topographic torus");
   }
 
@@ -164,7 +166,7 @@ abstract class LivePageChecks {
         Cli.run(
             "publish-model",
             "--rollback",
-            "natural",
+            ModelOption.DEFAULT,
             "--bootstrap-servers",
             serve.bootstrapServers());
 

@@ -30,8 +30,8 @@ class ModelOptionTest {
   }
 
   @Test
-  void shouldDefaultToTheNaturalImageEncoder() throws Exception {
-    assertThat(new ModelOption().load().model().name()).isEqualTo("natural");
+  void shouldDefaultToTheStableNaturalImageEncoder() throws Exception {
+    assertThat(new ModelOption().load().model().name()).isEqualTo("natural-stable");
   }
 
   @Test

@@ -28,6 +28,22 @@ class ShippedModelsTest {
   }
 
   @Test
+  void shouldBundleTheDefaultEncoderAsTheNaturalFiltersWithWidePoolsAndTheShrinkRule() {
+    EncoderModel stable = ShippedModels.defaultModel();
+    EncoderModel natural = ShippedModels.natural();
+
+    assertThat(stable.name()).isEqualTo(ModelOption.DEFAULT);
+    assertThat(stable.output().rule()).isEqualTo(OutputRule.SHRINK);
+    assertThat(stable.input()).isEqualTo(natural.input());
+    assertThat(stable.layers().get(0)).isEqualTo(natural.layers().get(0));
+  }
+
+  @Test
+  void shouldListTheDefaultModelFirst() {
+    assertThat(ShippedModels.names().get(0)).isEqualTo(ModelOption.DEFAULT);
+  }
+
+  @Test
   void shouldBundleTheFashionMnistEncoderFor28By28Frames() {
     EncoderModel model = ShippedModels.load(ShippedModels.FASHION);
     assertThat(model.input().height()).isEqualTo(28);
