@@ -295,6 +295,38 @@ class TrainCommandTest {
   }
 
   @Test
+  void shouldWriteNoValidationHistoryForAnImageFolder() throws Exception {
+    Path images = Files.createDirectories(dir.resolve("images"));
+    Files.write(images.resolve("a.png"), TestImages.gratingsAndDisc(".png"));
+    Cli cli =
+        Cli.run(
+            "train",
+            "--data",
+            images.toString(),
+            "--out",
+            dir.resolve("n.pwe").toString(),
+            "--filters",
+            "8",
+            "--kernel",
+            "5",
+            "--groups",
+            "block:2",
+            "--size",
+            "32",
+            "--patch",
+            "16",
+            "--patches",
+            "32",
+            "--epochs",
+            "1",
+            "--threads",
+            "1");
+
+    assertThat(cli.exitCode()).as(cli.err()).isZero();
+    assertThat(cli.lines().get(0).has("validationHistory")).isFalse();
+  }
+
+  @Test
   void shouldLeaveTheTestSplitUnscoredByDefault() throws Exception {
     Path data = Idx.gratings(dir.resolve("idx"), 64, 16);
     Cli cli = train(data, dir.resolve("g.pwe"));

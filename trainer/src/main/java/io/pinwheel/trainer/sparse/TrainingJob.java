@@ -243,7 +243,10 @@ public final class TrainingJob {
     files.put("model", spec.out());
     files.put("checkpoint", spec.checkpoint());
     ObjectNode report = report(run, model, chosen, state);
-    report.set("validationHistory", validationHistory(validationHistory));
+    // Image folders hold nothing out: their report has no validation history at all.
+    if (!validationHistory.isEmpty()) {
+      report.set("validationHistory", validationHistory(validationHistory));
+    }
     // Scored once, after training, only with --score-test.
     tested.ifPresent(t -> report.set("test", validationHistory(List.of(t)).get(0)));
     pictures(run, state, curve, files, report);
