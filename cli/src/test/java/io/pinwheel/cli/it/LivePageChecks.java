@@ -180,7 +180,10 @@ abstract class LivePageChecks {
               assertThat(text("model-version")).isEqualTo("1");
               assertThat(reloads())
                   .anySatisfy(
-                      r -> assertThat(r).contains("accepted", "rollout", "rollback natural@2"));
+                      r ->
+                          assertThat(r)
+                              .contains(
+                                  "accepted", "rollout", "rollback " + ModelOption.DEFAULT + "@2"));
             });
   }
 
