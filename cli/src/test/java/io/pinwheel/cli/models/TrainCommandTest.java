@@ -263,31 +263,7 @@ class TrainCommandTest {
 
   @Test
   void shouldSayAFolderWasTrainedOnWholeWithNothingHeldOut() throws Exception {
-    Path images = Files.createDirectories(dir.resolve("images"));
-    Files.write(images.resolve("a.png"), TestImages.gratingsAndDisc(".png"));
-    Cli cli =
-        Cli.run(
-            "train",
-            "--data",
-            images.toString(),
-            "--out",
-            dir.resolve("n.pwe").toString(),
-            "--filters",
-            "8",
-            "--kernel",
-            "5",
-            "--groups",
-            "block:2",
-            "--size",
-            "32",
-            "--patch",
-            "16",
-            "--patches",
-            "32",
-            "--epochs",
-            "1",
-            "--threads",
-            "1");
+    Cli cli = trainOnOneImageFolder();
     assertThat(cli.exitCode()).as(cli.err()).isZero();
     JsonNode split = cli.lines().get(0).get("split");
     assertThat(split.get("fitOn").asText()).isEqualTo("folder");
@@ -296,6 +272,14 @@ class TrainCommandTest {
 
   @Test
   void shouldWriteNoValidationHistoryForAnImageFolder() throws Exception {
+    Cli cli = trainOnOneImageFolder();
+
+    assertThat(cli.exitCode()).as(cli.err()).isZero();
+    assertThat(cli.lines().get(0).has("validationHistory")).isFalse();
+  }
+
+  /** A one-epoch run on a folder holding one image: what a folder's report says. */
+  private Cli trainOnOneImageFolder() throws Exception {
     Path images = Files.createDirectories(dir.resolve("images"));
     Files.write(images.resolve("a.png"), TestImages.gratingsAndDisc(".png"));
     Cli cli =
@@ -321,9 +305,7 @@ class TrainCommandTest {
             "1",
             "--threads",
             "1");
-
-    assertThat(cli.exitCode()).as(cli.err()).isZero();
-    assertThat(cli.lines().get(0).has("validationHistory")).isFalse();
+    return cli;
   }
 
   @Test
