@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
 
 import io.pinwheel.cli.Cli;
-import io.pinwheel.cli.support.ModelOption;
 import io.pinwheel.cli.support.ShippedModels;
 import io.pinwheel.extractor.model.EncoderModel;
 import java.awt.image.BufferedImage;
@@ -110,7 +109,7 @@ abstract class LivePageChecks {
         .atMost(DEADLINE)
         .ignoreException(StaleElementReferenceException.class)
         .until(() -> text("model-version").equals("1"));
-    EncoderModel v2 = ShippedModels.withThresholdScaled(ShippedModels.defaultModel(), 2, 1.1);
+    EncoderModel v2 = ShippedModels.withThresholdScaled(ShippedModels.natural(), 2, 1.1);
 
     serve.publish(v2);
 
@@ -120,14 +119,14 @@ abstract class LivePageChecks {
         .pollInterval(Duration.ofMillis(250))
         .untilAsserted(
             () -> {
-              assertThat(text("model-name")).isEqualTo(ModelOption.DEFAULT);
+              assertThat(text("model-name")).isEqualTo(RunningServe.MODEL);
               assertThat(text("model-version")).isEqualTo("2");
               assertThat(text("model-origin")).startsWith(serve.config().modelsTopic() + "/0@");
               assertThat(browser.findElement(By.id("filters")).getAttribute("data-model"))
-                  .isEqualTo(ModelOption.DEFAULT + " v2");
+                  .isEqualTo(RunningServe.MODEL + " v2");
             });
     assertThat(reloads())
-        .anySatisfy(r -> assertThat(r).contains("accepted", ModelOption.DEFAULT + " v2"));
+        .anySatisfy(r -> assertThat(r).contains("accepted", RunningServe.MODEL + " v2"));
     assertThat(text("filters-grid")).contains("64 filters on their 8×8 topographic torus");
   }
 
@@ -166,7 +165,7 @@ abstract class LivePageChecks {
         Cli.run(
             "publish-model",
             "--rollback",
-            ModelOption.DEFAULT,
+            RunningServe.MODEL,
             "--bootstrap-servers",
             serve.bootstrapServers());
 
@@ -183,7 +182,7 @@ abstract class LivePageChecks {
                       r ->
                           assertThat(r)
                               .contains(
-                                  "accepted", "rollout", "rollback " + ModelOption.DEFAULT + "@2"));
+                                  "accepted", "rollout", "rollback " + RunningServe.MODEL + "@2"));
             });
   }
 

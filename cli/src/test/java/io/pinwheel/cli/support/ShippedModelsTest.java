@@ -28,14 +28,23 @@ class ShippedModelsTest {
   }
 
   @Test
-  void shouldBundleTheDefaultEncoderAsTheNaturalFiltersWithWidePoolsAndTheShrinkRule() {
-    EncoderModel stable = ShippedModels.defaultModel();
+  void shouldBundleTheDefaultEncoderAs256MapsWithWidePoolsAndTheShrinkRule() {
+    EncoderModel model = ShippedModels.defaultModel();
+
+    assertThat(model.name()).isEqualTo(ModelOption.DEFAULT);
+    assertThat(model.output().rule()).isEqualTo(OutputRule.SHRINK);
+    assertThat(model.input()).isEqualTo(ShippedModels.natural().input());
+    assertThat(model.outputShape()).containsExactly(256, 3, 3);
+  }
+
+  @Test
+  void shouldBundleNaturalStableAsTheNaturalFiltersWithWidePools() {
+    EncoderModel stable = ShippedModels.named("natural-stable").orElseThrow();
     EncoderModel natural = ShippedModels.natural();
 
-    assertThat(stable.name()).isEqualTo(ModelOption.DEFAULT);
     assertThat(stable.output().rule()).isEqualTo(OutputRule.SHRINK);
-    assertThat(stable.input()).isEqualTo(natural.input());
     assertThat(stable.layers().get(0)).isEqualTo(natural.layers().get(0));
+    assertThat(stable.outputShape()).containsExactly(64, 3, 3);
   }
 
   @Test
