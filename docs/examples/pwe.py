@@ -127,7 +127,8 @@ def load(path):
     # Unknown keys at the top level are ignored; inside these objects they could change the math.
     _only_keys(path, "input", m["input"], {"height", "width", "channels", "normalize"})
     _only_keys(path, "input.normalize", m["input"]["normalize"], {"type", "mean", "std", "sigma"})
-    _only_keys(path, "output", m["output"], {"threshold", "topK"})
+    _only_keys(path, "output", m["output"], {"threshold", "topK", "rule"})
+    rule = _output_rule(path, m["output"])
     files = m["files"]
     for name in entries:
         if name not in files:
@@ -208,9 +209,23 @@ def load(path):
         # JSON floats are written so that float64 -> float32 gives the exact value.
         "threshold": np.float32(out["threshold"]),
         "topK": out["topK"],
+        "rule": rule,
         "training": m["training"],
         "training_tensors": training_tensors,
     }
+
+
+OUTPUT_RULES = ("keep", "shrink")
+
+
+def _output_rule(path, out):
+    """output.rule: "keep" when absent (files from before rules), else "keep" or "shrink"."""
+    rule = out.get("rule", "keep")
+    if not isinstance(rule, str):
+        raise InvalidModel(f"{path}: output.rule must be a string, got {json.dumps(rule)}")
+    if rule not in OUTPUT_RULES:
+        raise InvalidModel(f'{path}: output.rule must be one of {", ".join(OUTPUT_RULES)}, got "{rule}"')
+    return rule
 
 
 def _check_order(path, types):
@@ -298,23 +313,26 @@ def pooled(model, frame):
     return x.astype(np.float32)
 
 
-def sparse_code(p, threshold, top_k):
-    """Keep values strictly greater than threshold; then, if top_k is set, only the top_k
-    largest (equal values: the lower flat index wins). Indices are flat C-order indices into
-    p, returned in ascending order."""
+def sparse_code(p, threshold, top_k, rule="keep"):
+    """The values strictly greater than threshold pass; each is emitted as rule says (keep: the
+    value itself; shrink: the value less the threshold, in float32); then, if top_k is set, only
+    the top_k largest emitted values (equal values: the lower flat index wins). Indices are flat
+    C-order indices into p, returned in ascending order with their emitted values."""
     flat = p.ravel()
     kept = np.flatnonzero(flat > threshold)
+    values = flat[kept] - np.float32(threshold) if rule == "shrink" else flat[kept]
     if top_k is not None and len(kept) > top_k:
         # lexsort sorts by the last key first: value descending, then index ascending.
-        order = np.lexsort((kept, -flat[kept]))
-        kept = np.sort(kept[order[:top_k]])
-    return kept, flat[kept]
+        order = np.lexsort((kept, -values))
+        chosen = np.sort(order[:top_k])  # kept is ascending, so positions in order are too
+        kept, values = kept[chosen], values[chosen]
+    return kept, values
 
 
 def encode(model, frame, dense=False):
     """The sparse code of a normalized frame, as the dict pwe.py prints."""
     p = pooled(model, frame)
-    indices, values = sparse_code(p, model["threshold"], model["topK"])
+    indices, values = sparse_code(p, model["threshold"], model["topK"], model["rule"])
     # float(float32) is exact, so the printed values read back bit for bit.
     code = {"shape": list(p.shape), "nnz": int(len(indices)),
             "indices": [int(i) for i in indices], "values": [float(v) for v in values]}

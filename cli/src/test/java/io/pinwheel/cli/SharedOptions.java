@@ -26,7 +26,9 @@ public final class SharedOptions {
           "--data",
           "--partitions",
           "--models-topic",
-          "--normalize");
+          "--normalize",
+          "--fit-on",
+          "--score-test");
 
   private SharedOptions() {}
 

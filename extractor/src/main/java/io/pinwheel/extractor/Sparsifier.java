@@ -1,25 +1,30 @@
 package io.pinwheel.extractor;
 
+import io.pinwheel.extractor.model.OutputRule;
 import io.pinwheel.extractor.model.OutputSpec;
 import java.util.Arrays;
 
 /**
- * The model's output rule on a dense code: keep the values above the threshold, then the top k
- * (ties to the lower index), indices ascending. Holds one scratch array; not thread-safe.
+ * The model's output rule on a dense code: the values above the threshold pass and are emitted as
+ * the rule says ({@link io.pinwheel.extractor.model.OutputRule#emit}), then the top k by emitted
+ * value (ties to the lower index), indices ascending. Holds two scratch arrays; not thread-safe.
  */
 final class Sparsifier {
   private final int[] shape;
   private final OutputSpec rule;
   private final long[] keys;
+  private final float[] emitted;
 
   Sparsifier(int[] shape, OutputSpec rule) {
     this.shape = shape;
     this.rule = rule;
     this.keys = new long[shape[0] * shape[1] * shape[2]];
+    this.emitted = new float[keys.length];
   }
 
   SparseCode apply(float[] dense, float[] scores, String label) {
     float tau = rule.threshold();
+    OutputRule emit = rule.rule();
     int n = 0;
     for (int i = 0; i < dense.length; i++) {
       float v = dense[i];
@@ -27,9 +32,14 @@ final class Sparsifier {
         if (v == Float.POSITIVE_INFINITY) {
           throw nonFinite(v, i);
         }
-        // Sort key: value descending, then index ascending. Values are finite, so the
+        float e = emit.emit(v, tau);
+        if (e == Float.POSITIVE_INFINITY) {
+          throw nonFinite(e, i);
+        }
+        emitted[i] = e;
+        // Sort key: emitted value descending, then index ascending. Values are finite, so the
         // order-preserving int of their bits, negated, sorts them high to low.
-        int bits = Float.floatToIntBits(v);
+        int bits = Float.floatToIntBits(e);
         int ordered = bits ^ ((bits >> 31) & 0x7fffffff);
         keys[n++] = ((long) ~ordered << 32) | i;
       } else if (v != v || v == Float.NEGATIVE_INFINITY) {
@@ -51,7 +61,7 @@ final class Sparsifier {
     }
     float[] values = new float[keep];
     for (int i = 0; i < keep; i++) {
-      values[i] = dense[indices[i]];
+      values[i] = emitted[indices[i]];
     }
     return new SparseCode(shape, indices, values, scores, label);
   }

@@ -13,6 +13,7 @@ import io.pinwheel.extractor.model.L2PoolLayer;
 import io.pinwheel.extractor.model.Layer;
 import io.pinwheel.extractor.model.LinearLayer;
 import io.pinwheel.extractor.model.Normalization;
+import io.pinwheel.extractor.model.OutputRule;
 import io.pinwheel.extractor.model.OutputSpec;
 import io.pinwheel.extractor.model.RecurrentLayer;
 import java.util.ArrayList;
@@ -139,6 +140,67 @@ class EncoderTest {
       assertThat(code)
           .isEqualTo(ReferenceEncoder.sparsify(dense, model.outputShape(), model.output()));
       assertThat(code.nnz()).isPositive().isLessThan(code.denseSize());
+    }
+  }
+
+  @Test
+  void shouldEmitEachPooledValueAboveTheThresholdLessTheThresholdForAShrinkModel()
+      throws Exception {
+    Random rnd = new Random(9);
+    float threshold = 0.3f;
+    EncoderModel model =
+        RandomModels.model(
+            rnd,
+            40,
+            40,
+            1,
+            RandomModels.output(threshold, 0, OutputRule.SHRINK),
+            new StageSpec(8, 5, 4, 2, 2, 2));
+    Frame frame = RandomModels.frame(rnd, 1, 40, 40);
+    try (Encoder encoder = new Encoder(model)) {
+      SparseCode code = encoder.encode(frame);
+      float[] dense = encoder.encodeDense(frame);
+      List<Integer> above = new ArrayList<>();
+      List<Float> shrunk = new ArrayList<>();
+      for (int i = 0; i < dense.length; i++) {
+        if (dense[i] > threshold) {
+          above.add(i);
+          shrunk.add(dense[i] - threshold);
+        }
+      }
+      assertThat(above).isNotEmpty().hasSizeLessThan(dense.length);
+      assertThat(code.indices()).containsExactly(above.stream().mapToInt(i -> i).toArray());
+      assertThat(code.values()).containsExactly(toArray(shrunk));
+    }
+  }
+
+  private static float[] toArray(List<Float> values) {
+    float[] out = new float[values.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = values.get(i);
+    }
+    return out;
+  }
+
+  @Test
+  void shouldReturnSameCodeAsReferenceSparsificationForAShrinkModelWithTopK() throws Exception {
+    Random rnd = new Random(11);
+    EncoderModel model =
+        RandomModels.model(
+            rnd,
+            40,
+            40,
+            1,
+            RandomModels.output(0.1f, 7, OutputRule.SHRINK),
+            new StageSpec(8, 5, 4, 2, 2, 2));
+    Frame frame = RandomModels.frame(rnd, 1, 40, 40);
+    try (Encoder encoder = new Encoder(model)) {
+      SparseCode code = encoder.encode(frame);
+      assertThat(code.nnz()).isEqualTo(7);
+      assertThat(code)
+          .isEqualTo(
+              ReferenceEncoder.sparsify(
+                  encoder.encodeDense(frame), model.outputShape(), model.output()));
     }
   }
 

@@ -9,6 +9,7 @@ import io.pinwheel.extractor.model.L2PoolLayer;
 import io.pinwheel.extractor.model.Layer;
 import io.pinwheel.extractor.model.LinearLayer;
 import io.pinwheel.extractor.model.Normalization;
+import io.pinwheel.extractor.model.OutputRule;
 import io.pinwheel.extractor.model.OutputSpec;
 import io.pinwheel.extractor.model.RecurrentLayer;
 import java.util.ArrayList;
@@ -169,6 +170,27 @@ public final class RandomModels {
 
   /** Output rule keeping everything above {@code threshold}, or only the top k when k > 0. */
   public static OutputSpec output(float threshold, int k) {
-    return new OutputSpec(threshold, k > 0 ? OptionalInt.of(k) : OptionalInt.empty());
+    return output(threshold, k, OutputRule.KEEP);
+  }
+
+  /**
+   * Output rule passing everything above {@code threshold}, or only the top k when k > 0, emitted
+   * as {@code rule} says.
+   */
+  public static OutputSpec output(float threshold, int k, OutputRule rule) {
+    return new OutputSpec(threshold, k > 0 ? OptionalInt.of(k) : OptionalInt.empty(), rule);
+  }
+
+  /** {@code model} with another output rule, everything else (version, creation time) the same. */
+  public static EncoderModel withOutput(EncoderModel model, OutputSpec output) {
+    return new EncoderModel(
+        model.name(),
+        model.version(),
+        model.createdAt(),
+        model.input(),
+        model.layers(),
+        output,
+        model.training(),
+        model.trainingTensors());
   }
 }

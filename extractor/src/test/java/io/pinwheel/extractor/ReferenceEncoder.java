@@ -5,6 +5,7 @@ import io.pinwheel.extractor.model.EncoderModel;
 import io.pinwheel.extractor.model.L2PoolLayer;
 import io.pinwheel.extractor.model.Layer;
 import io.pinwheel.extractor.model.LinearLayer;
+import io.pinwheel.extractor.model.OutputRule;
 import io.pinwheel.extractor.model.OutputSpec;
 import io.pinwheel.extractor.model.RecurrentLayer;
 import java.util.ArrayList;
@@ -114,23 +115,30 @@ public final class ReferenceEncoder {
     return z;
   }
 
-  /** Applies the output rule to a dense map: threshold, then top-k with ties to the lower index. */
+  /**
+   * Applies the output rule to a dense map: the values strictly above the threshold pass and are
+   * emitted as the rule says (v for keep, v − threshold in float for shrink), then the top k by
+   * emitted value with ties to the lower index.
+   */
   public static SparseCode sparsify(float[] dense, int[] shape, OutputSpec output) {
+    float tau = output.threshold();
+    float[] emitted = new float[dense.length];
     List<Integer> kept = new ArrayList<>();
     for (int i = 0; i < dense.length; i++) {
-      if (dense[i] > output.threshold()) {
+      if (dense[i] > tau) {
         kept.add(i);
+        emitted[i] = output.rule() == OutputRule.SHRINK ? dense[i] - tau : dense[i];
       }
     }
     if (output.topK().isPresent() && kept.size() > output.topK().getAsInt()) {
-      kept.sort((a, b) -> dense[a] != dense[b] ? Float.compare(dense[b], dense[a]) : a - b);
+      kept.sort((a, b) -> emitted[a] != emitted[b] ? Float.compare(emitted[b], emitted[a]) : a - b);
       kept = new ArrayList<>(kept.subList(0, output.topK().getAsInt()));
       kept.sort(null);
     }
     int[] idx = kept.stream().mapToInt(Integer::intValue).toArray();
     float[] val = new float[idx.length];
     for (int i = 0; i < idx.length; i++) {
-      val[i] = dense[idx[i]];
+      val[i] = emitted[idx[i]];
     }
     return new SparseCode(shape, idx, val);
   }

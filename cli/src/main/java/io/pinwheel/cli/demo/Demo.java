@@ -166,7 +166,7 @@ public final class Demo {
           kafka.bootstrapServers(), kafka.startupTime().toMillis() / 1000.0);
       int port = freeOr(options.metricsHost(), options.metricsPort());
       try (PinwheelService service =
-          PinwheelService.builder(config, ShippedModels.natural())
+          PinwheelService.builder(config, ShippedModels.defaultModel())
               .ensureTopics(options.partitions())
               .metricsAddress(options.metricsHost(), port)
               .stateListener(
@@ -326,7 +326,7 @@ public final class Demo {
   private void publishNewVersion(PinwheelConfig config, int version, double at) {
     EncoderModel next =
         ShippedModels.withThresholdScaled(
-            ShippedModels.natural(), version, RELOAD_THRESHOLD_FACTOR);
+            ShippedModels.defaultModel(), version, RELOAD_THRESHOLD_FACTOR);
     try {
       ModelPublisher.Published p =
           ModelPublisher.publish(

@@ -4,8 +4,10 @@ import io.pinwheel.cli.support.CliContext;
 import io.pinwheel.cli.support.DataOption;
 import io.pinwheel.cli.support.ExitCodes;
 import io.pinwheel.cli.support.ModelOption;
+import io.pinwheel.cli.support.OutputRuleOption;
 import io.pinwheel.cli.support.ProgressLine;
 import io.pinwheel.extractor.model.EncoderModel;
+import io.pinwheel.extractor.model.OutputRule;
 import io.pinwheel.trainer.data.DataException;
 import io.pinwheel.trainer.data.DataSource;
 import io.pinwheel.trainer.data.FashionMnist;
@@ -184,6 +186,15 @@ public final class EvalCommand implements Callable<Integer> {
               + "0.3,0.5.")
   List<Double> densityTargets;
 
+  @Option(
+      names = "--output-rule",
+      paramLabel = "keep|shrink",
+      converter = OutputRuleOption.Converter.class,
+      description =
+          "The output rule --density-plot applies at each density: keep (values above the"
+              + " threshold as they are) or shrink (less the threshold). Default: the model's own.")
+  OutputRule outputRule;
+
   @Option(names = "--json", description = "Print one JSON object instead of the table.")
   boolean json;
 
@@ -239,6 +250,11 @@ public final class EvalCommand implements Callable<Integer> {
     if (densityPlot != null && !densityPlot.toString().endsWith(".png")) {
       return usage("--density-plot must name a .png file, got " + densityPlot);
     }
+    if (outputRule != null && densityPlot == null) {
+      return usage(
+          "--output-rule is the rule the --density-plot sweep applies; give --density-plot too"
+              + " (the codes eval scores otherwise are the model's own)");
+    }
     List<Double> targets = densityTargets == null ? DensitySweep.TARGETS : densityTargets;
     for (double d : targets) {
       if (!(d > 0 && d <= 1)) {
@@ -289,6 +305,7 @@ public final class EvalCommand implements Callable<Integer> {
               report.codes().l2(),
               report.codes().epochs(),
               targets,
+              outputRule != null ? outputRule : encoderModel.output().rule(),
               progress);
       try {
         Path json = DensitySweep.jsonPath(densityPlot);

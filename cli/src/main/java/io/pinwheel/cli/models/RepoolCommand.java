@@ -6,6 +6,7 @@ import io.pinwheel.cli.support.CliContext;
 import io.pinwheel.cli.support.DataOption;
 import io.pinwheel.cli.support.ExitCodes;
 import io.pinwheel.cli.support.ModelOption;
+import io.pinwheel.cli.support.OutputRuleOption;
 import io.pinwheel.extractor.model.EncoderFile;
 import io.pinwheel.extractor.model.EncoderModel;
 import io.pinwheel.extractor.model.InvalidModelException;
@@ -31,8 +32,9 @@ import picocli.CommandLine.Option;
           + " and groups stay, the last L2 pool's window and stride become --pool, and the output"
           + " threshold lets --density of the pooled values through on the camera frames (the"
           + " pan and zoom of eval stability) of the photographs in --data, which should be"
-          + " validation photographs, not those a figure is reported on. Larger windows make the"
-          + " code more stable under camera motion (eval stability measures it).",
+          + " validation photographs, not those a figure is reported on; --output-rule says what"
+          + " a value above it emits. Larger windows make the code more stable under camera"
+          + " motion, and so does the shrink rule (eval stability measures both).",
       "Prints one JSON line describing what was written.",
     },
     exitCodeListHeading = "%nExit status:%n",
@@ -66,6 +68,8 @@ public final class RepoolCommand implements Callable<Integer> {
           "Share of pooled values the output threshold lets through on --data's camera frames."
               + " Default: ${DEFAULT-VALUE}.")
   double density;
+
+  @Mixin OutputRuleOption outputRule;
 
   @Option(
       names = "--out",
@@ -142,6 +146,7 @@ public final class RepoolCommand implements Callable<Integer> {
               window,
               stride,
               density,
+              outputRule.rule(),
               ImageFolder.scan(dir).files(),
               Stability.Camera.defaults(),
               threads,
@@ -165,6 +170,7 @@ public final class RepoolCommand implements Callable<Integer> {
     o.put("poolStride", stride);
     o.put("codeShape", Arrays.toString(r.model().outputShape()));
     o.put("threshold", r.threshold());
+    o.put("outputRule", outputRule.rule().wireName());
     o.put("density", r.density());
     o.put("frames", r.frames());
     o.put("photographs", r.photographs().size());

@@ -3,7 +3,9 @@ package io.pinwheel.cli.models;
 import io.pinwheel.cli.support.CliContext;
 import io.pinwheel.cli.support.DataOption;
 import io.pinwheel.cli.support.ExitCodes;
+import io.pinwheel.cli.support.HoldoutOptions;
 import io.pinwheel.cli.support.NormalizeOption;
+import io.pinwheel.cli.support.OutputRuleOption;
 import io.pinwheel.cli.support.SeedOption;
 import io.pinwheel.trainer.Pooling;
 import io.pinwheel.trainer.sparse.TrainOptions;
@@ -131,6 +133,8 @@ public final class TrainCommand implements Callable<Integer> {
               + " Default: ${DEFAULT-VALUE}.")
   double density;
 
+  @Mixin OutputRuleOption outputRule;
+
   @Mixin NormalizeOption normalize;
 
   @Option(
@@ -162,10 +166,14 @@ public final class TrainCommand implements Callable<Integer> {
       names = "--limit",
       defaultValue = "0",
       paramLabel = "N",
-      description = "Train on the first N images only; 0 for all. Default: ${DEFAULT-VALUE}.")
+      description =
+          "Train on the first N images only (for Fashion-MNIST, of the fit part, or of all with"
+              + " --fit-on all); 0 for all. Default: ${DEFAULT-VALUE}.")
   int limit;
 
   @Mixin SeedOption seed;
+
+  @Mixin HoldoutOptions holdout;
 
   @Option(
       names = "--start-lattice",
@@ -233,7 +241,9 @@ public final class TrainCommand implements Callable<Integer> {
                   patches,
                   limit,
                   resume,
-                  Optional.ofNullable(stackOn));
+                  Optional.ofNullable(stackOn),
+                  holdout.holdout(),
+                  outputRule.rule());
             });
     if (stackOn != null && !Files.isRegularFile(stackOn)) {
       context.err().println("pinwheel train: --stack-on: no such model file: " + stackOn);

@@ -3,6 +3,7 @@ package io.pinwheel.cli.models;
 import io.pinwheel.cli.support.CliContext;
 import io.pinwheel.cli.support.DataOption;
 import io.pinwheel.cli.support.ExitCodes;
+import io.pinwheel.cli.support.HoldoutOptions;
 import io.pinwheel.cli.support.SeedOption;
 import io.pinwheel.trainer.drsae.DrsaeJob;
 import io.pinwheel.trainer.drsae.DrsaeOptions;
@@ -132,17 +133,20 @@ public final class TrainDrsaeCommand implements Callable<Integer> {
       names = "--limit",
       defaultValue = "0",
       paramLabel = "N",
-      description = "Train on the first N training images only (0: all).")
+      description =
+          "Fit on the first N images of the fit part (or of all, with --fit-on all) only (0: all).")
   int limit;
 
   @Option(
       names = "--test-limit",
       defaultValue = "0",
       paramLabel = "N",
-      description = "Score on the first N test images only (0: all).")
+      description = "With --score-test, score on the first N test images only (0: all).")
   int testLimit;
 
   @Mixin SeedOption seed;
+
+  @Mixin HoldoutOptions holdout;
 
   public TrainDrsaeCommand(CliContext context) {
     this.context = context;
@@ -177,7 +181,8 @@ public final class TrainDrsaeCommand implements Callable<Integer> {
                       averaging,
                       shift),
                   limit,
-                  testLimit);
+                  testLimit,
+                  holdout.holdout());
             });
     return output.train(
         context,

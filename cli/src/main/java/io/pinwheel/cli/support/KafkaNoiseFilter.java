@@ -17,9 +17,12 @@ import org.slf4j.Marker;
  * CONCURRENT_TRANSACTIONS}, and the request pipelined behind it {@code
  * OUT_OF_ORDER_SEQUENCE_NUMBER}; the producer retries both and they succeed (the demo's
  * exactly-once count checks that). On the way, the broker logs an ERROR with a stack trace and the
- * producer a WARN per request. Those, and the embedded broker's warning about closing a client
- * twice on shutdown, are all this filter drops: every other line, including any error that reaches
- * a caller, passes. With {@code -Dpinwheel.log.kafka=INFO} or finer nothing is dropped.
+ * producer a WARN per request. Those, the embedded broker's warning about closing a client twice on
+ * shutdown, and Kafka Streams 4.4's advice to enable the processing exception handler for the
+ * global thread, which it logs twice per instance even though the service sets that key (its
+ * derived client configurations leave the key out; {@code StreamsProperties}), are all this filter
+ * drops: every other line, including any error that reaches a caller, passes. With {@code
+ * -Dpinwheel.log.kafka=INFO} or finer nothing is dropped.
  */
 public final class KafkaNoiseFilter extends TurboFilter {
 
@@ -47,6 +50,11 @@ public final class KafkaNoiseFilter extends TurboFilter {
     if (level == Level.WARN
         && name.equals("org.apache.kafka.clients.NetworkClient")
         && format.contains("already been closed")) {
+      return FilterReply.DENY;
+    }
+    if (level == Level.WARN
+        && name.equals("org.apache.kafka.streams.StreamsConfig")
+        && format.startsWith("Processing exception handler is not enabled for the GlobalThread")) {
       return FilterReply.DENY;
     }
     return FilterReply.NEUTRAL;

@@ -3,7 +3,6 @@ package io.pinwheel.cli.support;
 import io.pinwheel.extractor.model.EncoderFile;
 import io.pinwheel.extractor.model.EncoderModel;
 import io.pinwheel.extractor.model.InvalidModelException;
-import io.pinwheel.extractor.model.OutputSpec;
 import io.pinwheel.trainer.InitialModels;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,11 +16,26 @@ import java.util.Optional;
 /**
  * The models the program carries, by the names every {@code --model} takes ({@link ModelOption}):
  * the trained encoders of the repository's {@code models/} folder, bundled into the program, and
- * the analytic Gabor model. The natural-image encoder is what {@code demo}, {@code serve}, {@code
- * encode} and the benchmarks use when no model is given.
+ * the analytic Gabor model. The 16×16 topographic natural-image encoder ({@value #NATURAL_16X16})
+ * is what {@code demo}, {@code serve}, {@code encode} and the benchmarks use when no model is
+ * given.
  */
 public final class ShippedModels {
-  /** The resource of the default encoder, trained on natural photographs. */
+  /**
+   * The resource of the default encoder: 256 maps on a 16×16 torus pooled over 44×44 windows with
+   * the shrink rule, whose codes stay more stable than raw pixels under a moving camera
+   * (models/README.md).
+   */
+  public static final String NATURAL_16X16 = "models/natural-16x16.pwe";
+
+  /**
+   * The resource of {@link #NATURAL}'s filters and groups pooled over 44×44 windows with the shrink
+   * rule: as stable as the default at a fifth of its encoder time, but its 576 values are all zero
+   * on about one frame in eight.
+   */
+  public static final String NATURAL_STABLE = "models/natural-stable.pwe";
+
+  /** The resource of the natural-image encoder with 4×4 pools (a 64×22×22 code). */
   public static final String NATURAL = "models/natural.pwe";
 
   /** The resource of the Fashion-MNIST encoder (28x28 gray). */
@@ -43,7 +57,15 @@ public final class ShippedModels {
     return List.copyOf(RESOURCES.keySet());
   }
 
-  /** The default encoder: topographic, trained on natural images, 96x96 gray with LCN. */
+  /**
+   * The default encoder ({@link ModelOption#DEFAULT}): 256 maps on a 16×16 torus, trained on
+   * natural images, 96x96 gray with LCN, 44×44 pools, shrink rule.
+   */
+  public static EncoderModel defaultModel() {
+    return load(NATURAL_16X16);
+  }
+
+  /** The natural-image encoder with 4×4 pools: topographic, 96x96 gray with LCN. */
   public static EncoderModel natural() {
     return load(NATURAL);
   }
@@ -70,7 +92,8 @@ public final class ShippedModels {
 
   /**
    * A copy of {@code model} under a new version whose output threshold is {@code factor} times the
-   * old one: the same weights, so a swap shows only in the version and the code density.
+   * old one (top-k and rule unchanged): the same weights, so a swap shows only in the version and
+   * the code density.
    */
   public static EncoderModel withThresholdScaled(EncoderModel model, int version, double factor) {
     return new EncoderModel(
@@ -79,7 +102,7 @@ public final class ShippedModels {
         Instant.now(),
         model.input(),
         model.layers(),
-        new OutputSpec((float) (model.output().threshold() * factor), model.output().topK()),
+        model.output().withThreshold((float) (model.output().threshold() * factor)),
         model.training(),
         model.trainingTensors());
   }
@@ -101,6 +124,8 @@ public final class ShippedModels {
 
   private static Map<String, String> resources() {
     Map<String, String> m = new LinkedHashMap<>();
+    m.put(ModelOption.DEFAULT, NATURAL_16X16);
+    m.put("natural-stable", NATURAL_STABLE);
     m.put("natural", NATURAL);
     m.put("fashion-mnist", FASHION);
     m.put("drsae", DRSAE);

@@ -10,7 +10,9 @@
  * {@link io.pinwheel.cli.support.ModelsTopicOption} ({@code --models-topic}), {@link
  * io.pinwheel.cli.support.MetricsOptions}, {@link io.pinwheel.cli.support.ServiceOverrides} ({@code
  * --set}), {@link io.pinwheel.cli.support.PartitionsOption}, {@link
- * io.pinwheel.cli.support.DataOption}, {@link io.pinwheel.cli.support.SeedOption} and {@link
- * io.pinwheel.cli.support.NormalizeOption}. Nothing here imports a command.
+ * io.pinwheel.cli.support.DataOption}, {@link io.pinwheel.cli.support.SeedOption}, {@link
+ * io.pinwheel.cli.support.HoldoutOptions} ({@code --fit-on}, {@code --score-test}), {@link
+ * io.pinwheel.cli.support.NormalizeOption} and {@link io.pinwheel.cli.support.OutputRuleOption}
+ * ({@code --output-rule}). Nothing here imports a command.
  */
 package io.pinwheel.cli.support;

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pinwheel.cli.Cli;
+import io.pinwheel.cli.support.ModelOption;
+import io.pinwheel.cli.support.ShippedModels;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Tag;
@@ -29,8 +31,10 @@ class DemoIT {
         .isEqualTo(summary.get("features").asLong() + summary.get("deadLetters").asLong());
     List<Integer> versions = new ArrayList<>();
     summary.get("modelVersionsSeen").forEach(v -> versions.add(v.asInt()));
-    assertThat(versions).containsExactly(1, 2);
-    assertThat(run.err()).contains("model natural v2 now serving");
+    int base = ShippedModels.defaultModel().version();
+    assertThat(versions).containsExactly(base, base + 1);
+    assertThat(run.err())
+        .contains("model " + ModelOption.DEFAULT + " v" + (base + 1) + " now serving");
   }
 
   @Test
@@ -44,10 +48,11 @@ class DemoIT {
     // Published at 4, 8 and 12 s; the last may swap in after the final frames.
     List<Integer> versions = new ArrayList<>();
     summary.get("modelVersionsSeen").forEach(v -> versions.add(v.asInt()));
-    assertThat(versions).startsWith(1, 2, 3);
+    int base = ShippedModels.defaultModel().version();
+    assertThat(versions).startsWith(base, base + 1, base + 2);
     assertThat(run.err())
         .contains("every 4 s a new model version is published")
-        .contains("model natural v3 now serving")
-        .contains("published model natural v4");
+        .contains("model " + ModelOption.DEFAULT + " v" + (base + 2) + " now serving")
+        .contains("published model " + ModelOption.DEFAULT + " v" + (base + 3));
   }
 }

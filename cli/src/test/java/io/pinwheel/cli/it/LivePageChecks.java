@@ -119,13 +119,14 @@ abstract class LivePageChecks {
         .pollInterval(Duration.ofMillis(250))
         .untilAsserted(
             () -> {
-              assertThat(text("model-name")).isEqualTo("natural");
+              assertThat(text("model-name")).isEqualTo(RunningServe.MODEL);
               assertThat(text("model-version")).isEqualTo("2");
               assertThat(text("model-origin")).startsWith(serve.config().modelsTopic() + "/0@");
               assertThat(browser.findElement(By.id("filters")).getAttribute("data-model"))
-                  .isEqualTo("natural v2");
+                  .isEqualTo(RunningServe.MODEL + " v2");
             });
-    assertThat(reloads()).anySatisfy(r -> assertThat(r).contains("accepted", "natural v2"));
+    assertThat(reloads())
+        .anySatisfy(r -> assertThat(r).contains("accepted", RunningServe.MODEL + " v2"));
     assertThat(text("filters-grid")).contains("64 filters on their 8×8 topographic torus");
   }
 
@@ -164,7 +165,7 @@ abstract class LivePageChecks {
         Cli.run(
             "publish-model",
             "--rollback",
-            "natural",
+            RunningServe.MODEL,
             "--bootstrap-servers",
             serve.bootstrapServers());
 
@@ -178,7 +179,10 @@ abstract class LivePageChecks {
               assertThat(text("model-version")).isEqualTo("1");
               assertThat(reloads())
                   .anySatisfy(
-                      r -> assertThat(r).contains("accepted", "rollout", "rollback natural@2"));
+                      r ->
+                          assertThat(r)
+                              .contains(
+                                  "accepted", "rollout", "rollback " + RunningServe.MODEL + "@2"));
             });
   }
 

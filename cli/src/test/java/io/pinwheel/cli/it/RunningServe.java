@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -57,6 +58,9 @@ final class RunningServe implements AutoCloseable {
   private final AtomicBoolean stop = new AtomicBoolean();
   private final AtomicLong sent = new AtomicLong();
 
+  /** The model serve starts with. */
+  static final String MODEL = "natural";
+
   private RunningServe(EmbeddedKafka kafka, Path dir) throws IOException {
     this.kafka = kafka;
     this.dir = dir;
@@ -67,7 +71,9 @@ final class RunningServe implements AutoCloseable {
     this.config = PinwheelConfig.fromProperties(properties);
     PinwheelTopics.ensure(config, 2);
     Path file = ServeProcess.writeConfig(dir.resolve("serve.properties"), properties);
-    this.serve = ServeProcess.start(file, dir.resolve("serve.log"));
+    // The natural model, named, so that the page's model card and reload timeline are checked
+    // against one fixed model whatever the default is.
+    this.serve = ServeProcess.start(file, dir.resolve("serve.log"), List.of("--model", MODEL));
     this.streamer = new Thread(this::stream, "operations-it-frames");
     streamer.setDaemon(true);
   }

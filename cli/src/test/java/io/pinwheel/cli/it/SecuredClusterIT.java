@@ -108,7 +108,12 @@ class SecuredClusterIT {
     serve.put(PinwheelConfig.TRUSTED_KEYS, keygen.lastLine().get("publicKey").asText());
     try (ServeProcess server = ServeProcess.start(dir, "serve", serve, "--model", v1.toString())) {
       server.awaitHealthy(DEADLINE);
-      assertThat(server.log()).contains("models must be signed by a trusted key (1)");
+      // serve prints its running line after the service is up, so after /health may answer.
+      await()
+          .atMost(DEADLINE)
+          .untilAsserted(
+              () ->
+                  assertThat(server.log()).contains("models must be signed by a trusted key (1)"));
 
       Cli unsigned = publish(v2);
       assertThat(unsigned.exitCode()).as(unsigned.err()).isZero();

@@ -73,7 +73,7 @@ final class ServeProcess implements AutoCloseable {
     return start(config, dir.resolve(name + ".log"), List.of(extra));
   }
 
-  private static ServeProcess start(Path config, Path log, List<String> extra) throws IOException {
+  static ServeProcess start(Path config, Path log, List<String> extra) throws IOException {
     int port = freePort();
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());

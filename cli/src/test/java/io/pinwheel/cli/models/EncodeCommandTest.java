@@ -72,11 +72,12 @@ class EncodeCommandTest {
   }
 
   @Test
-  void shouldUseTheShippedNaturalImageEncoderWithoutModel() throws Exception {
+  void shouldUseTheShipped16By16NaturalImageEncoderWithoutModel() throws Exception {
     Cli cli = Cli.run("encode", file("a.png", png).toString());
     assertThat(cli.exitCode()).as(cli.err()).isZero();
     JsonNode line = cli.lines().get(0);
-    assertThat(line.get("model").get("name").asText()).isEqualTo("natural");
+    assertThat(line.get("model").get("name").asText()).isEqualTo("natural-16x16");
+    assertThat(Cli.ints(line.get("shape"))).containsExactly(256, 3, 3);
     assertThat(line.get("nnz").asInt()).isPositive();
   }
 

@@ -190,6 +190,35 @@ class EvalCommandTest {
         new com.fasterxml.jackson.databind.ObjectMapper()
             .readTree(dir.resolve("two.json").toFile());
     assertThat(sweep.get("points").size()).isEqualTo(2);
+    assertThat(sweep.get("outputRule").asText()).isEqualTo("keep");
+  }
+
+  @Test
+  void shouldSweepWithTheOutputRuleAskedFor() throws Exception {
+    Path png = dir.resolve("shrink.png");
+    Cli cli =
+        eval(
+            "--invariance-images",
+            "4",
+            "--validation-only",
+            "--density-plot",
+            png.toString(),
+            "--density-targets",
+            "0.1",
+            "--output-rule",
+            "shrink");
+    assertThat(cli.exitCode()).as(cli.err()).isZero();
+    JsonNode sweep =
+        new com.fasterxml.jackson.databind.ObjectMapper()
+            .readTree(dir.resolve("shrink.json").toFile());
+    assertThat(sweep.get("outputRule").asText()).isEqualTo("shrink");
+  }
+
+  @Test
+  void shouldRefuseAnOutputRuleWithoutADensityPlot() {
+    Cli cli = eval("--output-rule", "shrink");
+    assertThat(cli.exitCode()).isEqualTo(2);
+    assertThat(cli.err()).contains("--output-rule is the rule the --density-plot sweep applies");
   }
 
   @Test

@@ -4,6 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pinwheel.cli.Cli;
+import io.pinwheel.cli.support.ShippedModels;
+import io.pinwheel.extractor.RandomModels;
+import io.pinwheel.extractor.model.EncoderFile;
+import io.pinwheel.extractor.model.EncoderModel;
+import io.pinwheel.extractor.model.OutputRule;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,6 +36,38 @@ class EvalStabilityCommandTest {
         .extracting(r -> r.get("representation").asText())
         .containsExactly("pixels", "normalized", "beforeRule", "emitted");
     assertThat(report.get("rows").get(0).get("all").size()).isEqualTo(4);
+  }
+
+  @Test
+  void shouldReportTheOutputRuleOfTheModel() throws Exception {
+    EncoderModel gabor = ShippedModels.named("gabor").orElseThrow();
+    Path shrink = dir.resolve("shrink.pwe");
+    EncoderFile.write(
+        RandomModels.withOutput(gabor, gabor.output().withRule(OutputRule.SHRINK)), shrink);
+
+    Cli kept =
+        Cli.run("eval", "stability", "--model", "gabor", "--data", photos.toString(), "--json");
+    Cli shrunk =
+        Cli.run(
+            "eval",
+            "stability",
+            "--model",
+            shrink.toString(),
+            "--data",
+            photos.toString(),
+            "--json");
+
+    assertThat(kept.exitCode()).as(kept.err()).isZero();
+    assertThat(shrunk.exitCode()).as(shrunk.err()).isZero();
+    assertThat(kept.lines().get(0).get("outputRule").asText()).isEqualTo("keep");
+    assertThat(shrunk.lines().get(0).get("outputRule").asText()).isEqualTo("shrink");
+  }
+
+  @Test
+  void shouldNameTheOutputRuleInTheTable() {
+    Cli cli = Cli.run("eval", "stability", "--model", "gabor", "--data", photos.toString());
+    assertThat(cli.exitCode()).as(cli.err()).isZero();
+    assertThat(cli.out()).contains("output rule keep;");
   }
 
   @Test

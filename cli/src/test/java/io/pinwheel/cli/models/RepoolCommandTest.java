@@ -8,6 +8,7 @@ import io.pinwheel.cli.Cli;
 import io.pinwheel.extractor.model.EncoderFile;
 import io.pinwheel.extractor.model.EncoderModel;
 import io.pinwheel.extractor.model.L2PoolLayer;
+import io.pinwheel.extractor.model.OutputRule;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
@@ -70,7 +71,56 @@ class RepoolCommandTest {
     assertThat(pool.window()).isEqualTo(44);
     assertThat(pool.stride()).isEqualTo(22);
     assertThat(written.output().threshold()).isEqualTo((float) line.get("threshold").asDouble());
+    assertThat(written.output().rule()).isEqualTo(OutputRule.KEEP);
+    assertThat(line.get("outputRule").asText()).isEqualTo("keep");
     assertThat(written.name()).isEqualTo("wide");
+  }
+
+  @Test
+  void shouldWriteTheShrinkRuleWhenAskedWithTheSameThreshold() throws Exception {
+    Path keep = dir.resolve("keep.pwe");
+    Path shrink = dir.resolve("shrink.pwe");
+    String[] common = {
+      "repool",
+      "--model",
+      "natural",
+      "--data",
+      photos.toString(),
+      "--pool",
+      "44:22",
+      "--threads",
+      "1"
+    };
+    Cli kept = Cli.run(common, "--out", keep.toString());
+    Cli shrunk = Cli.run(common, "--out", shrink.toString(), "--output-rule", "shrink");
+
+    assertThat(kept.exitCode()).as(kept.err()).isZero();
+    assertThat(shrunk.exitCode()).as(shrunk.err()).isZero();
+    assertThat(shrunk.lines().get(0).get("outputRule").asText()).isEqualTo("shrink");
+    EncoderModel written = EncoderFile.read(shrink);
+    assertThat(written.output().rule()).isEqualTo(OutputRule.SHRINK);
+    assertThat(written.output().threshold()).isEqualTo(EncoderFile.read(keep).output().threshold());
+  }
+
+  @Test
+  void shouldRefuseAnUnknownOutputRuleNamingTheAllowedOnes() {
+    Cli cli =
+        Cli.run(
+            "repool",
+            "--model",
+            "natural",
+            "--data",
+            photos.toString(),
+            "--pool",
+            "44:22",
+            "--output-rule",
+            "soft",
+            "--out",
+            dir.resolve("x.pwe").toString());
+
+    assertThat(cli.exitCode()).isEqualTo(2);
+    assertThat(cli.err()).contains("--output-rule", "must be one of keep, shrink, got \"soft\"");
+    assertThat(dir.resolve("x.pwe")).doesNotExist();
   }
 
   @Test

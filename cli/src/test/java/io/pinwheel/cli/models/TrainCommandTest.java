@@ -7,6 +7,7 @@ import io.pinwheel.cli.Cli;
 import io.pinwheel.extractor.TestImages;
 import io.pinwheel.extractor.model.EncoderFile;
 import io.pinwheel.extractor.model.EncoderModel;
+import io.pinwheel.extractor.model.OutputRule;
 import io.pinwheel.trainer.data.Idx;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -156,6 +157,32 @@ class TrainCommandTest {
   }
 
   @Test
+  void shouldWriteTheShrinkRuleWhenAskedWithTheThresholdKeepWouldHave() throws Exception {
+    Path data = Idx.gratings(dir.resolve("idx"), 32, 8);
+    Path keep = dir.resolve("keep.pwe");
+    Path shrink = dir.resolve("shrink.pwe");
+    Cli kept = train(data, keep, "--density", "0.2");
+    Cli shrunk = train(data, shrink, "--density", "0.2", "--output-rule", "shrink");
+
+    assertThat(kept.exitCode()).as(kept.err()).isZero();
+    assertThat(shrunk.exitCode()).as(shrunk.err()).isZero();
+    assertThat(kept.lines().get(0).get("outputRule").asText()).isEqualTo("keep");
+    assertThat(shrunk.lines().get(0).get("outputRule").asText()).isEqualTo("shrink");
+    EncoderModel model = EncoderFile.read(shrink);
+    assertThat(model.output().rule()).isEqualTo(OutputRule.SHRINK);
+    assertThat(model.output().threshold()).isEqualTo(EncoderFile.read(keep).output().threshold());
+  }
+
+  @Test
+  void shouldRefuseAnUnknownOutputRuleNamingTheAllowedOnes() throws Exception {
+    Path data = Idx.gratings(dir.resolve("idx"), 16, 4);
+    Cli cli = train(data, dir.resolve("g.pwe"), "--output-rule", "hard");
+    assertThat(cli.exitCode()).isEqualTo(2);
+    assertThat(cli.err()).contains("--output-rule", "must be one of keep, shrink, got \"hard\"");
+    assertThat(dir.resolve("g.pwe")).doesNotExist();
+  }
+
+  @Test
   void shouldRefuseToResumeWithoutACheckpoint() throws Exception {
     Path data = Idx.gratings(dir.resolve("idx"), 16, 4);
     Cli cli = train(data, dir.resolve("g.pwe"), "--resume");
@@ -241,5 +268,101 @@ class TrainCommandTest {
             "-1");
     assertThat(cli.exitCode()).isEqualTo(2);
     assertThat(cli.err()).contains("epochs must be >= 1").contains("lambda must be");
+  }
+
+  @Test
+  void shouldRecordTheSplitAndTheValidationEnergyOfEveryEpoch() throws Exception {
+    Path data = Idx.gratings(dir.resolve("idx"), 64, 16);
+    Cli cli = train(data, dir.resolve("g.pwe"));
+    assertThat(cli.exitCode()).as(cli.err()).isZero();
+    JsonNode report = cli.lines().get(0);
+    assertThat(report.get("split").get("fitImages").asInt()).isEqualTo(58);
+    assertThat(report.get("split").get("validationImages").asInt()).isEqualTo(6);
+    assertThat(report.get("examples").asInt()).isEqualTo(58);
+    JsonNode validation = Cli.JSON.readTree(dir.resolve("g.report.json").toFile());
+    assertThat(validation.get("validationHistory")).hasSize(2);
+    assertThat(validation.get("validationHistory").get(1).get("loss").asDouble()).isPositive();
+    assertThat(cli.err()).contains("validation loss");
+  }
+
+  @Test
+  void shouldRefuseToScoreTestOnAnImageFolder() throws Exception {
+    Path folder = Files.createDirectories(dir.resolve("photos"));
+    Cli cli =
+        Cli.run(
+            "train",
+            "--data",
+            folder.toString(),
+            "--out",
+            dir.resolve("f.pwe").toString(),
+            "--score-test");
+    assertThat(cli.exitCode()).isEqualTo(2);
+    assertThat(cli.err()).contains("an image folder has no validation or test split");
+  }
+
+  @Test
+  void shouldSayAFolderWasTrainedOnWholeWithNothingHeldOut() throws Exception {
+    Cli cli = trainOnOneImageFolder();
+    assertThat(cli.exitCode()).as(cli.err()).isZero();
+    JsonNode split = cli.lines().get(0).get("split");
+    assertThat(split.get("fitOn").asText()).isEqualTo("folder");
+    assertThat(split.get("heldOut").asText()).startsWith("none");
+  }
+
+  @Test
+  void shouldWriteNoValidationHistoryForAnImageFolder() throws Exception {
+    Cli cli = trainOnOneImageFolder();
+
+    assertThat(cli.exitCode()).as(cli.err()).isZero();
+    assertThat(cli.lines().get(0).has("validationHistory")).isFalse();
+  }
+
+  /** A one-epoch run on a folder holding one image: what a folder's report says. */
+  private Cli trainOnOneImageFolder() throws Exception {
+    Path images = Files.createDirectories(dir.resolve("images"));
+    Files.write(images.resolve("a.png"), TestImages.gratingsAndDisc(".png"));
+    Cli cli =
+        Cli.run(
+            "train",
+            "--data",
+            images.toString(),
+            "--out",
+            dir.resolve("n.pwe").toString(),
+            "--filters",
+            "8",
+            "--kernel",
+            "5",
+            "--groups",
+            "block:2",
+            "--size",
+            "32",
+            "--patch",
+            "16",
+            "--patches",
+            "32",
+            "--epochs",
+            "1",
+            "--threads",
+            "1");
+    return cli;
+  }
+
+  @Test
+  void shouldLeaveTheTestSplitUnscoredByDefault() throws Exception {
+    Path data = Idx.gratings(dir.resolve("idx"), 64, 16);
+    Cli cli = train(data, dir.resolve("g.pwe"));
+    assertThat(cli.exitCode()).as(cli.err()).isZero();
+    assertThat(cli.lines().get(0).has("test")).isFalse();
+    assertThat(cli.lines().get(0).get("split").get("testScored").asBoolean()).isFalse();
+  }
+
+  @Test
+  void shouldScoreTheTestEnergyOnceWhenAsked() throws Exception {
+    Path data = Idx.gratings(dir.resolve("idx"), 64, 16);
+    Cli cli = train(data, dir.resolve("g.pwe"), "--score-test");
+    assertThat(cli.exitCode()).as(cli.err()).isZero();
+    JsonNode report = cli.lines().get(0);
+    assertThat(report.get("test").get("loss").asDouble()).isPositive();
+    assertThat(report.get("split").get("testScored").asBoolean()).isTrue();
   }
 }

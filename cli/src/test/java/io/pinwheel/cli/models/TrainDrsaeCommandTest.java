@@ -67,18 +67,16 @@ class TrainDrsaeCommandTest {
   }
 
   @Test
-  void shouldReportTheServedAccuracyAndTheUnitSplit() throws Exception {
+  void shouldReportTheServedValidationAccuracyAndTheUnitSplit() throws Exception {
     Path data = Idx.gratings(dir.resolve("idx"), 128, 40);
     Path out = dir.resolve("d.pwe");
     Cli cli = train(data, out);
     assertThat(cli.exitCode()).as(cli.err()).isZero();
     JsonNode report = cli.lines().get(0);
     // Vertical against horizontal gratings: a classifier on any code that kept orientation wins.
-    assertThat(report.get("testAccuracy").asDouble()).isGreaterThanOrEqualTo(0.95);
-    // The extractor serving the file agrees with the graph it was trained as.
-    assertThat(report.get("testAccuracy").asDouble())
-        .isEqualTo(report.get("testAccuracyTrainerGraph").asDouble());
+    assertThat(report.get("validationAccuracy").asDouble()).isGreaterThanOrEqualTo(0.95);
     assertThat(report.get("codeDensity").asDouble()).isBetween(0.0, 1.0);
+    assertThat(report.get("codeDensityOn").asText()).isEqualTo("validation");
     JsonNode units = report.get("units");
     assertThat(
             units.get("categorical").get("units").asInt()
@@ -88,6 +86,77 @@ class TrainDrsaeCommandTest {
     assertThat(dir.resolve("d.atoms.png")).isRegularFile();
     assertThat(dir.resolve("d.report.json")).isRegularFile();
     assertThat(cli.err()).contains("epoch 12 done");
+  }
+
+  @Test
+  void shouldFitOnTheFitPartOfEvalsSplitAndRecordIt() throws Exception {
+    Path data = Idx.gratings(dir.resolve("idx"), 128, 40);
+    Cli cli = train(data, dir.resolve("d.pwe"));
+    assertThat(cli.exitCode()).as(cli.err()).isZero();
+    JsonNode report = cli.lines().get(0);
+    JsonNode split = report.get("split");
+    assertThat(split.get("fitOn").asText()).isEqualTo("fit-part");
+    assertThat(split.get("fitImages").asInt()).isEqualTo(115);
+    assertThat(split.get("validationImages").asInt()).isEqualTo(13);
+    assertThat(split.get("seed").asLong()).isEqualTo(15);
+    assertThat(split.get("validationFraction").asDouble()).isEqualTo(0.1);
+    assertThat(report.get("examples").asInt()).isEqualTo(115);
+  }
+
+  @Test
+  void shouldShowTheValidationAccuracyOfEveryEpoch() throws Exception {
+    Path data = Idx.gratings(dir.resolve("idx"), 128, 40);
+    Cli cli = train(data, dir.resolve("d.pwe"));
+    assertThat(cli.exitCode()).as(cli.err()).isZero();
+    assertThat(cli.err()).contains("epoch 1 done").contains("validation accuracy");
+    JsonNode history = Cli.JSON.readTree(dir.resolve("d.report.json").toFile()).get("history");
+    assertThat(history).hasSize(12);
+    history.forEach(h -> assertThat(h.get("validationAccuracy").asDouble()).isBetween(0.0, 1.0));
+  }
+
+  @Test
+  void shouldLeaveTheTestSplitUnscoredByDefault() throws Exception {
+    Path data = Idx.gratings(dir.resolve("idx"), 128, 40);
+    Cli cli = train(data, dir.resolve("d.pwe"));
+    assertThat(cli.exitCode()).as(cli.err()).isZero();
+    JsonNode report = cli.lines().get(0);
+    assertThat(report.has("testAccuracy")).isFalse();
+    assertThat(report.has("testExamples")).isFalse();
+    assertThat(report.get("split").get("testScored").asBoolean()).isFalse();
+  }
+
+  @Test
+  void shouldScoreTheTestSplitOnceWhenAsked() throws Exception {
+    Path data = Idx.gratings(dir.resolve("idx"), 128, 40);
+    Cli cli = train(data, dir.resolve("d.pwe"), "--score-test");
+    assertThat(cli.exitCode()).as(cli.err()).isZero();
+    JsonNode report = cli.lines().get(0);
+    assertThat(report.get("testExamples").asInt()).isEqualTo(40);
+    assertThat(report.get("testAccuracy").asDouble()).isGreaterThanOrEqualTo(0.95);
+    // The extractor serving the file agrees with the pass it was trained as.
+    assertThat(report.get("testAccuracy").asDouble())
+        .isEqualTo(report.get("testAccuracyTrainerGraph").asDouble());
+    assertThat(report.get("split").get("testScored").asBoolean()).isTrue();
+  }
+
+  @Test
+  void shouldFitOnEveryTrainingImageWithFitOnAll() throws Exception {
+    Path data = Idx.gratings(dir.resolve("idx"), 128, 40);
+    Cli cli = train(data, dir.resolve("d.pwe"), "--fit-on", "all");
+    assertThat(cli.exitCode()).as(cli.err()).isZero();
+    JsonNode report = cli.lines().get(0);
+    assertThat(report.get("split").get("fitOn").asText()).isEqualTo("all");
+    assertThat(report.get("split").get("validationImages").asInt()).isZero();
+    assertThat(report.get("examples").asInt()).isEqualTo(128);
+    assertThat(report.has("validationAccuracy")).isFalse();
+  }
+
+  @Test
+  void shouldRefuseAnUnknownFitOn() {
+    Cli cli =
+        Cli.run("train", "drsae", "--out", dir.resolve("d.pwe").toString(), "--fit-on", "test");
+    assertThat(cli.exitCode()).isEqualTo(2);
+    assertThat(cli.err()).contains("--fit-on").contains("expected fit-part or all");
   }
 
   @Test

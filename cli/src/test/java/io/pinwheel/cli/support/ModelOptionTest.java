@@ -30,8 +30,8 @@ class ModelOptionTest {
   }
 
   @Test
-  void shouldDefaultToTheNaturalImageEncoder() throws Exception {
-    assertThat(new ModelOption().load().model().name()).isEqualTo("natural");
+  void shouldDefaultToThe16By16NaturalImageEncoder() throws Exception {
+    assertThat(new ModelOption().load().model().name()).isEqualTo("natural-16x16");
   }
 
   @Test

@@ -143,6 +143,10 @@ final class Manifest {
     } else {
       output.putNull("topK");
     }
+    // Written only for a rule other than keep, so keep files stay what they were before rules.
+    if (model.output().rule() != OutputRule.KEEP) {
+      output.put("rule", model.output().rule().wireName());
+    }
 
     JsonNode training;
     try {
@@ -383,7 +387,7 @@ final class Manifest {
     }
 
     private OutputSpec output(ObjectNode out) throws InvalidModelException {
-      fields.onlyKeys(out, "output", Set.of("threshold", "topK"));
+      fields.onlyKeys(out, "output", Set.of("threshold", "topK", "rule"));
       float threshold = (float) fields.number(out, "threshold", "output.threshold");
       JsonNode k = out.get("topK");
       if (k == null) {
@@ -395,8 +399,17 @@ final class Manifest {
       } else {
         topK = OptionalInt.of(fields.integer(out, "topK", "output.topK"));
       }
+      OutputRule rule = OutputRule.KEEP;
+      if (out.has("rule")) {
+        String name = fields.text(out, "rule", "output.rule");
+        try {
+          rule = OutputRule.fromWireName(name);
+        } catch (IllegalArgumentException e) {
+          throw fields.fail("output.rule " + e.getMessage(), e);
+        }
+      }
       try {
-        return new OutputSpec(threshold, topK);
+        return new OutputSpec(threshold, topK, rule);
       } catch (IllegalArgumentException e) {
         throw fields.fail(e.getMessage(), e);
       }

@@ -171,6 +171,21 @@ class EncoderFileRefusalTest {
   }
 
   @Test
+  void shouldRefuseAnUnknownOutputRuleNamingTheFieldAndTheAllowedRules() {
+    ((ObjectNode) archive.manifest.get("output")).put("rule", "soft");
+
+    assertRefused(archive.toBytes())
+        .hasMessage(SRC + ": output.rule must be one of keep, shrink, got \"soft\"");
+  }
+
+  @Test
+  void shouldRefuseAnOutputRuleThatIsNotAString() {
+    ((ObjectNode) archive.manifest.get("output")).put("rule", 1);
+
+    assertRefused(archive.toBytes()).hasMessageContaining("output.rule must be a string, got 1");
+  }
+
+  @Test
   void shouldRefuseConvStrideTwo() {
     archive.layer(2).put("stride", 2);
 

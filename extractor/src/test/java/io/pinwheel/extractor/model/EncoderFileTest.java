@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pinwheel.extractor.RandomModels;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -275,6 +276,37 @@ class EncoderFileTest {
 
     assertThat(output.has("topK")).isTrue();
     assertThat(output.get("topK").isNull()).isTrue();
+  }
+
+  @Test
+  void shouldReadBackAShrinkModelWithItsRule() throws Exception {
+    EncoderModel keep = TestModels.random(new Random(3));
+    EncoderModel model = RandomModels.withOutput(keep, keep.output().withRule(OutputRule.SHRINK));
+
+    byte[] pwe = EncoderFile.toBytes(model);
+    EncoderModel back = EncoderFile.read(pwe, "mem.pwe");
+
+    assertThat(back).isEqualTo(model);
+    assertThat(back.output().rule()).isEqualTo(OutputRule.SHRINK);
+    assertThat(Archive.of(pwe).manifest.get("output").get("rule").asText()).isEqualTo("shrink");
+  }
+
+  @Test
+  void shouldWriteTheOutputOfAKeepModelAsBeforeRulesExisted() throws Exception {
+    EncoderModel model = TestModels.random(new Random(3));
+
+    JsonNode output = Archive.of(EncoderFile.toBytes(model)).manifest.get("output");
+
+    assertThat(output.fieldNames()).toIterable().containsExactly("threshold", "topK");
+  }
+
+  @Test
+  void shouldReadAnExplicitKeepRuleAsTheDefault() throws Exception {
+    EncoderModel model = TestModels.random(new Random(3));
+    Archive a = Archive.of(EncoderFile.toBytes(model));
+    ((ObjectNode) a.manifest.get("output")).put("rule", "keep");
+
+    assertThat(EncoderFile.read(a.toBytes(), "mem.pwe")).isEqualTo(model);
   }
 
   @Test

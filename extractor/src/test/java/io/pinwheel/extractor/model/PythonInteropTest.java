@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.offset;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pinwheel.extractor.Encoder;
 import io.pinwheel.extractor.Frame;
+import io.pinwheel.extractor.RandomModels;
 import io.pinwheel.extractor.ReferenceEncoder;
 import io.pinwheel.extractor.SparseCode;
 import java.io.IOException;
@@ -152,35 +154,40 @@ class PythonInteropTest {
     }
   }
 
-  @Test
-  void shouldApplyTheOutputRuleAsTheJavaReferenceDoes() throws Exception {
-    Random rnd = new Random(77);
+  /**
+   * Runs pwe.py on random models with {@code rule}, a threshold at the median (about half the
+   * values pass, so top-k has work to do), without and with top-k, and compares its code with what
+   * the Java reference makes of pwe.py's own dense code.
+   */
+  private void assertOutputRuleAsInJava(Random rnd, OutputRule rule) throws Exception {
     for (OptionalInt topK : new OptionalInt[] {OptionalInt.empty(), OptionalInt.of(6)}) {
       EncoderModel base = TestModels.random(rnd, 1, new Normalization.None(), topK);
       Frame frame = randomFrame(rnd, base.input());
-      // A threshold at the median keeps about half the values, so top-k has work to do.
       float[] dense = ReferenceEncoder.pooled(base, frame);
       float[] sorted = dense.clone();
       java.util.Arrays.sort(sorted);
       EncoderModel model =
-          new EncoderModel(
-              base.name(),
-              base.version(),
-              base.createdAt(),
-              base.input(),
-              base.layers(),
-              new OutputSpec(sorted[sorted.length / 2], topK),
-              base.training(),
-              base.trainingTensors());
+          RandomModels.withOutput(base, new OutputSpec(sorted[sorted.length / 2], topK, rule));
 
       JsonNode out = encode(model, frame);
 
       float[] pyDense = floats(out.get("dense"));
       SparseCode expected = ReferenceEncoder.sparsify(pyDense, model.outputShape(), model.output());
+      assertThat(expected.nnz()).isPositive();
       assertThat(ints(out.get("indices"))).containsExactly(expected.indices());
       assertThat(floats(out.get("values"))).containsExactly(expected.values());
       assertThat(out.get("nnz").intValue()).isEqualTo(expected.indices().length);
     }
+  }
+
+  @Test
+  void shouldApplyTheOutputRuleAsTheJavaReferenceDoes() throws Exception {
+    assertOutputRuleAsInJava(new Random(77), OutputRule.KEEP);
+  }
+
+  @Test
+  void shouldApplyTheShrinkRuleAsTheJavaReferenceDoes() throws Exception {
+    assertOutputRuleAsInJava(new Random(78), OutputRule.SHRINK);
   }
 
   @Test
@@ -284,18 +291,7 @@ class PythonInteropTest {
   void shouldBreakTopKTiesTowardsTheLowerIndex() throws Exception {
     // Identity conv and 1x1 pooling: the code is the frame itself. 2.0 is at 2, 4, 7 and 9;
     // 0.5 equals the threshold and so is never kept.
-    EncoderModel model =
-        EncoderModel.of(
-            "ties",
-            1,
-            new InputSpec(4, 4, 1, new Normalization.None()),
-            List.of(
-                new ConvLayer(
-                    FloatTensor.filled(new int[] {1, 1, 1, 1}, 1f),
-                    FloatTensor.filled(new int[] {1}, 0f),
-                    FloatTensor.filled(new int[] {1}, 1f)),
-                L2PoolLayer.unweighted(IntTensor.filled(new int[] {1, 1}, 0), 1, 1)),
-            new OutputSpec(0.5f, OptionalInt.of(3)));
+    EncoderModel model = identity(4, 4, new OutputSpec(0.5f, OptionalInt.of(3)));
     Frame frame =
         Frame.of(
             1,
@@ -308,6 +304,50 @@ class PythonInteropTest {
     assertThat(ints(out.get("indices"))).containsExactly(2, 4, 7);
     assertThat(floats(out.get("values"))).containsExactly(2f, 2f, 2f);
     assertThat(out.get("nnz").intValue()).isEqualTo(3);
+  }
+
+  /** Identity conv and 1x1 pooling on a gray frame: the code is the frame itself. */
+  private static EncoderModel identity(int height, int width, OutputSpec output) {
+    return EncoderModel.of(
+        "identity",
+        1,
+        new InputSpec(height, width, 1, new Normalization.None()),
+        List.of(
+            new ConvLayer(
+                FloatTensor.filled(new int[] {1, 1, 1, 1}, 1f),
+                FloatTensor.filled(new int[] {1}, 0f),
+                FloatTensor.filled(new int[] {1}, 1f)),
+            L2PoolLayer.unweighted(IntTensor.filled(new int[] {1, 1}, 0), 1, 1)),
+        output);
+  }
+
+  @Test
+  void shouldRankShrunkValuesByTheEmittedValueInPythonToo() throws Exception {
+    // Less a threshold of -2^24, 1.25 and 1.5 both round to the float 2^24 + 2: a tie, which the
+    // lower index wins, as in Java's Sparsifier.
+    EncoderModel model =
+        identity(1, 2, new OutputSpec(-16777216f, OptionalInt.of(1), OutputRule.SHRINK));
+
+    JsonNode out = encode(model, Frame.of(1, 1, 2, new float[] {1.25f, 1.5f}));
+
+    assertThat(ints(out.get("indices"))).containsExactly(0);
+    assertThat(floats(out.get("values"))).containsExactly(16777218f);
+  }
+
+  @Test
+  void shouldRefuseAnUnknownOutputRuleInPythonToo() throws Exception {
+    Archive a = Archive.of(EncoderFile.toBytes(identity(1, 2, OutputSpec.threshold(0f))));
+    ((ObjectNode) a.manifest.get("output")).put("rule", "soft");
+    Path modelPath = dir.resolve("soft.pwe");
+    Files.write(modelPath, a.toBytes());
+    Path framePath = dir.resolve("frame.npy");
+    Files.write(framePath, Npy.toBytes(FloatTensor.filled(new int[] {1, 1, 2}, 0f)));
+
+    Result r = run(script.toString(), modelPath.toString(), framePath.toString());
+
+    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.stderr())
+        .contains(modelPath + ": output.rule must be one of keep, shrink, got \"soft\"");
   }
 
   @Test

@@ -9,6 +9,8 @@ import io.pinwheel.extractor.model.L2PoolLayer;
 import io.pinwheel.extractor.model.Layer;
 import io.pinwheel.extractor.model.LinearLayer;
 import io.pinwheel.extractor.model.Normalization;
+import io.pinwheel.extractor.model.OutputRule;
+import io.pinwheel.extractor.model.OutputSpec;
 import io.pinwheel.extractor.model.RecurrentLayer;
 import io.pinwheel.topology.model.ReloadEvent;
 import io.pinwheel.topology.model.ServingModel;
@@ -188,11 +190,7 @@ final class LiveJson {
             g.writeString(describe(layer));
           }
           g.writeEndArray();
-          g.writeStringField(
-              "output",
-              model.output().topK().isPresent()
-                  ? "the top " + model.output().topK().getAsInt() + " values"
-                  : "values above " + model.output().threshold());
+          g.writeStringField("output", describe(model.output()));
           g.writeEndObject();
           g.writeFieldName("filters");
           Optional<FilterTiles> tiles = FilterTiles.of(model);
@@ -226,6 +224,19 @@ final class LiveJson {
           g.writeStringField("error", message);
           g.writeEndObject();
         });
+  }
+
+  /**
+   * The output rule in words: {@code values above 0.25}, {@code values above 0.25, less 0.25
+   * (shrink)}, then {@code , the top 200 of them} when there is a top-k.
+   */
+  static String describe(OutputSpec output) {
+    StringBuilder s = new StringBuilder("values above " + output.threshold());
+    if (output.rule() == OutputRule.SHRINK) {
+      s.append(", less ").append(output.threshold()).append(" (shrink)");
+    }
+    output.topK().ifPresent(k -> s.append(", the top ").append(k).append(" of them"));
+    return s.toString();
   }
 
   private static String describe(InputSpec input) {

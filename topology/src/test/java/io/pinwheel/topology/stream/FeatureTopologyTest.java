@@ -7,8 +7,11 @@ import io.pinwheel.client.FeatureRecord;
 import io.pinwheel.client.FeatureRecordSerde;
 import io.pinwheel.extractor.Encoder;
 import io.pinwheel.extractor.FrameDecoder;
+import io.pinwheel.extractor.RandomModels;
 import io.pinwheel.extractor.SparseCode;
 import io.pinwheel.extractor.model.EncoderModel;
+import io.pinwheel.extractor.model.OutputRule;
+import io.pinwheel.extractor.model.OutputSpec;
 import io.pinwheel.topology.config.PinwheelConfig;
 import io.pinwheel.topology.metrics.PinwheelMetrics;
 import io.pinwheel.topology.model.EncoderSource;
@@ -19,9 +22,11 @@ import io.pinwheel.topology.model.TestModels;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -177,6 +182,42 @@ class FeatureTopologyTest {
       assertThat(f.label())
           .isEqualTo(model.head().orElseThrow().labelOf(f.scores()))
           .isIn(TestModels.LABELS);
+    }
+  }
+
+  @Test
+  void shouldCarryEachValueAboveTheThresholdLessTheThresholdForAShrinkModel() throws Exception {
+    EncoderModel base = TestModels.model("test", 2);
+    byte[] image = TestFrames.png(40, 40, 1);
+    float[] dense;
+    try (Encoder encoder = new Encoder(base)) {
+      dense = encoder.encodeDense(new FrameDecoder(base.input()).decode(image));
+    }
+    float[] sorted = dense.clone();
+    Arrays.sort(sorted);
+    float threshold = sorted[sorted.length * 3 / 4];
+    EncoderModel model =
+        RandomModels.withOutput(
+            base, new OutputSpec(threshold, OptionalInt.empty(), OutputRule.SHRINK));
+    assertThat(registry.offer(TestModels.bytes(model), "v2", false).accepted()).isTrue();
+    pipe(image);
+
+    FeatureRecord f = decode(features.readRecord());
+
+    List<Integer> above = new ArrayList<>();
+    List<Float> shrunk = new ArrayList<>();
+    for (int i = 0; i < dense.length; i++) {
+      if (dense[i] > threshold) {
+        above.add(i);
+        shrunk.add(dense[i] - threshold);
+      }
+    }
+    assertThat(f.modelVersion()).isEqualTo(2);
+    assertThat(above).isNotEmpty();
+    assertThat(f.indices()).containsExactly(above.stream().mapToInt(i -> i).toArray());
+    assertThat(f.values()).hasSize(shrunk.size());
+    for (int j = 0; j < shrunk.size(); j++) {
+      assertThat(f.values()[j]).as("value %d", j).isEqualTo(shrunk.get(j));
     }
   }
 

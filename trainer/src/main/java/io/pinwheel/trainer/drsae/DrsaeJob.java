@@ -1,5 +1,6 @@
 package io.pinwheel.trainer.drsae;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pinwheel.extractor.Encoder;
 import io.pinwheel.extractor.FrameDecodeException;
@@ -21,10 +22,14 @@ import io.pinwheel.trainer.data.FashionMnist;
 import io.pinwheel.trainer.data.FrameSet;
 import io.pinwheel.trainer.data.GrayImages;
 import io.pinwheel.trainer.optim.Parameters;
+import io.pinwheel.trainer.run.EpochInfo;
+import io.pinwheel.trainer.run.Holdout;
 import io.pinwheel.trainer.run.JobResult;
 import io.pinwheel.trainer.run.JobSpecs;
 import io.pinwheel.trainer.run.Reports;
 import io.pinwheel.trainer.run.ResidentMemory;
+import io.pinwheel.trainer.run.StepInfo;
+import io.pinwheel.trainer.run.Term;
 import io.pinwheel.trainer.run.TrainingListener;
 import io.pinwheel.trainer.viz.FilterMosaic;
 import io.pinwheel.trainer.viz.LossPlot;
@@ -37,6 +42,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalDouble;
 
 /**
  * One run of {@code pinwheel train drsae}: reads labelled images, trains a {@link DrsaeModel} in
@@ -45,19 +52,23 @@ import java.util.Objects;
  * the decoder kept under {@code training/}.
  *
  * <p>Files written next to {@code out} ({@code F.pwe}): {@code F.pwe}, {@code F.atoms.png} (the
- * decoder atoms, categorical units first), {@code F.loss.png} (the loss terms and test accuracy by
- * epoch) and {@code F.report.json}.
+ * decoder atoms, categorical units first), {@code F.loss.png} (the loss terms and validation error
+ * by epoch) and {@code F.report.json}.
  *
- * <p>The test accuracy is measured twice, by the trainer's own forward pass and by the extractor
- * serving the written file; the report carries both ({@code testAccuracyTrainerGraph} keeps its
- * name from when the trainer's pass was a SameDiff graph), so a file that serves differently from
- * how it trained cannot pass unnoticed.
+ * <p>By default the model is fitted on the fit part of eval's split and every epoch's accuracy is
+ * the validation part's ({@link Holdout}); the test split is read and scored once, at the end, only
+ * when asked. Its accuracy is then measured twice, by the trainer's own forward pass and by the
+ * extractor serving the written file; the report carries both ({@code testAccuracyTrainerGraph}
+ * keeps its name from when the trainer's pass was a SameDiff graph), so a file that serves
+ * differently from how it trained cannot pass unnoticed.
  */
 public final class DrsaeJob {
-  /** Test examples whose codes decide which units are silent and measure the density. */
+  /**
+   * Held-out (else fit) examples whose codes decide which units are silent and measure the density.
+   */
   static final int ANALYSIS_EXAMPLES = 2000;
 
-  /** Test examples scored per pass of the trainer's own forward pass. */
+  /** Examples scored per pass of the trainer's own forward pass. */
   private static final int SCORING_BATCH = 1000;
 
   private DrsaeJob() {}
@@ -73,7 +84,9 @@ public final class DrsaeJob {
    * @param lambda the L1 weight λ, finite and ≥ 0
    * @param options phases, α, batch, rate, seed and threads
    * @param limit use at most this many training images (0 for all)
-   * @param testLimit score on at most this many test images (0 for all)
+   * @param testLimit score on at most this many test images (0 for all), with {@code holdout}'s
+   *     {@code scoreTest}
+   * @param holdout what is fitted on, what validates, and whether the test split is scored
    */
   public record Spec(
       DataSource data,
@@ -84,13 +97,15 @@ public final class DrsaeJob {
       double lambda,
       DrsaeOptions options,
       int limit,
-      int testLimit) {
+      int testLimit,
+      Holdout holdout) {
     /** Validates every field, naming each that is wrong. */
     public Spec {
       Objects.requireNonNull(data, "data");
       Objects.requireNonNull(out, "out");
       Objects.requireNonNull(name, "name");
       Objects.requireNonNull(options, "options");
+      Objects.requireNonNull(holdout, "holdout");
       List<String> bad = JobSpecs.problemsWithOut(out);
       if (units < 1 || units > 100_000) {
         bad.add("units must be in [1, 100000], got " + units);
@@ -129,18 +144,23 @@ public final class DrsaeJob {
               + " fashion-mnist:DIR (IDX files), not the image folder "
               + spec.data().describe());
     }
-    GrayImages train =
-        spec.limit() > 0
-            ? FashionMnist.read(f.dir(), FashionMnist.Split.TRAIN, spec.limit())
-            : FashionMnist.read(f.dir(), FashionMnist.Split.TRAIN);
-    GrayImages test =
-        spec.testLimit() > 0
-            ? FashionMnist.read(f.dir(), FashionMnist.Split.TEST, spec.testLimit())
-            : FashionMnist.read(f.dir(), FashionMnist.Split.TEST);
+    GrayImages all = FashionMnist.read(f.dir(), FashionMnist.Split.TRAIN);
+    Holdout.Parts parts = spec.holdout().cut(all, spec.limit());
+    GrayImages train = parts.fit();
+    // The test split is not even read unless it is to be scored.
+    Optional<GrayImages> test =
+        spec.holdout().scoreTest()
+            ? Optional.of(
+                spec.testLimit() > 0
+                    ? FashionMnist.read(f.dir(), FashionMnist.Split.TEST, spec.testLimit())
+                    : FashionMnist.read(f.dir(), FashionMnist.Split.TEST))
+            : Optional.empty();
     int classes = FashionMnist.CLASS_NAMES.length;
     InputSpec input = new InputSpec(train.height(), train.width(), 1, train.standardization());
     FrameSet trainFrames = FashionMnist.frames(train, input.normalize());
-    FrameSet testFrames = FashionMnist.frames(test, input.normalize());
+    Optional<GrayImages> validation = parts.validation();
+    Optional<FrameSet> validationFrames =
+        validation.map(v -> FashionMnist.frames(v, input.normalize()));
     int dim = trainFrames.frameSize();
     DrsaeConfig config = new DrsaeConfig(spec.units(), dim, classes, spec.steps(), spec.lambda());
     int version = ModelVersions.next(spec.out(), spec.name(), message -> {});
@@ -149,32 +169,68 @@ public final class DrsaeJob {
     provenance.put("trainer", "pinwheel-trainer drsae");
     provenance.put("dataset", spec.data().describe());
     provenance.put("examples", train.count());
+    provenance.set("split", spec.holdout().json(parts, all.count()));
     provenance.set("config", Reports.JSON.valueToTree(config));
     provenance.set("options", Reports.JSON.valueToTree(spec.options()));
     provenance.put("normalize", input.normalize().toString());
 
     List<ObjectNode> history = new ArrayList<>();
     DrsaeModel model = DrsaeModel.initial(config, spec.options().seed());
-    double trainerAccuracy;
+    OptionalDouble trainerAccuracy = OptionalDouble.empty();
     double trainSeconds;
     try (DrsaeGradients scoring =
         new DrsaeGradients(config, SCORING_BATCH, spec.options().threads())) {
       long trainStart = System.nanoTime();
+      // The validation accuracy of every epoch joins the progress line as a measure.
+      TrainingListener withValidation =
+          new TrainingListener() {
+            @Override
+            public void onStep(StepInfo step) {
+              listener.onStep(step);
+            }
+
+            @Override
+            public void onEpoch(EpochInfo e) {
+              JsonNode last = history.get(history.size() - 1).get("validationAccuracy");
+              listener.onEpoch(
+                  last == null
+                      ? e
+                      : new EpochInfo(
+                          e.epoch(),
+                          e.epochs(),
+                          e.phase(),
+                          e.loss(),
+                          e.terms(),
+                          List.of(new Term("validation accuracy", last.asDouble())),
+                          e.seconds(),
+                          e.residentMegabytes()));
+            }
+          };
       new DrsaeTrainer(spec.options(), train.height(), train.width())
           .train(
               model,
               trainFrames.data(),
               train.labels(),
-              listener,
+              withValidation,
               e -> {
                 ObjectNode h = Reports.JSON.valueToTree(e);
-                h.put(
-                    "testAccuracy",
-                    scoring.accuracy(model.parameters(), testFrames.data(), test.labels()));
+                validationFrames.ifPresent(
+                    v ->
+                        h.put(
+                            "validationAccuracy",
+                            scoring.accuracy(
+                                model.parameters(), v.data(), validation.get().labels())));
                 history.add(h);
               });
       trainSeconds = (System.nanoTime() - trainStart) / 1e9;
-      trainerAccuracy = scoring.accuracy(model.parameters(), testFrames.data(), test.labels());
+      if (test.isPresent()) {
+        trainerAccuracy =
+            OptionalDouble.of(
+                scoring.accuracy(
+                    model.parameters(),
+                    FashionMnist.frames(test.get(), input.normalize()).data(),
+                    test.get().labels()));
+      }
     }
     Parameters trained = model.parameters();
 
@@ -192,9 +248,23 @@ public final class DrsaeJob {
     OutputFiles.writeAtomically(EncoderFile.toBytes(encoder), spec.out());
     files.put("model", spec.out());
 
+    // The held-out part describes the code (density, silent units) when there is one, else the
+    // images fitted on; the test split only ever gives the accuracy asked for.
+    FrameSet describedFrames = validationFrames.orElse(trainFrames);
+    int[] describedLabels = validation.orElse(train).labels();
     Served served;
+    Optional<Served> tested;
     try {
-      served = serve(EncoderFile.read(spec.out()), testFrames, test.labels());
+      EncoderModel written = EncoderFile.read(spec.out());
+      served = serve(written, describedFrames, describedLabels);
+      tested =
+          test.isPresent()
+              ? Optional.of(
+                  serve(
+                      written,
+                      FashionMnist.frames(test.get(), input.normalize()),
+                      test.get().labels()))
+              : Optional.empty();
     } catch (InvalidModelException e) {
       throw new IllegalStateException("the model just written does not read back", e);
     }
@@ -221,14 +291,23 @@ public final class DrsaeJob {
     }
 
     ObjectNode report = Reports.start(spec.out(), encoder, spec.data().describe(), train.count());
-    report.put("testExamples", test.count());
+    report.set("split", spec.holdout().json(parts, all.count()));
     report.set("config", Reports.JSON.valueToTree(config));
     report.set("options", Reports.JSON.valueToTree(spec.options()));
     report.put("normalize", input.normalize().toString());
     report.put("codeShape", Arrays.toString(encoder.outputShape()));
-    report.put("testAccuracy", served.accuracy);
-    report.put("testAccuracyTrainerGraph", trainerAccuracy);
+    if (validation.isPresent()) {
+      report.put("validationAccuracy", served.accuracy);
+    } else {
+      report.put("fitAccuracy", served.accuracy);
+    }
+    if (tested.isPresent()) {
+      report.put("testExamples", test.get().count());
+      report.put("testAccuracy", tested.get().accuracy);
+      report.put("testAccuracyTrainerGraph", trainerAccuracy.orElseThrow());
+    }
     report.put("codeDensity", served.density);
+    report.put("codeDensityOn", validation.isPresent() ? "validation" : "fit");
     ObjectNode u = report.putObject("units");
     u.put("rule", "categorical: active and cos(encoder row, decoder column) below the threshold");
     u.put("threshold", units.threshold());
@@ -288,7 +367,7 @@ public final class DrsaeJob {
         }
       }
     } catch (FrameDecodeException e) {
-      throw new IllegalStateException("the trained model cannot encode its own test frames", e);
+      throw new IllegalStateException("the trained model cannot encode its own frames", e);
     }
     return new Served(
         right / (double) frames.count(), nonZero / ((double) analysed * units), active);
@@ -347,21 +426,27 @@ public final class DrsaeJob {
     double[] sparse = new double[n];
     double[] cls = new double[n];
     double[] err = new double[n];
+    boolean validated = history.get(0).has("validationAccuracy");
     for (int i = 0; i < n; i++) {
       ObjectNode h = history.get(i);
       x[i] = h.path("epoch").asDouble();
       rec[i] = h.path("terms").path("reconstruction").asDouble();
       sparse[i] = lambda * h.path("terms").path("sparsity").asDouble();
       cls[i] = h.path("terms").path("classification").asDouble();
-      err[i] = 100 * (1 - h.path("testAccuracy").asDouble());
+      err[i] = 100 * (1 - h.path("validationAccuracy").asDouble());
+    }
+    List<LossPlot.Series> series = new ArrayList<>();
+    series.add(new LossPlot.Series("reconstruction", x, rec));
+    series.add(new LossPlot.Series("lambda * L1", x, sparse));
+    series.add(new LossPlot.Series("cross-entropy", x, cls));
+    if (validated) {
+      series.add(new LossPlot.Series("validation error %", x, err));
     }
     return LossPlot.png(
-        List.of(
-            new LossPlot.Series("reconstruction", x, rec),
-            new LossPlot.Series("lambda * L1", x, sparse),
-            new LossPlot.Series("cross-entropy", x, cls),
-            new LossPlot.Series("test error %", x, err)),
-        "DrSAE loss terms (per example) and test error by epoch",
+        series,
+        validated
+            ? "DrSAE loss terms (per example) and validation error by epoch"
+            : "DrSAE loss terms (per example) by epoch",
         "epoch",
         800,
         480);

@@ -22,6 +22,11 @@ public record DataSplit(GrayImages fit, GrayImages validation, GrayImages test, 
   /** The seed {@code eval} cuts Fashion-MNIST's training split with. */
   public static final long DEFAULT_SEED = 15;
 
+  /**
+   * The share of the training images {@code eval} and the train commands hold out: 6,000 of 60,000.
+   */
+  public static final double DEFAULT_VALIDATION_FRACTION = 0.1;
+
   /** Validates the fields. */
   public DataSplit {
     Objects.requireNonNull(fit, "fit");
@@ -38,6 +43,19 @@ public record DataSplit(GrayImages fit, GrayImages validation, GrayImages test, 
    */
   public static DataSplit of(
       GrayImages train, GrayImages test, double validationFraction, long seed) {
+    Cut cut = cut(train, validationFraction, seed);
+    return new DataSplit(cut.fit(), cut.validation(), test, seed);
+  }
+
+  /**
+   * Cuts {@code train} into fit and validation parts, as {@link #of} does, for callers that leave
+   * the test set alone (the train commands).
+   *
+   * @param validationFraction the share of {@code train} held out for validation, in (0, 0.5]
+   * @param seed the shuffle's seed
+   * @throws IllegalArgumentException if the fraction is out of range or leaves either part empty
+   */
+  public static Cut cut(GrayImages train, double validationFraction, long seed) {
     if (!(validationFraction > 0 && validationFraction <= 0.5)) {
       throw new IllegalArgumentException(
           "validationFraction must be in (0, 0.5], got " + validationFraction);
@@ -67,7 +85,21 @@ public record DataSplit(GrayImages fit, GrayImages validation, GrayImages test, 
     int[] fit = Arrays.copyOfRange(order, held, n);
     Arrays.sort(validation);
     Arrays.sort(fit);
-    return new DataSplit(train.select(fit), train.select(validation), test, seed);
+    return new Cut(train.select(fit), train.select(validation));
+  }
+
+  /**
+   * The training images cut in two.
+   *
+   * @param fit the images models and probes are fitted on
+   * @param validation the images choices are made on
+   */
+  public record Cut(GrayImages fit, GrayImages validation) {
+    /** Validates the fields. */
+    public Cut {
+      Objects.requireNonNull(fit, "fit");
+      Objects.requireNonNull(validation, "validation");
+    }
   }
 
   /** The sizes and seed, as reports record them. */

@@ -3,6 +3,7 @@ package io.pinwheel.trainer.eval;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pinwheel.extractor.model.EncoderModel;
+import io.pinwheel.extractor.model.OutputRule;
 import io.pinwheel.trainer.data.GrayImages;
 import io.pinwheel.trainer.viz.LossPlot;
 import java.nio.FloatBuffer;
@@ -17,10 +18,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * Accuracy and retrieval against code density: the model's code before its output rule, cut by a
  * global threshold chosen on the fit images so that a target share of values stays non-zero (the
- * output rule {@code threshold} at that density), for targets from 0.02 to 0.5. At each density a
- * probe (fixed L2 and epochs) is fitted on the fit part and scored on the validation part, and
- * shift-by-1 retrieval@1 (four directions, centred cosine) is scored on validation images. Every
- * figure is a validation figure: the sweep is a basis for choosing the rule, not a test result.
+ * output rule {@code threshold} at that density), for targets from 0.02 to 0.5, and emitted as an
+ * {@link OutputRule} says (the model's own unless another is asked for: keep leaves the values
+ * above the threshold as they are, shrink subtracts the threshold). At each density a probe (fixed
+ * L2 and epochs) is fitted on the fit part and scored on the validation part, and shift-by-1
+ * retrieval@1 (four directions, centred cosine) is scored on validation images. Every figure is a
+ * validation figure: the sweep is a basis for choosing the rule, not a test result.
  */
 public final class DensitySweep {
   /** The code densities aimed at. */
@@ -54,6 +57,7 @@ public final class DensitySweep {
    * @param model the model's name
    * @param version its version
    * @param split the images behind the figures (test images are not used)
+   * @param outputRule the rule applied at every density ({@code keep} or {@code shrink})
    * @param l2 the probe's L2 strength (chosen on validation for the model's own rule)
    * @param epochs the probe's epochs
    * @param retrievalImages validation images retrieval was scored among
@@ -63,6 +67,7 @@ public final class DensitySweep {
       String model,
       int version,
       DataSplit.Sizes split,
+      String outputRule,
       double l2,
       int epochs,
       int retrievalImages,
@@ -70,6 +75,7 @@ public final class DensitySweep {
     /** Copies the list. */
     public Report {
       Objects.requireNonNull(model, "model");
+      Objects.requireNonNull(outputRule, "outputRule");
       points = List.copyOf(points);
     }
 
@@ -91,7 +97,7 @@ public final class DensitySweep {
           List.of(
               new LossPlot.Series("probe accuracy (validation)", x, acc),
               new LossPlot.Series("shift-1 retrieval@1 (validation)", x, ret)),
-          model + " v" + version + ": accuracy and retrieval vs code density",
+          model + " v" + version + ", " + outputRule + " rule: accuracy and retrieval vs density",
           "code density",
           720,
           440);
@@ -106,8 +112,8 @@ public final class DensitySweep {
   }
 
   /**
-   * {@link #run(EncoderModel, DataSplit, EvalOptions, double, int, List, EvalProgress)} over the
-   * standard {@link #TARGETS}.
+   * {@link #run(EncoderModel, DataSplit, EvalOptions, double, int, List, OutputRule, EvalProgress)}
+   * over the standard {@link #TARGETS} with the model's own rule.
    */
   public static Report run(
       EncoderModel model,
@@ -116,7 +122,7 @@ public final class DensitySweep {
       double l2,
       int epochs,
       EvalProgress progress) {
-    return run(model, split, options, l2, epochs, TARGETS, progress);
+    return run(model, split, options, l2, epochs, TARGETS, model.output().rule(), progress);
   }
 
   /**
@@ -127,6 +133,7 @@ public final class DensitySweep {
    * @param l2 the probe's L2 strength
    * @param epochs the probe's epochs
    * @param densities the densities aimed at, each in (0, 1], at least one; swept densest first
+   * @param rule what a value above each density's threshold emits
    * @throws IllegalArgumentException if {@code densities} is empty or holds a value outside (0, 1]
    */
   public static Report run(
@@ -136,6 +143,7 @@ public final class DensitySweep {
       double l2,
       int epochs,
       List<Double> densities,
+      OutputRule rule,
       EvalProgress progress) {
     if (densities.isEmpty()) {
       throw new IllegalArgumentException("densities must hold at least one value");
@@ -167,6 +175,8 @@ public final class DensitySweep {
         List<Double> targets = new ArrayList<>(densities);
         targets.sort((a, b) -> Double.compare(b, a));
         int step = 2;
+        // The threshold the fit and validation codes have been shrunk by so far.
+        float shrunkBy = 0;
         for (double target : targets) {
           progress.step(
               String.format(
@@ -175,9 +185,12 @@ public final class DensitySweep {
               total);
           float threshold = Math.max(0, quantile(sample, 1 - target));
           // Thresholds only rise along the sweep (densest first), so cutting in place is the
-          // same as cutting the original codes.
-          cut(fit, threshold);
-          cut(val, threshold);
+          // same as cutting the original codes; shrinking what was shrunk by the last threshold
+          // by the rise in threshold is the same as shrinking them, up to float rounding.
+          float by = rule == OutputRule.SHRINK ? threshold - shrunkBy : threshold;
+          apply(fit, rule, by);
+          apply(val, rule, by);
+          shrunkBy = threshold;
           LinearProbe p =
               LinearProbe.fit(
                   fit,
@@ -187,10 +200,10 @@ public final class DensitySweep {
           double acc = p.accuracy(val, split.validation().labels());
           List<Invariance.Centred> found = new ArrayList<>();
           try (INDArray o = orig.dup()) {
-            cut(o, threshold);
+            apply(o, rule, threshold);
             for (INDArray m : moved) {
               try (INDArray mc = m.dup()) {
-                cut(mc, threshold);
+                apply(mc, rule, threshold);
                 found.add(Invariance.centred(o, mc));
               }
             }
@@ -209,7 +222,15 @@ public final class DensitySweep {
         }
       }
     }
-    return new Report(model.name(), model.version(), split.sizes(), l2, epochs, retrieval, points);
+    return new Report(
+        model.name(),
+        model.version(),
+        split.sizes(),
+        rule.wireName(),
+        l2,
+        epochs,
+        retrieval,
+        points);
   }
 
   /** Up to {@link #SAMPLE} values of {@code codes}, drawn with a fixed seed, sorted. */
@@ -240,19 +261,18 @@ public final class DensitySweep {
     return sorted[i];
   }
 
-  /** Sets every value not above {@code threshold} to 0, in place. */
-  static void cut(INDArray codes, float threshold) {
+  /**
+   * Applies {@code rule} with {@code threshold} in place ({@link OutputRule#applyInPlace}): every
+   * value not above it becomes 0, and shrink subtracts it from the others.
+   */
+  static void apply(INDArray codes, OutputRule rule, float threshold) {
     FloatBuffer b = codes.data().asNioFloat();
     int size = (int) codes.length();
     float[] chunk = new float[Math.min(size, 1 << 16)];
     for (int at = 0; at < size; at += chunk.length) {
       int len = Math.min(chunk.length, size - at);
       b.get(at, chunk, 0, len);
-      for (int i = 0; i < len; i++) {
-        if (!(chunk[i] > threshold)) {
-          chunk[i] = 0;
-        }
-      }
+      rule.applyInPlace(chunk, 0, len, threshold);
       b.put(at, chunk, 0, len);
     }
   }

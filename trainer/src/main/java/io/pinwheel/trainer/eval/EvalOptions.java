@@ -57,7 +57,7 @@ public record EvalOptions(
   }
 
   /** The default validation share: 6,000 of Fashion-MNIST's 60,000 training images. */
-  public static final double VALIDATION_FRACTION = 0.1;
+  public static final double VALIDATION_FRACTION = DataSplit.DEFAULT_VALIDATION_FRACTION;
 
   /** Validates every field; messages name the field. */
   public EvalOptions {

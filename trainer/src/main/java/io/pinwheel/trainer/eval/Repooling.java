@@ -1,12 +1,14 @@
 package io.pinwheel.trainer.eval;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pinwheel.extractor.model.EncoderModel;
 import io.pinwheel.extractor.model.L2PoolLayer;
 import io.pinwheel.extractor.model.Layer;
+import io.pinwheel.extractor.model.OutputRule;
 import io.pinwheel.extractor.model.OutputSpec;
 import io.pinwheel.trainer.data.DataException;
 import io.pinwheel.trainer.data.GrayImages;
@@ -93,6 +95,7 @@ public final class Repooling {
    *
    * @param name the new model's name
    * @param version the new model's version
+   * @param outputRule the new model's output rule (the threshold is placed the same way for each)
    * @throws DataException if no photograph is usable
    * @throws IllegalArgumentException if the pool does not fit, or density is not in (0, 1)
    */
@@ -101,6 +104,7 @@ public final class Repooling {
       int window,
       int stride,
       double density,
+      OutputRule outputRule,
       List<Path> photos,
       Stability.Camera camera,
       int threads,
@@ -143,8 +147,8 @@ public final class Repooling {
             Instant.now(),
             pooled.input(),
             pooled.layers(),
-            new OutputSpec(threshold, model.output().topK()),
-            provenance(model, window, stride, density, threshold, rule, used),
+            new OutputSpec(threshold, model.output().topK(), outputRule),
+            provenance(model, window, stride, density, threshold, outputRule, rule, used),
             model.trainingTensors());
     return new Result(out, threshold, passed, frames.count(), used, skipped);
   }
@@ -155,6 +159,7 @@ public final class Repooling {
       int stride,
       double density,
       float threshold,
+      OutputRule outputRule,
       String rule,
       List<String> photographs) {
     ObjectNode training;
@@ -163,15 +168,21 @@ public final class Repooling {
     } catch (JsonProcessingException | ClassCastException e) {
       training = JSON.createObjectNode();
     }
+    // A model repooled before keeps that record under this one's "earlier".
+    JsonNode earlier = training.remove("repooled");
     ObjectNode r = training.putObject("repooled");
     r.put("from", model.name() + " v" + model.version());
     r.put("poolWindow", window);
     r.put("poolStride", stride);
     r.put("density", density);
     r.put("threshold", threshold);
+    r.put("outputRule", outputRule.wireName());
     r.put("thresholdRule", rule);
     ArrayNode p = r.putArray("photographs");
     photographs.forEach(p::add);
+    if (earlier != null) {
+      r.set("earlier", earlier);
+    }
     return training.toString();
   }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pinwheel.extractor.Normalizer;
 import io.pinwheel.extractor.OpenCv;
 import io.pinwheel.extractor.model.EncoderModel;
+import io.pinwheel.extractor.model.OutputRule;
 import io.pinwheel.trainer.data.DataException;
 import io.pinwheel.trainer.data.GrayImages;
 import java.nio.FloatBuffer;
@@ -40,12 +41,12 @@ import org.opencv.imgproc.Imgproc;
  * (centring: non-negative codes are otherwise alike even for unrelated frames), then the cosine
  * between frames t and t + k is averaged over t and over sequences, for each lag k.
  *
- * <p>The output rule sweep ({@link RulePoint}) asks what the rule costs: for code densities from
+ * <p>The output rule sweep ({@link RulePoint}) asks what each rule costs: for code densities from
  * 0.02 to 0.5 it takes the threshold that lets that share of the pooled values through on these
- * frames and scores the code the model's rule would emit with it (values above kept as they are,
- * the rest zeroed) next to the code a soft threshold would give (max(p − τ, 0), which moves
- * continuously as a value crosses the threshold). Run it on validation photographs to choose a
- * threshold; the soft rule is a what-if, not something {@code serve} emits.
+ * frames and scores the code the {@link OutputRule#KEEP} rule emits with it (values above kept as
+ * they are, the rest zeroed) next to the code the {@link OutputRule#SHRINK} rule emits (max(p − τ,
+ * 0), which moves continuously as a value crosses the threshold), whichever rule the model has. Run
+ * it on validation photographs to choose a rule and a threshold.
  */
 public final class Stability {
   private static final String NO_PHOTOGRAPHS =
@@ -120,9 +121,9 @@ public final class Stability {
    * @param targetDensity the share of pooled values the threshold was placed to let through
    * @param threshold that threshold: values strictly above it pass
    * @param density the share that does pass (ties at the threshold can make it smaller)
-   * @param kept the centred cosine at each lag of {@link #LAGS} for the code the model's rule gives
-   *     with this threshold (values above kept, the rest zeroed)
-   * @param shrunk the same for the soft threshold max(p − threshold, 0)
+   * @param kept the centred cosine at each lag of {@link #LAGS} for the code the {@link
+   *     OutputRule#KEEP} rule gives with this threshold (values above kept, the rest zeroed)
+   * @param shrunk the same for the {@link OutputRule#SHRINK} rule, max(p − threshold, 0)
    */
   public record RulePoint(
       double targetDensity,
@@ -143,6 +144,8 @@ public final class Stability {
    * @param model the model's name
    * @param version its version
    * @param normalization the model's input normalization (what {@code normalized} means)
+   * @param outputRule the model's output rule ({@code keep} or {@code shrink}), which {@code
+   *     emitted} applies
    * @param photographs the photographs used, as given
    * @param skipped the files left out (not an image, or too small), each with the reason
    * @param camera how the camera moved
@@ -158,6 +161,7 @@ public final class Stability {
       String model,
       int version,
       String normalization,
+      String outputRule,
       List<String> photographs,
       List<String> skipped,
       Camera camera,
@@ -168,6 +172,7 @@ public final class Stability {
       List<RulePoint> ruleSweep) {
     /** Copies the lists. */
     public Report {
+      Objects.requireNonNull(outputRule, "outputRule");
       photographs = List.copyOf(photographs);
       skipped = List.copyOf(skipped);
       lags = List.copyOf(lags);
@@ -192,7 +197,8 @@ public final class Stability {
               Locale.ROOT,
               "model %s v%d; %d photographs (%d files skipped), a pan (%d px/frame) and a zoom (%.1f%%/frame) of %d"
                   + " frames each%ncentred cosine between frames k apart (mean over all frames"
-                  + " subtracted); emitted code density %.4f; encoding %.2f ms/frame%n%n",
+                  + " subtracted); output rule %s; emitted code density %.4f; encoding %.2f"
+                  + " ms/frame%n%n",
               model,
               version,
               photographs.size(),
@@ -200,6 +206,7 @@ public final class Stability {
               camera.panStep(),
               100 * camera.zoomStep(),
               camera.frames(),
+              outputRule,
               emittedDensity,
               encodeMillisPerFrame));
       s.append(String.format(Locale.ROOT, "%-28s %-6s", "representation", "motion"));
@@ -221,7 +228,7 @@ public final class Stability {
             String.format(
                 Locale.ROOT,
                 "%noutput rule sweep over these frames (both motions): threshold for each density;"
-                    + " kept = the model's rule, shrunk = max(p - threshold, 0)%n"));
+                    + " keep = values above it as they are, shrink = max(p - threshold, 0)%n"));
         s.append(
             String.format(
                 Locale.ROOT, "%-8s %-11s %-8s %-7s", "target", "threshold", "density", "rule"));
@@ -237,8 +244,8 @@ public final class Stability {
                   p.targetDensity(),
                   p.threshold(),
                   p.density());
-          line(s, head, "kept", p.kept(), 28);
-          line(s, "", "shrunk", p.shrunk(), 28);
+          line(s, head, OutputRule.KEEP.wireName(), p.kept(), 28);
+          line(s, "", OutputRule.SHRINK.wireName(), p.shrunk(), 28);
         }
       }
       return s.toString();
@@ -381,6 +388,7 @@ public final class Stability {
         model.name(),
         model.version(),
         model.input().normalize().toString(),
+        model.output().rule().wireName(),
         used,
         skipped,
         camera,
@@ -394,8 +402,8 @@ public final class Stability {
   /**
    * The output rule sweep over pooled codes before the rule: for each of {@link #SWEEP_DENSITIES},
    * the threshold that lets that share of values through, and the centred cosine (both motions) of
-   * the kept and the shrunk codes. The first {@code pans} sequences of {@code perSequence} rows are
-   * pans, the rest zooms.
+   * the codes the keep and the shrink rules emit with it. The first {@code pans} sequences of
+   * {@code perSequence} rows are pans, the rest zooms.
    */
   static List<RulePoint> ruleSweep(INDArray pooled, int pans, int perSequence) {
     float[] values = pooled.data().asFloat();
@@ -403,29 +411,24 @@ public final class Stability {
     List<RulePoint> out = new ArrayList<>();
     for (double target : SWEEP_DENSITIES) {
       float threshold = DensitySweep.quantile(sample, 1 - target);
+      long passed = 0;
+      for (float v : values) {
+        passed += v > threshold ? 1 : 0;
+      }
       // One buffer, filled for each rule in turn: the codes can be large.
       float[] ruled = new float[values.length];
-      long passed = 0;
-      for (int i = 0; i < values.length; i++) {
-        boolean pass = values[i] > threshold;
-        ruled[i] = pass ? values[i] : 0;
-        passed += pass ? 1 : 0;
-      }
       long[] shape = pooled.shape();
-      List<Double> keptCosine;
-      List<Double> shrunkCosine;
-      try (INDArray k = Nd4j.create(ruled, shape)) {
-        keptCosine = row("kept", k, pans, perSequence).all();
-      }
-      for (int i = 0; i < values.length; i++) {
-        ruled[i] = Math.max(values[i] - threshold, 0);
-      }
-      try (INDArray k = Nd4j.create(ruled, shape)) {
-        shrunkCosine = row("shrunk", k, pans, perSequence).all();
+      List<List<Double>> cosines = new ArrayList<>();
+      for (OutputRule rule : List.of(OutputRule.KEEP, OutputRule.SHRINK)) {
+        System.arraycopy(values, 0, ruled, 0, values.length);
+        rule.applyInPlace(ruled, 0, ruled.length, threshold);
+        try (INDArray k = Nd4j.create(ruled, shape)) {
+          cosines.add(row(rule.wireName(), k, pans, perSequence).all());
+        }
       }
       out.add(
           new RulePoint(
-              target, threshold, (double) passed / values.length, keptCosine, shrunkCosine));
+              target, threshold, (double) passed / values.length, cosines.get(0), cosines.get(1)));
     }
     return out;
   }

@@ -7,6 +7,7 @@ import io.pinwheel.extractor.model.EncoderModel;
 import io.pinwheel.extractor.model.FloatTensor;
 import io.pinwheel.extractor.model.InputSpec;
 import io.pinwheel.extractor.model.Normalization;
+import io.pinwheel.extractor.model.OutputRule;
 import io.pinwheel.trainer.ModelVersions;
 import io.pinwheel.trainer.OutputFiles;
 import io.pinwheel.trainer.data.DataException;
@@ -212,6 +213,7 @@ public final class LateralJob {
                             Math.min(THRESHOLD_FRAMES, THRESHOLD_VALUES / perFrame))));
               },
               o.density(),
+              OutputRule.KEEP,
               "the served values",
               provenance);
       EncoderModel model = chosen.model();

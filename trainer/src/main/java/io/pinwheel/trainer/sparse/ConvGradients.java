@@ -49,7 +49,7 @@ public final class ConvGradients implements AutoCloseable {
   public static final List<String> PARAMETERS = List.of(ENCODER, BIAS, GAIN, DECODER);
 
   /** Chunks hold about this many code positions: large products, small scratch. */
-  static final int TARGET_COLUMNS = Integer.getInteger("tc", 4096);
+  static final int TARGET_COLUMNS = 4096;
 
   /**
    * The shapes of one training problem.

@@ -13,6 +13,7 @@ import io.pinwheel.extractor.model.InputSpec;
 import io.pinwheel.extractor.model.InvalidModelException;
 import io.pinwheel.extractor.model.L2PoolLayer;
 import io.pinwheel.extractor.model.Layer;
+import io.pinwheel.extractor.model.OutputRule;
 import io.pinwheel.extractor.model.OutputSpec;
 import io.pinwheel.trainer.data.FrameSet;
 import io.pinwheel.trainer.optim.Parameters;
@@ -22,6 +23,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.function.Function;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -223,10 +225,11 @@ public final class ModelExport {
 
   /**
    * The trained model with the output threshold that lets about {@code density} of its values
-   * through: {@code export} builds it once with threshold 0 to measure on {@code frames} (chosen
-   * from that model, whose output shape they may depend on), then again with the {@link
-   * #thresholdForDensity} threshold, which goes into {@code provenance} as {@code threshold} with
-   * the {@code thresholdRule} that chose it, before the second build.
+   * through, and {@code outputRule}: {@code export} builds it once with threshold 0 to measure on
+   * {@code frames} (chosen from that model, whose output shape they may depend on), then again with
+   * the {@link #thresholdForDensity} threshold, which goes into {@code provenance} as {@code
+   * threshold} with the {@code thresholdRule} that chose it and the {@code outputRule}, before the
+   * second build. The threshold is placed the same way for either rule.
    *
    * @param values what the quantile is of, as the rule should name it (e.g. "pooled values")
    * @throws IllegalStateException if the model cannot encode the frames it was trained on
@@ -235,6 +238,7 @@ public final class ModelExport {
       Function<OutputSpec, EncoderModel> export,
       Function<EncoderModel, FrameSet> frames,
       double density,
+      OutputRule outputRule,
       String values,
       ObjectNode provenance) {
     EncoderModel unthresholded = export.apply(OutputSpec.threshold(0f));
@@ -257,7 +261,11 @@ public final class ModelExport {
             + " of outputs pass";
     provenance.put("threshold", chosen.value());
     provenance.put("thresholdRule", rule);
-    return new AtDensity(export.apply(OutputSpec.threshold(chosen.value())), chosen, rule);
+    provenance.put("outputRule", outputRule.wireName());
+    return new AtDensity(
+        export.apply(new OutputSpec(chosen.value(), OptionalInt.empty(), outputRule)),
+        chosen,
+        rule);
   }
 
   /**

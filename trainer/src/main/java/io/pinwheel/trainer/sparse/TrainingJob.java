@@ -12,6 +12,7 @@ import io.pinwheel.extractor.model.InvalidModelException;
 import io.pinwheel.extractor.model.L2PoolLayer;
 import io.pinwheel.extractor.model.Layer;
 import io.pinwheel.extractor.model.Normalization;
+import io.pinwheel.extractor.model.OutputRule;
 import io.pinwheel.extractor.model.OutputSpec;
 import io.pinwheel.trainer.ModelVersions;
 import io.pinwheel.trainer.OutputFiles;
@@ -25,6 +26,7 @@ import io.pinwheel.trainer.data.ImageFolder;
 import io.pinwheel.trainer.data.PatchSampler;
 import io.pinwheel.trainer.optim.Parameters;
 import io.pinwheel.trainer.run.EpochInfo;
+import io.pinwheel.trainer.run.Holdout;
 import io.pinwheel.trainer.run.JobResult;
 import io.pinwheel.trainer.run.JobSpecs;
 import io.pinwheel.trainer.run.Reports;
@@ -92,6 +94,11 @@ public final class TrainingJob {
    * @param stackOn an encoder whose layers stay frozen and feed the trained stage, which is added
    *     on top of them; its input (size, channels, normalization) is the new model's input, and
    *     training uses whole frames
+   * @param holdout for Fashion-MNIST, what is fitted on and what validates ({@link Holdout}); image
+   *     folders are trained on whole, so it must be {@link Holdout#DEFAULT} for them, and a folder
+   *     split (scripts/natural-splits.sh) keeps validation photographs in a folder of their own
+   * @param outputRule what a pooled value above the output threshold emits in the written model
+   *     (the threshold is placed at the options' density either way)
    */
   public record Spec(
       DataSource data,
@@ -104,7 +111,9 @@ public final class TrainingJob {
       int patches,
       int limit,
       boolean resume,
-      Optional<Path> stackOn) {
+      Optional<Path> stackOn,
+      Holdout holdout,
+      OutputRule outputRule) {
     /** Validates the fields that options do not cover, naming each. */
     public Spec {
       Objects.requireNonNull(data, "data");
@@ -113,7 +122,14 @@ public final class TrainingJob {
       Objects.requireNonNull(options, "options");
       Objects.requireNonNull(normalization, "normalization");
       Objects.requireNonNull(stackOn, "stackOn");
+      Objects.requireNonNull(holdout, "holdout");
+      Objects.requireNonNull(outputRule, "outputRule");
       List<String> bad = JobSpecs.problemsWithOut(out);
+      if (data instanceof DataSource.FolderSource && !holdout.equals(Holdout.DEFAULT)) {
+        bad.add(
+            "an image folder has no validation or test split to hold out: give the validation"
+                + " photographs a folder of their own (scripts/natural-splits.sh)");
+      }
       if (size < options.kernel() || size > 8192) {
         bad.add("size must be between the kernel (" + options.kernel() + ") and 8192, got " + size);
       }
@@ -208,7 +224,10 @@ public final class TrainingJob {
                 StepCurve.series(
                     "total", s -> s.term("reconstruction") + o.lambda() * s.term("sparsity"))));
     long trainStart = System.nanoTime();
-    List<EpochMap> maps = train(run, state, curve, listener, clock);
+    List<TrainState.EpochStats> validationHistory = new ArrayList<>();
+    List<EpochMap> maps = new ArrayList<>();
+    Optional<TrainState.EpochStats> tested =
+        train(run, state, curve, listener, clock, validationHistory, maps);
     double trainSeconds = (System.nanoTime() - trainStart) / 1e9;
 
     Instant now = clock.instant();
@@ -217,6 +236,7 @@ public final class TrainingJob {
             output -> run.model(state, now, output, false),
             unthresholded -> data.thresholdFrames,
             o.density(),
+            spec.outputRule(),
             "pooled values",
             run.provenance);
     EncoderModel model = chosen.model();
@@ -225,6 +245,12 @@ public final class TrainingJob {
     files.put("model", spec.out());
     files.put("checkpoint", spec.checkpoint());
     ObjectNode report = report(run, model, chosen, state);
+    // Image folders hold nothing out: their report has no validation history at all.
+    if (!validationHistory.isEmpty()) {
+      report.set("validationHistory", validationHistory(validationHistory));
+    }
+    // Scored once, after training, only with --score-test.
+    tested.ifPresent(t -> report.set("test", validationHistory(List.of(t)).get(0)));
     if (!maps.isEmpty()) {
       report.set("topographyHistory", topographyHistory(maps));
     }
@@ -238,6 +264,7 @@ public final class TrainingJob {
     provenance.put("trainer", "pinwheel-trainer conv-group-sparse-ae");
     provenance.put("dataset", spec.data().describe());
     provenance.put("examples", data.images);
+    provenance.set("split", data.split);
     provenance.set("options", Reports.JSON.valueToTree(optionsJson(spec.options())));
     provenance.put("normalize", data.input.normalize().toString());
     provenance.put("patch", spec.patch());
@@ -262,18 +289,24 @@ public final class TrainingJob {
   private record EpochMap(int epoch, Topography map) {}
 
   /**
-   * Trains the remaining epochs, writing the checkpoint after each; for a first stage with
-   * topographic pooling, measures the orientation map after each too (shown as the epoch's
-   * measures) and returns those figures, else an empty list.
+   * Trains the remaining epochs, writing the checkpoint after each, adding the held-out energy
+   * after each to {@code validationHistory} when there is a validation split and, for a first stage
+   * with topographic pooling, the orientation map's figures after each to {@code maps} (both also
+   * shown as the epoch's measures); returns the test split's energy when it is scored.
    */
-  private static List<EpochMap> train(
-      Run run, TrainState state, StepCurve curve, TrainingListener listener, Clock clock) {
+  private static Optional<TrainState.EpochStats> train(
+      Run run,
+      TrainState state,
+      StepCurve curve,
+      TrainingListener listener,
+      Clock clock,
+      List<TrainState.EpochStats> validationHistory,
+      List<EpochMap> maps) {
     OutputSpec provisional = OutputSpec.threshold(0f);
     Optional<int[]> torus =
         run.options().pooling() instanceof Pooling.Topographic t && run.base().isEmpty()
             ? Optional.of(new int[] {t.rows(), t.cols()})
             : Optional.empty();
-    List<EpochMap> maps = new ArrayList<>();
     TrainingListener both =
         new TrainingListener() {
           @Override
@@ -284,21 +317,29 @@ public final class TrainingJob {
 
           @Override
           public void onEpoch(EpochInfo epoch) {
-            if (torus.isEmpty()) {
+            if (validationHistory.isEmpty() && torus.isEmpty()) {
               listener.onEpoch(epoch);
               return;
             }
-            Parameters p = state.parameters;
-            Topography map =
-                Topography.of(
-                    FloatTensor.of(p.shape(ConvGradients.ENCODER), p.get(ConvGradients.ENCODER)),
-                    torus.get()[0],
-                    torus.get()[1]);
-            maps.add(new EpochMap(epoch.epoch(), map));
             List<Term> measures = new ArrayList<>(epoch.measures());
-            measures.add(new Term("pinwheels", map.pinwheels()));
-            measures.add(new Term("neighbour difference (deg)", map.neighbourDifferenceDegrees()));
-            map.wavelength().ifPresent(w -> measures.add(new Term("wavelength (cells)", w)));
+            if (!validationHistory.isEmpty()) {
+              TrainState.EpochStats v = validationHistory.get(validationHistory.size() - 1);
+              measures.add(new Term("validation loss", v.loss()));
+              measures.add(new Term("validation unreconstructed", v.relativeError()));
+            }
+            if (torus.isPresent()) {
+              Parameters p = state.parameters;
+              Topography map =
+                  Topography.of(
+                      FloatTensor.of(p.shape(ConvGradients.ENCODER), p.get(ConvGradients.ENCODER)),
+                      torus.get()[0],
+                      torus.get()[1]);
+              maps.add(new EpochMap(epoch.epoch(), map));
+              measures.add(new Term("pinwheels", map.pinwheels()));
+              measures.add(
+                  new Term("neighbour difference (deg)", map.neighbourDifferenceDegrees()));
+              map.wavelength().ifPresent(w -> measures.add(new Term("wavelength (cells)", w)));
+            }
             listener.onEpoch(
                 new EpochInfo(
                     epoch.epoch(),
@@ -312,7 +353,13 @@ public final class TrainingJob {
           }
         };
     Path checkpoint = run.spec().checkpoint();
-    try (StackInputs below = run.base().map(StackInputs::new).orElse(null)) {
+    TrainOptions o = run.options();
+    try (StackInputs below = run.base().map(StackInputs::new).orElse(null);
+        HeldOutEnergy validation =
+            run.data()
+                .validation
+                .map(v -> new HeldOutEnergy(below == null ? v : below.apply(v), o))
+                .orElse(null)) {
       ConvTrainer trainer =
           below == null
               ? new ConvTrainer(run.options())
@@ -322,6 +369,9 @@ public final class TrainingJob {
           state,
           both,
           s -> {
+            if (validation != null) {
+              validationHistory.add(validation.stats(s));
+            }
             EncoderModel ckpt = run.model(s, clock.instant(), provisional, true);
             try {
               OutputFiles.writeAtomically(EncoderFile.toBytes(ckpt), checkpoint);
@@ -329,8 +379,14 @@ public final class TrainingJob {
               throw new UncheckedIOException("cannot write checkpoint " + checkpoint, e);
             }
           });
+      if (run.data().test.isEmpty()) {
+        return Optional.empty();
+      }
+      FrameSet test = run.data().test.get();
+      try (HeldOutEnergy once = new HeldOutEnergy(below == null ? test : below.apply(test), o)) {
+        return Optional.of(once.stats(state));
+      }
     }
-    return maps;
   }
 
   /** The report's {@code topographyHistory}: the map's figures after each epoch of this run. */
@@ -355,6 +411,7 @@ public final class TrainingJob {
       Run run, EncoderModel model, ModelExport.AtDensity chosen, TrainState state) {
     Spec spec = run.spec();
     ObjectNode report = Reports.start(spec.out(), model, spec.data().describe(), run.data().images);
+    report.set("split", run.data().split);
     // Files of the folder that did not decode, with why: nothing read is silently left out.
     ArrayNode skipped = report.putArray("skipped");
     run.data()
@@ -368,6 +425,7 @@ public final class TrainingJob {
     report.put("codeShape", Arrays.toString(model.outputShape()));
     report.put("threshold", chosen.threshold().value());
     report.put("thresholdRule", chosen.rule());
+    report.put("outputRule", model.output().rule().wireName());
     report.put("codeDensity", chosen.threshold().density());
     if (!state.history.isEmpty()) {
       TrainState.EpochStats last = state.history.get(state.history.size() - 1);
@@ -455,15 +513,17 @@ public final class TrainingJob {
       FrameSet thresholdFrames,
       int images,
       boolean patched,
-      List<ImageFolder.Skipped> skipped) {}
+      List<ImageFolder.Skipped> skipped,
+      Optional<FrameSet> validation,
+      Optional<FrameSet> test,
+      ObjectNode split) {}
 
   private static Prepared prepare(Spec spec, Optional<InputSpec> baseInput) throws DataException {
     TrainOptions o = spec.options();
     if (spec.data() instanceof DataSource.FashionMnistSource f) {
-      GrayImages images =
-          spec.limit() > 0
-              ? FashionMnist.read(f.dir(), FashionMnist.Split.TRAIN, spec.limit())
-              : FashionMnist.read(f.dir(), FashionMnist.Split.TRAIN);
+      GrayImages all = FashionMnist.read(f.dir(), FashionMnist.Split.TRAIN);
+      Holdout.Parts parts = spec.holdout().cut(all, spec.limit());
+      GrayImages images = parts.fit();
       if (baseInput.isPresent()
           && (baseInput.get().height() != images.height()
               || baseInput.get().width() != images.width()
@@ -493,7 +553,13 @@ public final class TrainingJob {
           frames.slice(0, Math.min(THRESHOLD_FRAMES, frames.count())),
           images.count(),
           false,
-          List.of());
+          List.of(),
+          parts.validation().map(v -> FashionMnist.frames(v, n)),
+          spec.holdout().scoreTest()
+              ? Optional.of(
+                  FashionMnist.frames(FashionMnist.read(f.dir(), FashionMnist.Split.TEST), n))
+              : Optional.empty(),
+          spec.holdout().json(parts, all.count()));
     }
     DataSource.FolderSource folder = (DataSource.FolderSource) spec.data();
     if (baseInput.isEmpty() && spec.normalization().isEmpty()) {
@@ -524,14 +590,18 @@ public final class TrainingJob {
         all.slice(0, Math.min(THRESHOLD_FRAMES, all.count())),
         all.count(),
         patched,
-        loaded.skipped());
+        loaded.skipped(),
+        Optional.empty(),
+        Optional.empty(),
+        Holdout.folderJson(folder.dir()));
   }
 
   private static void checkResumable(EncoderModel ckpt, ObjectNode provenance, Path path)
       throws InvalidModelException {
     ObjectNode old = ModelExport.provenance(ckpt);
     // Everything but the epoch count and the density must match: a run may be resumed to train
-    // for longer, or (with no more epochs) just to pick the output threshold for another density.
+    // for longer, or (with no more epochs) just to pick the output threshold for another density
+    // (the output rule is not an option of the run, so it may change too).
     ObjectNode oldOptions = ((ObjectNode) old.path("options")).deepCopy();
     ObjectNode newOptions = ((ObjectNode) provenance.path("options")).deepCopy();
     for (String free : List.of("epochs", "density")) {
@@ -549,6 +619,25 @@ public final class TrainingJob {
               + newOptions
               + " (resume with the same options, or start afresh without --resume)");
     }
+    // The split must match, whether the test split is scored at the end or not; as text, for the
+    // same reason as the options.
+    ObjectNode oldSplit =
+        old.path("split").isObject() ? ((ObjectNode) old.get("split")).deepCopy() : null;
+    ObjectNode newSplit = ((ObjectNode) provenance.get("split")).deepCopy();
+    newSplit.remove("testScored");
+    if (oldSplit != null) {
+      oldSplit.remove("testScored");
+    }
+    if (oldSplit == null || !oldSplit.toString().equals(newSplit.toString())) {
+      throw new InvalidModelException(
+          "cannot resume from "
+              + path
+              + ": the training images were "
+              + (oldSplit == null ? "not recorded (a checkpoint from before issue 15)" : oldSplit)
+              + ", now "
+              + newSplit
+              + " (resume with the same data and --fit-on, or start afresh without --resume)");
+    }
     for (String key : List.of("dataset", "normalize", "patch", "patchesPerEpoch", "stackedOn")) {
       if (!Objects.equals(old.get(key), provenance.get(key))) {
         throw new InvalidModelException(
@@ -562,6 +651,74 @@ public final class TrainingJob {
                 + provenance.get(key)
                 + " (resume with the same data and options, or start afresh without --resume)");
       }
+    }
+  }
+
+  /** The validation history without wall times and memory, which belong to the training epochs. */
+  private static ArrayNode validationHistory(List<TrainState.EpochStats> history) {
+    ArrayNode a = Reports.JSON.createArrayNode();
+    for (TrainState.EpochStats h : history) {
+      a.addObject()
+          .put("epoch", h.epoch())
+          .put("reconstruction", h.reconstruction())
+          .put("sparsity", h.sparsity())
+          .put("loss", h.loss())
+          .put("relativeError", h.relativeError());
+    }
+    return a;
+  }
+
+  /**
+   * The energy's terms on held-out frames (validation after every epoch; test once, with {@code
+   * --score-test}): the same energy training minimises, on images it never fitted, by a gradient
+   * engine of its own.
+   */
+  private static final class HeldOutEnergy implements AutoCloseable {
+    private static final int SLICE = 500;
+    private final FrameSet frames;
+    private final ConvGradients gradients;
+    private final double lambda;
+
+    HeldOutEnergy(FrameSet frames, TrainOptions o) {
+      this.frames = frames;
+      this.lambda = o.lambda();
+      this.gradients =
+          new ConvGradients(
+              new ConvGradients.Geometry(
+                  frames.channels(), frames.height(), frames.width(), o.kernel(), o.filters()),
+              o.pooling().layer(o.filters(), o.poolWindow(), o.poolStride()),
+              o.lambda(),
+              o.epsilon(),
+              o.threads());
+    }
+
+    TrainState.EpochStats stats(TrainState state) {
+      long start = System.nanoTime();
+      double rec = 0;
+      double sparse = 0;
+      double signal = 0;
+      for (int from = 0; from < frames.count(); from += SLICE) {
+        int to = Math.min(frames.count(), from + SLICE);
+        ConvGradients.Terms t =
+            gradients.terms(state.parameters, frames.slice(from, to).data(), to - from);
+        rec += t.reconstruction() * (to - from);
+        sparse += t.sparsity() * (to - from);
+        signal += t.signal() * (to - from);
+      }
+      int n = frames.count();
+      return new TrainState.EpochStats(
+          state.epochsDone,
+          rec / n,
+          sparse / n,
+          (rec + lambda * sparse) / n,
+          signal > 0 ? rec / signal : 0,
+          (System.nanoTime() - start) / 1e9,
+          ResidentMemory.megabytes());
+    }
+
+    @Override
+    public void close() {
+      gradients.close();
     }
   }
 

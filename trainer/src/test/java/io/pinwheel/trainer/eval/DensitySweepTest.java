@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.offset;
 
 import io.pinwheel.extractor.model.EncoderModel;
+import io.pinwheel.extractor.model.OutputRule;
 import io.pinwheel.trainer.GaborModelOptions;
 import io.pinwheel.trainer.InitialModels;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 class DensitySweepTest {
   private static final EncoderModel MODEL =
@@ -62,6 +65,7 @@ class DensitySweepTest {
             1e-4,
             1,
             List.of(0.1, 0.3),
+            OutputRule.KEEP,
             EvalProgress.NONE);
     assertThat(two.points())
         .extracting(DensitySweep.Point::targetDensity)
@@ -75,8 +79,60 @@ class DensitySweepTest {
     org.assertj.core.api.Assertions.assertThatThrownBy(
             () ->
                 DensitySweep.run(
-                    MODEL, split, EvalOptions.defaults(), 1e-4, 1, List.of(1.5), EvalProgress.NONE))
+                    MODEL,
+                    split,
+                    EvalOptions.defaults(),
+                    1e-4,
+                    1,
+                    List.of(1.5),
+                    OutputRule.KEEP,
+                    EvalProgress.NONE))
         .hasMessageContaining("densities must be in (0, 1]");
+  }
+
+  @Test
+  void shouldApplyTheModelsOwnRuleByDefault() {
+    assertThat(sweep.outputRule()).isEqualTo("keep");
+    assertThat(sweep.toJson()).contains("\"outputRule\":\"keep\"");
+  }
+
+  @Test
+  void shouldPassTheSameShareOfValuesWhenShrinkingAsWhenKeeping() {
+    DataSplit split =
+        DataSplit.of(Synthetic.gratings(40, 28, 1), Synthetic.gratings(10, 28, 2), 0.25, 15);
+    EvalOptions options =
+        EvalOptions.defaults()
+            .withInvarianceImages(4)
+            .withProbe(LinearProbe.Options.defaults().withEpochs(1));
+    List<Double> densities = List.of(0.3, 0.1);
+    DensitySweep.Report keep =
+        DensitySweep.run(
+            MODEL, split, options, 1e-4, 1, densities, OutputRule.KEEP, EvalProgress.NONE);
+    DensitySweep.Report shrink =
+        DensitySweep.run(
+            MODEL, split, options, 1e-4, 1, densities, OutputRule.SHRINK, EvalProgress.NONE);
+
+    assertThat(shrink.outputRule()).isEqualTo("shrink");
+    for (int i = 0; i < densities.size(); i++) {
+      assertThat(shrink.points().get(i).threshold()).isEqualTo(keep.points().get(i).threshold());
+      assertThat(shrink.points().get(i).validationDensity())
+          .isCloseTo(keep.points().get(i).validationDensity(), offset(1e-3));
+    }
+  }
+
+  @Test
+  void shouldShrinkInStepsAsMuchAsShrinkingOnceUpToRounding() {
+    float[] v = {0f, 0.1f, 0.35f, 0.5f, 0.9f, 3.7f};
+    try (INDArray steps = Nd4j.create(v.clone(), new long[] {1, v.length});
+        INDArray once = Nd4j.create(v.clone(), new long[] {1, v.length})) {
+      DensitySweep.apply(steps, OutputRule.SHRINK, 0.2f);
+      DensitySweep.apply(steps, OutputRule.SHRINK, 0.4f - 0.2f);
+      DensitySweep.apply(once, OutputRule.SHRINK, 0.4f);
+
+      assertThat(steps.toFloatVector()).containsExactly(once.toFloatVector(), offset(1e-6f));
+      assertThat(once.toFloatVector())
+          .containsExactly(new float[] {0f, 0f, 0f, 0.1f, 0.5f, 3.3f}, offset(1e-6f));
+    }
   }
 
   @Test

@@ -9,6 +9,7 @@ import io.pinwheel.extractor.Encoder;
 import io.pinwheel.extractor.model.EncoderFile;
 import io.pinwheel.extractor.model.EncoderModel;
 import io.pinwheel.extractor.model.InvalidModelException;
+import io.pinwheel.extractor.model.OutputRule;
 import io.pinwheel.trainer.Pooling;
 import io.pinwheel.trainer.data.DataSource;
 import io.pinwheel.trainer.data.FashionMnist;
@@ -16,6 +17,7 @@ import io.pinwheel.trainer.data.FrameSet;
 import io.pinwheel.trainer.data.GrayImages;
 import io.pinwheel.trainer.data.Idx;
 import io.pinwheel.trainer.run.EpochInfo;
+import io.pinwheel.trainer.run.Holdout;
 import io.pinwheel.trainer.run.JobResult;
 import io.pinwheel.trainer.run.StepInfo;
 import io.pinwheel.trainer.run.Term;
@@ -61,7 +63,9 @@ class TrainingJobTest {
         1,
         0,
         resume,
-        Optional.empty());
+        Optional.empty(),
+        Holdout.DEFAULT,
+        OutputRule.KEEP);
   }
 
   @Test
@@ -82,7 +86,9 @@ class TrainingJobTest {
             1,
             0,
             false,
-            Optional.of(first.files().get("model")));
+            Optional.of(first.files().get("model")),
+            Holdout.DEFAULT,
+            OutputRule.KEEP);
     JobResult second = TrainingJob.run(stacked, QUIET, CLOCK);
     EncoderModel served = EncoderFile.read(second.files().get("model"));
     EncoderModel base = EncoderFile.read(first.files().get("model"));
