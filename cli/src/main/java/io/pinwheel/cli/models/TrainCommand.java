@@ -32,7 +32,9 @@ import picocli.CommandLine.Spec;
           + " the encoder serves, over disjoint (block:M) or topographic (topo:RxC:K) groups.",
       "Writes FILE.pwe (the encoder; the decoder is kept under training/), FILE.ckpt.pwe"
           + " (checkpoint for --resume), FILE.filters.png, FILE.loss.png, FILE.report.json and,"
-          + " for topographic groups, FILE.orientation.png.",
+          + " for topographic groups, FILE.orientation.png; for those the report and each"
+          + " epoch's progress line give the orientation map's pinwheels, neighbour difference and"
+          + " wavelength.",
       "Frames are normalized as the extractor will serve them (--normalize, LCN with sigma 2 by"
           + " default). Image folders are decoded to --size and trained on random --patch patches.",
       "Prints one JSON line describing what was written; progress goes to standard error.",
@@ -76,7 +78,8 @@ public final class TrainCommand implements Callable<Integer> {
       paramLabel = "SPEC",
       converter = InitModelCommand.PoolingConverter.class,
       description = {
-        "Pooling groups: block:M or topo:RxC:K[:SIGMA] (RxC must equal --filters).",
+        "Pooling groups: block:M or topo:RxC:K[:SIGMA] (RxC must equal --filters; SIGMA"
+            + " weights each KxK neighbourhood by a Gaussian of that many torus cells).",
         "Default: ${DEFAULT-VALUE}."
       })
   Pooling groups;
@@ -173,6 +176,18 @@ public final class TrainCommand implements Callable<Integer> {
   @Mixin HoldoutOptions holdout;
 
   @Option(
+      names = "--start-lattice",
+      defaultValue = "0",
+      paramLabel = "F",
+      description = {
+        "Topographic groups: start the filters as Gabor patches whose orientation map on the torus"
+            + " is a square lattice of 4*F*F pinwheels (F periods along each side, at least four"
+            + " cells a period) instead of random patches of the data; training then moves them"
+            + " freely. 0 starts from data patches. Default: ${DEFAULT-VALUE}."
+      })
+  int startLattice;
+
+  @Option(
       names = "--stack-on",
       paramLabel = "BASE.pwe",
       description = {
@@ -212,7 +227,8 @@ public final class TrainCommand implements Callable<Integer> {
                       learningRate,
                       density,
                       seed.seed(),
-                      output.threads());
+                      output.threads(),
+                      startLattice);
               String modelName = output.modelName();
               return new TrainingJob.Spec(
                   data.source(),

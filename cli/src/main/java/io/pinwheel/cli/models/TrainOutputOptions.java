@@ -177,7 +177,7 @@ public final class TrainOutputOptions {
                             + ": "
                             + k.path("reason").asText()));
     ObjectNode summary = report.deepCopy();
-    summary.remove("history");
+    summary.remove(List.of("history", "topographyHistory"));
     int status = ExitCodes.OK;
     if (publishTo != null) {
       try {

@@ -214,6 +214,45 @@ class TrainCommandTest {
     assertThat(cli.lines()).isEmpty();
   }
 
+  private Cli trainLattice(Path data, String groups, int filters) {
+    return Cli.run(
+        "train",
+        "--data",
+        "fashion-mnist:" + data,
+        "--out",
+        dir.resolve("g.pwe").toString(),
+        "--filters",
+        Integer.toString(filters),
+        "--kernel",
+        "5",
+        "--groups",
+        groups,
+        "--epochs",
+        "1",
+        "--batch",
+        "16",
+        "--threads",
+        "1",
+        "--start-lattice",
+        "1");
+  }
+
+  @Test
+  void shouldRefuseAStartLatticeWithoutATorus() throws Exception {
+    Cli cli = trainLattice(Idx.gratings(dir.resolve("idx"), 16, 4), "block:2", 8);
+
+    assertThat(cli.exitCode()).isEqualTo(2);
+    assertThat(cli.err()).contains("startLattice needs topographic pooling");
+  }
+
+  @Test
+  void shouldRecordTheStartLatticeInTheReportsOptions() throws Exception {
+    Cli cli = trainLattice(Idx.gratings(dir.resolve("idx"), 16, 4), "topo:4x4:1", 16);
+
+    assertThat(cli.exitCode()).as(cli.err()).isZero();
+    assertThat(cli.lines().get(0).get("options").get("startLattice").asInt()).isEqualTo(1);
+  }
+
   @Test
   void shouldReportEveryInvalidOptionAtOnce() {
     Cli cli =

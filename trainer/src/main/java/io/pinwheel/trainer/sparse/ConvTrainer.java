@@ -1,6 +1,7 @@
 package io.pinwheel.trainer.sparse;
 
 import io.pinwheel.extractor.model.L2PoolLayer;
+import io.pinwheel.trainer.Pooling;
 import io.pinwheel.trainer.data.FrameSet;
 import io.pinwheel.trainer.optim.Adam;
 import io.pinwheel.trainer.optim.Parameters;
@@ -246,6 +247,22 @@ public final class ConvTrainer {
   private void calibrate(ConvGradients gradients, Parameters p, FrameSet data) {
     FrameSet sample = below(data.slice(0, Math.min(data.count(), 256)));
     seedFiltersWithPatches(p, sample, gradients.geometry());
+    if (options.startLattice() > 0 && options.pooling() instanceof Pooling.Topographic t) {
+      PinwheelStart.fill(
+          p.get(ConvGradients.ENCODER),
+          t.rows(),
+          t.cols(),
+          options.startLattice(),
+          options.kernel(),
+          gradients.geometry().channels(),
+          options.seed() ^ 0x9E3779B97F4A7C15L);
+      System.arraycopy(
+          p.get(ConvGradients.ENCODER),
+          0,
+          p.get(ConvGradients.DECODER),
+          0,
+          p.get(ConvGradients.ENCODER).length);
+    }
     float[] bias = p.get(ConvGradients.BIAS);
     float[] gain = p.get(ConvGradients.GAIN);
     Arrays.fill(bias, 0f);

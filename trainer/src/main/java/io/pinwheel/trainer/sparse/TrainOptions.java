@@ -22,6 +22,9 @@ import java.util.Objects;
  * @param density the fraction of pooled outputs the output threshold lets through, on training data
  * @param seed seeds the initial filters, the batch order and the patches
  * @param threads native (BLAS/OpenMP) threads for training
+ * @param startLattice 0 to start the filters from random patches of the data; F > 0 (topographic
+ *     pooling only, 4F at most the torus side) to start them as Gabor patches whose orientation map
+ *     on the torus is a lattice of 4F² pinwheels ({@link PinwheelStart})
  */
 public record TrainOptions(
     int filters,
@@ -36,7 +39,8 @@ public record TrainOptions(
     double learningRate,
     double density,
     long seed,
-    int threads) {
+    int threads,
+    int startLattice) {
 
   /** Validates every field, listing every problem in one message. */
   public TrainOptions {
@@ -62,6 +66,24 @@ public record TrainOptions(
         "learningRate must be finite and > 0, got " + learningRate);
     check(bad, density > 0 && density <= 1, "density must be in (0, 1], got " + density);
     check(bad, threads >= 1, "threads must be >= 1, got " + threads);
+    check(bad, startLattice >= 0, "startLattice must be >= 0, got " + startLattice);
+    if (startLattice > 0) {
+      if (pooling instanceof Pooling.Topographic t) {
+        check(
+            bad,
+            4 * startLattice <= Math.min(t.rows(), t.cols()),
+            "startLattice "
+                + startLattice
+                + " needs a torus at least "
+                + 4 * startLattice
+                + " cells a side (four a period), got "
+                + t.rows()
+                + "x"
+                + t.cols());
+      } else {
+        bad.add("startLattice needs topographic pooling (topo:RxC:K), got " + pooling.spec());
+      }
+    }
     if (bad.isEmpty()) {
       try {
         pooling.layer(filters, poolWindow, poolStride);
@@ -78,6 +100,38 @@ public record TrainOptions(
     if (!bad.isEmpty()) {
       throw new IllegalArgumentException(String.join("; ", bad));
     }
+  }
+
+  /** Options that start the filters from random patches of the data (startLattice 0). */
+  public TrainOptions(
+      int filters,
+      int kernel,
+      Pooling pooling,
+      int poolWindow,
+      int poolStride,
+      double lambda,
+      double epsilon,
+      int epochs,
+      int batch,
+      double learningRate,
+      double density,
+      long seed,
+      int threads) {
+    this(
+        filters,
+        kernel,
+        pooling,
+        poolWindow,
+        poolStride,
+        lambda,
+        epsilon,
+        epochs,
+        batch,
+        learningRate,
+        density,
+        seed,
+        threads,
+        0);
   }
 
   private static void check(List<String> bad, boolean ok, String message) {

@@ -37,6 +37,7 @@ import io.pinwheel.trainer.run.Term;
 import io.pinwheel.trainer.run.TrainingListener;
 import io.pinwheel.trainer.viz.FilterMosaic;
 import io.pinwheel.trainer.viz.OrientationMap;
+import io.pinwheel.trainer.viz.Topography;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -224,8 +225,9 @@ public final class TrainingJob {
                     "total", s -> s.term("reconstruction") + o.lambda() * s.term("sparsity"))));
     long trainStart = System.nanoTime();
     List<TrainState.EpochStats> validationHistory = new ArrayList<>();
+    List<EpochMap> maps = new ArrayList<>();
     Optional<TrainState.EpochStats> tested =
-        train(run, state, curve, listener, clock, validationHistory);
+        train(run, state, curve, listener, clock, validationHistory, maps);
     double trainSeconds = (System.nanoTime() - trainStart) / 1e9;
 
     Instant now = clock.instant();
@@ -249,6 +251,9 @@ public final class TrainingJob {
     }
     // Scored once, after training, only with --score-test.
     tested.ifPresent(t -> report.set("test", validationHistory(List.of(t)).get(0)));
+    if (!maps.isEmpty()) {
+      report.set("topographyHistory", topographyHistory(maps));
+    }
     pictures(run, state, curve, files, report);
     return Reports.finish(report, model, spec.out(), files, trainSeconds, started);
   }
@@ -280,15 +285,28 @@ public final class TrainingJob {
     return TrainState.initial(channels, spec.options());
   }
 
-  /** Trains the remaining epochs, writing the checkpoint after each. */
+  /** The orientation map's figures after one epoch of this run. */
+  private record EpochMap(int epoch, Topography map) {}
+
+  /**
+   * Trains the remaining epochs, writing the checkpoint after each, adding the held-out energy
+   * after each to {@code validationHistory} when there is a validation split and, for a first stage
+   * with topographic pooling, the orientation map's figures after each to {@code maps} (both also
+   * shown as the epoch's measures); returns the test split's energy when it is scored.
+   */
   private static Optional<TrainState.EpochStats> train(
       Run run,
       TrainState state,
       StepCurve curve,
       TrainingListener listener,
       Clock clock,
-      List<TrainState.EpochStats> validationHistory) {
+      List<TrainState.EpochStats> validationHistory,
+      List<EpochMap> maps) {
     OutputSpec provisional = OutputSpec.threshold(0f);
+    Optional<int[]> torus =
+        run.options().pooling() instanceof Pooling.Topographic t && run.base().isEmpty()
+            ? Optional.of(new int[] {t.rows(), t.cols()})
+            : Optional.empty();
     TrainingListener both =
         new TrainingListener() {
           @Override
@@ -299,14 +317,29 @@ public final class TrainingJob {
 
           @Override
           public void onEpoch(EpochInfo epoch) {
-            if (validationHistory.isEmpty()) {
+            if (validationHistory.isEmpty() && torus.isEmpty()) {
               listener.onEpoch(epoch);
               return;
             }
-            TrainState.EpochStats v = validationHistory.get(validationHistory.size() - 1);
             List<Term> measures = new ArrayList<>(epoch.measures());
-            measures.add(new Term("validation loss", v.loss()));
-            measures.add(new Term("validation unreconstructed", v.relativeError()));
+            if (!validationHistory.isEmpty()) {
+              TrainState.EpochStats v = validationHistory.get(validationHistory.size() - 1);
+              measures.add(new Term("validation loss", v.loss()));
+              measures.add(new Term("validation unreconstructed", v.relativeError()));
+            }
+            if (torus.isPresent()) {
+              Parameters p = state.parameters;
+              Topography map =
+                  Topography.of(
+                      FloatTensor.of(p.shape(ConvGradients.ENCODER), p.get(ConvGradients.ENCODER)),
+                      torus.get()[0],
+                      torus.get()[1]);
+              maps.add(new EpochMap(epoch.epoch(), map));
+              measures.add(new Term("pinwheels", map.pinwheels()));
+              measures.add(
+                  new Term("neighbour difference (deg)", map.neighbourDifferenceDegrees()));
+              map.wavelength().ifPresent(w -> measures.add(new Term("wavelength (cells)", w)));
+            }
             listener.onEpoch(
                 new EpochInfo(
                     epoch.epoch(),
@@ -354,6 +387,23 @@ public final class TrainingJob {
         return Optional.of(once.stats(state));
       }
     }
+  }
+
+  /** The report's {@code topographyHistory}: the map's figures after each epoch of this run. */
+  private static ArrayNode topographyHistory(List<EpochMap> maps) {
+    ArrayNode history = Reports.JSON.createArrayNode();
+    for (EpochMap m : maps) {
+      ObjectNode o = history.addObject();
+      o.put("epoch", m.epoch());
+      o.put("pinwheels", m.map().pinwheels());
+      o.put("meanNeighbourOrientationDifferenceDegrees", m.map().neighbourDifferenceDegrees());
+      o.put("meanSelectivity", m.map().meanSelectivity());
+      m.map().wavelength().ifPresent(w -> o.put("wavelengthCells", w));
+      m.map()
+          .pinwheelsPerWavelengthSquared()
+          .ifPresent(d -> o.put("pinwheelsPerWavelengthSquared", d));
+    }
+    return history;
   }
 
   /** The report's figures: data, options, threshold, final loss terms, history, progress. */
@@ -686,6 +736,9 @@ public final class TrainingJob {
     m.put("learningRate", o.learningRate());
     m.put("density", o.density());
     m.put("seed", o.seed());
+    if (o.startLattice() > 0) {
+      m.put("startLattice", o.startLattice());
+    }
     return m;
   }
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pinwheel.extractor.model.EncoderFile;
 import io.pinwheel.extractor.model.EncoderModel;
+import io.pinwheel.extractor.model.FloatTensor;
 import io.pinwheel.extractor.model.InputSpec;
 import io.pinwheel.extractor.model.Normalization;
 import io.pinwheel.extractor.model.OutputSpec;
@@ -14,6 +15,7 @@ import io.pinwheel.trainer.data.FashionMnist;
 import io.pinwheel.trainer.data.FrameSet;
 import io.pinwheel.trainer.optim.Parameters;
 import io.pinwheel.trainer.run.TrainingListener;
+import io.pinwheel.trainer.viz.OrientationMap;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -29,6 +31,28 @@ class ConvTrainerTest {
 
   private static TrainState train(TrainOptions o, TrainState start) {
     return new ConvTrainer(o).train(e -> DATA, start, TrainingListener.silent(), s -> {});
+  }
+
+  @Test
+  void shouldStartFromThePinwheelLatticeWhenAsked() {
+    TrainOptions o =
+        new TrainOptions(
+            16, 5, Pooling.parse("topo:4x4:1"), 2, 2, 0.1, 1e-4, 1, 16, 0.01, 0.2, 42, 1, 1);
+    TrainState state = TrainState.initial(1, o);
+    ConvTrainer trainer = new ConvTrainer(o);
+
+    try (ConvTrainer.Session session = trainer.session(DATA)) {
+      session.calibrate(state.parameters, DATA);
+    }
+
+    Parameters p = state.parameters;
+    double[] orientation =
+        OrientationMap.orientations(
+            OrientationMap.tunings(
+                FloatTensor.of(
+                    p.shape(ConvGradients.ENCODER), p.get(ConvGradients.ENCODER).clone())));
+    assertThat(OrientationMap.pinwheels(orientation, 4, 4)).isEqualTo(4);
+    assertThat(p.get(ConvGradients.DECODER)).containsExactly(p.get(ConvGradients.ENCODER));
   }
 
   @Test

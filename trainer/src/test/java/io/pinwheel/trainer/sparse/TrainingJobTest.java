@@ -16,15 +16,20 @@ import io.pinwheel.trainer.data.FashionMnist;
 import io.pinwheel.trainer.data.FrameSet;
 import io.pinwheel.trainer.data.GrayImages;
 import io.pinwheel.trainer.data.Idx;
+import io.pinwheel.trainer.run.EpochInfo;
 import io.pinwheel.trainer.run.Holdout;
 import io.pinwheel.trainer.run.JobResult;
+import io.pinwheel.trainer.run.StepInfo;
+import io.pinwheel.trainer.run.Term;
 import io.pinwheel.trainer.run.TrainingListener;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -140,6 +145,52 @@ class TrainingJobTest {
     assertThat(wavelength).isPositive();
     assertThat(topo.get("pinwheelsPerWavelengthSquared").asDouble())
         .isCloseTo(topo.get("pinwheels").asInt() * wavelength * wavelength / 8, within(1e-9));
+  }
+
+  @Test
+  void shouldReportTheOrientationMapAfterEveryEpoch() throws Exception {
+    JobResult r = TrainingJob.run(spec(data(), "topo:2x4:1", 2, false), QUIET, CLOCK);
+    JsonNode history = r.report().get("topographyHistory");
+    JsonNode last = history.get(1);
+    JsonNode topo = r.report().get("topography");
+
+    assertThat(history).hasSize(2);
+    assertThat(history.get(0).get("epoch").asInt()).isEqualTo(1);
+    assertThat(last.get("epoch").asInt()).isEqualTo(2);
+    assertThat(last.get("pinwheels").asInt()).isEqualTo(topo.get("pinwheels").asInt());
+    assertThat(last.get("meanNeighbourOrientationDifferenceDegrees").asDouble())
+        .isEqualTo(topo.get("meanNeighbourOrientationDifferenceDegrees").asDouble());
+    assertThat(last.get("wavelengthCells").asDouble())
+        .isEqualTo(topo.get("wavelengthCells").asDouble());
+  }
+
+  @Test
+  void shouldShowTheOrientationMapAmongEachEpochsMeasures() throws Exception {
+    List<EpochInfo> epochs = new ArrayList<>();
+    TrainingListener recording =
+        new TrainingListener() {
+          @Override
+          public void onStep(StepInfo step) {}
+
+          @Override
+          public void onEpoch(EpochInfo epoch) {
+            epochs.add(epoch);
+          }
+        };
+
+    TrainingJob.run(spec(data(), "topo:2x4:1", 1, false), recording, CLOCK);
+
+    assertThat(epochs).hasSize(1);
+    assertThat(epochs.get(0).measures())
+        .extracting(Term::name)
+        .contains("pinwheels", "neighbour difference (deg)");
+  }
+
+  @Test
+  void shouldLeaveTheTopographyHistoryOutForBlockGroups() throws Exception {
+    JobResult r = TrainingJob.run(spec(data(), "block:2", 1, false), QUIET, CLOCK);
+
+    assertThat(r.report().has("topographyHistory")).isFalse();
   }
 
   @Test

@@ -8,6 +8,7 @@ import io.pinwheel.extractor.model.FloatTensor;
 import io.pinwheel.trainer.GaborBank;
 import io.pinwheel.trainer.viz.OrientationMap.Pinwheel;
 import io.pinwheel.trainer.viz.OrientationMap.Tuning;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
@@ -306,6 +307,66 @@ class OrientationMapTest {
         OrientationMap.pinwheelDensity(OrientationMap.pinwheels(o, 32, 32), wavelength, 32, 32);
 
     assertThat(density).isCloseTo(4, within(1e-4));
+  }
+
+  /**
+   * θ = arg(z)/2 for z a Gaussian random field on the side × side torus whose wave vectors all lie
+   * in the ring 7.5 ≤ |k| ≤ 8.5 cycles per side (each with a complex Gaussian amplitude): Λ ≈
+   * side/8, and such a field has π zeros per Λ² on average (Wolf and Geisel 1998), the density
+   * Kaschube et al. (Science 2010) found in cortex.
+   */
+  private static double[] ringSpectrumMap(int side, Random random) {
+    List<int[]> waves = new ArrayList<>();
+    for (int u = -side / 2; u < side / 2; u++) {
+      for (int v = -side / 2; v < side / 2; v++) {
+        double k = Math.hypot(u, v);
+        if (k >= 7.5 && k <= 8.5) {
+          waves.add(new int[] {u, v});
+        }
+      }
+    }
+    double[] re = new double[side * side];
+    double[] im = new double[side * side];
+    for (int[] w : waves) {
+      double a = random.nextGaussian();
+      double b = random.nextGaussian();
+      for (int r = 0; r < side; r++) {
+        for (int c = 0; c < side; c++) {
+          double phase = 2 * Math.PI * (w[0] * c + w[1] * r) / (double) side;
+          re[r * side + c] += a * Math.cos(phase) - b * Math.sin(phase);
+          im[r * side + c] += a * Math.sin(phase) + b * Math.cos(phase);
+        }
+      }
+    }
+    double[] o = new double[side * side];
+    for (int i = 0; i < o.length; i++) {
+      double theta = Math.atan2(im[i], re[i]) / 2;
+      o[i] = theta < 0 ? theta + Math.PI : theta;
+    }
+    return o;
+  }
+
+  @Test
+  void shouldFindAboutPiPinwheelsPerSquaredWavelengthInARandomMapWithARingSpectrum() {
+    Random random = new Random(15);
+    double sum = 0;
+    int maps = 6;
+    for (int i = 0; i < maps; i++) {
+      double[] o = ringSpectrumMap(64, random);
+      double wavelength = OrientationMap.dominantWavelength(o, 64, 64).getAsDouble();
+      sum +=
+          OrientationMap.pinwheelDensity(OrientationMap.pinwheels(o, 64, 64), wavelength, 64, 64);
+    }
+
+    assertThat(sum / maps).isCloseTo(Math.PI, within(0.2));
+  }
+
+  @Test
+  void shouldMeasureTheWavelengthOfARandomMapWithARingSpectrum() {
+    double[] o = ringSpectrumMap(64, new Random(16));
+
+    assertThat(OrientationMap.dominantWavelength(o, 64, 64).getAsDouble())
+        .isCloseTo(8, within(0.2));
   }
 
   @Test
