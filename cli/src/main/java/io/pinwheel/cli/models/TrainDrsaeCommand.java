@@ -135,11 +135,11 @@ public final class TrainDrsaeCommand implements Callable<Integer> {
       paramLabel = "EPOCHS",
       description = {
         "At the end of each of the first EPOCHS epochs (not the last of the run), re-initialise"
-            + " the units that fire on none of 2,000 training images: each takes the"
-            + " reconstruction residual of an image drawn in proportion to its squared error as"
-            + " its decoder atom and encoder direction, a threshold at which it fires as often as"
-            + " the other units, no lateral or classifier weights and fresh Adam moments"
-            + " (0: never).",
+            + " the units that fire on none of 2,000 training images: each restarts from the"
+            + " reconstruction residual of an image drawn in proportion to its squared error (its"
+            + " direction d as decoder atom and encoder row, -d'D as lateral inputs, so the unit"
+            + " codes what the others leave, threshold lambda/2), with no effect on the other units"
+            + " or the classifier until trained, and fresh Adam moments (0: never).",
         "Default: ${DEFAULT-VALUE}."
       })
   int reviveDead;

@@ -8,7 +8,6 @@ import io.pinwheel.trainer.run.ResidentMemory;
 import io.pinwheel.trainer.run.StepInfo;
 import io.pinwheel.trainer.run.Term;
 import io.pinwheel.trainer.run.TrainingListener;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.SplittableRandom;
@@ -26,15 +25,15 @@ import java.util.function.ObjIntConsumer;
  * <p>Units can fall silent early (the L1 term raises their threshold faster than the reconstruction
  * term finds them a use) and then never fire again: a unit that never fires gets no gradient. With
  * {@link DrsaeOptions#reviveEpochs} the trainer revives them at the end of the first epochs ({@link
- * Session#revive}): a unit that fires on none of {@value #REVIVAL_SAMPLE} training inputs gets, as
- * its decoder atom, the unit-norm residual x − D z of an input drawn with probability proportional
- * to its squared reconstruction error (without replacement, so two units never get the same one),
- * and the same direction as its encoder row, scaled to {@value #REVIVAL_ENCODER_SCALE} of the mean
- * norm of the firing units' rows; its threshold is set so it fires on as large a share of the
- * sample as the firing units do on average; its row and column of S and its classifier weights are
- * zeroed, so it changes no other unit's code nor the scores until training gives it a role; its
- * Adam moments are cleared, and its entries of the parameter average, when one is kept, take the
- * new values.
+ * Session#revive}): a unit that fires on none of {@value #REVIVAL_SAMPLE} training inputs starts
+ * again from the residual x − D z of an input drawn with probability proportional to its squared
+ * reconstruction error (without replacement, so two units never get the same one): the residual's
+ * direction d becomes its decoder atom and its encoder row, −dᵀD its row of S, so that what drives
+ * it is d's projection of the residual the other units leave (as in ISTA), and λ/2 its threshold,
+ * so its code is then the one that minimises its own reconstruction and sparsity terms on that
+ * residual. Its column of S and its classifier weights are zeroed, so it changes no other unit's
+ * code nor the scores until training gives it a role; its Adam moments are cleared, and its entries
+ * of the parameter average, when one is kept, take the new values.
  *
  * <p>Runs are reproducible: the batch order, the random translations ({@link DrsaeOptions#shift})
  * and the revival sample and draws of every epoch derive only from the seed and the epoch number,
@@ -46,9 +45,6 @@ public final class DrsaeTrainer {
    * Training inputs whose codes decide which units are silent, and from which revived ones start.
    */
   static final int REVIVAL_SAMPLE = 2000;
-
-  /** A revived unit's encoder norm, as a share of the mean norm of the firing units' rows. */
-  static final double REVIVAL_ENCODER_SCALE = 0.2;
 
   private final DrsaeOptions options;
   private final int height;
@@ -385,23 +381,15 @@ public final class DrsaeTrainer {
           }
         }
       }
-      float[] encoder = p.get(DrsaeGradients.ENCODER);
-      int alive = 0;
-      long firings = 0;
-      double encoderNorms = 0;
+      int silent = 0;
       for (int u = 0; u < k; u++) {
-        if (fires[u] > 0) {
-          alive++;
-          firings += fires[u];
-          encoderNorms += Math.sqrt(squaredNorm(encoder, u * d, d));
+        if (fires[u] == 0) {
+          silent++;
         }
       }
-      if (alive == k) {
+      if (silent == 0) {
         return 0;
       }
-      // With no unit firing, a revived one starts at norm 1 and fires on a twentieth of the inputs.
-      double rate = alive == 0 ? 0.05 : firings / ((double) alive * m);
-      double norm = alive == 0 ? 1 : REVIVAL_ENCODER_SCALE * encoderNorms / alive;
       float[] residuals = residuals(sample, codes, m);
       double[] errors = new double[m];
       double total = 0;
@@ -410,7 +398,6 @@ public final class DrsaeTrainer {
         total += errors[i];
       }
       int revived = 0;
-      float[] drives = new float[m];
       for (int u = 0; u < k && total > 0; u++) {
         if (fires[u] > 0) {
           continue;
@@ -418,7 +405,7 @@ public final class DrsaeTrainer {
         int chosen = draw(errors, total, random);
         total -= errors[chosen];
         errors[chosen] = 0;
-        reinitialise(u, residuals, chosen, norm, sample, m, rate, drives);
+        reinitialise(u, residuals, chosen);
         revived++;
       }
       return revived;
@@ -462,49 +449,43 @@ public final class DrsaeTrainer {
     }
 
     /**
-     * Unit {@code u} starts again from residual {@code chosen}: decoder column its direction,
-     * encoder row the same at norm {@code norm}, threshold such that it fires on a share {@code
-     * rate} of the sample, no lateral or classifier weights, Adam moments cleared, average reset.
+     * Unit {@code u} starts again from residual {@code chosen}, as the one-unit solution of the
+     * sparse coding problem on what the other units leave: its atom d is the residual's direction,
+     * its encoder row d too and its row of S −dᵀD (zero on the diagonal), so its drive is d's
+     * projection of the residual the others leave at each step, d·(x − D z); its threshold λ/2,
+     * where that drive minus it is the code that minimises ‖r − d z‖² + λ z. Its column of S and
+     * its classifier weights are zeroed, its Adam moments cleared, and its entries of the average,
+     * when one is kept, set to the new values.
      */
-    private void reinitialise(
-        int u,
-        float[] residuals,
-        int chosen,
-        double norm,
-        float[] sample,
-        int m,
-        double rate,
-        float[] drives) {
+    private void reinitialise(int u, float[] residuals, int chosen) {
       int k = model.config().units();
       int d = model.config().inputs();
       int classes = model.config().classes();
       Parameters p = model.parameters();
       float[] encoder = p.get(DrsaeGradients.ENCODER);
       float[] decoder = p.get(DrsaeGradients.DECODER);
-      double length = Math.sqrt(squaredNorm(residuals, chosen * d, d));
-      for (int j = 0; j < d; j++) {
-        double direction = residuals[chosen * d + j] / length;
-        decoder[j * k + u] = (float) direction;
-        encoder[u * d + j] = (float) (norm * direction);
-      }
-      for (int i = 0; i < m; i++) {
-        double drive = 0;
-        for (int j = 0; j < d; j++) {
-          drive += (double) encoder[u * d + j] * sample[i * d + j];
-        }
-        drives[i] = (float) drive;
-      }
-      float[] sorted = drives.clone();
-      Arrays.sort(sorted);
-      // Fires (drive > threshold) on the ceil(rate * m) largest drives, at least one.
-      int firing = Math.max(1, (int) Math.ceil(rate * m));
-      p.get(DrsaeGradients.BIAS)[u] = firing >= m ? sorted[0] - 1 : sorted[m - firing - 1];
       float[] lateral = p.get(DrsaeGradients.LATERAL);
       float[] classifier = p.get(DrsaeGradients.CLASSIFIER);
+      double length = Math.sqrt(squaredNorm(residuals, chosen * d, d));
+      for (int j = 0; j < d; j++) {
+        float direction = (float) (residuals[chosen * d + j] / length);
+        decoder[j * k + u] = direction;
+        encoder[u * d + j] = direction;
+      }
       for (int v = 0; v < k; v++) {
-        lateral[u * k + v] = 0;
         lateral[v * k + u] = 0;
       }
+      double[] row = new double[k];
+      for (int j = 0; j < d; j++) {
+        double a = decoder[j * k + u];
+        for (int v = 0; v < k; v++) {
+          row[v] -= a * decoder[j * k + v];
+        }
+      }
+      for (int v = 0; v < k; v++) {
+        lateral[u * k + v] = v == u ? 0 : (float) row[v];
+      }
+      p.get(DrsaeGradients.BIAS)[u] = (float) (model.config().lambda() / 2);
       for (int c = 0; c < classes; c++) {
         classifier[c * k + u] = 0;
       }

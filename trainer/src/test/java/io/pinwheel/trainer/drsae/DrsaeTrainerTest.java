@@ -2,6 +2,7 @@ package io.pinwheel.trainer.drsae;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import io.pinwheel.trainer.run.TrainingListener;
 import java.util.ArrayList;
@@ -255,7 +256,6 @@ class DrsaeTrainerTest {
     float[] lateral = model.parameter(DrsaeGradients.LATERAL);
     float[] classifier = model.parameter(DrsaeGradients.CLASSIFIER);
     for (int v = 0; v < k; v++) {
-      assertThat(lateral[v]).as("S[0][%d]", v).isZero();
       assertThat(lateral[v * k]).as("S[%d][0]", v).isZero();
     }
     assertThat(classifier[0]).isZero();
@@ -263,6 +263,31 @@ class DrsaeTrainerTest {
     // Another unit keeps its weights.
     assertThat(lateral[k + 1]).isEqualTo(0.01f);
     assertThat(classifier[1]).isEqualTo(0.01f);
+  }
+
+  @Test
+  void shouldDriveARevivedUnitByTheResidualTheOtherUnitsLeave() {
+    Problem p = problem(3);
+    DrsaeModel model = silenced();
+    try (DrsaeTrainer.Session session = new DrsaeTrainer(reviving(1, 1)).session(model)) {
+      session.revive(p.x(), COUNT, 0);
+    }
+    int k = model.config().units();
+    float[] lateral = model.parameter(DrsaeGradients.LATERAL);
+    float[] encoder = model.parameter(DrsaeGradients.ENCODER);
+    float[] decoder = model.parameter(DrsaeGradients.DECODER);
+    assertThat(lateral[0]).isZero();
+    for (int v = 1; v < k; v++) {
+      double dot = 0;
+      for (int j = 0; j < D; j++) {
+        dot += decoder[j * k] * decoder[j * k + v];
+      }
+      assertThat(lateral[v]).as("S[0][%d]", v).isCloseTo((float) -dot, within(1e-5f));
+    }
+    for (int j = 0; j < D; j++) {
+      assertThat(encoder[j]).isEqualTo(decoder[j * k]);
+    }
+    assertThat(model.parameter(DrsaeGradients.BIAS)[0]).isEqualTo(0.05f);
   }
 
   @Test
