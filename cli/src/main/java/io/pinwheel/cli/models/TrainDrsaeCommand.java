@@ -139,7 +139,8 @@ public final class TrainDrsaeCommand implements Callable<Integer> {
             + " reconstruction residual of an image drawn in proportion to its squared error (its"
             + " direction d as decoder atom and encoder row, -d'D as lateral inputs, so the unit"
             + " codes what the others leave, threshold lambda/2), with no effect on the other units"
-            + " or the classifier until trained, and fresh Adam moments (0: never).",
+            + " or the classifier until trained, and Adam moments restarted at the other units'"
+            + " scale (0: never).",
         "Default: ${DEFAULT-VALUE}."
       })
   int reviveDead;

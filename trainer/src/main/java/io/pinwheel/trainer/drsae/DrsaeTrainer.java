@@ -8,7 +8,9 @@ import io.pinwheel.trainer.run.ResidentMemory;
 import io.pinwheel.trainer.run.StepInfo;
 import io.pinwheel.trainer.run.Term;
 import io.pinwheel.trainer.run.TrainingListener;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
@@ -32,8 +34,10 @@ import java.util.function.ObjIntConsumer;
  * it is d's projection of the residual the other units leave (as in ISTA), and λ/2 its threshold,
  * so its code is then the one that minimises its own reconstruction and sparsity terms on that
  * residual. Its column of S and its classifier weights are zeroed, so it changes no other unit's
- * code nor the scores until training gives it a role; its Adam moments are cleared, and its entries
- * of the parameter average, when one is kept, take the new values.
+ * code nor the scores until training gives it a role; its Adam moments restart, the first at zero,
+ * the second at the mean of the firing units' in the same tensor (at zero they would make its first
+ * steps several times the rate); its entries of the parameter average, when one is kept, take the
+ * new values.
  *
  * <p>Runs are reproducible: the batch order, the random translations ({@link DrsaeOptions#shift})
  * and the revival sample and draws of every epoch derive only from the seed and the epoch number,
@@ -397,6 +401,7 @@ public final class DrsaeTrainer {
         errors[i] = squaredNorm(residuals, i * d, d);
         total += errors[i];
       }
+      Map<String, Float> typical = typicalSquares(fires);
       int revived = 0;
       for (int u = 0; u < k && total > 0; u++) {
         if (fires[u] > 0) {
@@ -405,7 +410,7 @@ public final class DrsaeTrainer {
         int chosen = draw(errors, total, random);
         total -= errors[chosen];
         errors[chosen] = 0;
-        reinitialise(u, residuals, chosen);
+        reinitialise(u, residuals, chosen, typical);
         revived++;
       }
       return revived;
@@ -454,10 +459,12 @@ public final class DrsaeTrainer {
      * its encoder row d too and its row of S −dᵀD (zero on the diagonal), so its drive is d's
      * projection of the residual the others leave at each step, d·(x − D z); its threshold λ/2,
      * where that drive minus it is the code that minimises ‖r − d z‖² + λ z. Its column of S and
-     * its classifier weights are zeroed, its Adam moments cleared, and its entries of the average,
-     * when one is kept, set to the new values.
+     * its classifier weights are zeroed, its first Adam moments cleared and its second set to the
+     * firing units' mean ({@code typicalSquares}), and its entries of the average, when one is
+     * kept, set to the new values.
      */
-    private void reinitialise(int u, float[] residuals, int chosen) {
+    private void reinitialise(
+        int u, float[] residuals, int chosen, Map<String, Float> typicalSquares) {
       int k = model.config().units();
       int d = model.config().inputs();
       int classes = model.config().classes();
@@ -493,11 +500,38 @@ public final class DrsaeTrainer {
           u,
           (name, index) -> {
             first.get(name)[index] = 0;
-            second.get(name)[index] = 0;
+            second.get(name)[index] = typicalSquares.get(name);
             if (average != null) {
               average.get(name)[index] = p.get(name)[index];
             }
           });
+    }
+
+    /**
+     * Per tensor, the mean of Adam's second moments over the entries of the units that fire ({@code
+     * fires[u] > 0}; 0 when none does). A revived unit's second moments start there rather than at
+     * zero: with the bias correction long spent, moments cleared to zero make its first hundred
+     * steps several times the rate, enough to silence it again within an epoch.
+     */
+    private Map<String, Float> typicalSquares(int[] fires) {
+      Map<String, double[]> sums = new HashMap<>();
+      for (int u = 0; u < fires.length; u++) {
+        if (fires[u] > 0) {
+          forEachEntry(
+              u,
+              (name, index) -> {
+                double[] s = sums.computeIfAbsent(name, n -> new double[2]);
+                s[0] += second.get(name)[index];
+                s[1]++;
+              });
+        }
+      }
+      Map<String, Float> out = new HashMap<>();
+      for (String name : model.parameters().names()) {
+        double[] s = sums.get(name);
+        out.put(name, s == null ? 0f : (float) (s[0] / s[1]));
+      }
+      return out;
     }
 
     /** Calls {@code action} with every parameter entry that belongs to unit {@code u}. */
