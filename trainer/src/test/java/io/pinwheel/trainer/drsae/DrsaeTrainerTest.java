@@ -244,6 +244,13 @@ class DrsaeTrainerTest {
   }
 
   @Test
+  void shouldKeepARevivedUnitFiringThroughTheRestOfTraining() {
+    Problem p = problem(3);
+    DrsaeModel model = train(new DrsaeTrainer(reviving(1, 1)), silenced(), p);
+    assertThat(firings(model, p, 0)).isPositive();
+  }
+
+  @Test
   void shouldCutARevivedUnitFromTheOtherUnitsAndTheClassifier() {
     Problem p = problem(3);
     DrsaeModel model = silenced();
