@@ -445,7 +445,7 @@ final class TrainBench {
     }
 
     private static DrsaeOptions options(int threads) {
-      return new DrsaeOptions(1, 49, 50, 100, 0.003, 1, threads, 0.999, 1);
+      return new DrsaeOptions(1, 49, 50, 100, 0.003, 1, threads, 0.999, 1, 0);
     }
 
     @Override

@@ -130,6 +130,22 @@ public final class TrainDrsaeCommand implements Callable<Integer> {
   int shift;
 
   @Option(
+      names = "--revive-dead",
+      defaultValue = "0",
+      paramLabel = "EPOCHS",
+      description = {
+        "At the end of each of the first EPOCHS epochs (not the last of the run), re-initialise"
+            + " the units that fire on none of 2,000 training images: each restarts from the"
+            + " reconstruction residual of an image drawn in proportion to its squared error (its"
+            + " direction d as decoder atom and encoder row, -d'D as lateral inputs, so the unit"
+            + " codes what the others leave, threshold lambda/2), with no effect on the other units"
+            + " or the classifier until trained, and Adam moments restarted at the other units'"
+            + " scale (0: never).",
+        "Default: ${DEFAULT-VALUE}."
+      })
+  int reviveDead;
+
+  @Option(
       names = "--limit",
       defaultValue = "0",
       paramLabel = "N",
@@ -163,6 +179,10 @@ public final class TrainDrsaeCommand implements Callable<Integer> {
                 throw new IllegalArgumentException(
                     "pretrain-epochs (" + pretrainEpochs + ") must be <= epochs (" + epochs + ")");
               }
+              if (reviveDead < 0) {
+                throw new IllegalArgumentException(
+                    "revive-dead must be >= 0 (0: never), got " + reviveDead);
+              }
               return new DrsaeJob.Spec(
                   data.orFashionMnist(),
                   output.out,
@@ -179,7 +199,8 @@ public final class TrainDrsaeCommand implements Callable<Integer> {
                       seed.seed(),
                       output.threads(),
                       averaging,
-                      shift),
+                      shift,
+                      reviveDead),
                   limit,
                   testLimit,
                   holdout.holdout());

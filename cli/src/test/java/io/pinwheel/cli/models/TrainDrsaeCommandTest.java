@@ -218,4 +218,32 @@ class TrainDrsaeCommandTest {
     assertThat(cli.exitCode()).isEqualTo(2);
     assertThat(cli.err()).contains("out must end in .pwe").contains("units").contains("steps");
   }
+
+  @Test
+  void shouldRecordTheUnitsRevivedAfterEachEpochWhenReviving() throws Exception {
+    Path data = Idx.gratings(dir.resolve("idx"), 128, 40);
+    Cli cli = train(data, dir.resolve("d.pwe"), "--revive-dead", "3");
+    assertThat(cli.exitCode()).as(cli.err()).isZero();
+    assertThat(cli.lines().get(0).get("options").get("reviveEpochs").asInt()).isEqualTo(3);
+    JsonNode history = Cli.JSON.readTree(dir.resolve("d.report.json").toFile()).get("history");
+    history.forEach(h -> assertThat(h.get("revived").asInt()).isBetween(0, 32));
+  }
+
+  @Test
+  void shouldNotReviveUnlessAsked() throws Exception {
+    Path data = Idx.gratings(dir.resolve("idx"), 128, 40);
+    Cli cli = train(data, dir.resolve("d.pwe"));
+    assertThat(cli.exitCode()).as(cli.err()).isZero();
+    assertThat(cli.lines().get(0).get("options").get("reviveEpochs").asInt()).isZero();
+    JsonNode history = Cli.JSON.readTree(dir.resolve("d.report.json").toFile()).get("history");
+    history.forEach(h -> assertThat(h.get("revived").asInt()).isZero());
+  }
+
+  @Test
+  void shouldRefuseANegativeNumberOfRevivingEpochs() {
+    Cli cli =
+        Cli.run("train", "drsae", "--out", dir.resolve("d.pwe").toString(), "--revive-dead", "-1");
+    assertThat(cli.exitCode()).isEqualTo(2);
+    assertThat(cli.err()).contains("revive-dead");
+  }
 }

@@ -201,7 +201,7 @@ public final class DrsaeJob {
                           e.phase(),
                           e.loss(),
                           e.terms(),
-                          List.of(new Term("validation accuracy", last.asDouble())),
+                          withValidation(e.measures(), last.asDouble()),
                           e.seconds(),
                           e.residentMegabytes()));
             }
@@ -317,6 +317,13 @@ public final class DrsaeJob {
     u.put("silent", units.silent());
     report.set("history", Reports.JSON.valueToTree(history));
     return Reports.finish(report, encoder, spec.out(), files, trainSeconds, started);
+  }
+
+  /** {@code measures} followed by the validation accuracy. */
+  private static List<Term> withValidation(List<Term> measures, double accuracy) {
+    List<Term> all = new ArrayList<>(measures);
+    all.add(new Term("validation accuracy", accuracy));
+    return all;
   }
 
   /** The served layers: the unrolled encoder, then the classifier as the head. */

@@ -23,6 +23,10 @@ package io.pinwheel.trainer.drsae;
  *     image every time it is drawn (edges replicated), ≥ 0; 0 trains on the images as they are. The
  *     discriminative phase otherwise learns the training set's exact pixel positions: the
  *     classifier's training loss falls to a third of the test one.
+ * @param reviveEpochs at the end of each of the first {@code reviveEpochs} epochs (the last epoch
+ *     of the run excepted), units that fire on none of a sample of the training inputs are
+ *     re-initialised from the inputs the model reconstructs worst ({@link DrsaeTrainer}); ≥ 0, 0
+ *     never revives
  */
 public record DrsaeOptions(
     int pretrainEpochs,
@@ -33,7 +37,8 @@ public record DrsaeOptions(
     long seed,
     int threads,
     double averaging,
-    int shift) {
+    int shift,
+    int reviveEpochs) {
   /** Validates every field. */
   public DrsaeOptions {
     if (pretrainEpochs < 0) {
@@ -67,6 +72,14 @@ public record DrsaeOptions(
     if (shift < 0) {
       throw new IllegalArgumentException("shift must be >= 0, got " + shift);
     }
+    if (reviveEpochs < 0) {
+      throw new IllegalArgumentException("reviveEpochs must be >= 0, got " + reviveEpochs);
+    }
+  }
+
+  /** Whether silent units are revived at the end of epoch {@code epoch} (from 0). */
+  public boolean revivesAfter(int epoch) {
+    return epoch < reviveEpochs && epoch + 1 < epochs();
   }
 
   /** Whether epoch {@code epoch} (from 0) adds to the parameter average. */

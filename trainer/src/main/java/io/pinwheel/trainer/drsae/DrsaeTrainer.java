@@ -8,11 +8,14 @@ import io.pinwheel.trainer.run.ResidentMemory;
 import io.pinwheel.trainer.run.StepInfo;
 import io.pinwheel.trainer.run.Term;
 import io.pinwheel.trainer.run.TrainingListener;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
+import java.util.function.ObjIntConsumer;
 
 /**
  * Trains a {@link DrsaeModel}: minibatch Adam on the whole loss, with the model's norms projected
@@ -21,11 +24,31 @@ import java.util.function.IntConsumer;
  * classification term shapes the same code (the paper's pre-training followed by discriminative
  * training). The classifier itself only receives gradient in the second phase.
  *
- * <p>Runs are reproducible: the batch order and the random translations ({@link
- * DrsaeOptions#shift}) of every epoch derive only from the seed and the epoch number, and a batch's
- * gradient ({@link DrsaeGradients}) only from the batch and the thread count.
+ * <p>Units can fall silent early (the L1 term raises their threshold faster than the reconstruction
+ * term finds them a use) and then never fire again: a unit that never fires gets no gradient. With
+ * {@link DrsaeOptions#reviveEpochs} the trainer revives them at the end of the first epochs ({@link
+ * Session#revive}): a unit that fires on none of {@value #REVIVAL_SAMPLE} training inputs starts
+ * again from the residual x − D z of an input drawn with probability proportional to its squared
+ * reconstruction error (without replacement, so two units never get the same one): the residual's
+ * direction d becomes its decoder atom and its encoder row, −dᵀD its row of S, so that what drives
+ * it is d's projection of the residual the other units leave (as in ISTA), and λ/2 its threshold,
+ * so its code is then the one that minimises its own reconstruction and sparsity terms on that
+ * residual. Its column of S and its classifier weights are zeroed, so it changes no other unit's
+ * code nor the scores until training gives it a role; its Adam moments restart, the first at zero,
+ * the second at the mean of the firing units' in the same tensor (at zero they would make its first
+ * steps several times the rate); its entries of the parameter average, when one is kept, take the
+ * new values.
+ *
+ * <p>Runs are reproducible: the batch order, the random translations ({@link DrsaeOptions#shift})
+ * and the revival sample and draws of every epoch derive only from the seed and the epoch number,
+ * and a batch's gradient ({@link DrsaeGradients}) and the codes that decide which units are silent
+ * only from the batch and the thread count.
  */
 public final class DrsaeTrainer {
+  /**
+   * Training inputs whose codes decide which units are silent, and from which revived ones start.
+   */
+  static final int REVIVAL_SAMPLE = 2000;
 
   private final DrsaeOptions options;
   private final int height;
@@ -66,9 +89,16 @@ public final class DrsaeTrainer {
    *     step
    * @param loss the loss those terms make with λ and this epoch's α
    * @param seconds wall time of the epoch
+   * @param revived units found silent and revived at the end of the epoch (0 when the options do
+   *     not revive after it)
    */
   public record EpochInfo(
-      int epoch, double alpha, DrsaeGradients.Terms terms, double loss, double seconds) {
+      int epoch,
+      double alpha,
+      DrsaeGradients.Terms terms,
+      double loss,
+      double seconds,
+      int revived) {
     /** This epoch as progress shows it, for a run of {@code epochs}. */
     public io.pinwheel.trainer.run.EpochInfo info(int epochs) {
       return new io.pinwheel.trainer.run.EpochInfo(
@@ -81,7 +111,7 @@ public final class DrsaeTrainer {
               new Term("L1", terms.sparsity()),
               new Term("cross-entropy", terms.classification()),
               new Term("alpha", alpha)),
-          List.of(),
+          revived > 0 ? List.of(new Term("revived", revived)) : List.of(),
           seconds,
           ResidentMemory.megabytes());
     }
@@ -160,13 +190,15 @@ public final class DrsaeTrainer {
         }
         DrsaeGradients.Terms mean =
             new DrsaeGradients.Terms(rec / count, sparse / count, cls / count);
+        int revived = options.revivesAfter(epoch) ? session.revive(x, count, epoch) : 0;
         EpochInfo info =
             new EpochInfo(
                 epoch + 1,
                 alpha,
                 mean,
                 mean.loss(lambda, alpha),
-                (System.nanoTime() - start) / 1e9);
+                (System.nanoTime() - start) / 1e9,
+                revived);
         afterEpoch.accept(info);
         listener.onEpoch(info.info(options.epochs()));
       }
@@ -313,6 +345,213 @@ public final class DrsaeTrainer {
       }
     }
 
+    /**
+     * Revives the silent units at the end of epoch {@code epoch} (from 0), as the class comment
+     * describes: the sample is {@value #REVIVAL_SAMPLE} distinct rows of {@code x} (all of them
+     * when there are fewer), untranslated, drawn from the seed and the epoch.
+     *
+     * @param x the training inputs [count, D], row-major
+     * @param count the number of rows of {@code x}
+     * @return the number of units revived: those that fired on no row of the sample (fewer only
+     *     when the sample's inputs are all reconstructed exactly)
+     */
+    public int revive(float[] x, int count, int epoch) {
+      int k = model.config().units();
+      int d = model.config().inputs();
+      int m = Math.min(REVIVAL_SAMPLE, count);
+      SplittableRandom random = Shuffles.epochRandom(options.seed(), epoch).split();
+      int[] rows = new int[count];
+      for (int i = 0; i < count; i++) {
+        rows[i] = i;
+      }
+      // The first m of a partial Fisher-Yates shuffle: m distinct rows.
+      for (int i = 0; i < m; i++) {
+        int j = random.nextInt(i, count);
+        int t = rows[i];
+        rows[i] = rows[j];
+        rows[j] = t;
+      }
+      float[] sample = new float[m * d];
+      for (int i = 0; i < m; i++) {
+        System.arraycopy(x, rows[i] * d, sample, i * d, d);
+      }
+      Parameters p = model.parameters();
+      float[] codes = gradients.codes(p, sample, m);
+      int[] fires = new int[k];
+      for (int i = 0; i < m; i++) {
+        for (int u = 0; u < k; u++) {
+          if (codes[i * k + u] > 0) {
+            fires[u]++;
+          }
+        }
+      }
+      int silent = 0;
+      for (int u = 0; u < k; u++) {
+        if (fires[u] == 0) {
+          silent++;
+        }
+      }
+      if (silent == 0) {
+        return 0;
+      }
+      float[] residuals = residuals(sample, codes, m);
+      double[] errors = new double[m];
+      double total = 0;
+      for (int i = 0; i < m; i++) {
+        errors[i] = squaredNorm(residuals, i * d, d);
+        total += errors[i];
+      }
+      Map<String, Float> typical = typicalSquares(fires);
+      int revived = 0;
+      for (int u = 0; u < k && total > 0; u++) {
+        if (fires[u] > 0) {
+          continue;
+        }
+        int chosen = draw(errors, total, random);
+        total -= errors[chosen];
+        errors[chosen] = 0;
+        reinitialise(u, residuals, chosen, typical);
+        revived++;
+      }
+      return revived;
+    }
+
+    /** The residuals x − D z of the {@code m} rows of {@code sample} whose codes are {@code z}. */
+    private float[] residuals(float[] sample, float[] codes, int m) {
+      int k = model.config().units();
+      int d = model.config().inputs();
+      float[] decoder = model.parameters().get(DrsaeGradients.DECODER);
+      float[] out = sample.clone();
+      for (int i = 0; i < m; i++) {
+        for (int u = 0; u < k; u++) {
+          float z = codes[i * k + u];
+          if (z != 0) {
+            for (int j = 0; j < d; j++) {
+              out[i * d + j] -= decoder[j * k + u] * z;
+            }
+          }
+        }
+      }
+      return out;
+    }
+
+    /**
+     * An index drawn with probability {@code weights[i] / total}, the last positive on rounding.
+     */
+    private static int draw(double[] weights, double total, SplittableRandom random) {
+      double target = random.nextDouble() * total;
+      int last = -1;
+      for (int i = 0; i < weights.length; i++) {
+        if (weights[i] > 0) {
+          last = i;
+          target -= weights[i];
+          if (target < 0) {
+            return i;
+          }
+        }
+      }
+      return last;
+    }
+
+    /**
+     * Unit {@code u} starts again from residual {@code chosen}, as the one-unit solution of the
+     * sparse coding problem on what the other units leave: its atom d is the residual's direction,
+     * its encoder row d too and its row of S −dᵀD (zero on the diagonal), so its drive is d's
+     * projection of the residual the others leave at each step, d·(x − D z); its threshold λ/2,
+     * where that drive minus it is the code that minimises ‖r − d z‖² + λ z. Its column of S and
+     * its classifier weights are zeroed, its first Adam moments cleared and its second set to the
+     * firing units' mean ({@code typicalSquares}), and its entries of the average, when one is
+     * kept, set to the new values.
+     */
+    private void reinitialise(
+        int u, float[] residuals, int chosen, Map<String, Float> typicalSquares) {
+      int k = model.config().units();
+      int d = model.config().inputs();
+      int classes = model.config().classes();
+      Parameters p = model.parameters();
+      float[] encoder = p.get(DrsaeGradients.ENCODER);
+      float[] decoder = p.get(DrsaeGradients.DECODER);
+      float[] lateral = p.get(DrsaeGradients.LATERAL);
+      float[] classifier = p.get(DrsaeGradients.CLASSIFIER);
+      double length = Math.sqrt(squaredNorm(residuals, chosen * d, d));
+      for (int j = 0; j < d; j++) {
+        float direction = (float) (residuals[chosen * d + j] / length);
+        decoder[j * k + u] = direction;
+        encoder[u * d + j] = direction;
+      }
+      for (int v = 0; v < k; v++) {
+        lateral[v * k + u] = 0;
+      }
+      double[] row = new double[k];
+      for (int j = 0; j < d; j++) {
+        double a = decoder[j * k + u];
+        for (int v = 0; v < k; v++) {
+          row[v] -= a * decoder[j * k + v];
+        }
+      }
+      for (int v = 0; v < k; v++) {
+        lateral[u * k + v] = v == u ? 0 : (float) row[v];
+      }
+      p.get(DrsaeGradients.BIAS)[u] = (float) (model.config().lambda() / 2);
+      for (int c = 0; c < classes; c++) {
+        classifier[c * k + u] = 0;
+      }
+      forEachEntry(
+          u,
+          (name, index) -> {
+            first.get(name)[index] = 0;
+            second.get(name)[index] = typicalSquares.get(name);
+            if (average != null) {
+              average.get(name)[index] = p.get(name)[index];
+            }
+          });
+    }
+
+    /**
+     * Per tensor, the mean of Adam's second moments over the entries of the units that fire ({@code
+     * fires[u] > 0}; 0 when none does). A revived unit's second moments start there rather than at
+     * zero: with the bias correction long spent, moments cleared to zero make its first hundred
+     * steps several times the rate, enough to silence it again within an epoch.
+     */
+    private Map<String, Float> typicalSquares(int[] fires) {
+      Map<String, double[]> sums = new HashMap<>();
+      for (int u = 0; u < fires.length; u++) {
+        if (fires[u] > 0) {
+          forEachEntry(
+              u,
+              (name, index) -> {
+                double[] s = sums.computeIfAbsent(name, n -> new double[2]);
+                s[0] += second.get(name)[index];
+                s[1]++;
+              });
+        }
+      }
+      Map<String, Float> out = new HashMap<>();
+      for (String name : model.parameters().names()) {
+        double[] s = sums.get(name);
+        out.put(name, s == null ? 0f : (float) (s[0] / s[1]));
+      }
+      return out;
+    }
+
+    /** Calls {@code action} with every parameter entry that belongs to unit {@code u}. */
+    private void forEachEntry(int u, ObjIntConsumer<String> action) {
+      int k = model.config().units();
+      int d = model.config().inputs();
+      for (int j = 0; j < d; j++) {
+        action.accept(DrsaeGradients.ENCODER, u * d + j);
+        action.accept(DrsaeGradients.DECODER, j * k + u);
+      }
+      for (int v = 0; v < k; v++) {
+        action.accept(DrsaeGradients.LATERAL, u * k + v);
+        action.accept(DrsaeGradients.LATERAL, v * k + u);
+      }
+      action.accept(DrsaeGradients.BIAS, u);
+      for (int c = 0; c < model.config().classes(); c++) {
+        action.accept(DrsaeGradients.CLASSIFIER, c * k + u);
+      }
+    }
+
     /** Ends the run: the model takes the parameter average, when one was kept. */
     void finish() {
       if (average != null) {
@@ -363,6 +602,15 @@ public final class DrsaeTrainer {
         }
       }
     }
+  }
+
+  /** The squared L2 norm of {@code a[from .. from+length)}. */
+  private static double squaredNorm(float[] a, int from, int length) {
+    double sum = 0;
+    for (int i = from; i < from + length; i++) {
+      sum += (double) a[i] * a[i];
+    }
+    return sum;
   }
 
   /** The arrays of {@code p}'s tensors, in its order. */
