@@ -98,11 +98,7 @@ public final class EvalTopographyCommand implements Callable<Integer> {
       o.put("version", encoderModel.version());
       o.put("rows", t.rows());
       o.put("cols", t.cols());
-      o.put("pinwheels", t.pinwheels());
-      o.put("meanNeighbourOrientationDifferenceDegrees", t.neighbourDifferenceDegrees());
-      o.put("meanSelectivity", t.meanSelectivity());
-      t.wavelength().ifPresent(w -> o.put("wavelengthCells", w));
-      t.pinwheelsPerWavelengthSquared().ifPresent(d -> o.put("pinwheelsPerWavelengthSquared", d));
+      t.putFigures(o);
       o.put(
           "cortexPinwheelsPerWavelengthSquared",
           Topography.CORTEX_PINWHEELS_PER_WAVELENGTH_SQUARED);

@@ -22,13 +22,11 @@ import io.pinwheel.trainer.data.FashionMnist;
 import io.pinwheel.trainer.data.FrameSet;
 import io.pinwheel.trainer.data.GrayImages;
 import io.pinwheel.trainer.optim.Parameters;
-import io.pinwheel.trainer.run.EpochInfo;
 import io.pinwheel.trainer.run.Holdout;
 import io.pinwheel.trainer.run.JobResult;
 import io.pinwheel.trainer.run.JobSpecs;
 import io.pinwheel.trainer.run.Reports;
 import io.pinwheel.trainer.run.ResidentMemory;
-import io.pinwheel.trainer.run.StepInfo;
 import io.pinwheel.trainer.run.Term;
 import io.pinwheel.trainer.run.TrainingListener;
 import io.pinwheel.trainer.viz.FilterMosaic;
@@ -183,29 +181,13 @@ public final class DrsaeJob {
       long trainStart = System.nanoTime();
       // The validation accuracy of every epoch joins the progress line as a measure.
       TrainingListener withValidation =
-          new TrainingListener() {
-            @Override
-            public void onStep(StepInfo step) {
-              listener.onStep(step);
-            }
-
-            @Override
-            public void onEpoch(EpochInfo e) {
-              JsonNode last = history.get(history.size() - 1).get("validationAccuracy");
-              listener.onEpoch(
-                  last == null
-                      ? e
-                      : new EpochInfo(
-                          e.epoch(),
-                          e.epochs(),
-                          e.phase(),
-                          e.loss(),
-                          e.terms(),
-                          withValidation(e.measures(), last.asDouble()),
-                          e.seconds(),
-                          e.residentMegabytes()));
-            }
-          };
+          listener.withEpochMeasures(
+              e -> {
+                JsonNode last = history.get(history.size() - 1).get("validationAccuracy");
+                return last == null
+                    ? List.of()
+                    : List.of(new Term("validation accuracy", last.asDouble()));
+              });
       new DrsaeTrainer(spec.options(), train.height(), train.width())
           .train(
               model,
@@ -320,12 +302,6 @@ public final class DrsaeJob {
   }
 
   /** {@code measures} followed by the validation accuracy. */
-  private static List<Term> withValidation(List<Term> measures, double accuracy) {
-    List<Term> all = new ArrayList<>(measures);
-    all.add(new Term("validation accuracy", accuracy));
-    return all;
-  }
-
   /** The served layers: the unrolled encoder, then the classifier as the head. */
   static List<Layer> layers(Parameters p, DrsaeConfig config) {
     List<String> labels = Arrays.asList(FashionMnist.CLASS_NAMES);

@@ -1,5 +1,6 @@
 package io.pinwheel.trainer.run;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -31,6 +32,16 @@ public record EpochInfo(
     Objects.requireNonNull(phase, "phase");
     terms = List.copyOf(terms);
     measures = List.copyOf(measures);
+  }
+
+  /** This epoch with {@code more} measures after its own; itself when there are none. */
+  public EpochInfo withMeasures(List<Term> more) {
+    if (more.isEmpty()) {
+      return this;
+    }
+    List<Term> all = new ArrayList<>(measures);
+    all.addAll(more);
+    return new EpochInfo(epoch, epochs, phase, loss, terms, all, seconds, residentMegabytes);
   }
 
   /** The value of the term or measure called {@code name}. */

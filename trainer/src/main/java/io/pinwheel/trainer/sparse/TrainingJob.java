@@ -50,7 +50,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalDouble;
 import java.util.function.IntFunction;
 
 /**
@@ -250,7 +249,7 @@ public final class TrainingJob {
       report.set("validationHistory", validationHistory(validationHistory));
     }
     // Scored once, after training, only with --score-test.
-    tested.ifPresent(t -> report.set("test", validationHistory(List.of(t)).get(0)));
+    tested.ifPresent(t -> report.set("test", heldOutJson(t)));
     if (!maps.isEmpty()) {
       report.set("topographyHistory", topographyHistory(maps));
     }
@@ -307,6 +306,7 @@ public final class TrainingJob {
         run.options().pooling() instanceof Pooling.Topographic t && run.base().isEmpty()
             ? Optional.of(new int[] {t.rows(), t.cols()})
             : Optional.empty();
+    // The held-out energy and the map, computed after each epoch below, join its progress line.
     TrainingListener both =
         new TrainingListener() {
           @Override
@@ -317,41 +317,25 @@ public final class TrainingJob {
 
           @Override
           public void onEpoch(EpochInfo epoch) {
-            if (validationHistory.isEmpty() && torus.isEmpty()) {
-              listener.onEpoch(epoch);
-              return;
-            }
-            List<Term> measures = new ArrayList<>(epoch.measures());
-            if (!validationHistory.isEmpty()) {
-              TrainState.EpochStats v = validationHistory.get(validationHistory.size() - 1);
-              measures.add(new Term("validation loss", v.loss()));
-              measures.add(new Term("validation unreconstructed", v.relativeError()));
-            }
-            if (torus.isPresent()) {
-              Parameters p = state.parameters;
-              Topography map =
-                  Topography.of(
-                      FloatTensor.of(p.shape(ConvGradients.ENCODER), p.get(ConvGradients.ENCODER)),
-                      torus.get()[0],
-                      torus.get()[1]);
-              maps.add(new EpochMap(epoch.epoch(), map));
-              measures.add(new Term("pinwheels", map.pinwheels()));
-              measures.add(
-                  new Term("neighbour difference (deg)", map.neighbourDifferenceDegrees()));
-              map.wavelength().ifPresent(w -> measures.add(new Term("wavelength (cells)", w)));
-            }
-            listener.onEpoch(
-                new EpochInfo(
-                    epoch.epoch(),
-                    epoch.epochs(),
-                    epoch.phase(),
-                    epoch.loss(),
-                    epoch.terms(),
-                    measures,
-                    epoch.seconds(),
-                    epoch.residentMegabytes()));
+            listener.onEpoch(epoch);
           }
-        };
+        }.withEpochMeasures(
+            epoch -> {
+              List<Term> measures = new ArrayList<>();
+              if (!validationHistory.isEmpty()) {
+                TrainState.EpochStats v = validationHistory.get(validationHistory.size() - 1);
+                measures.add(new Term("validation loss", v.loss()));
+                measures.add(new Term("validation unreconstructed", v.relativeError()));
+              }
+              if (!maps.isEmpty()) {
+                Topography map = maps.get(maps.size() - 1).map();
+                measures.add(new Term("pinwheels", map.pinwheels()));
+                measures.add(
+                    new Term("neighbour difference (deg)", map.neighbourDifferenceDegrees()));
+                map.wavelength().ifPresent(w -> measures.add(new Term("wavelength (cells)", w)));
+              }
+              return measures;
+            });
     Path checkpoint = run.spec().checkpoint();
     TrainOptions o = run.options();
     try (StackInputs below = run.base().map(StackInputs::new).orElse(null);
@@ -372,6 +356,13 @@ public final class TrainingJob {
             if (validation != null) {
               validationHistory.add(validation.stats(s));
             }
+            torus.ifPresent(
+                grid -> {
+                  Parameters p = s.parameters;
+                  FloatTensor filters =
+                      FloatTensor.of(p.shape(ConvGradients.ENCODER), p.get(ConvGradients.ENCODER));
+                  maps.add(new EpochMap(s.epochsDone, Topography.of(filters, grid[0], grid[1])));
+                });
             EncoderModel ckpt = run.model(s, clock.instant(), provisional, true);
             try {
               OutputFiles.writeAtomically(EncoderFile.toBytes(ckpt), checkpoint);
@@ -395,13 +386,7 @@ public final class TrainingJob {
     for (EpochMap m : maps) {
       ObjectNode o = history.addObject();
       o.put("epoch", m.epoch());
-      o.put("pinwheels", m.map().pinwheels());
-      o.put("meanNeighbourOrientationDifferenceDegrees", m.map().neighbourDifferenceDegrees());
-      o.put("meanSelectivity", m.map().meanSelectivity());
-      m.map().wavelength().ifPresent(w -> o.put("wavelengthCells", w));
-      m.map()
-          .pinwheelsPerWavelengthSquared()
-          .ifPresent(d -> o.put("pinwheelsPerWavelengthSquared", d));
+      m.map().putFigures(o);
     }
     return history;
   }
@@ -477,29 +462,18 @@ public final class TrainingJob {
   /** The orientation map's picture, with its figures added to the report as {@code topography}. */
   private static Path orientation(FloatTensor filters, int[] grid, Path out, ObjectNode report)
       throws IOException {
+    Topography map = Topography.of(filters, grid[0], grid[1]);
+    ObjectNode topo = report.putObject("topography");
+    map.putFigures(topo);
+    if (map.wavelength().isPresent()) {
+      topo.put(
+          "cortexPinwheelsPerWavelengthSquared",
+          Topography.CORTEX_PINWHEELS_PER_WAVELENGTH_SQUARED);
+    }
+    topo.put("randomNeighbourDifferenceDegrees", 45.0);
     List<OrientationMap.Tuning> tunings = OrientationMap.tunings(filters);
     double[] orientation = OrientationMap.orientations(tunings);
     double[] selectivity = OrientationMap.selectivities(tunings);
-    ObjectNode topo = report.putObject("topography");
-    int pinwheels = OrientationMap.pinwheels(orientation, grid[0], grid[1]);
-    topo.put("pinwheels", pinwheels);
-    OptionalDouble wavelength = OrientationMap.dominantWavelength(orientation, grid[0], grid[1]);
-    if (wavelength.isPresent()) {
-      topo.put("wavelengthCells", wavelength.getAsDouble());
-      topo.put(
-          "pinwheelsPerWavelengthSquared",
-          OrientationMap.pinwheelDensity(pinwheels, wavelength.getAsDouble(), grid[0], grid[1]));
-      topo.put("cortexPinwheelsPerWavelengthSquared", Math.PI);
-    }
-    topo.put(
-        "meanNeighbourOrientationDifferenceDegrees",
-        OrientationMap.meanNeighbourDifferenceDegrees(orientation, grid[0], grid[1]));
-    topo.put("randomNeighbourDifferenceDegrees", 45.0);
-    double meanSel = 0;
-    for (double s : selectivity) {
-      meanSel += s / selectivity.length;
-    }
-    topo.put("meanSelectivity", meanSel);
     Path orientationPng = OutputFiles.sibling(out, ".orientation.png");
     OutputFiles.writeAtomically(
         OrientationMap.png(orientation, selectivity, grid[0], grid[1], 24), orientationPng);
@@ -654,18 +628,24 @@ public final class TrainingJob {
     }
   }
 
-  /** The validation history without wall times and memory, which belong to the training epochs. */
+  /** The validation history, one {@link #heldOutJson} per epoch. */
   private static ArrayNode validationHistory(List<TrainState.EpochStats> history) {
     ArrayNode a = Reports.JSON.createArrayNode();
     for (TrainState.EpochStats h : history) {
-      a.addObject()
-          .put("epoch", h.epoch())
-          .put("reconstruction", h.reconstruction())
-          .put("sparsity", h.sparsity())
-          .put("loss", h.loss())
-          .put("relativeError", h.relativeError());
+      a.add(heldOutJson(h));
     }
     return a;
+  }
+
+  /** The energy on held-out frames, without wall time and memory, which belong to training. */
+  private static ObjectNode heldOutJson(TrainState.EpochStats h) {
+    return Reports.JSON
+        .createObjectNode()
+        .put("epoch", h.epoch())
+        .put("reconstruction", h.reconstruction())
+        .put("sparsity", h.sparsity())
+        .put("loss", h.loss())
+        .put("relativeError", h.relativeError());
   }
 
   /**

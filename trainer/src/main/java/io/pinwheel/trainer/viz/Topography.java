@@ -2,6 +2,7 @@ package io.pinwheel.trainer.viz;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pinwheel.extractor.model.FloatTensor;
 import java.io.IOException;
 import java.util.List;
@@ -87,6 +88,19 @@ public record Topography(
         ? OptionalDouble.of(
             OrientationMap.pinwheelDensity(pinwheels, wavelength.getAsDouble(), rows, cols))
         : OptionalDouble.empty();
+  }
+
+  /**
+   * Puts the figures into {@code json}, under the names every report and {@code eval topography}
+   * use: pinwheels, mean neighbour difference, mean selectivity, and Λ and pinwheels per Λ² when
+   * the map has a wavelength.
+   */
+  public void putFigures(ObjectNode json) {
+    json.put("pinwheels", pinwheels);
+    json.put("meanNeighbourOrientationDifferenceDegrees", neighbourDifferenceDegrees);
+    json.put("meanSelectivity", meanSelectivity);
+    wavelength.ifPresent(w -> json.put("wavelengthCells", w));
+    pinwheelsPerWavelengthSquared().ifPresent(d -> json.put("pinwheelsPerWavelengthSquared", d));
   }
 
   /**
