@@ -28,17 +28,7 @@ class RepoolCommandTest {
   @Test
   void shouldRefuseAFolderWithoutImagesAndSayItHoldsNone() throws Exception {
     Path empty = Files.createDirectory(dir.resolve("empty"));
-    Cli cli =
-        Cli.run(
-            "repool",
-            "--model",
-            "natural",
-            "--data",
-            empty.toString(),
-            "--pool",
-            "44:22",
-            "--out",
-            dir.resolve("r.pwe").toString());
+    Cli cli = repool(empty, "--pool", "44:22", "--out", dir.resolve("r.pwe").toString());
     assertThat(cli.exitCode()).isEqualTo(2);
     assertThat(cli.err()).contains("no photographs", "holds no image files");
   }
@@ -48,12 +38,8 @@ class RepoolCommandTest {
       throws Exception {
     Path out = dir.resolve("wide.pwe");
     Cli cli =
-        Cli.run(
-            "repool",
-            "--model",
-            "natural",
-            "--data",
-            photos.toString(),
+        repool(
+            photos,
             "--pool",
             "44:22",
             "--density",
@@ -80,19 +66,18 @@ class RepoolCommandTest {
   void shouldWriteTheShrinkRuleWhenAskedWithTheSameThreshold() throws Exception {
     Path keep = dir.resolve("keep.pwe");
     Path shrink = dir.resolve("shrink.pwe");
-    String[] common = {
-      "repool",
-      "--model",
-      "natural",
-      "--data",
-      photos.toString(),
-      "--pool",
-      "44:22",
-      "--threads",
-      "1"
-    };
-    Cli kept = Cli.run(common, "--out", keep.toString());
-    Cli shrunk = Cli.run(common, "--out", shrink.toString(), "--output-rule", "shrink");
+    Cli kept = repool(photos, "--pool", "44:22", "--threads", "1", "--out", keep.toString());
+    Cli shrunk =
+        repool(
+            photos,
+            "--pool",
+            "44:22",
+            "--threads",
+            "1",
+            "--out",
+            shrink.toString(),
+            "--output-rule",
+            "shrink");
 
     assertThat(kept.exitCode()).as(kept.err()).isZero();
     assertThat(shrunk.exitCode()).as(shrunk.err()).isZero();
@@ -105,12 +90,8 @@ class RepoolCommandTest {
   @Test
   void shouldRefuseAnUnknownOutputRuleNamingTheAllowedOnes() {
     Cli cli =
-        Cli.run(
-            "repool",
-            "--model",
-            "natural",
-            "--data",
-            photos.toString(),
+        repool(
+            photos,
             "--pool",
             "44:22",
             "--output-rule",
@@ -125,19 +106,14 @@ class RepoolCommandTest {
 
   @Test
   void shouldRefuseAPoolThatIsNotAWindowAndStride() {
-    Cli cli =
-        Cli.run(
-            "repool",
-            "--model",
-            "natural",
-            "--data",
-            photos.toString(),
-            "--pool",
-            "4x4",
-            "--out",
-            dir.resolve("x.pwe").toString());
+    Cli cli = repool(photos, "--pool", "4x4", "--out", dir.resolve("x.pwe").toString());
 
     assertThat(cli.exitCode()).isEqualTo(2);
     assertThat(cli.err()).contains("invalid --pool '4x4'");
+  }
+
+  /** {@code repool --model natural --data DATA} and {@code more}. */
+  private static Cli repool(Path data, String... more) {
+    return Cli.run(new String[] {"repool", "--model", "natural", "--data", data.toString()}, more);
   }
 }
