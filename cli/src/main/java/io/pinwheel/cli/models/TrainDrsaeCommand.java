@@ -65,7 +65,7 @@ public final class TrainDrsaeCommand implements Callable<Integer> {
 
   @Option(
       names = "--lambda",
-      defaultValue = "0.25",
+      defaultValue = "0.3",
       paramLabel = "L",
       description = "Weight of the L1 penalty on the code. Default: ${DEFAULT-VALUE}.")
   double lambda;
@@ -131,7 +131,7 @@ public final class TrainDrsaeCommand implements Callable<Integer> {
 
   @Option(
       names = "--revive-dead",
-      defaultValue = "0",
+      defaultValue = "10",
       paramLabel = "EPOCHS",
       description = {
         "At the end of each of the first EPOCHS epochs (not the last of the run), re-initialise"

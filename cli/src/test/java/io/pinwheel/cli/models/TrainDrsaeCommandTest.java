@@ -230,9 +230,17 @@ class TrainDrsaeCommandTest {
   }
 
   @Test
-  void shouldNotReviveUnlessAsked() throws Exception {
+  void shouldReviveOverTheFirstTenEpochsByDefault() throws Exception {
     Path data = Idx.gratings(dir.resolve("idx"), 128, 40);
     Cli cli = train(data, dir.resolve("d.pwe"));
+    assertThat(cli.exitCode()).as(cli.err()).isZero();
+    assertThat(cli.lines().get(0).get("options").get("reviveEpochs").asInt()).isEqualTo(10);
+  }
+
+  @Test
+  void shouldNotReviveWhenReviveDeadIsZero() throws Exception {
+    Path data = Idx.gratings(dir.resolve("idx"), 128, 40);
+    Cli cli = train(data, dir.resolve("d.pwe"), "--revive-dead", "0");
     assertThat(cli.exitCode()).as(cli.err()).isZero();
     assertThat(cli.lines().get(0).get("options").get("reviveEpochs").asInt()).isZero();
     JsonNode history = Cli.JSON.readTree(dir.resolve("d.report.json").toFile()).get("history");
