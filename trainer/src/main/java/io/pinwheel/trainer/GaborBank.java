@@ -137,9 +137,39 @@ public final class GaborBank {
   }
 
   private float[] makeFilter(int k) {
-    double theta = orientationOf(k) * Math.PI / orientations;
-    double phi = phaseOf(k) * 2 * Math.PI / phases;
-    double lambda = wavelengths[wavelengthOf(k)];
+    double[] g =
+        patch(
+            size,
+            orientationOf(k) * Math.PI / orientations,
+            wavelengths[wavelengthOf(k)],
+            sigma,
+            phaseOf(k) * 2 * Math.PI / phases);
+    if (g == null) {
+      // Happens only for wavelengths far longer than the kernel: the filter is almost constant.
+      throw new IllegalArgumentException(
+          "filter " + k + " vanishes after removing its mean; use a shorter wavelength or sigma");
+    }
+    float[] f = new float[g.length];
+    for (int i = 0; i < g.length; i++) {
+      f[i] = (float) g[i];
+    }
+    return f;
+  }
+
+  /**
+   * One Gabor patch, size × size row-major: cos(2π u / λ + φ)·exp(−ρ² / (2σ²)), u the offset from
+   * the centre along (cos θ, sin θ) in image coordinates (x right, y down), ρ the distance from the
+   * centre; then made zero-mean and unit-norm.
+   *
+   * @param theta the wave vector's angle in radians
+   * @param wavelength λ in pixels
+   * @param sigma the envelope's standard deviation in pixels
+   * @param phase φ in radians
+   * @return the patch, or null when nothing is left of it after removing its mean (a wavelength far
+   *     longer than the kernel)
+   */
+  public static double[] patch(
+      int size, double theta, double wavelength, double sigma, double phase) {
     double centre = (size - 1) / 2.0;
     double[] g = new double[size * size];
     double sum = 0;
@@ -150,7 +180,7 @@ public final class GaborBank {
         double u = dx * Math.cos(theta) + dy * Math.sin(theta);
         double v =
             Math.exp(-(dx * dx + dy * dy) / (2 * sigma * sigma))
-                * Math.cos(2 * Math.PI * u / lambda + phi);
+                * Math.cos(2 * Math.PI * u / wavelength + phase);
         g[y * size + x] = v;
         sum += v;
       }
@@ -163,15 +193,12 @@ public final class GaborBank {
     }
     double norm = Math.sqrt(norm2);
     if (!(norm > 1e-9)) {
-      // Happens only for wavelengths far longer than the kernel: the filter is almost constant.
-      throw new IllegalArgumentException(
-          "filter " + k + " vanishes after removing its mean; use a shorter wavelength or sigma");
+      return null;
     }
-    float[] f = new float[g.length];
     for (int i = 0; i < g.length; i++) {
-      f[i] = (float) (g[i] / norm);
+      g[i] /= norm;
     }
-    return f;
+    return g;
   }
 
   /** The number of filters K = orientations × wavelengths × phases. */

@@ -1,5 +1,6 @@
 package io.pinwheel.trainer.sparse;
 
+import io.pinwheel.trainer.GaborBank;
 import java.util.SplittableRandom;
 
 /**
@@ -14,10 +15,10 @@ import java.util.SplittableRandom;
  * c) is cos(2π u / w + φ)·exp(−ρ² / (2s²)), u the offset from the kernel's centre along the wave
  * vector (cos θ, sin θ) in image coordinates (x right, y down, as {@link
  * io.pinwheel.trainer.viz.OrientationMap} reads orientation), ρ the distance from the centre, w =
- * 4k/9 pixels (the shorter wavelength of {@link io.pinwheel.trainer.GaborBank#standard}), s = k/4
- * and φ a random phase: pools over neighbouring maps then hold one orientation at several phases.
- * Every channel gets the same plane; the filter is made zero-mean and unit-norm, as the data
- * patches of the usual start are.
+ * 4k/9 pixels (the shorter wavelength of {@link GaborBank#standard}), s = k/4 and φ a random phase
+ * ({@link GaborBank#patch}): pools over neighbouring maps then hold one orientation at several
+ * phases. Every channel gets the same plane; the filter is made zero-mean and unit-norm over its
+ * channels, as the data patches of the usual start are.
  *
  * <p>Training then moves the filters as it likes: the lattice is where the map starts, not a
  * constraint.
@@ -63,31 +64,12 @@ final class PinwheelStart {
               + encoder.length);
     }
     SplittableRandom rnd = new SplittableRandom(seed);
-    double centre = (kernel - 1) / 2.0;
     double wavelength = 4.0 * kernel / 9;
-    double s = kernel / 4.0;
-    double[] v = new double[plane];
+    double scale = 1 / Math.sqrt(channels);
     for (int m = 0; m < rows * cols; m++) {
       double theta = orientation(m / cols, m % cols, rows, cols, periods);
-      double phase = 2 * Math.PI * rnd.nextDouble();
-      double mean = 0;
-      for (int y = 0; y < kernel; y++) {
-        for (int x = 0; x < kernel; x++) {
-          double dx = x - centre;
-          double dy = y - centre;
-          double u = dx * Math.cos(theta) + dy * Math.sin(theta);
-          v[y * kernel + x] =
-              Math.exp(-(dx * dx + dy * dy) / (2 * s * s))
-                  * Math.cos(2 * Math.PI * u / wavelength + phase);
-          mean += v[y * kernel + x] / plane;
-        }
-      }
-      double norm = 0;
-      for (int i = 0; i < plane; i++) {
-        v[i] -= mean;
-        norm += v[i] * v[i];
-      }
-      double scale = 1 / Math.sqrt(norm * channels);
+      double[] v =
+          GaborBank.patch(kernel, theta, wavelength, kernel / 4.0, 2 * Math.PI * rnd.nextDouble());
       for (int ch = 0; ch < channels; ch++) {
         int base = (m * channels + ch) * plane;
         for (int i = 0; i < plane; i++) {
