@@ -118,10 +118,31 @@ public final class ReferenceEncoder {
   /**
    * Applies the output rule to a dense map: the values strictly above the threshold pass and are
    * emitted as the rule says (v for keep, v − threshold in float for shrink), then the top k by
-   * emitted value with ties to the lower index.
+   * emitted value with ties to the lower index. With minActive k and fewer than k values above the
+   * threshold, the threshold is the (k+1)-th largest value that is not NaN, found by sorting, but
+   * not below min(threshold, 0).
    */
   public static SparseCode sparsify(float[] dense, int[] shape, OutputSpec output) {
     float tau = output.threshold();
+    if (output.minActive().isPresent()) {
+      int k = output.minActive().getAsInt();
+      float[] ranked = new float[dense.length];
+      int n = 0;
+      int above = 0;
+      for (float v : dense) {
+        if (!Float.isNaN(v)) {
+          ranked[n++] = v;
+        }
+        if (v > tau) {
+          above++;
+        }
+      }
+      if (above < k) {
+        Arrays.sort(ranked, 0, n);
+        float floor = Math.min(tau, 0f);
+        tau = n <= k ? floor : Math.max(ranked[n - 1 - k], floor);
+      }
+    }
     float[] emitted = new float[dense.length];
     List<Integer> kept = new ArrayList<>();
     for (int i = 0; i < dense.length; i++) {
