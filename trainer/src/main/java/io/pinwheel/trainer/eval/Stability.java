@@ -240,7 +240,14 @@ public final class Stability {
             String.format(
                 Locale.ROOT,
                 "%noutput rule sweep over these frames (both motions): threshold for each density;"
-                    + " keep = values above it as they are, shrink = max(p - threshold, 0)%n"));
+                    + " keep = values above it as they are, shrink = max(p - threshold, 0)%s%n",
+                minActive == null
+                    ? ""
+                    : "; on a frame where fewer than "
+                        + minActive
+                        + " pass, the threshold is lowered so that "
+                        + minActive
+                        + " do"));
         s.append(
             String.format(
                 Locale.ROOT, "%-8s %-11s %-8s %-7s", "target", "threshold", "density", "rule"));
