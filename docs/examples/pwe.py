@@ -332,15 +332,15 @@ def pooled(model, frame):
 
 def effective_threshold(p, threshold, min_active=None):
     """The threshold the rule applies to the code p of one frame: threshold, unless min_active is k
-    and fewer than k values exceed it; then the (k+1)-th largest value of p (NaN not ranked, equal
+    and at most k values exceed it; then the (k+1)-th largest value of p (NaN not ranked, equal
     values counted one by one), but not below min(threshold, 0), which it is when p has at most k
-    values that are not NaN."""
+    values that are not NaN: min(threshold, that value) on every frame."""
     t = np.float32(threshold)
     if min_active is None:
         return t
     flat = p.ravel()
     ranked = flat[~np.isnan(flat)]
-    if np.count_nonzero(ranked > t) >= min_active:
+    if np.count_nonzero(ranked > t) > min_active:
         return t
     floor = min(t, np.float32(0))
     if ranked.size <= min_active:
@@ -351,7 +351,7 @@ def effective_threshold(p, threshold, min_active=None):
 
 def sparse_code(p, threshold, top_k, rule="keep", min_active=None):
     """The values strictly greater than the frame's threshold (effective_threshold: threshold, or
-    lower when fewer than min_active pass it) pass; each is emitted as rule says (keep: the value
+    lower when at most min_active pass it) pass; each is emitted as rule says (keep: the value
     itself; shrink: the value less that threshold, in float32); then, if top_k is set, only the
     top_k largest emitted values (equal values: the lower flat index wins). Indices are flat
     C-order indices into p, returned in ascending order with their emitted values."""

@@ -8,7 +8,7 @@ import java.util.Arrays;
  * The model's output rule on a dense code: the values above the frame's threshold pass and are
  * emitted as the rule says ({@link io.pinwheel.extractor.model.OutputRule#emit}), then the top k by
  * emitted value (ties to the lower index), indices ascending. The frame's threshold is the model's,
- * or, with {@code minActive} k and fewer than k values above it, the lower one {@link
+ * or, with {@code minActive} k and at most k values above it, the lower one {@link
  * OutputSpec#loweredThreshold} picks among the dense values (only then). Holds its scratch arrays,
  * so a frame allocates only the code it returns; not thread-safe.
  */
@@ -30,7 +30,7 @@ final class Sparsifier {
   SparseCode apply(float[] dense, float[] scores, String label) {
     float tau = rule.threshold();
     int n = pass(dense, tau);
-    if (rule.minActive().isPresent() && n < rule.minActive().getAsInt()) {
+    if (rule.minActive().isPresent() && n <= rule.minActive().getAsInt()) {
       // Every value is finite here: pass refused the others.
       float lowered = rule.loweredThreshold(dense, 0, dense.length, largest);
       if (lowered < tau) {

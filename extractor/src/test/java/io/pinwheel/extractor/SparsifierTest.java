@@ -86,9 +86,26 @@ class SparsifierTest {
   }
 
   @Test
-  void shouldLeaveAFrameWithAtLeastKPassingAsWithoutAFloor() {
-    SparseCode floored = withFloor(DENSE, 0.25f, 3, OutputRule.SHRINK);
+  void shouldLeaveAFrameWithMoreThanKPassingAsWithoutAFloor() {
+    SparseCode floored = withFloor(DENSE, 0.25f, 2, OutputRule.SHRINK);
     SparseCode plain = apply(DENSE, 0.25f, 0, OutputRule.SHRINK);
+
+    assertThat(floored).isEqualTo(plain);
+  }
+
+  @Test
+  void shouldShrinkByTheNextValueWhenExactlyKPassSoTheCodeMovesContinuously() {
+    // 0.5, 1 and 0.3 pass 0.28; the 4th largest value, 0.25, is below it and becomes the cut.
+    SparseCode code = withFloor(DENSE, 0.28f, 3, OutputRule.SHRINK);
+
+    assertThat(code.indices()).containsExactly(1, 3, 5);
+    assertThat(code.values()).containsExactly(0.5f - 0.25f, 1f - 0.25f, 0.3f - 0.25f);
+  }
+
+  @Test
+  void shouldPassTheSameValuesWhenExactlyKPassUnderKeep() {
+    SparseCode floored = withFloor(DENSE, 0.28f, 3, OutputRule.KEEP);
+    SparseCode plain = apply(DENSE, 0.28f, 0, OutputRule.KEEP);
 
     assertThat(floored).isEqualTo(plain);
   }

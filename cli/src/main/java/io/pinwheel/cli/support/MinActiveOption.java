@@ -7,7 +7,8 @@ import picocli.CommandLine.TypeConversionException;
 
 /**
  * {@code --min-active K}: the floor under the output rule of the model a command writes ({@code
- * output.minActive}): on a frame where fewer than K values pass the threshold, the K largest pass.
+ * output.minActive}): on a frame where at most K values pass the threshold, the cut is lowered to
+ * the frame's (K+1)-th largest value, so the K largest pass.
  */
 public final class MinActiveOption {
   @Option(
@@ -15,10 +16,10 @@ public final class MinActiveOption {
       paramLabel = "K",
       converter = Converter.class,
       description = {
-        "Keep at least K values active: on a frame where fewer than K pooled values exceed the"
+        "Keep at least K values active: on a frame where at most K pooled values exceed the"
             + " output threshold, the threshold for that frame is lowered to the (K+1)-th largest"
             + " value (never below 0, so a blank frame still emits nothing) and the output rule"
-            + " applied with it. At least 1 and at most the model's top-k. Default: no floor."
+            + " applied with it, so the code stays continuous. At least 1 and at most the model's top-k. Default: no floor."
       })
   Integer k;
 

@@ -9,13 +9,17 @@ import java.util.OptionalInt;
  * {@link OutputRule#SHRINK}), then only the {@code topK} largest when set (ties go to the lower
  * index).
  *
- * <p>With {@code minActive} k, a frame on which fewer than k values exceed the threshold is cut at
- * a lower one instead, its {@link #effectiveThreshold}: the (k+1)-th largest value of the frame's
- * code, but never below 0 (and never above the threshold), so that the k largest values pass. The
- * rule is then applied with that threshold (shrink subtracts it). On every other frame nothing
- * changes. Ties and NaN: values equal to the lowered threshold do not pass (they would emit 0 under
- * shrink), so when the k-th and (k+1)-th largest values are equal, fewer than k pass; a code whose
- * values are all 0 (a blank frame) still emits nothing; NaN never passes and is not ranked.
+ * <p>With {@code minActive} k, each frame is cut at its {@link #effectiveThreshold}: the smaller of
+ * the threshold and the (k+1)-th largest value of the frame's code, but never below 0 (unless the
+ * threshold is), so that at least the k largest values pass. The rule is applied with that
+ * threshold (shrink subtracts it). It differs from the threshold only on frames where at most k
+ * values exceed the threshold; on those with exactly k, the same k values pass as without the
+ * floor, and under shrink emit a little more. Taking the smaller of the two keeps the emitted code
+ * a continuous function of the pooled values, as shrink's is without a floor: a frame whose
+ * (k+1)-th value falls below the threshold sees its cut follow it down smoothly. Ties and NaN:
+ * values equal to the lowered threshold do not pass (they would emit 0 under shrink), so when the
+ * k-th and (k+1)-th largest values are equal, fewer than k pass; a code whose values are all 0 (a
+ * blank frame) still emits nothing; NaN never passes and is not ranked.
  *
  * @param threshold finite; values must be strictly greater to pass
  * @param topK empty for no limit, otherwise at least 1
@@ -89,8 +93,8 @@ public record OutputSpec(
 
   /**
    * The threshold the rule applies to one frame's code {@code code[from, to)}: {@link #threshold},
-   * unless {@code minActive} is k and fewer than k values exceed it; then {@link
-   * #loweredThreshold}.
+   * unless {@code minActive} is k and at most k values exceed it; then {@link #loweredThreshold},
+   * which is then at most the threshold: min(threshold, lowered) in every case.
    *
    * @param scratch at least {@link #scratchLength()} floats, overwritten (so that a caller that
    *     keeps one allocates nothing per frame)
@@ -105,15 +109,15 @@ public record OutputSpec(
         above++;
       }
     }
-    return above >= minActive.getAsInt() ? threshold : loweredThreshold(code, from, to, scratch);
+    return above > minActive.getAsInt() ? threshold : loweredThreshold(code, from, to, scratch);
   }
 
   /**
-   * The floor's threshold for one frame's code {@code code[from, to)}, for a frame on which fewer
-   * than {@code minActive} = k values exceed {@link #threshold}: the (k+1)-th largest value (NaN
-   * not ranked; equal values counted one by one), but not below min(threshold, 0), which it is when
-   * the code has at most k values that are not NaN. Exactly the k largest values exceed it unless
-   * the k-th and (k+1)-th are equal or not above 0.
+   * The floor's threshold for one frame's code {@code code[from, to)}, for a frame on which at most
+   * {@code minActive} = k values exceed {@link #threshold}: the (k+1)-th largest value (NaN not
+   * ranked; equal values counted one by one), but not below min(threshold, 0), which it is when the
+   * code has at most k values that are not NaN. Exactly the k largest values exceed it unless the
+   * k-th and (k+1)-th are equal or not above 0.
    *
    * @param scratch at least {@link #scratchLength()} floats, overwritten
    * @throws IllegalStateException if this spec has no {@code minActive}

@@ -111,10 +111,17 @@ class OutputSpecTest {
   }
 
   @Test
-  void shouldKeepTheThresholdWhenAtLeastKValuesPassIt() {
-    float[] code = {0.1f, 0.9f, 0.3f, 0.8f, 0.2f};
+  void shouldKeepTheThresholdWhenMoreThanKValuesPassIt() {
+    float[] code = {0.1f, 0.9f, 0.3f, 0.8f, 0.6f};
 
     assertThat(effective(floor(0.5f, 2), code)).isEqualTo(0.5f);
+  }
+
+  @Test
+  void shouldLowerTheThresholdToTheNextValueWhenExactlyKValuesPassIt() {
+    float[] code = {0.1f, 0.9f, 0.3f, 0.8f, 0.2f};
+
+    assertThat(effective(floor(0.5f, 2), code)).isEqualTo(0.3f);
   }
 
   @Test
