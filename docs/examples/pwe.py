@@ -127,8 +127,9 @@ def load(path):
     # Unknown keys at the top level are ignored; inside these objects they could change the math.
     _only_keys(path, "input", m["input"], {"height", "width", "channels", "normalize"})
     _only_keys(path, "input.normalize", m["input"]["normalize"], {"type", "mean", "std", "sigma"})
-    _only_keys(path, "output", m["output"], {"threshold", "topK", "rule"})
+    _only_keys(path, "output", m["output"], {"threshold", "topK", "rule", "minActive"})
     rule = _output_rule(path, m["output"])
+    min_active = _min_active(path, m["output"])
     files = m["files"]
     for name in entries:
         if name not in files:
@@ -210,6 +211,7 @@ def load(path):
         "threshold": np.float32(out["threshold"]),
         "topK": out["topK"],
         "rule": rule,
+        "minActive": min_active,
         "training": m["training"],
         "training_tensors": training_tensors,
     }
@@ -226,6 +228,21 @@ def _output_rule(path, out):
     if rule not in OUTPUT_RULES:
         raise InvalidModel(f'{path}: output.rule must be one of {", ".join(OUTPUT_RULES)}, got "{rule}"')
     return rule
+
+
+def _min_active(path, out):
+    """output.minActive: None when absent, else an integer >= 1 and <= topK when topK is set."""
+    if "minActive" not in out:
+        return None
+    k = out["minActive"]
+    if not isinstance(k, int) or isinstance(k, bool):
+        raise InvalidModel(f"{path}: output.minActive must be an integer, got {json.dumps(k)}")
+    if k < 1:
+        raise InvalidModel(f"{path}: output.minActive must be >= 1, got {k}")
+    top_k = out.get("topK")
+    if isinstance(top_k, int) and k > top_k:
+        raise InvalidModel(f"{path}: output.minActive must be <= output.topK ({top_k}), got {k}")
+    return k
 
 
 def _check_order(path, types):
@@ -313,14 +330,35 @@ def pooled(model, frame):
     return x.astype(np.float32)
 
 
-def sparse_code(p, threshold, top_k, rule="keep"):
-    """The values strictly greater than threshold pass; each is emitted as rule says (keep: the
-    value itself; shrink: the value less the threshold, in float32); then, if top_k is set, only
-    the top_k largest emitted values (equal values: the lower flat index wins). Indices are flat
+def effective_threshold(p, threshold, min_active=None):
+    """The threshold the rule applies to the code p of one frame: threshold, unless min_active is k
+    and at most k values exceed it; then the (k+1)-th largest value of p (NaN not ranked, equal
+    values counted one by one), but not below min(threshold, 0), which it is when p has at most k
+    values that are not NaN: min(threshold, that value) on every frame."""
+    t = np.float32(threshold)
+    if min_active is None:
+        return t
+    flat = p.ravel()
+    ranked = flat[~np.isnan(flat)]
+    if np.count_nonzero(ranked > t) > min_active:
+        return t
+    floor = min(t, np.float32(0))
+    if ranked.size <= min_active:
+        return floor
+    at = ranked.size - min_active - 1  # the (k+1)-th largest, counted from the smallest
+    return max(np.partition(ranked, at)[at], floor)
+
+
+def sparse_code(p, threshold, top_k, rule="keep", min_active=None):
+    """The values strictly greater than the frame's threshold (effective_threshold: threshold, or
+    lower when at most min_active pass it) pass; each is emitted as rule says (keep: the value
+    itself; shrink: the value less that threshold, in float32); then, if top_k is set, only the
+    top_k largest emitted values (equal values: the lower flat index wins). Indices are flat
     C-order indices into p, returned in ascending order with their emitted values."""
     flat = p.ravel()
-    kept = np.flatnonzero(flat > threshold)
-    values = flat[kept] - np.float32(threshold) if rule == "shrink" else flat[kept]
+    t = effective_threshold(p, threshold, min_active)
+    kept = np.flatnonzero(flat > t)
+    values = flat[kept] - t if rule == "shrink" else flat[kept]
     if top_k is not None and len(kept) > top_k:
         # lexsort sorts by the last key first: value descending, then index ascending.
         order = np.lexsort((kept, -values))
@@ -332,7 +370,7 @@ def sparse_code(p, threshold, top_k, rule="keep"):
 def encode(model, frame, dense=False):
     """The sparse code of a normalized frame, as the dict pwe.py prints."""
     p = pooled(model, frame)
-    indices, values = sparse_code(p, model["threshold"], model["topK"], model["rule"])
+    indices, values = sparse_code(p, model["threshold"], model["topK"], model["rule"], model["minActive"])
     # float(float32) is exact, so the printed values read back bit for bit.
     code = {"shape": list(p.shape), "nnz": int(len(indices)),
             "indices": [int(i) for i in indices], "values": [float(v) for v in values]}

@@ -18,6 +18,7 @@ import io.pinwheel.extractor.model.OutputSpec;
 import io.pinwheel.extractor.model.RecurrentLayer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -197,6 +198,28 @@ class EncoderTest {
     try (Encoder encoder = new Encoder(model)) {
       SparseCode code = encoder.encode(frame);
       assertThat(code.nnz()).isEqualTo(7);
+      assertThat(code)
+          .isEqualTo(
+              ReferenceEncoder.sparsify(
+                  encoder.encodeDense(frame), model.outputShape(), model.output()));
+    }
+  }
+
+  @Test
+  void shouldKeepTheKLargestAsTheReferenceDoesWhenTheThresholdPassesFewer() throws Exception {
+    Random rnd = new Random(11);
+    EncoderModel model =
+        RandomModels.model(
+            rnd,
+            40,
+            40,
+            1,
+            new OutputSpec(1e6f, OptionalInt.empty(), OutputRule.SHRINK, OptionalInt.of(5)),
+            new StageSpec(8, 5, 4, 2, 2, 2));
+    Frame frame = RandomModels.frame(rnd, 1, 40, 40);
+    try (Encoder encoder = new Encoder(model)) {
+      SparseCode code = encoder.encode(frame);
+      assertThat(code.nnz()).isEqualTo(5);
       assertThat(code)
           .isEqualTo(
               ReferenceEncoder.sparsify(

@@ -118,10 +118,25 @@ public final class ReferenceEncoder {
   /**
    * Applies the output rule to a dense map: the values strictly above the threshold pass and are
    * emitted as the rule says (v for keep, v − threshold in float for shrink), then the top k by
-   * emitted value with ties to the lower index.
+   * emitted value with ties to the lower index. With minActive k the frame's threshold is, by the
+   * definition and for every frame, min(threshold, max(the (k+1)-th largest value that is not NaN,
+   * found by sorting, min(threshold, 0))), or min(threshold, 0) when at most k values are not NaN.
    */
   public static SparseCode sparsify(float[] dense, int[] shape, OutputSpec output) {
     float tau = output.threshold();
+    if (output.minActive().isPresent()) {
+      int k = output.minActive().getAsInt();
+      float[] ranked = new float[dense.length];
+      int n = 0;
+      for (float v : dense) {
+        if (!Float.isNaN(v)) {
+          ranked[n++] = v;
+        }
+      }
+      Arrays.sort(ranked, 0, n);
+      float floor = Math.min(tau, 0f);
+      tau = Math.min(tau, n <= k ? floor : Math.max(ranked[n - 1 - k], floor));
+    }
     float[] emitted = new float[dense.length];
     List<Integer> kept = new ArrayList<>();
     for (int i = 0; i < dense.length; i++) {

@@ -26,7 +26,8 @@ import picocli.CommandLine.Parameters;
           + " decoding, resizing and the model's normalization (LCN or standardization, which the"
           + " graph does not do); output 'code' [N, P, H', W'], the dense code pinwheel's encoder"
           + " computes (to 1e-5), and for a model with a linear head 'scores' [N, classes]. The"
-          + " output rule (threshold, keep or shrink, top k) is not applied: apply it to 'code' as"
+          + " output rule (threshold, keep or shrink, top k, min active) is not applied: apply it to"
+          + " 'code' as"
           + " docs/encoder-format.md section 5 says. N is free.",
       "Conv and L2-pool stages become Conv, Relu, Mul, a 1x1 Conv summing each pool's members,"
           + " AveragePool, Mul and Sqrt; a recurrent (DrSAE) layer is unrolled into its T steps of"

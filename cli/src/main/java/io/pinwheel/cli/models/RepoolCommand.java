@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pinwheel.cli.support.CliContext;
 import io.pinwheel.cli.support.DataOption;
 import io.pinwheel.cli.support.ExitCodes;
+import io.pinwheel.cli.support.MinActiveOption;
 import io.pinwheel.cli.support.ModelOption;
 import io.pinwheel.cli.support.OutputRuleOption;
 import io.pinwheel.extractor.model.EncoderFile;
@@ -33,8 +34,9 @@ import picocli.CommandLine.Option;
           + " threshold lets --density of the pooled values through on the camera frames (the"
           + " pan and zoom of eval stability) of the photographs in --data, which should be"
           + " validation photographs, not those a figure is reported on; --output-rule says what"
-          + " a value above it emits. Larger windows make the code more stable under camera"
-          + " motion, and so does the shrink rule (eval stability measures both).",
+          + " a value above it emits and --min-active how many values each frame keeps at least."
+          + " Larger windows make the code more stable under camera motion, and so does the"
+          + " shrink rule (eval stability measures both).",
       "Prints one JSON line describing what was written.",
     },
     exitCodeListHeading = "%nExit status:%n",
@@ -70,6 +72,8 @@ public final class RepoolCommand implements Callable<Integer> {
   double density;
 
   @Mixin OutputRuleOption outputRule;
+
+  @Mixin MinActiveOption minActive;
 
   @Option(
       names = "--out",
@@ -127,6 +131,16 @@ public final class RepoolCommand implements Callable<Integer> {
     } catch (ModelOption.UnusableModelException e) {
       return usage(e.getMessage());
     }
+    var topK = trained.output().topK();
+    if (minActive.value().isPresent()
+        && topK.isPresent()
+        && minActive.value().getAsInt() > topK.getAsInt()) {
+      return usage(
+          "--min-active must be <= the model's output.topK ("
+              + topK.getAsInt()
+              + "), got "
+              + minActive.value().getAsInt());
+    }
     String newName = name != null ? name : out.getFileName().toString().replaceFirst("\\.pwe$", "");
     int version = 1;
     if (Files.exists(out)) {
@@ -147,6 +161,7 @@ public final class RepoolCommand implements Callable<Integer> {
               stride,
               density,
               outputRule.rule(),
+              minActive.value(),
               ImageFolder.scan(dir).files(),
               Stability.Camera.defaults(),
               threads,
@@ -171,8 +186,11 @@ public final class RepoolCommand implements Callable<Integer> {
     o.put("codeShape", Arrays.toString(r.model().outputShape()));
     o.put("threshold", r.threshold());
     o.put("outputRule", outputRule.rule().wireName());
+    minActive.value().ifPresent(k -> o.put("minActive", k));
     o.put("density", r.density());
     o.put("frames", r.frames());
+    o.put("flooredFrames", r.flooredFrames());
+    o.put("emptyFrames", r.emptyFrames());
     o.put("photographs", r.photographs().size());
     o.put("skipped", r.skipped().size());
     context.out().println(o.toString());

@@ -4,6 +4,7 @@ import io.pinwheel.cli.support.CliContext;
 import io.pinwheel.cli.support.DataOption;
 import io.pinwheel.cli.support.ExitCodes;
 import io.pinwheel.cli.support.HoldoutOptions;
+import io.pinwheel.cli.support.MinActiveOption;
 import io.pinwheel.cli.support.NormalizeOption;
 import io.pinwheel.cli.support.OutputRuleOption;
 import io.pinwheel.cli.support.SeedOption;
@@ -135,6 +136,8 @@ public final class TrainCommand implements Callable<Integer> {
 
   @Mixin OutputRuleOption outputRule;
 
+  @Mixin MinActiveOption minActive;
+
   @Mixin NormalizeOption normalize;
 
   @Option(
@@ -243,7 +246,8 @@ public final class TrainCommand implements Callable<Integer> {
                   resume,
                   Optional.ofNullable(stackOn),
                   holdout.holdout(),
-                  outputRule.rule());
+                  outputRule.rule(),
+                  minActive.value());
             });
     if (stackOn != null && !Files.isRegularFile(stackOn)) {
       context.err().println("pinwheel train: --stack-on: no such model file: " + stackOn);

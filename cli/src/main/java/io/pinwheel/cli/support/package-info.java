@@ -12,7 +12,8 @@
  * --set}), {@link io.pinwheel.cli.support.PartitionsOption}, {@link
  * io.pinwheel.cli.support.DataOption}, {@link io.pinwheel.cli.support.SeedOption}, {@link
  * io.pinwheel.cli.support.HoldoutOptions} ({@code --fit-on}, {@code --score-test}), {@link
- * io.pinwheel.cli.support.NormalizeOption} and {@link io.pinwheel.cli.support.OutputRuleOption}
- * ({@code --output-rule}). Nothing here imports a command.
+ * io.pinwheel.cli.support.NormalizeOption}, {@link io.pinwheel.cli.support.OutputRuleOption}
+ * ({@code --output-rule}) and {@link io.pinwheel.cli.support.MinActiveOption} ({@code
+ * --min-active}). Nothing here imports a command.
  */
 package io.pinwheel.cli.support;

@@ -5,12 +5,15 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pinwheel.cli.Cli;
+import io.pinwheel.cli.support.ShippedModels;
 import io.pinwheel.extractor.model.EncoderFile;
 import io.pinwheel.extractor.model.EncoderModel;
 import io.pinwheel.extractor.model.L2PoolLayer;
 import io.pinwheel.extractor.model.OutputRule;
+import io.pinwheel.extractor.model.OutputSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.OptionalInt;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -101,6 +104,109 @@ class RepoolCommandTest {
 
     assertThat(cli.exitCode()).isEqualTo(2);
     assertThat(cli.err()).contains("--output-rule", "must be one of keep, shrink, got \"soft\"");
+    assertThat(dir.resolve("x.pwe")).doesNotExist();
+  }
+
+  @Test
+  void shouldWriteTheFloorWhenAskedAndCountTheFramesItLowered() throws Exception {
+    Path out = dir.resolve("floor.pwe");
+    Cli cli =
+        repool(
+            photos,
+            "--pool",
+            "44:22",
+            "--density",
+            "0.02",
+            "--output-rule",
+            "shrink",
+            "--min-active",
+            "64",
+            "--threads",
+            "1",
+            "--out",
+            out.toString());
+
+    assertThat(cli.exitCode()).as(cli.err()).isZero();
+    JsonNode line = cli.lines().get(0);
+    assertThat(line.get("minActive").intValue()).isEqualTo(64);
+    assertThat(line.get("flooredFrames").intValue()).isPositive();
+    assertThat(line.get("emptyFrames").intValue()).isZero();
+    EncoderModel written = EncoderFile.read(out);
+    assertThat(written.output().minActive()).hasValue(64);
+    assertThat(written.output().rule()).isEqualTo(OutputRule.SHRINK);
+  }
+
+  @Test
+  void shouldWriteNoFloorUnlessAsked() throws Exception {
+    Path out = dir.resolve("plain.pwe");
+    Cli cli = repool(photos, "--pool", "44:22", "--threads", "1", "--out", out.toString());
+
+    assertThat(cli.exitCode()).as(cli.err()).isZero();
+    assertThat(cli.lines().get(0).has("minActive")).isFalse();
+    assertThat(cli.lines().get(0).get("flooredFrames").intValue()).isZero();
+    assertThat(EncoderFile.read(out).output().minActive()).isEmpty();
+  }
+
+  @Test
+  void shouldRefuseAMinActiveBelowOne() {
+    Cli cli =
+        repool(
+            photos,
+            "--pool",
+            "44:22",
+            "--min-active",
+            "0",
+            "--out",
+            dir.resolve("x.pwe").toString());
+
+    assertThat(cli.exitCode()).isEqualTo(2);
+    assertThat(cli.err()).contains("--min-active", "must be >= 1, got 0");
+    assertThat(dir.resolve("x.pwe")).doesNotExist();
+  }
+
+  @Test
+  void shouldRefuseAMinActiveThatIsNotAWholeNumber() {
+    Cli cli =
+        repool(
+            photos,
+            "--pool",
+            "44:22",
+            "--min-active",
+            "1.5",
+            "--out",
+            dir.resolve("x.pwe").toString());
+
+    assertThat(cli.exitCode()).isEqualTo(2);
+    assertThat(cli.err()).contains("--min-active", "must be a whole number >= 1, got \"1.5\"");
+  }
+
+  @Test
+  void shouldRefuseMinActiveAboveTopK() throws Exception {
+    EncoderModel natural = ShippedModels.natural();
+    Path capped = dir.resolve("capped.pwe");
+    EncoderFile.write(
+        new EncoderModel(
+            natural.name(),
+            natural.version(),
+            natural.createdAt(),
+            natural.input(),
+            natural.layers(),
+            new OutputSpec(0.5f, OptionalInt.of(8)),
+            natural.training(),
+            natural.trainingTensors()),
+        capped);
+    Cli cli =
+        Cli.run(
+            new String[] {"repool", "--model", capped.toString(), "--data", photos.toString()},
+            "--pool",
+            "44:22",
+            "--min-active",
+            "9",
+            "--out",
+            dir.resolve("x.pwe").toString());
+
+    assertThat(cli.exitCode()).isEqualTo(2);
+    assertThat(cli.err()).contains("--min-active must be <= the model's output.topK (8), got 9");
     assertThat(dir.resolve("x.pwe")).doesNotExist();
   }
 

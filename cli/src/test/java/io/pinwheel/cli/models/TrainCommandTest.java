@@ -183,6 +183,31 @@ class TrainCommandTest {
   }
 
   @Test
+  void shouldWriteTheFloorWhenAskedWithTheSameThreshold() throws Exception {
+    Path data = Idx.gratings(dir.resolve("idx"), 16, 4);
+    Path plain = dir.resolve("plain.pwe");
+    Path floored = dir.resolve("floored.pwe");
+    Cli kept = train(data, plain, "--density", "0.2");
+    Cli floor = train(data, floored, "--density", "0.2", "--min-active", "3");
+
+    assertThat(kept.exitCode()).as(kept.err()).isZero();
+    assertThat(floor.exitCode()).as(floor.err()).isZero();
+    EncoderModel model = EncoderFile.read(floored);
+    assertThat(model.output().minActive()).hasValue(3);
+    assertThat(model.output().threshold()).isEqualTo(EncoderFile.read(plain).output().threshold());
+    assertThat(EncoderFile.read(plain).output().minActive()).isEmpty();
+  }
+
+  @Test
+  void shouldRefuseAMinActiveBelowOne() throws Exception {
+    Path data = Idx.gratings(dir.resolve("idx"), 16, 4);
+    Cli cli = train(data, dir.resolve("g.pwe"), "--min-active", "0");
+    assertThat(cli.exitCode()).isEqualTo(2);
+    assertThat(cli.err()).contains("--min-active", "must be >= 1, got 0");
+    assertThat(dir.resolve("g.pwe")).doesNotExist();
+  }
+
+  @Test
   void shouldRefuseToResumeWithoutACheckpoint() throws Exception {
     Path data = Idx.gratings(dir.resolve("idx"), 16, 4);
     Cli cli = train(data, dir.resolve("g.pwe"), "--resume");

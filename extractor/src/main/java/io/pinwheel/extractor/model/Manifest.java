@@ -147,6 +147,8 @@ final class Manifest {
     if (model.output().rule() != OutputRule.KEEP) {
       output.put("rule", model.output().rule().wireName());
     }
+    // Written only when set, so files without a floor stay what they were before it.
+    model.output().minActive().ifPresent(k -> output.put("minActive", k));
 
     JsonNode training;
     try {
@@ -387,7 +389,7 @@ final class Manifest {
     }
 
     private OutputSpec output(ObjectNode out) throws InvalidModelException {
-      fields.onlyKeys(out, "output", Set.of("threshold", "topK", "rule"));
+      fields.onlyKeys(out, "output", Set.of("threshold", "topK", "rule", "minActive"));
       float threshold = (float) fields.number(out, "threshold", "output.threshold");
       JsonNode k = out.get("topK");
       if (k == null) {
@@ -408,8 +410,12 @@ final class Manifest {
           throw fields.fail("output.rule " + e.getMessage(), e);
         }
       }
+      OptionalInt minActive = OptionalInt.empty();
+      if (out.has("minActive")) {
+        minActive = OptionalInt.of(fields.integer(out, "minActive", "output.minActive"));
+      }
       try {
-        return new OutputSpec(threshold, topK, rule);
+        return new OutputSpec(threshold, topK, rule, minActive);
       } catch (IllegalArgumentException e) {
         throw fields.fail(e.getMessage(), e);
       }

@@ -212,6 +212,36 @@ class EncoderFileRefusalTest {
   }
 
   @Test
+  void shouldRefuseAMinActiveBelowOneNamingTheKey() {
+    ((ObjectNode) archive.manifest.get("output")).put("minActive", 0);
+
+    assertRefused(archive.toBytes()).hasMessage(SRC + ": output.minActive must be >= 1, got 0");
+  }
+
+  @Test
+  void shouldRefuseAMinActiveAboveTopKNamingBothKeys() {
+    ((ObjectNode) archive.manifest.get("output")).put("minActive", 8);
+
+    assertRefused(archive.toBytes())
+        .hasMessage(SRC + ": output.minActive must be <= output.topK (7), got 8");
+  }
+
+  @Test
+  void shouldRefuseAMinActiveThatIsNotAnInteger() {
+    ((ObjectNode) archive.manifest.get("output")).put("minActive", 2.5);
+
+    assertRefused(archive.toBytes())
+        .hasMessageContaining("output.minActive must be an integer, got 2.5");
+  }
+
+  @Test
+  void shouldRefuseANullMinActive() {
+    ((ObjectNode) archive.manifest.get("output")).putNull("minActive");
+
+    assertRefused(archive.toBytes()).hasMessageContaining("output.minActive must be an integer");
+  }
+
+  @Test
   void shouldRefuseMissingTopK() {
     ((ObjectNode) archive.manifest.get("output")).remove("topK");
 

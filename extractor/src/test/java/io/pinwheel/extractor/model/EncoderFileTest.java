@@ -301,6 +301,30 @@ class EncoderFileTest {
   }
 
   @Test
+  void shouldReadBackAModelWithItsMinActive() throws Exception {
+    EncoderModel plain = TestModels.random(new Random(3));
+    EncoderModel model =
+        RandomModels.withOutput(plain, plain.output().withMinActive(OptionalInt.of(4)));
+
+    byte[] pwe = EncoderFile.toBytes(model);
+    EncoderModel back = EncoderFile.read(pwe, "mem.pwe");
+
+    assertThat(back).isEqualTo(model);
+    assertThat(back.output().minActive()).hasValue(4);
+    assertThat(Archive.of(pwe).manifest.get("output").get("minActive").intValue()).isEqualTo(4);
+  }
+
+  @Test
+  void shouldWriteNoMinActiveForAModelWithoutAFloor() throws Exception {
+    EncoderModel keep = TestModels.random(new Random(3));
+    EncoderModel model = RandomModels.withOutput(keep, keep.output().withRule(OutputRule.SHRINK));
+
+    JsonNode output = Archive.of(EncoderFile.toBytes(model)).manifest.get("output");
+
+    assertThat(output.fieldNames()).toIterable().containsExactly("threshold", "topK", "rule");
+  }
+
+  @Test
   void shouldReadAnExplicitKeepRuleAsTheDefault() throws Exception {
     EncoderModel model = TestModels.random(new Random(3));
     Archive a = Archive.of(EncoderFile.toBytes(model));

@@ -160,20 +160,34 @@ class PythonInteropTest {
    * the Java reference makes of pwe.py's own dense code.
    */
   private void assertOutputRuleAsInJava(Random rnd, OutputRule rule) throws Exception {
+    assertOutputRuleAsInJava(rnd, rule, OptionalInt.empty());
+  }
+
+  /**
+   * pwe.py's code on a random model equals the Java reference's on pwe.py's dense code; with a
+   * floor of k, the threshold lets one value through, so the floor decides.
+   */
+  private void assertOutputRuleAsInJava(Random rnd, OutputRule rule, OptionalInt minActive)
+      throws Exception {
     for (OptionalInt topK : new OptionalInt[] {OptionalInt.empty(), OptionalInt.of(6)}) {
       EncoderModel base = TestModels.random(rnd, 1, new Normalization.None(), topK);
       Frame frame = randomFrame(rnd, base.input());
       float[] dense = ReferenceEncoder.pooled(base, frame);
       float[] sorted = dense.clone();
       java.util.Arrays.sort(sorted);
+      float threshold =
+          minActive.isPresent() ? sorted[sorted.length - 2] : sorted[sorted.length / 2];
       EncoderModel model =
-          RandomModels.withOutput(base, new OutputSpec(sorted[sorted.length / 2], topK, rule));
+          RandomModels.withOutput(base, new OutputSpec(threshold, topK, rule, minActive));
 
       JsonNode out = encode(model, frame);
 
       float[] pyDense = floats(out.get("dense"));
       SparseCode expected = ReferenceEncoder.sparsify(pyDense, model.outputShape(), model.output());
       assertThat(expected.nnz()).isPositive();
+      if (minActive.isPresent()) {
+        assertThat(expected.nnz()).isEqualTo(minActive.getAsInt());
+      }
       assertThat(ints(out.get("indices"))).containsExactly(expected.indices());
       assertThat(floats(out.get("values"))).containsExactly(expected.values());
       assertThat(out.get("nnz").intValue()).isEqualTo(expected.indices().length);
@@ -188,6 +202,57 @@ class PythonInteropTest {
   @Test
   void shouldApplyTheShrinkRuleAsTheJavaReferenceDoes() throws Exception {
     assertOutputRuleAsInJava(new Random(78), OutputRule.SHRINK);
+  }
+
+  @Test
+  void shouldApplyMinActiveUnderKeepAsTheJavaReferenceDoes() throws Exception {
+    assertOutputRuleAsInJava(new Random(79), OutputRule.KEEP, OptionalInt.of(4));
+  }
+
+  @Test
+  void shouldApplyMinActiveUnderShrinkAsTheJavaReferenceDoes() throws Exception {
+    assertOutputRuleAsInJava(new Random(80), OutputRule.SHRINK, OptionalInt.of(4));
+  }
+
+  @Test
+  void shouldEmitNothingForABlankFrameWithMinActiveInPythonToo() throws Exception {
+    EncoderModel model =
+        identity(
+            2, 2, new OutputSpec(0.5f, OptionalInt.empty(), OutputRule.SHRINK, OptionalInt.of(2)));
+
+    JsonNode out = encode(model, Frame.of(1, 2, 2, new float[4]));
+
+    assertThat(out.get("nnz").intValue()).isZero();
+  }
+
+  @Test
+  void shouldDropValuesTiedWithTheLoweredThresholdInPythonToo() throws Exception {
+    // k = 2: the 3rd largest value, 0.3, is the frame's threshold, and the 0.3 tied with it drops.
+    EncoderModel model =
+        identity(
+            1, 4, new OutputSpec(0.5f, OptionalInt.empty(), OutputRule.SHRINK, OptionalInt.of(2)));
+
+    JsonNode out = encode(model, Frame.of(1, 1, 4, new float[] {0.3f, 0.4f, 0.3f, 0.1f}));
+
+    assertThat(ints(out.get("indices"))).containsExactly(1);
+    assertThat(floats(out.get("values"))).containsExactly(0.4f - 0.3f);
+  }
+
+  @Test
+  void shouldRefuseAMinActiveAboveTopKInPythonToo() throws Exception {
+    Archive a =
+        Archive.of(EncoderFile.toBytes(identity(1, 2, new OutputSpec(0f, OptionalInt.of(1)))));
+    ((ObjectNode) a.manifest.get("output")).put("minActive", 2);
+    Path modelPath = dir.resolve("floor.pwe");
+    Files.write(modelPath, a.toBytes());
+    Path framePath = dir.resolve("frame.npy");
+    Files.write(framePath, Npy.toBytes(FloatTensor.filled(new int[] {1, 1, 2}, 0f)));
+
+    Result r = run(script.toString(), modelPath.toString(), framePath.toString());
+
+    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.stderr())
+        .contains(modelPath + ": output.minActive must be <= output.topK (1), got 2");
   }
 
   @Test

@@ -228,7 +228,8 @@ final class LiveJson {
 
   /**
    * The output rule in words: {@code values above 0.25}, {@code values above 0.25, less 0.25
-   * (shrink)}, then {@code , the top 200 of them} when there is a top-k.
+   * (shrink)}, then {@code , the top 200 of them} when there is a top-k and {@code , at least the
+   * 16 largest when fewer pass} when there is a floor (output.minActive).
    */
   static String describe(OutputSpec output) {
     StringBuilder s = new StringBuilder("values above " + output.threshold());
@@ -236,6 +237,9 @@ final class LiveJson {
       s.append(", less ").append(output.threshold()).append(" (shrink)");
     }
     output.topK().ifPresent(k -> s.append(", the top ").append(k).append(" of them"));
+    output
+        .minActive()
+        .ifPresent(k -> s.append(", at least the ").append(k).append(" largest when fewer pass"));
     return s.toString();
   }
 

@@ -26,4 +26,15 @@ class LiveJsonTest {
 
     assertThat(LiveJson.describe(top)).isEqualTo("values above 0.25, the top 200 of them");
   }
+
+  @Test
+  void shouldNameTheFloorAfterTheTopK() {
+    OutputSpec floor =
+        new OutputSpec(0.25f, OptionalInt.of(200), OutputRule.SHRINK, OptionalInt.of(16));
+
+    assertThat(LiveJson.describe(floor))
+        .isEqualTo(
+            "values above 0.25, less 0.25 (shrink), the top 200 of them, at least the 16 largest"
+                + " when fewer pass");
+  }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pinwheel.extractor.model.EncoderModel;
 import io.pinwheel.extractor.model.OutputRule;
+import io.pinwheel.extractor.model.OutputSpec;
 import io.pinwheel.trainer.data.GrayImages;
 import io.pinwheel.trainer.viz.LossPlot;
 import java.nio.FloatBuffer;
@@ -12,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.OptionalInt;
 import java.util.SplittableRandom;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -20,8 +22,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * global threshold chosen on the fit images so that a target share of values stays non-zero (the
  * output rule {@code threshold} at that density), for targets from 0.02 to 0.5, and emitted as an
  * {@link OutputRule} says (the model's own unless another is asked for: keep leaves the values
- * above the threshold as they are, shrink subtracts the threshold). At each density a probe (fixed
- * L2 and epochs) is fitted on the fit part and scored on the validation part, and shift-by-1
+ * above the threshold as they are, shrink subtracts the threshold), with the model's {@code
+ * minActive} floor when it has one (on an image where fewer than that many values pass, the
+ * threshold is lowered as {@link OutputSpec#effectiveThreshold} says). At each density a probe
+ * (fixed L2 and epochs) is fitted on the fit part and scored on the validation part, and shift-by-1
  * retrieval@1 (four directions, centred cosine) is scored on validation images. Every figure is a
  * validation figure: the sweep is a basis for choosing the rule, not a test result.
  */
@@ -175,6 +179,7 @@ public final class DensitySweep {
         List<Double> targets = new ArrayList<>(densities);
         targets.sort((a, b) -> Double.compare(b, a));
         int step = 2;
+        OptionalInt floor = model.output().minActive();
         // The threshold the fit and validation codes have been shrunk by so far.
         float shrunkBy = 0;
         for (double target : targets) {
@@ -184,37 +189,42 @@ public final class DensitySweep {
               step++,
               total);
           float threshold = Math.max(0, quantile(sample, 1 - target));
-          // Thresholds only rise along the sweep (densest first), so cutting in place is the
-          // same as cutting the original codes; shrinking what was shrunk by the last threshold
-          // by the rise in threshold is the same as shrinking them, up to float rounding.
-          float by = rule == OutputRule.SHRINK ? threshold - shrunkBy : threshold;
-          apply(fit, rule, by);
-          apply(val, rule, by);
-          shrunkBy = threshold;
-          LinearProbe p =
-              LinearProbe.fit(
-                  fit,
-                  split.fit().labels(),
-                  classes,
-                  options.probe().withL2(l2).withEpochs(epochs));
-          double acc = p.accuracy(val, split.validation().labels());
+          OutputSpec spec = new OutputSpec(threshold, OptionalInt.empty(), rule, floor);
+          double acc;
+          double density;
+          if (floor.isEmpty()) {
+            // Thresholds only rise along the sweep (densest first), so cutting in place is the
+            // same as cutting the original codes; shrinking what was shrunk by the last threshold
+            // by the rise in threshold is the same as shrinking them, up to float rounding.
+            float by = rule == OutputRule.SHRINK ? threshold - shrunkBy : threshold;
+            apply(fit, spec.withThreshold(by));
+            apply(val, spec.withThreshold(by));
+            shrunkBy = threshold;
+            acc = probeAccuracy(fit, val, split, classes, options, l2, epochs);
+            density = nonZeroShare(val);
+          } else {
+            // A floor reads each image's values before the cut: rule copies of the codes.
+            try (INDArray f = fit.dup();
+                INDArray v = val.dup()) {
+              apply(f, spec);
+              apply(v, spec);
+              acc = probeAccuracy(f, v, split, classes, options, l2, epochs);
+              density = nonZeroShare(v);
+            }
+          }
           List<Invariance.Centred> found = new ArrayList<>();
           try (INDArray o = orig.dup()) {
-            apply(o, rule, threshold);
+            apply(o, spec);
             for (INDArray m : moved) {
               try (INDArray mc = m.dup()) {
-                apply(mc, rule, threshold);
+                apply(mc, spec);
                 found.add(Invariance.centred(o, mc));
               }
             }
           }
           points.add(
               new Point(
-                  target,
-                  threshold,
-                  nonZeroShare(val),
-                  acc,
-                  Invariance.Centred.mean(found).retrievalAt1()));
+                  target, threshold, density, acc, Invariance.Centred.mean(found).retrievalAt1()));
         }
       } finally {
         for (INDArray m : moved) {
@@ -261,20 +271,54 @@ public final class DensitySweep {
     return sorted[i];
   }
 
+  private static double probeAccuracy(
+      INDArray fit,
+      INDArray val,
+      DataSplit split,
+      int classes,
+      EvalOptions options,
+      double l2,
+      int epochs) {
+    LinearProbe p =
+        LinearProbe.fit(
+            fit, split.fit().labels(), classes, options.probe().withL2(l2).withEpochs(epochs));
+    return p.accuracy(val, split.validation().labels());
+  }
+
   /**
-   * Applies {@code rule} with {@code threshold} in place ({@link OutputRule#applyInPlace}): every
-   * value not above it becomes 0, and shrink subtracts it from the others.
+   * Applies {@code spec}'s rule in place to each row (one image's code) of {@code codes}, without
+   * top-k: every value not above the row's threshold becomes 0, and shrink subtracts that threshold
+   * from the others ({@link #applyToRows}).
    */
-  static void apply(INDArray codes, OutputRule rule, float threshold) {
+  static void apply(INDArray codes, OutputSpec spec) {
     FloatBuffer b = codes.data().asNioFloat();
     int size = (int) codes.length();
-    float[] chunk = new float[Math.min(size, 1 << 16)];
+    int d = codes.columns();
+    float[] chunk = new float[Math.min(size, Math.max(1, (1 << 16) / d) * d)];
     for (int at = 0; at < size; at += chunk.length) {
       int len = Math.min(chunk.length, size - at);
       b.get(at, chunk, 0, len);
-      rule.applyInPlace(chunk, 0, len, threshold);
+      applyToRows(spec, chunk, len, d);
       b.put(at, chunk, 0, len);
     }
+  }
+
+  /**
+   * Applies {@code spec} without top-k in place to each row of {@code d} values (one image's code)
+   * in {@code rows[0, length)}, with the row's {@link OutputSpec#effectiveThreshold}; returns how
+   * many values passed.
+   */
+  static long applyToRows(OutputSpec spec, float[] rows, int length, int d) {
+    float[] scratch = new float[spec.scratchLength()];
+    long passed = 0;
+    for (int at = 0; at < length; at += d) {
+      float t = spec.effectiveThreshold(rows, at, at + d, scratch);
+      for (int i = at; i < at + d; i++) {
+        passed += rows[i] > t ? 1 : 0;
+      }
+      spec.rule().applyInPlace(rows, at, at + d, t);
+    }
+    return passed;
   }
 
   private static double nonZeroShare(INDArray codes) {

@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.OptionalInt;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -42,6 +43,9 @@ public final class Repooling {
    * @param threshold its output threshold
    * @param density the share of pooled values above the threshold on the frames it was chosen on
    * @param frames the number of frames the threshold was chosen on
+   * @param flooredFrames of those, the frames on which the model's {@code minActive} floor lowered
+   *     the threshold (0 without a floor)
+   * @param emptyFrames of those, the frames whose code the new model leaves empty
    * @param photographs the photographs those frames were cut from
    * @param skipped the files left out, each with the reason
    */
@@ -50,6 +54,8 @@ public final class Repooling {
       float threshold,
       double density,
       int frames,
+      int flooredFrames,
+      int emptyFrames,
       List<String> photographs,
       List<String> skipped) {
     /** Copies the lists. */
@@ -96,6 +102,8 @@ public final class Repooling {
    * @param name the new model's name
    * @param version the new model's version
    * @param outputRule the new model's output rule (the threshold is placed the same way for each)
+   * @param minActive the new model's floor ({@code output.minActive}), empty for none; the
+   *     threshold is placed without it
    * @throws DataException if no photograph is usable
    * @throws IllegalArgumentException if the pool does not fit, or density is not in (0, 1)
    */
@@ -105,6 +113,7 @@ public final class Repooling {
       int stride,
       double density,
       OutputRule outputRule,
+      OptionalInt minActive,
       List<Path> photos,
       Stability.Camera camera,
       int threads,
@@ -122,14 +131,29 @@ public final class Repooling {
             photos, model.input().height(), model.input().width(), camera, used, skipped);
     float threshold;
     double passed;
+    OutputSpec output;
+    int floored = 0;
+    int empty = 0;
     try (INDArray c = CodeFeatures.pooled(CodeFeatures.beforeOutputRule(pooled), frames, threads)) {
       float[] values = c.data().asFloat();
       threshold = DensitySweep.quantile(Stability.sortedSample(values), 1 - density);
+      output = new OutputSpec(threshold, model.output().topK(), outputRule, minActive);
       long n = 0;
       for (float v : values) {
         n += v > threshold ? 1 : 0;
       }
       passed = (double) n / values.length;
+      int d = c.columns();
+      float[] scratch = new float[output.scratchLength()];
+      for (int at = 0; at < values.length; at += d) {
+        float t = output.effectiveThreshold(values, at, at + d, scratch);
+        floored += t < threshold ? 1 : 0;
+        boolean any = false;
+        for (int i = at; i < at + d && !any; i++) {
+          any = values[i] > t;
+        }
+        empty += any ? 0 : 1;
+      }
     }
     String rule =
         String.format(
@@ -147,10 +171,10 @@ public final class Repooling {
             Instant.now(),
             pooled.input(),
             pooled.layers(),
-            new OutputSpec(threshold, model.output().topK(), outputRule),
-            provenance(model, window, stride, density, threshold, outputRule, rule, used),
+            output,
+            provenance(model, window, stride, density, output, rule, used),
             model.trainingTensors());
-    return new Result(out, threshold, passed, frames.count(), used, skipped);
+    return new Result(out, threshold, passed, frames.count(), floored, empty, used, skipped);
   }
 
   private static String provenance(
@@ -158,8 +182,7 @@ public final class Repooling {
       int window,
       int stride,
       double density,
-      float threshold,
-      OutputRule outputRule,
+      OutputSpec output,
       String rule,
       List<String> photographs) {
     ObjectNode training;
@@ -175,8 +198,9 @@ public final class Repooling {
     r.put("poolWindow", window);
     r.put("poolStride", stride);
     r.put("density", density);
-    r.put("threshold", threshold);
-    r.put("outputRule", outputRule.wireName());
+    r.put("threshold", output.threshold());
+    r.put("outputRule", output.rule().wireName());
+    output.minActive().ifPresent(k -> r.put("minActive", k));
     r.put("thresholdRule", rule);
     ArrayNode p = r.putArray("photographs");
     photographs.forEach(p::add);

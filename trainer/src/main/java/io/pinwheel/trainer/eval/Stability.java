@@ -6,6 +6,7 @@ import io.pinwheel.extractor.Normalizer;
 import io.pinwheel.extractor.OpenCv;
 import io.pinwheel.extractor.model.EncoderModel;
 import io.pinwheel.extractor.model.OutputRule;
+import io.pinwheel.extractor.model.OutputSpec;
 import io.pinwheel.trainer.data.DataException;
 import io.pinwheel.trainer.data.GrayImages;
 import java.nio.FloatBuffer;
@@ -15,6 +16,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.OptionalInt;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.opencv.core.Mat;
@@ -45,8 +47,10 @@ import org.opencv.imgproc.Imgproc;
  * 0.02 to 0.5 it takes the threshold that lets that share of the pooled values through on these
  * frames and scores the code the {@link OutputRule#KEEP} rule emits with it (values above kept as
  * they are, the rest zeroed) next to the code the {@link OutputRule#SHRINK} rule emits (max(p − τ,
- * 0), which moves continuously as a value crosses the threshold), whichever rule the model has. Run
- * it on validation photographs to choose a rule and a threshold.
+ * 0), which moves continuously as a value crosses the threshold), whichever rule the model has,
+ * each with the model's {@code minActive} floor when it has one (so that the sweep's row at the
+ * model's own threshold and rule is the emitted code). Run it on validation photographs to choose a
+ * rule and a threshold.
  */
 public final class Stability {
   private static final String NO_PHOTOGRAPHS =
@@ -120,7 +124,8 @@ public final class Stability {
    *
    * @param targetDensity the share of pooled values the threshold was placed to let through
    * @param threshold that threshold: values strictly above it pass
-   * @param density the share that does pass (ties at the threshold can make it smaller)
+   * @param density the share that does pass (ties at the threshold can make it smaller, the model's
+   *     floor larger)
    * @param kept the centred cosine at each lag of {@link #LAGS} for the code the {@link
    *     OutputRule#KEEP} rule gives with this threshold (values above kept, the rest zeroed)
    * @param shrunk the same for the {@link OutputRule#SHRINK} rule, max(p − threshold, 0)
@@ -146,11 +151,13 @@ public final class Stability {
    * @param normalization the model's input normalization (what {@code normalized} means)
    * @param outputRule the model's output rule ({@code keep} or {@code shrink}), which {@code
    *     emitted} applies
+   * @param minActive the model's floor ({@code output.minActive}), null when it has none
    * @param photographs the photographs used, as given
    * @param skipped the files left out (not an image, or too small), each with the reason
    * @param camera how the camera moved
    * @param lags the lags, as in each row
    * @param emittedDensity the emitted code's mean share of non-zero values over all frames
+   * @param emptyFrames the frames whose emitted code has no non-zero value
    * @param encodeMillisPerFrame wall-clock milliseconds per frame of the emitted pass: the frames
    *     (already in memory) normalized, encoded and ruled with {@code threads} encoders, a cheap
    *     serving-cost figure for comparing models in one run (not a benchmark: no warm-up)
@@ -162,11 +169,13 @@ public final class Stability {
       int version,
       String normalization,
       String outputRule,
+      Integer minActive,
       List<String> photographs,
       List<String> skipped,
       Camera camera,
       List<Integer> lags,
       double emittedDensity,
+      int emptyFrames,
       double encodeMillisPerFrame,
       List<Row> rows,
       List<RulePoint> ruleSweep) {
@@ -197,8 +206,8 @@ public final class Stability {
               Locale.ROOT,
               "model %s v%d; %d photographs (%d files skipped), a pan (%d px/frame) and a zoom (%.1f%%/frame) of %d"
                   + " frames each%ncentred cosine between frames k apart (mean over all frames"
-                  + " subtracted); output rule %s; emitted code density %.4f; encoding %.2f"
-                  + " ms/frame%n%n",
+                  + " subtracted); output rule %s%s; emitted code density %.4f, %d of %d frames"
+                  + " empty; encoding %.2f ms/frame%n%n",
               model,
               version,
               photographs.size(),
@@ -207,7 +216,10 @@ public final class Stability {
               100 * camera.zoomStep(),
               camera.frames(),
               outputRule,
+              minActive == null ? "" : ", at least " + minActive + " active",
               emittedDensity,
+              emptyFrames,
+              2 * photographs.size() * camera.frames(),
               encodeMillisPerFrame));
       s.append(String.format(Locale.ROOT, "%-28s %-6s", "representation", "motion"));
       for (int k : lags) {
@@ -228,7 +240,14 @@ public final class Stability {
             String.format(
                 Locale.ROOT,
                 "%noutput rule sweep over these frames (both motions): threshold for each density;"
-                    + " keep = values above it as they are, shrink = max(p - threshold, 0)%n"));
+                    + " keep = values above it as they are, shrink = max(p - threshold, 0)%s%n",
+                minActive == null
+                    ? ""
+                    : "; on a frame where fewer than "
+                        + minActive
+                        + " pass, the threshold is lowered so that "
+                        + minActive
+                        + " do"));
         s.append(
             String.format(
                 Locale.ROOT, "%-8s %-11s %-8s %-7s", "target", "threshold", "density", "rule"));
@@ -364,6 +383,7 @@ public final class Stability {
     int perSequence = camera.frames();
     List<Row> rows = new ArrayList<>();
     double density;
+    int empty;
     double encodeMillis;
     progress.step("pixels and normalized pixels", done++, total);
     try (INDArray px = CodeFeatures.pixels(frames)) {
@@ -375,7 +395,7 @@ public final class Stability {
     List<RulePoint> sweep;
     try (INDArray c = CodeFeatures.pooled(CodeFeatures.beforeOutputRule(model), frames, threads)) {
       rows.add(row("beforeRule", c, pans, perSequence));
-      sweep = ruleSweep(c, pans, perSequence);
+      sweep = ruleSweep(c, pans, perSequence, model.output().minActive());
     }
     progress.step("emitted codes", done++, total);
     long start = System.nanoTime();
@@ -383,17 +403,20 @@ public final class Stability {
       encodeMillis = (System.nanoTime() - start) / 1e6 / frames.count();
       rows.add(row("emitted", c, pans, perSequence));
       density = nonZeroShare(c);
+      empty = emptyRows(c);
     }
     return new Report(
         model.name(),
         model.version(),
         model.input().normalize().toString(),
         model.output().rule().wireName(),
+        model.output().minActive().isPresent() ? model.output().minActive().getAsInt() : null,
         used,
         skipped,
         camera,
         LAGS,
         density,
+        empty,
         encodeMillis,
         rows,
         sweep);
@@ -402,26 +425,27 @@ public final class Stability {
   /**
    * The output rule sweep over pooled codes before the rule: for each of {@link #SWEEP_DENSITIES},
    * the threshold that lets that share of values through, and the centred cosine (both motions) of
-   * the codes the keep and the shrink rules emit with it. The first {@code pans} sequences of
-   * {@code perSequence} rows are pans, the rest zooms.
+   * the codes the keep and the shrink rules emit with it and the floor {@code minActive} (empty for
+   * none), applied to each frame (row). The first {@code pans} sequences of {@code perSequence}
+   * rows are pans, the rest zooms.
    */
-  static List<RulePoint> ruleSweep(INDArray pooled, int pans, int perSequence) {
+  static List<RulePoint> ruleSweep(
+      INDArray pooled, int pans, int perSequence, OptionalInt minActive) {
     float[] values = pooled.data().asFloat();
     float[] sample = sortedSample(values);
+    int d = pooled.columns();
     List<RulePoint> out = new ArrayList<>();
     for (double target : SWEEP_DENSITIES) {
       float threshold = DensitySweep.quantile(sample, 1 - target);
-      long passed = 0;
-      for (float v : values) {
-        passed += v > threshold ? 1 : 0;
-      }
       // One buffer, filled for each rule in turn: the codes can be large.
       float[] ruled = new float[values.length];
       long[] shape = pooled.shape();
       List<List<Double>> cosines = new ArrayList<>();
+      long passed = 0;
       for (OutputRule rule : List.of(OutputRule.KEEP, OutputRule.SHRINK)) {
         System.arraycopy(values, 0, ruled, 0, values.length);
-        rule.applyInPlace(ruled, 0, ruled.length, threshold);
+        OutputSpec spec = new OutputSpec(threshold, OptionalInt.empty(), rule, minActive);
+        passed = DensitySweep.applyToRows(spec, ruled, ruled.length, d);
         try (INDArray k = Nd4j.create(ruled, shape)) {
           cosines.add(row(rule.wireName(), k, pans, perSequence).all());
         }
@@ -584,5 +608,20 @@ public final class Stability {
       }
     }
     return (double) n / size;
+  }
+
+  private static int emptyRows(INDArray codes) {
+    FloatBuffer b = codes.data().asNioFloat();
+    int n = codes.rows();
+    int d = codes.columns();
+    int empty = 0;
+    for (int r = 0; r < n; r++) {
+      boolean any = false;
+      for (int j = 0; j < d && !any; j++) {
+        any = b.get(r * d + j) != 0;
+      }
+      empty += any ? 0 : 1;
+    }
+    return empty;
   }
 }

@@ -38,6 +38,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.function.IntFunction;
 
 /**
@@ -214,6 +215,7 @@ public final class LateralJob {
               },
               o.density(),
               OutputRule.KEEP,
+              OptionalInt.empty(),
               "the served values",
               provenance);
       EncoderModel model = chosen.model();

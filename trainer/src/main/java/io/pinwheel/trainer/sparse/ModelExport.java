@@ -229,7 +229,8 @@ public final class ModelExport {
    * {@code frames} (chosen from that model, whose output shape they may depend on), then again with
    * the {@link #thresholdForDensity} threshold, which goes into {@code provenance} as {@code
    * threshold} with the {@code thresholdRule} that chose it and the {@code outputRule}, before the
-   * second build. The threshold is placed the same way for either rule.
+   * second build. The threshold is placed the same way for either rule, and without {@code
+   * minActive}, the floor the model gets (empty for none; recorded in {@code provenance} when set).
    *
    * @param values what the quantile is of, as the rule should name it (e.g. "pooled values")
    * @throws IllegalStateException if the model cannot encode the frames it was trained on
@@ -239,6 +240,7 @@ public final class ModelExport {
       Function<EncoderModel, FrameSet> frames,
       double density,
       OutputRule outputRule,
+      OptionalInt minActive,
       String values,
       ObjectNode provenance) {
     EncoderModel unthresholded = export.apply(OutputSpec.threshold(0f));
@@ -262,8 +264,9 @@ public final class ModelExport {
     provenance.put("threshold", chosen.value());
     provenance.put("thresholdRule", rule);
     provenance.put("outputRule", outputRule.wireName());
+    minActive.ifPresent(k -> provenance.put("minActive", k));
     return new AtDensity(
-        export.apply(new OutputSpec(chosen.value(), OptionalInt.empty(), outputRule)),
+        export.apply(new OutputSpec(chosen.value(), OptionalInt.empty(), outputRule, minActive)),
         chosen,
         rule);
   }

@@ -50,6 +50,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.function.IntFunction;
 
 /**
@@ -98,6 +99,8 @@ public final class TrainingJob {
    *     split (scripts/natural-splits.sh) keeps validation photographs in a folder of their own
    * @param outputRule what a pooled value above the output threshold emits in the written model
    *     (the threshold is placed at the options' density either way)
+   * @param minActive the written model's floor ({@code output.minActive}): empty for none,
+   *     otherwise at least 1
    */
   public record Spec(
       DataSource data,
@@ -112,7 +115,8 @@ public final class TrainingJob {
       boolean resume,
       Optional<Path> stackOn,
       Holdout holdout,
-      OutputRule outputRule) {
+      OutputRule outputRule,
+      OptionalInt minActive) {
     /** Validates the fields that options do not cover, naming each. */
     public Spec {
       Objects.requireNonNull(data, "data");
@@ -123,6 +127,7 @@ public final class TrainingJob {
       Objects.requireNonNull(stackOn, "stackOn");
       Objects.requireNonNull(holdout, "holdout");
       Objects.requireNonNull(outputRule, "outputRule");
+      Objects.requireNonNull(minActive, "minActive");
       List<String> bad = JobSpecs.problemsWithOut(out);
       if (data instanceof DataSource.FolderSource && !holdout.equals(Holdout.DEFAULT)) {
         bad.add(
@@ -143,6 +148,9 @@ public final class TrainingJob {
       }
       if (patches < 1) {
         bad.add("patches must be >= 1, got " + patches);
+      }
+      if (minActive.isPresent() && minActive.getAsInt() < 1) {
+        bad.add("minActive must be >= 1, got " + minActive.getAsInt());
       }
       if (limit < 0) {
         bad.add("limit must be >= 0 (0 for all), got " + limit);
@@ -236,6 +244,7 @@ public final class TrainingJob {
             unthresholded -> data.thresholdFrames,
             o.density(),
             spec.outputRule(),
+            spec.minActive(),
             "pooled values",
             run.provenance);
     EncoderModel model = chosen.model();
@@ -411,6 +420,7 @@ public final class TrainingJob {
     report.put("threshold", chosen.threshold().value());
     report.put("thresholdRule", chosen.rule());
     report.put("outputRule", model.output().rule().wireName());
+    model.output().minActive().ifPresent(k -> report.put("minActive", k));
     report.put("codeDensity", chosen.threshold().density());
     if (!state.history.isEmpty()) {
       TrainState.EpochStats last = state.history.get(state.history.size() - 1);

@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.offset;
 
 import io.pinwheel.extractor.model.EncoderModel;
 import io.pinwheel.extractor.model.OutputRule;
+import io.pinwheel.extractor.model.OutputSpec;
 import io.pinwheel.trainer.GaborModelOptions;
 import io.pinwheel.trainer.InitialModels;
 import java.util.List;
+import java.util.OptionalInt;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -125,14 +127,59 @@ class DensitySweepTest {
     float[] v = {0f, 0.1f, 0.35f, 0.5f, 0.9f, 3.7f};
     try (INDArray steps = Nd4j.create(v.clone(), new long[] {1, v.length});
         INDArray once = Nd4j.create(v.clone(), new long[] {1, v.length})) {
-      DensitySweep.apply(steps, OutputRule.SHRINK, 0.2f);
-      DensitySweep.apply(steps, OutputRule.SHRINK, 0.4f - 0.2f);
-      DensitySweep.apply(once, OutputRule.SHRINK, 0.4f);
+      DensitySweep.apply(steps, shrink(0.2f));
+      DensitySweep.apply(steps, shrink(0.4f - 0.2f));
+      DensitySweep.apply(once, shrink(0.4f));
 
       assertThat(steps.toFloatVector()).containsExactly(once.toFloatVector(), offset(1e-6f));
       assertThat(once.toFloatVector())
           .containsExactly(new float[] {0f, 0f, 0f, 0.1f, 0.5f, 3.3f}, offset(1e-6f));
     }
+  }
+
+  @Test
+  void shouldApplyTheFloorToEachImagesCodeOnItsOwn() {
+    float[] v = {0.1f, 0.9f, 0.3f, 0.2f, 0.1f, 0.05f};
+    try (INDArray codes = Nd4j.create(v, new long[] {2, 3})) {
+      DensitySweep.apply(
+          codes, new OutputSpec(0.5f, OptionalInt.empty(), OutputRule.KEEP, OptionalInt.of(2)));
+
+      assertThat(codes.data().asFloat()).containsExactly(0f, 0.9f, 0.3f, 0.2f, 0.1f, 0f);
+    }
+  }
+
+  @Test
+  void shouldLetMoreValuesThroughAtLowDensityWithTheModelsFloor() {
+    DataSplit split =
+        DataSplit.of(Synthetic.gratings(40, 28, 1), Synthetic.gratings(10, 28, 2), 0.25, 15);
+    EvalOptions options =
+        EvalOptions.defaults()
+            .withInvarianceImages(4)
+            .withProbe(LinearProbe.Options.defaults().withEpochs(1));
+    int[] shape = MODEL.outputShape();
+    int floor = shape[0] * shape[1] * shape[2] / 10;
+    EncoderModel floored =
+        EncoderModel.of(
+            MODEL.name(),
+            MODEL.version(),
+            MODEL.input(),
+            MODEL.layers(),
+            MODEL.output().withMinActive(OptionalInt.of(floor)));
+    List<Double> sparse = List.of(0.02);
+    DensitySweep.Report plain =
+        DensitySweep.run(
+            MODEL, split, options, 1e-4, 1, sparse, OutputRule.KEEP, EvalProgress.NONE);
+    DensitySweep.Report withFloor =
+        DensitySweep.run(
+            floored, split, options, 1e-4, 1, sparse, OutputRule.KEEP, EvalProgress.NONE);
+
+    assertThat(withFloor.points().get(0).threshold()).isEqualTo(plain.points().get(0).threshold());
+    assertThat(withFloor.points().get(0).validationDensity())
+        .isGreaterThan(plain.points().get(0).validationDensity());
+  }
+
+  private static OutputSpec shrink(float threshold) {
+    return new OutputSpec(threshold, OptionalInt.empty(), OutputRule.SHRINK);
   }
 
   @Test

@@ -9,6 +9,7 @@ import io.pinwheel.trainer.data.DataException;
 import io.pinwheel.trainer.data.GrayImages;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -95,7 +96,7 @@ class StabilityTest {
   @Test
   void shouldPlaceEachSweepThresholdSoItsShareOfValuesPasses() {
     try (INDArray codes = driftingCodes()) {
-      List<Stability.RulePoint> sweep = Stability.ruleSweep(codes, 1, 21);
+      List<Stability.RulePoint> sweep = Stability.ruleSweep(codes, 1, 21, OptionalInt.empty());
 
       assertThat(sweep).hasSize(Stability.SWEEP_DENSITIES.size());
       for (Stability.RulePoint p : sweep) {
@@ -109,9 +110,20 @@ class StabilityTest {
   @Test
   void shouldScoreTheSoftThresholdAboveTheHardOneOnSlowlyDriftingCodes() {
     try (INDArray codes = driftingCodes()) {
-      Stability.RulePoint tenPercent = Stability.ruleSweep(codes, 1, 21).get(2);
+      Stability.RulePoint tenPercent =
+          Stability.ruleSweep(codes, 1, 21, OptionalInt.empty()).get(2);
 
       assertThat(tenPercent.shrunk().get(0)).isGreaterThan(tenPercent.kept().get(0));
+    }
+  }
+
+  @Test
+  void shouldApplyTheModelsFloorToEachFrameInTheSweep() {
+    try (INDArray codes = driftingCodes()) {
+      Stability.RulePoint sparsest = Stability.ruleSweep(codes, 1, 21, OptionalInt.of(50)).get(0);
+
+      assertThat(sparsest.targetDensity()).isEqualTo(0.02);
+      assertThat(sparsest.density()).isCloseTo(0.5, offset(0.01));
     }
   }
 }

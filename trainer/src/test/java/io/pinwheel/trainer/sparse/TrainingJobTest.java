@@ -31,6 +31,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -65,7 +66,8 @@ class TrainingJobTest {
         resume,
         Optional.empty(),
         Holdout.DEFAULT,
-        OutputRule.KEEP);
+        OutputRule.KEEP,
+        OptionalInt.empty());
   }
 
   @Test
@@ -88,7 +90,8 @@ class TrainingJobTest {
             false,
             Optional.of(first.files().get("model")),
             Holdout.DEFAULT,
-            OutputRule.KEEP);
+            OutputRule.KEEP,
+            OptionalInt.empty());
     JobResult second = TrainingJob.run(stacked, QUIET, CLOCK);
     EncoderModel served = EncoderFile.read(second.files().get("model"));
     EncoderModel base = EncoderFile.read(first.files().get("model"));
