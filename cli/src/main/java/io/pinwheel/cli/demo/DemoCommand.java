@@ -34,11 +34,11 @@ import picocli.CommandLine.Spec;
     description = {
       "Shows the whole pipeline in one process, with nothing to set up (30 s by default).",
       "Starts an embedded Kafka broker, the feature service with the shipped natural-image"
-          + " encoder (natural-16x16), and a producer streaming images into it. Every few seconds a status line on standard"
+          + " encoder (natural-stable), and a producer streaming images into it. Every few seconds a status line on standard"
           + " error gives frames sent, features and dead letters received, frames/s, the"
           + " end-to-end latency a read_committed consumer sees (p50/p99) and the serving model."
           + " By default one frame in 50 is corrupt on purpose, so the dead-letter count moves;"
-          + " halfway through, a new model version (natural-16x16 v3, threshold x1.1) is published to the"
+          + " halfway through, a new model version (natural-stable v3, threshold x1.1) is published to the"
           + " models topic and the service swaps it in without stopping. The metrics endpoint"
           + " moves to a free port if --metrics-port is taken.",
       "At the end (or on Ctrl-C) the producer stops, the last frames are awaited, everything is"

@@ -18,21 +18,22 @@ import picocli.CommandLine.Option;
  */
 public final class ModelOption {
   /**
-   * The model used when none is given: the 16×16 topographic natural-image encoder, whose codes
-   * stay more stable than raw pixels as the camera moves (BENCHMARKS.md, "The default natural
-   * model").
+   * The model used when none is given: the stable natural-image encoder, whose codes stay more
+   * stable than raw pixels as the camera moves, at a quarter of the 16×16 model's encoder time
+   * (BENCHMARKS.md, "The default natural model").
    */
-  public static final String DEFAULT = "natural-16x16";
+  public static final String DEFAULT = "natural-stable";
 
   @Option(
       names = "--model",
       defaultValue = DEFAULT,
       paramLabel = "FILE.pwe|NAME",
       description = {
-        "The encoder: a .pwe file, or a model the program carries: natural-16x16 (trained on"
-            + " photographs; 96x96 gray; 256x3x3 codes that stay stable as the camera moves),"
-            + " natural-stable (64 maps pooled the same way: five times faster, but about one"
-            + " frame in eight gives an empty code), natural (64x22x22 codes), fashion-mnist"
+        "The encoder: a .pwe file, or a model the program carries: natural-stable (trained on"
+            + " photographs; 96x96 gray; 64x3x3 codes that stay stable as the camera moves, at"
+            + " least 8 values on every frame), natural-16x16 (256 maps on a 16x16 torus pooled"
+            + " the same way: as stable, four times the encoder time), natural (64x22x22"
+            + " codes), fashion-mnist"
             + " (28x28), drsae (28x28, with a classifier"
             + " head), gabor (the analytic model init-model writes by default; 96x96 gray). A"
             + " name wins over a file of that name in the working directory; write ./NAME for"

@@ -16,24 +16,22 @@ import java.util.Optional;
 /**
  * The models the program carries, by the names every {@code --model} takes ({@link ModelOption}):
  * the trained encoders of the repository's {@code models/} folder, bundled into the program, and
- * the analytic Gabor model. The 16×16 topographic natural-image encoder ({@value #NATURAL_16X16})
- * is what {@code demo}, {@code serve}, {@code encode} and the benchmarks use when no model is
- * given.
+ * the analytic Gabor model. The stable natural-image encoder ({@value #NATURAL_STABLE}) is what
+ * {@code demo}, {@code serve}, {@code encode} and the benchmarks use when no model is given.
  */
 public final class ShippedModels {
   /**
-   * The resource of the default encoder: 256 maps on a 16×16 torus pooled over 44×44 windows with
-   * the shrink rule, whose codes stay more stable than raw pixels under a moving camera
-   * (models/README.md).
-   */
-  public static final String NATURAL_16X16 = "models/natural-16x16.pwe";
-
-  /**
-   * The resource of {@link #NATURAL}'s filters and groups pooled over 44×44 windows with the shrink
-   * rule: as stable as the default at a fifth of its encoder time, but its 576 values are all zero
-   * on about one frame in eight.
+   * The resource of the default encoder: {@link #NATURAL}'s filters and groups pooled over 44×44
+   * windows with the shrink rule and a floor of 8 values, whose codes stay more stable than raw
+   * pixels under a moving camera (models/README.md).
    */
   public static final String NATURAL_STABLE = "models/natural-stable.pwe";
+
+  /**
+   * The resource of the 256 maps on a 16×16 torus pooled the same way: the pinwheel map, as stable
+   * as the default at four times its encoder time.
+   */
+  public static final String NATURAL_16X16 = "models/natural-16x16.pwe";
 
   /** The resource of the natural-image encoder with 4×4 pools (a 64×22×22 code). */
   public static final String NATURAL = "models/natural.pwe";
@@ -58,11 +56,11 @@ public final class ShippedModels {
   }
 
   /**
-   * The default encoder ({@link ModelOption#DEFAULT}): 256 maps on a 16×16 torus, trained on
-   * natural images, 96x96 gray with LCN, 44×44 pools, shrink rule.
+   * The default encoder ({@link ModelOption#DEFAULT}): topographic, trained on natural images,
+   * 96x96 gray with LCN, 44×44 pools, shrink rule, at least 8 values a frame.
    */
   public static EncoderModel defaultModel() {
-    return load(NATURAL_16X16);
+    return load(NATURAL_STABLE);
   }
 
   /** The natural-image encoder with 4×4 pools: topographic, 96x96 gray with LCN. */
@@ -124,8 +122,8 @@ public final class ShippedModels {
 
   private static Map<String, String> resources() {
     Map<String, String> m = new LinkedHashMap<>();
-    m.put(ModelOption.DEFAULT, NATURAL_16X16);
-    m.put("natural-stable", NATURAL_STABLE);
+    m.put(ModelOption.DEFAULT, NATURAL_STABLE);
+    m.put("natural-16x16", NATURAL_16X16);
     m.put("natural", NATURAL);
     m.put("fashion-mnist", FASHION);
     m.put("drsae", DRSAE);

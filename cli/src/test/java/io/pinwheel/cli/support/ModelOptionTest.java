@@ -31,7 +31,7 @@ class ModelOptionTest {
 
   @Test
   void shouldDefaultToThe16By16NaturalImageEncoder() throws Exception {
-    assertThat(new ModelOption().load().model().name()).isEqualTo("natural-16x16");
+    assertThat(new ModelOption().load().model().name()).isEqualTo("natural-stable");
   }
 
   @Test

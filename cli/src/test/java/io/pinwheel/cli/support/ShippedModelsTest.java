@@ -28,23 +28,24 @@ class ShippedModelsTest {
   }
 
   @Test
-  void shouldBundleTheDefaultEncoderAs256MapsWithWidePoolsAndTheShrinkRule() {
+  void shouldBundleTheDefaultEncoderAsTheNaturalFiltersWithWidePoolsAndAFloor() {
     EncoderModel model = ShippedModels.defaultModel();
+    EncoderModel natural = ShippedModels.natural();
 
     assertThat(model.name()).isEqualTo(ModelOption.DEFAULT);
     assertThat(model.output().rule()).isEqualTo(OutputRule.SHRINK);
-    assertThat(model.input()).isEqualTo(ShippedModels.natural().input());
-    assertThat(model.outputShape()).containsExactly(256, 3, 3);
+    assertThat(model.output().minActive()).hasValue(8);
+    assertThat(model.layers().get(0)).isEqualTo(natural.layers().get(0));
+    assertThat(model.outputShape()).containsExactly(64, 3, 3);
   }
 
   @Test
-  void shouldBundleNaturalStableAsTheNaturalFiltersWithWidePools() {
-    EncoderModel stable = ShippedModels.named("natural-stable").orElseThrow();
-    EncoderModel natural = ShippedModels.natural();
+  void shouldBundleNatural16x16As256MapsWithWidePoolsAndTheShrinkRule() {
+    EncoderModel model = ShippedModels.named("natural-16x16").orElseThrow();
 
-    assertThat(stable.output().rule()).isEqualTo(OutputRule.SHRINK);
-    assertThat(stable.layers().get(0)).isEqualTo(natural.layers().get(0));
-    assertThat(stable.outputShape()).containsExactly(64, 3, 3);
+    assertThat(model.output().rule()).isEqualTo(OutputRule.SHRINK);
+    assertThat(model.input()).isEqualTo(ShippedModels.natural().input());
+    assertThat(model.outputShape()).containsExactly(256, 3, 3);
   }
 
   @Test
