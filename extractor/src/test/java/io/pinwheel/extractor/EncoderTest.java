@@ -194,15 +194,7 @@ class EncoderTest {
             1,
             RandomModels.output(0.1f, 7, OutputRule.SHRINK),
             new StageSpec(8, 5, 4, 2, 2, 2));
-    Frame frame = RandomModels.frame(rnd, 1, 40, 40);
-    try (Encoder encoder = new Encoder(model)) {
-      SparseCode code = encoder.encode(frame);
-      assertThat(code.nnz()).isEqualTo(7);
-      assertThat(code)
-          .isEqualTo(
-              ReferenceEncoder.sparsify(
-                  encoder.encodeDense(frame), model.outputShape(), model.output()));
-    }
+    assertEncodesAsTheReference(model, RandomModels.frame(rnd, 1, 40, 40), 7);
   }
 
   @Test
@@ -216,15 +208,7 @@ class EncoderTest {
             1,
             new OutputSpec(1e6f, OptionalInt.empty(), OutputRule.SHRINK, OptionalInt.of(5)),
             new StageSpec(8, 5, 4, 2, 2, 2));
-    Frame frame = RandomModels.frame(rnd, 1, 40, 40);
-    try (Encoder encoder = new Encoder(model)) {
-      SparseCode code = encoder.encode(frame);
-      assertThat(code.nnz()).isEqualTo(5);
-      assertThat(code)
-          .isEqualTo(
-              ReferenceEncoder.sparsify(
-                  encoder.encodeDense(frame), model.outputShape(), model.output()));
-    }
+    assertEncodesAsTheReference(model, RandomModels.frame(rnd, 1, 40, 40), 5);
   }
 
   @Test
@@ -233,15 +217,7 @@ class EncoderTest {
     EncoderModel model =
         RandomModels.model(
             rnd, 40, 40, 1, RandomModels.output(0f, 7), new StageSpec(8, 5, 4, 2, 2, 2));
-    Frame frame = RandomModels.frame(rnd, 1, 40, 40);
-    try (Encoder encoder = new Encoder(model)) {
-      SparseCode code = encoder.encode(frame);
-      assertThat(code.nnz()).isEqualTo(7);
-      assertThat(code)
-          .isEqualTo(
-              ReferenceEncoder.sparsify(
-                  encoder.encodeDense(frame), model.outputShape(), model.output()));
-    }
+    assertEncodesAsTheReference(model, RandomModels.frame(rnd, 1, 40, 40), 7);
   }
 
   @Test
@@ -606,5 +582,18 @@ class EncoderTest {
     assertThatThrownBy(() -> encoder.encode(RandomModels.frame(rnd, 1, 16, 16)))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("closed");
+  }
+
+  /** The encoder's code of {@code frame} has {@code nnz} values and equals the reference's. */
+  private static void assertEncodesAsTheReference(EncoderModel model, Frame frame, int nnz)
+      throws Exception {
+    try (Encoder encoder = new Encoder(model)) {
+      SparseCode code = encoder.encode(frame);
+      assertThat(code.nnz()).isEqualTo(nnz);
+      assertThat(code)
+          .isEqualTo(
+              ReferenceEncoder.sparsify(
+                  encoder.encodeDense(frame), model.outputShape(), model.output()));
+    }
   }
 }
