@@ -128,6 +128,8 @@ public final class Evaluation {
               steps,
               () -> probeOn(split, split.fit(), classes, options, steps, "pixels", null));
       if (withPre) {
+        // At most what one 2 GiB dense matrix of these codes holds, as before the codes were
+        // stored in blocks: the limit is part of the cached result's key.
         int limit =
             Math.min(
                 options.prePoolingTrainLimit(),
