@@ -92,6 +92,63 @@ public final class CodeFeatures {
   }
 
   /**
+   * The model's pooled codes as {@link #pooled} gives them, one row per image, stored in a {@link
+   * FeatureMatrix}: blocks of rows, each sparse when fewer than half its values are non-zero, so
+   * the codes an output rule leaves sparse take a fraction of their dense size and the matrix is
+   * not bounded by one 2 GiB buffer. The caller closes it.
+   *
+   * @param threads encoder threads, at least 1; each has its own encoder
+   * @throws IllegalArgumentException if the images' size does not match the model's input
+   */
+  public static FeatureMatrix pooledMatrix(EncoderModel model, GrayImages images, int threads) {
+    return pooledMatrix(model, images, threads, FeatureMatrix.BLOCK_VALUES);
+  }
+
+  /**
+   * {@link #pooledMatrix(EncoderModel, GrayImages, int)} with blocks of at most this many values.
+   */
+  static FeatureMatrix pooledMatrix(
+      EncoderModel model, GrayImages images, int threads, int blockValues) {
+    checkSize(model, images);
+    if (threads < 1) {
+      throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+    }
+    NativeRuntime.init();
+    int[] shape = model.outputShape();
+    int d = shape[0] * shape[1] * shape[2];
+    int n = images.count();
+    int per = FeatureMatrix.blockRows(d, blockValues);
+    FeatureMatrix.Block[] blocks = new FeatureMatrix.Block[(n + per - 1) / per];
+    int workers = Math.min(threads, blocks.length);
+    ExecutorService pool = Executors.newFixedThreadPool(workers);
+    try {
+      List<Future<?>> done = new ArrayList<>();
+      for (int t = 0; t < workers; t++) {
+        int first = t;
+        // Worker t encodes blocks t, t + workers, ...; each block is written by one worker.
+        done.add(pool.submit(() -> encodeBlocks(model, images, first, workers, per, d, blocks)));
+      }
+      for (Future<?> f : done) {
+        f.get();
+      }
+    } catch (InterruptedException e) {
+      FeatureMatrix.closeAll(blocks);
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while encoding", e);
+    } catch (ExecutionException e) {
+      FeatureMatrix.closeAll(blocks);
+      Throwable cause = e.getCause();
+      if (cause instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new IllegalStateException("encoding failed: " + cause, cause);
+    } finally {
+      pool.shutdownNow();
+    }
+    return new FeatureMatrix(n, d, per, blocks);
+  }
+
+  /**
    * The codes before pooling: the last stage's conv + ReLU + gain output h, [K, H, W] flat per
    * image, computed by the real encoder on {@link #prePoolingModel}.
    *
@@ -242,6 +299,31 @@ public final class CodeFeatures {
               + " features is more than one matrix can hold ("
               + MAX_VALUES
               + " values): use fewer images");
+    }
+  }
+
+  private static void encodeBlocks(
+      EncoderModel model,
+      GrayImages images,
+      int first,
+      int step,
+      int per,
+      int d,
+      FeatureMatrix.Block[] blocks) {
+    float[] rows = new float[per * d];
+    try (Encoder encoder = new Encoder(model)) {
+      for (int b = first; b < blocks.length; b += step) {
+        int from = b * per;
+        int n = Math.min(per, images.count() - from);
+        for (int r = 0; r < n; r++) {
+          float[] code = encoder.encode(frame(model, images, from + r)).toDense();
+          System.arraycopy(code, 0, rows, r * d, d);
+        }
+        blocks[b] = FeatureMatrix.block(rows, n, d);
+      }
+    } catch (FrameDecodeException e) {
+      // The frame is built from the model's own input spec, so only a bug gets here.
+      throw new IllegalStateException("image block " + first + ": " + e.getMessage(), e);
     }
   }
 

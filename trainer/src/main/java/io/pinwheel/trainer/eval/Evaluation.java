@@ -2,7 +2,6 @@ package io.pinwheel.trainer.eval;
 
 import io.pinwheel.extractor.model.EncoderModel;
 import io.pinwheel.trainer.data.GrayImages;
-import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -10,7 +9,6 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.function.Supplier;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Scores an encoder on a labelled data set under the honest protocol: the training images are cut
@@ -49,11 +47,10 @@ public final class Evaluation {
       EvalProgress progress) {
     long start = System.nanoTime();
     check(model, train, test);
-    // A feature matrix is one NIO float buffer (at most 2 GiB): large codes use fewer images, and
-    // the report's image counts say how many.
-    int rows = CodeFeatures.maxRows(CodeFeatures.codeSize(model));
-    GrayImages tr = train.head(Math.min(options.trainLimit(), rows));
-    GrayImages te = test.head(Math.min(options.testLimit(), rows));
+    // The codes are stored in blocks, sparse where they are sparse (FeatureMatrix): every image is
+    // used, whatever the code size, as far as native memory allows.
+    GrayImages tr = train.head(Math.min(options.trainLimit(), train.count()));
+    GrayImages te = test.head(Math.min(options.testLimit(), test.count()));
     int classes = Math.max(tr.classCount(), te.classCount());
     if (classes < 2) {
       throw new IllegalArgumentException("train must hold at least two classes, got " + classes);
@@ -93,26 +90,27 @@ public final class Evaluation {
     long encodeNanos;
     long fitNanos;
     int d;
-    try (INDArray fitCodes = CodeFeatures.pooled(model, split.fit(), threads);
-        INDArray valCodes = CodeFeatures.pooled(model, split.validation(), threads)) {
+    ProbeSelection.Chosen chosen;
+    try (FeatureMatrix fitCodes = CodeFeatures.pooledMatrix(model, split.fit(), threads);
+        FeatureMatrix valCodes = CodeFeatures.pooledMatrix(model, split.validation(), threads)) {
       encodeNanos = System.nanoTime() - t0;
       d = fitCodes.columns();
-      nonZeros = nonZeros(fitCodes) + nonZeros(valCodes);
+      nonZeros = fitCodes.nonZeros() + valCodes.nonZeros();
       long t1 = System.nanoTime();
-      ProbeSelection.Chosen chosen =
-          choose(fitCodes, valCodes, split, classes, options, steps, "codes");
+      chosen = choose(fitCodes, valCodes, split, classes, options, steps, "codes");
       fitNanos = System.nanoTime() - t1;
-      if (validationOnly) {
-        codes = chosen.unscored();
-      } else {
-        long t2 = System.nanoTime();
-        steps.next("encoding " + te.count() + " test images; scoring the chosen probe once");
-        try (INDArray testCodes = CodeFeatures.pooled(model, te, threads)) {
-          nonZeros += nonZeros(testCodes);
-          codes = chosen.scoredOn(testCodes, te.labels());
-        }
-        encodeNanos += System.nanoTime() - t2;
+    }
+    if (validationOnly) {
+      codes = chosen.unscored();
+    } else {
+      // The fit and validation codes are freed first: only the chosen probe's weights are needed.
+      long t2 = System.nanoTime();
+      steps.next("encoding " + te.count() + " test images; scoring the chosen probe once");
+      try (FeatureMatrix testCodes = CodeFeatures.pooledMatrix(model, te, threads)) {
+        nonZeros += testCodes.nonZeros();
+        codes = chosen.scoredOn(testCodes, te.labels());
       }
+      encodeNanos += System.nanoTime() - t2;
     }
 
     long t3 = System.nanoTime();
@@ -130,6 +128,8 @@ public final class Evaluation {
               steps,
               () -> probeOn(split, split.fit(), classes, options, steps, "pixels", null));
       if (withPre) {
+        // At most what one 2 GiB dense matrix of these codes holds, as before the codes were
+        // stored in blocks: the limit is part of the cached result's key.
         int limit =
             Math.min(
                 options.prePoolingTrainLimit(),
@@ -227,8 +227,8 @@ public final class Evaluation {
   }
 
   private static ProbeSelection.Chosen choose(
-      INDArray fit,
-      INDArray validation,
+      FeatureMatrix fit,
+      FeatureMatrix validation,
       DataSplit split,
       int classes,
       EvalOptions options,
@@ -271,22 +271,22 @@ public final class Evaluation {
     steps.next("encoding " + what + " of " + fitImages.count() + " fit images and validation");
     int threads = options.threads();
     ProbeSelection.Chosen chosen;
-    try (INDArray fit =
-            model == null
-                ? CodeFeatures.pixels(fitImages)
-                : CodeFeatures.prePooling(model, fitImages, threads);
-        INDArray val =
-            model == null
-                ? CodeFeatures.pixels(split.validation())
-                : CodeFeatures.prePooling(model, split.validation(), threads)) {
+    try (FeatureMatrix fit = features(model, fitImages, threads);
+        FeatureMatrix val = features(model, split.validation(), threads)) {
       chosen = choose(fit, val, split, classes, options, steps, what);
     }
-    try (INDArray test =
-        model == null
-            ? CodeFeatures.pixels(split.test())
-            : CodeFeatures.prePooling(model, split.test(), threads)) {
+    try (FeatureMatrix test = features(model, split.test(), threads)) {
       return chosen.scoredOn(test, split.test().labels());
     }
+  }
+
+  /** Pixels ({@code model} null) or {@code model}'s pre-pooling codes of {@code images}. */
+  private static FeatureMatrix features(EncoderModel model, GrayImages images, int threads) {
+    if (model != null) {
+      return CodeFeatures.pooledMatrix(
+          CodeFeatures.prePoolingModel(model).orElseThrow(), images, threads);
+    }
+    return FeatureMatrix.adopt(CodeFeatures.pixels(images));
   }
 
   private static EvalReport.Baseline baseline(
@@ -322,23 +322,6 @@ public final class Evaluation {
     }
     CodeFeatures.checkSize(model, train);
     CodeFeatures.checkSize(model, test);
-  }
-
-  private static double nonZeros(INDArray codes) {
-    FloatBuffer b = codes.data().asNioFloat();
-    long n = 0;
-    int size = (int) codes.length();
-    float[] chunk = new float[Math.min(size, 1 << 16)];
-    for (int at = 0; at < size; at += chunk.length) {
-      int len = Math.min(chunk.length, size - at);
-      b.get(at, chunk, 0, len);
-      for (int i = 0; i < len; i++) {
-        if (chunk[i] != 0) {
-          n++;
-        }
-      }
-    }
-    return n;
   }
 
   private static double seconds(long nanos) {

@@ -30,8 +30,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * steps and the L2 term {@code l2/2 |W|^2} in the loss (the bias is not penalized). Weights start
  * at zero, the loss is convex, and minibatches are drawn by a {@link Shuffles#shuffle} of the rows
  * with one seeded {@link SplittableRandom} per fit, so a fit is a function of its inputs and seed.
- * The two matrix products per step are ND4J {@code gemm} calls on arrays allocated once per fit;
- * everything else runs over {@code D x C} floats in Java.
+ * The two matrix products per step are ND4J {@code gemm} calls on arrays allocated once per fit,
+ * the minibatch's rows gathered into a dense array from the {@link FeatureMatrix} (dense or sparse
+ * blocks alike); everything else runs over {@code D x C} floats in Java.
  *
  * <p>Instances are immutable and thread-safe for {@link #predict} and {@link #accuracy}, which
  * allocate their own scratch.
@@ -132,9 +133,15 @@ public final class LinearProbe {
    * @throws IllegalArgumentException if the shapes or labels do not fit
    */
   public static LinearProbe fit(INDArray features, int[] labels, int classes, Options options) {
-    Matrix x = Matrix.of(features);
+    return fit(FeatureMatrix.of(features), labels, classes, options);
+  }
+
+  /**
+   * Fits a probe on every row of {@code x}, as {@link #fit(INDArray, int[], int, Options)} does.
+   */
+  public static LinearProbe fit(FeatureMatrix x, int[] labels, int classes, Options options) {
     check(x, labels, classes);
-    return fitRows(x, labels, classes, allRows(x.rows), options);
+    return fitRows(x, labels, classes, allRows(x.rows()), options);
   }
 
   /**
@@ -154,7 +161,7 @@ public final class LinearProbe {
       Options options,
       List<Double> grid,
       double holdout) {
-    Matrix x = Matrix.of(features);
+    FeatureMatrix x = FeatureMatrix.of(features);
     check(x, labels, classes);
     if (grid.isEmpty()) {
       throw new IllegalArgumentException("grid must hold at least one L2 strength");
@@ -162,13 +169,13 @@ public final class LinearProbe {
     if (!(holdout > 0 && holdout <= 0.5)) {
       throw new IllegalArgumentException("holdout must be in (0, 0.5], got " + holdout);
     }
-    int held = (int) Math.round(x.rows * holdout);
-    if (held < 1 || held >= x.rows) {
+    int held = (int) Math.round(x.rows() * holdout);
+    if (held < 1 || held >= x.rows()) {
       throw new IllegalArgumentException(
-          "holdout " + holdout + " of " + x.rows + " rows leaves nothing to fit or to score");
+          "holdout " + holdout + " of " + x.rows() + " rows leaves nothing to fit or to score");
     }
-    int[] fitRows = Arrays.copyOfRange(allRows(x.rows), 0, x.rows - held);
-    int[] heldRows = Arrays.copyOfRange(allRows(x.rows), x.rows - held, x.rows);
+    int[] fitRows = Arrays.copyOfRange(allRows(x.rows()), 0, x.rows() - held);
+    int[] heldRows = Arrays.copyOfRange(allRows(x.rows()), x.rows() - held, x.rows());
     List<Double> scores = new ArrayList<>();
     double best = -1;
     double bestL2 = grid.get(0);
@@ -182,7 +189,7 @@ public final class LinearProbe {
         bestL2 = l2;
       }
     }
-    LinearProbe probe = fitRows(x, labels, classes, allRows(x.rows), options.withL2(bestL2));
+    LinearProbe probe = fitRows(x, labels, classes, allRows(x.rows()), options.withL2(bestL2));
     return new Tuned(probe, bestL2, scores);
   }
 
@@ -196,6 +203,16 @@ public final class LinearProbe {
     return classes;
   }
 
+  /** A copy of the [D, C] row-major weights on the raw features (the scaling folded in). */
+  float[] weights() {
+    return rawWeights.clone();
+  }
+
+  /** A copy of the C biases on the raw features. */
+  float[] bias() {
+    return rawBias.clone();
+  }
+
   /** The L2 strength this probe was fitted with. */
   public double l2() {
     return l2;
@@ -207,9 +224,13 @@ public final class LinearProbe {
    * @param features [N, D] float features with this probe's D
    */
   public int[] predict(INDArray features) {
-    Matrix x = Matrix.of(features);
+    return predict(FeatureMatrix.of(features));
+  }
+
+  /** The most probable class of each row of {@code x} (the lower index on a tie). */
+  public int[] predict(FeatureMatrix x) {
     checkColumns(x);
-    return predictRows(x, allRows(x.rows));
+    return predictRows(x, allRows(x.rows()));
   }
 
   /**
@@ -219,23 +240,27 @@ public final class LinearProbe {
    * @param labels N class indices
    */
   public double accuracy(INDArray features, int[] labels) {
-    Matrix x = Matrix.of(features);
+    return accuracy(FeatureMatrix.of(features), labels);
+  }
+
+  /** The fraction of rows of {@code x} whose predicted class is the label. */
+  public double accuracy(FeatureMatrix x, int[] labels) {
     checkColumns(x);
-    if (labels.length != x.rows) {
+    if (labels.length != x.rows()) {
       throw new IllegalArgumentException(
-          "labels must hold one label per row (" + x.rows + "), got " + labels.length);
+          "labels must hold one label per row (" + x.rows() + "), got " + labels.length);
     }
-    return accuracyRows(x, labels, allRows(x.rows));
+    return accuracyRows(x, labels, allRows(x.rows()));
   }
 
-  private void checkColumns(Matrix x) {
-    if (x.columns != features) {
+  private void checkColumns(FeatureMatrix x) {
+    if (x.columns() != features) {
       throw new IllegalArgumentException(
-          "features must have " + this.features + " columns, got " + x.columns);
+          "features must have " + this.features + " columns, got " + x.columns());
     }
   }
 
-  private double accuracyRows(Matrix x, int[] labels, int[] rows) {
+  private double accuracyRows(FeatureMatrix x, int[] labels, int[] rows) {
     int[] predicted = predictRows(x, rows);
     int right = 0;
     for (int i = 0; i < rows.length; i++) {
@@ -246,7 +271,7 @@ public final class LinearProbe {
     return (double) right / rows.length;
   }
 
-  private int[] predictRows(Matrix x, int[] rows) {
+  private int[] predictRows(FeatureMatrix x, int[] rows) {
     NativeRuntime.init();
     int chunk = Math.min(PREDICT_CHUNK, rows.length);
     int[] out = new int[rows.length];
@@ -278,13 +303,13 @@ public final class LinearProbe {
     return out;
   }
 
-  private static void check(Matrix x, int[] labels, int classes) {
+  private static void check(FeatureMatrix x, int[] labels, int classes) {
     if (classes < 2) {
       throw new IllegalArgumentException("classes must be >= 2, got " + classes);
     }
-    if (labels.length != x.rows) {
+    if (labels.length != x.rows()) {
       throw new IllegalArgumentException(
-          "labels must hold one label per row (" + x.rows + "), got " + labels.length);
+          "labels must hold one label per row (" + x.rows() + "), got " + labels.length);
     }
     for (int i = 0; i < labels.length; i++) {
       if (labels[i] < 0 || labels[i] >= classes) {
@@ -303,9 +328,9 @@ public final class LinearProbe {
   }
 
   private static LinearProbe fitRows(
-      Matrix x, int[] labels, int classes, int[] rows, Options options) {
+      FeatureMatrix x, int[] labels, int classes, int[] rows, Options options) {
     NativeRuntime.init();
-    int d = x.columns;
+    int d = x.columns();
     double[] mean = new double[d];
     double[] scale = new double[d];
     x.standardization(rows, mean, scale, STD_FLOOR);
@@ -439,79 +464,5 @@ public final class LinearProbe {
       }
     }
     Arrays.fill(z, n * classes, batch * classes, 0f);
-  }
-
-  /** A contiguous row-major float matrix read through its native buffer. */
-  private static final class Matrix {
-    final int rows;
-    final int columns;
-    final FloatBuffer buffer;
-
-    private Matrix(int rows, int columns, FloatBuffer buffer) {
-      this.rows = rows;
-      this.columns = columns;
-      this.buffer = buffer;
-    }
-
-    static Matrix of(INDArray a) {
-      Objects.requireNonNull(a, "features");
-      if (a.rank() != 2 || a.dataType() != DataType.FLOAT) {
-        throw new IllegalArgumentException(
-            "features must be a rank-2 float matrix, got rank " + a.rank() + " " + a.dataType());
-      }
-      if (a.rows() < 1 || a.columns() < 1) {
-        throw new IllegalArgumentException(
-            "features must have at least one row and column, got " + a.rows() + "x" + a.columns());
-      }
-      if ((long) a.rows() * a.columns() > Integer.MAX_VALUE) {
-        throw new IllegalArgumentException(
-            "features must hold at most 2^31-1 values, got "
-                + a.rows()
-                + "x"
-                + a.columns()
-                + ": use fewer rows");
-      }
-      // Views and column-major arrays would need their strides honoured; callers build their
-      // matrices with CodeFeatures, which never makes either.
-      if (a.isView() || a.ordering() != 'c' || a.offset() != 0) {
-        throw new IllegalArgumentException("features must be a contiguous row-major matrix");
-      }
-      FloatBuffer buffer = a.data().asNioFloat();
-      return new Matrix(a.rows(), a.columns(), buffer);
-    }
-
-    /** Copies rows {@code order[start..start+n)} into the first n rows of {@code dst}. */
-    void gather(int[] order, int start, int n, FloatBuffer dst) {
-      for (int r = 0; r < n; r++) {
-        dst.put(r * columns, buffer, order[start + r] * columns, columns);
-      }
-    }
-
-    /** Per-column mean and floored standard deviation over {@code rows}. */
-    void standardization(int[] rowsUsed, double[] mean, double[] scale, double floor) {
-      float[] row = new float[columns];
-      double[] sumSq = new double[columns];
-      for (int r : rowsUsed) {
-        buffer.get(r * columns, row, 0, columns);
-        for (int j = 0; j < columns; j++) {
-          double v = row[j];
-          mean[j] += v;
-          sumSq[j] += v * v;
-        }
-      }
-      double n = rowsUsed.length;
-      double meanStd = 0;
-      for (int j = 0; j < columns; j++) {
-        mean[j] /= n;
-        scale[j] = Math.sqrt(Math.max(0, sumSq[j] / n - mean[j] * mean[j]));
-        meanStd += scale[j];
-      }
-      meanStd /= columns;
-      // A constant data set has no scale at all; any positive one does, the weights stay 0.
-      double min = meanStd > 0 ? floor * meanStd : 1;
-      for (int j = 0; j < columns; j++) {
-        scale[j] = Math.max(scale[j], min);
-      }
-    }
   }
 }

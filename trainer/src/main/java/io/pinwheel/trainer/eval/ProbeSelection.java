@@ -3,7 +3,6 @@ package io.pinwheel.trainer.eval;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * The honest way to score a representation with a linear probe: fit one probe per setting (L2
@@ -71,7 +70,7 @@ public final class ProbeSelection {
     }
 
     /** Scores the chosen probe on the test part: call it once, after the choice. */
-    public Result scoredOn(INDArray test, int[] testLabels) {
+    public Result scoredOn(FeatureMatrix test, int[] testLabels) {
       return new Result(
           choice.l2(),
           choice.epochs(),
@@ -112,9 +111,9 @@ public final class ProbeSelection {
    * @param epochGrid epoch counts to try, at least one
    */
   public static Chosen choose(
-      INDArray fit,
+      FeatureMatrix fit,
       int[] fitLabels,
-      INDArray validation,
+      FeatureMatrix validation,
       int[] validationLabels,
       int classes,
       LinearProbe.Options probe,

@@ -47,6 +47,21 @@ class CodeFeaturesTest {
   }
 
   @Test
+  void shouldStoreThePooledCodesInAFeatureMatrixRowForRow() {
+    GrayImages images = Synthetic.gratings(9, 28, 5);
+    int d = 16 * 11 * 11;
+    // Blocks of two rows, so the nine images span five blocks over two workers.
+    try (INDArray codes = CodeFeatures.pooled(MODEL, images, 1);
+        FeatureMatrix blocked = CodeFeatures.pooledMatrix(MODEL, images, 2, 2 * d)) {
+      assertThat(blocked.blockCount()).isEqualTo(5);
+      assertThat(blocked.columns()).isEqualTo(d);
+      for (int i = 0; i < 9; i++) {
+        assertThat(blocked.row(i)).containsExactly(row(codes, i));
+      }
+    }
+  }
+
+  @Test
   void shouldMakePrePoolingCodesOfEveryMapAtEveryConvPosition() {
     EncoderModel pre = CodeFeatures.prePoolingModel(MODEL).orElseThrow();
     assertThat(pre.outputShape()).containsExactly(64, 22, 22);

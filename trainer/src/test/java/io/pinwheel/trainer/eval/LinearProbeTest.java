@@ -76,6 +76,31 @@ class LinearProbeTest {
   }
 
   @Test
+  void shouldFitTheSameProbeOnSparseBlocksAsOnOneDenseArray() {
+    // Mostly zero features, as an output rule leaves a code, in blocks of 7 rows.
+    int n = 120;
+    int d = 20;
+    int[] labels = new int[n];
+    float[] v;
+    try (INDArray x = clusters(n, labels, 8)) {
+      v = x.data().asFloat();
+    }
+    for (int i = 0; i < v.length; i++) {
+      v[i] = v[i] > 2 ? v[i] : 0;
+    }
+    LinearProbe.Options options = new LinearProbe.Options(4, 32, 0.01, 1e-3, 3);
+    try (INDArray dense = Nd4j.create(v, new long[] {n, d}, DataType.FLOAT);
+        FeatureMatrix blocked = FeatureMatrix.copyOf(v, n, d, 7 * d)) {
+      assertThat(blocked.sparseBlockCount()).isPositive();
+      LinearProbe a = LinearProbe.fit(dense, labels, 3, options);
+      LinearProbe b = LinearProbe.fit(blocked, labels, 3, options);
+      assertThat(b.weights()).containsExactly(a.weights());
+      assertThat(b.bias()).containsExactly(a.bias());
+      assertThat(b.predict(blocked)).containsExactly(a.predict(dense));
+    }
+  }
+
+  @Test
   void shouldRejectLabelsOutOfRange() {
     int[] labels = new int[30];
     try (INDArray x = clusters(30, labels, 6)) {

@@ -35,16 +35,16 @@ class ProbeSelectionTest {
         INDArray t = CodeFeatures.pixels(test)) {
       r =
           ProbeSelection.choose(
-                  f,
+                  FeatureMatrix.of(f),
                   fit.labels(),
-                  v,
+                  FeatureMatrix.of(v),
                   val.labels(),
                   2,
                   LinearProbe.Options.defaults(),
                   List.of(10.0, 1e-4),
                   List.of(5),
                   (i, n, l2, e) -> told.add(i + "/" + n))
-              .scoredOn(t, test.labels());
+              .scoredOn(FeatureMatrix.of(t), test.labels());
     }
     double best =
         r.candidates().stream()
