@@ -21,6 +21,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.IntConsumer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -47,47 +48,21 @@ public final class CodeFeatures {
    * @throws IllegalArgumentException if the images' size does not match the model's input
    */
   public static INDArray pooled(EncoderModel model, GrayImages images, int threads) {
-    checkSize(model, images);
-    if (threads < 1) {
-      throw new IllegalArgumentException("threads must be >= 1, got " + threads);
-    }
-    NativeRuntime.init();
-    int[] shape = model.outputShape();
-    int d = shape[0] * shape[1] * shape[2];
+    int d = codeLength(model, images, threads);
     checkCells(images.count(), d);
     INDArray out = Nd4j.createUninitializedDetached(DataType.FLOAT, images.count(), d);
-    try {
-      FloatBuffer buffer = out.data().asNioFloat();
-      int workers = Math.min(threads, images.count());
-      ExecutorService pool = Executors.newFixedThreadPool(workers);
-      try {
-        List<Future<?>> done = new ArrayList<>();
-        int per = (images.count() + workers - 1) / workers;
-        for (int t = 0; t < workers; t++) {
+    FloatBuffer buffer = out.data().asNioFloat();
+    int workers = Math.min(threads, images.count());
+    int per = (images.count() + workers - 1) / workers;
+    inParallel(
+        workers,
+        t -> {
           int from = t * per;
           int to = Math.min(images.count(), from + per);
           // Each worker writes its own rows through its own view of the buffer.
-          FloatBuffer mine = buffer.duplicate();
-          done.add(pool.submit(() -> encodeRange(model, images, from, to, d, mine)));
-        }
-        for (Future<?> f : done) {
-          f.get();
-        }
-      } finally {
-        pool.shutdownNow();
-      }
-    } catch (InterruptedException e) {
-      out.close();
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while encoding", e);
-    } catch (ExecutionException e) {
-      out.close();
-      Throwable cause = e.getCause();
-      if (cause instanceof RuntimeException r) {
-        throw r;
-      }
-      throw new IllegalStateException("encoding failed: " + cause, cause);
-    }
+          encodeRange(model, images, from, to, d, buffer.duplicate());
+        },
+        out::close);
     return out;
   }
 
@@ -109,34 +84,55 @@ public final class CodeFeatures {
    */
   static FeatureMatrix pooledMatrix(
       EncoderModel model, GrayImages images, int threads, int blockValues) {
+    int d = codeLength(model, images, threads);
+    int n = images.count();
+    int per = FeatureMatrix.blockRows(d, blockValues);
+    FeatureMatrix.Block[] blocks = new FeatureMatrix.Block[(n + per - 1) / per];
+    int workers = Math.min(threads, blocks.length);
+    // Worker t encodes blocks t, t + workers, ...; each block is written by one worker.
+    inParallel(
+        workers,
+        t -> encodeBlocks(model, images, t, workers, per, d, blocks),
+        () -> FeatureMatrix.closeAll(blocks));
+    return new FeatureMatrix(n, d, per, blocks);
+  }
+
+  /**
+   * Checks the images against the model and the thread count, starts the native runtime, and
+   * returns the length of one flat code.
+   */
+  private static int codeLength(EncoderModel model, GrayImages images, int threads) {
     checkSize(model, images);
     if (threads < 1) {
       throw new IllegalArgumentException("threads must be >= 1, got " + threads);
     }
     NativeRuntime.init();
     int[] shape = model.outputShape();
-    int d = shape[0] * shape[1] * shape[2];
-    int n = images.count();
-    int per = FeatureMatrix.blockRows(d, blockValues);
-    FeatureMatrix.Block[] blocks = new FeatureMatrix.Block[(n + per - 1) / per];
-    int workers = Math.min(threads, blocks.length);
+    return shape[0] * shape[1] * shape[2];
+  }
+
+  /**
+   * Runs {@code task} for workers 0 … {@code workers − 1}, each on its own thread, and waits for
+   * all of them. If one fails or the wait is interrupted, {@code cleanup} frees what the tasks were
+   * filling before the failure is rethrown (a task's RuntimeException as itself).
+   */
+  private static void inParallel(int workers, IntConsumer task, Runnable cleanup) {
     ExecutorService pool = Executors.newFixedThreadPool(workers);
     try {
       List<Future<?>> done = new ArrayList<>();
       for (int t = 0; t < workers; t++) {
-        int first = t;
-        // Worker t encodes blocks t, t + workers, ...; each block is written by one worker.
-        done.add(pool.submit(() -> encodeBlocks(model, images, first, workers, per, d, blocks)));
+        int worker = t;
+        done.add(pool.submit(() -> task.accept(worker)));
       }
       for (Future<?> f : done) {
         f.get();
       }
     } catch (InterruptedException e) {
-      FeatureMatrix.closeAll(blocks);
+      cleanup.run();
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while encoding", e);
     } catch (ExecutionException e) {
-      FeatureMatrix.closeAll(blocks);
+      cleanup.run();
       Throwable cause = e.getCause();
       if (cause instanceof RuntimeException r) {
         throw r;
@@ -145,7 +141,6 @@ public final class CodeFeatures {
     } finally {
       pool.shutdownNow();
     }
-    return new FeatureMatrix(n, d, per, blocks);
   }
 
   /**
