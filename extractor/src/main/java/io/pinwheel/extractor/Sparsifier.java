@@ -30,7 +30,7 @@ final class Sparsifier {
   SparseCode apply(float[] dense, float[] scores, String label) {
     float tau = rule.threshold();
     int n = pass(dense, tau);
-    if (rule.minActive().isPresent() && n <= rule.minActive().getAsInt()) {
+    if (rule.floors(n)) {
       // Every value is finite here: pass refused the others.
       float lowered = rule.loweredThreshold(dense, 0, dense.length, largest);
       if (lowered < tau) {

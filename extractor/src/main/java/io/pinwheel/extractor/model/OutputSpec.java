@@ -109,7 +109,15 @@ public record OutputSpec(
         above++;
       }
     }
-    return above > minActive.getAsInt() ? threshold : loweredThreshold(code, from, to, scratch);
+    return floors(above) ? loweredThreshold(code, from, to, scratch) : threshold;
+  }
+
+  /**
+   * Whether the floor lowers the cut of a frame on which {@code passing} values exceed {@link
+   * #threshold}: there is a floor k and at most k values pass.
+   */
+  public boolean floors(int passing) {
+    return minActive.isPresent() && passing <= minActive.getAsInt();
   }
 
   /**
